@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { type DatabaseHandle, openDatabase } from './db/client.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
+import { resolveMasterKey } from './master-key.js';
+import { createServices } from './services.js';
+
+const HELP = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  bootstrap-admin --email <email> [--name <name>] [--password-stdin]
+      Create the platform admin (or, for an existing email, make it an admin and
+      issue it a new API key). Prints one JSON line: {"userId":"…","apiKey":"…"}.
+      --password-stdin also sets the console password, read from standard input.
+  migrate
+      Apply pending database migrations and exit.
+  help, --help
+      Show this help.
+
+The CLI reads the same environment as the server (DATABASE_URL, KLAXON_DATA_DIR,
+KLAXON_MASTER_KEY, …). With the embedded database, stop the server first.
+`;
+
+class UsageError extends Error {}
+
+async function withDatabase<T>(run: (database: DatabaseHandle, masterKey: Buffer) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const masterKey = resolveMasterKey(config);
+  const database = await openDatabase(config);
+  try {
+    await database.migrate();
+    return await run(database, masterKey);
+  } finally {
+    await database.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+async function bootstrapAdmin(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    strict: true,
+  });
+  const email = values.email?.trim();
+  if (email === undefined || !/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new UsageError('bootstrap-admin needs --email <email>');
+  let password: string | undefined;
+  if (values['password-stdin'] === true) {
+    password = await readStdin();
+    if (password.length < 8) throw new UsageError('the password read from stdin must be at least 8 characters');
+  }
+  const result = await withDatabase((database, masterKey) =>
+    createServices({ database, masterKey }).bootstrapAdminService.bootstrap({ email, name: values.name, password }),
+  );
+  process.stdout.write(`${JSON.stringify({ userId: result.userId, apiKey: result.apiKey })}\n`);
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'bootstrap-admin':
+      return bootstrapAdmin(rest);
+    case 'migrate':
+      await withDatabase(async () => {});
+      process.stderr.write('klaxon: database is up to date\n');
+      return;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`klaxon: ${(error as Error).message}\n\n${HELP}`);
+      process.exit(2);
+    }
+    const known = error instanceof ConfigError || error instanceof DataDirLockedError;
+    process.stderr.write(`klaxon: ${known ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
+    process.exit(1);
+  },
+);

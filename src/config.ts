@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, read from the environment once and validated. A bad value stops
+ * start-up with one line that names the variable. No secret has a default.
+ */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const environmentSchema = z
+  .object({
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    DATABASE_POOL_SIZE: positiveInt.max(1000).default(10),
+    KLAXON_DATA_DIR: z.string().min(1).default('./data'),
+    KLAXON_MASTER_KEY: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes written as 64 hex characters')
+      .optional(),
+    KLAXON_BODY_LIMIT_BYTES: positiveInt.default(512 * 1024),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_URL !== undefined && env.KLAXON_MASTER_KEY === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KLAXON_MASTER_KEY'],
+        message: 'is required when DATABASE_URL is set (generate one with: openssl rand -hex 32)',
+      });
+    }
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  dataDir: string;
+  /** Set when KLAXON_MASTER_KEY is given; otherwise resolved from the data dir (embedded mode). */
+  masterKeyHex: string | undefined;
+  bodyLimitBytes: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path.join('.') || 'environment';
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database:
+      e.DATABASE_URL !== undefined
+        ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+        : { kind: 'pglite', dataDir: e.KLAXON_DATA_DIR },
+    dataDir: e.KLAXON_DATA_DIR,
+    masterKeyHex: e.KLAXON_MASTER_KEY?.toLowerCase(),
+    bodyLimitBytes: e.KLAXON_BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+  };
+}

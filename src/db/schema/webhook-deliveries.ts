@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export const DELIVERY_STATUSES = ['accepted', 'rejected'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * One row per request that named an existing integration. `integrationId` deliberately has no
+ * foreign key and `integrationName` is copied, so deleting an integration leaves its delivery
+ * history readable.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    integrationId: uuid('integration_id').notNull(),
+    integrationName: text('integration_name').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull(),
+    httpStatus: integer('http_status').notNull(),
+    reason: text('reason'),
+    alertIds: uuid('alert_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    /** The parsed payload of accepted requests only (size-capped); null for rejected ones. */
+    payload: jsonb('payload'),
+    /** Request headers with every credential-bearing header removed. */
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    sourceIp: text('source_ip'),
+    userAgent: text('user_agent'),
+    processingMs: integer('processing_ms'),
+    /** Standard Webhooks `webhook-id`, unique per integration among accepted deliveries (replay guard). */
+    webhookId: text('webhook_id'),
+  },
+  (table) => [
+    index('webhook_deliveries_integration_idx').on(table.integrationId, table.id),
+    uniqueIndex('webhook_deliveries_webhook_id_unique')
+      .on(table.integrationId, table.webhookId)
+      .where(sql`${table.webhookId} IS NOT NULL AND ${table.status} = 'accepted'`),
+  ],
+);
+
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

@@ -1,0 +1,81 @@
+/**
+ * The one error type of the application. Every failure a client can see is an AppError with
+ * a stable code; the error handler renders it as RFC 9457 problem details.
+ */
+export const PROBLEM_TYPE_BASE = 'https://klaxon.dev/problems/';
+
+export const errorCatalog = {
+  'validation-failed': { status: 400, title: 'Request validation failed' },
+  'malformed-json': { status: 400, title: 'Malformed JSON body' },
+  'bad-request': { status: 400, title: 'Bad request' },
+  'invalid-payload': { status: 400, title: 'Payload not understood for this integration type' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  'invalid-signature': { status: 401, title: 'Missing or invalid webhook signature' },
+  forbidden: { status: 403, title: 'Not allowed' },
+  'integration-disabled': { status: 403, title: 'Integration is disabled' },
+  'not-found': { status: 404, title: 'Resource not found' },
+  'user-not-found': { status: 404, title: 'User not found' },
+  'api-key-not-found': { status: 404, title: 'API key not found' },
+  'integration-not-found': { status: 404, title: 'Integration not found' },
+  'alert-not-found': { status: 404, title: 'Alert not found' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'Conflict' },
+  'duplicate-user': { status: 409, title: 'A user with this email already exists' },
+  'duplicate-integration': { status: 409, title: 'Integration name already exists' },
+  'payload-too-large': { status: 413, title: 'Payload too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+  'internal-error': { status: 500, title: 'Internal server error' },
+  'service-unavailable': { status: 503, title: 'Service temporarily unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+  readonly errors: FieldError[] | undefined;
+  /** Extra response headers, e.g. Retry-After. */
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(detail ?? errorCatalog[code].title, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorCatalog[code].status;
+    this.detail = detail;
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance: string;
+  errors?: FieldError[];
+}
+
+export function toProblem(error: AppError, instance: string): ProblemDetails {
+  const problem: ProblemDetails = {
+    type: PROBLEM_TYPE_BASE + error.code,
+    title: errorCatalog[error.code].title,
+    status: error.status,
+    instance,
+  };
+  if (error.detail !== undefined) problem.detail = error.detail;
+  if (error.errors !== undefined) problem.errors = error.errors;
+  return problem;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { UserRow } from '../../db/schema/index.js';
+
+export const createUserBody = z.strictObject({
+  email: z.email().max(320),
+  name: z.string().trim().min(1).max(200).optional(),
+  isPlatformAdmin: z.boolean().optional(),
+});
+
+export const userSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  isPlatformAdmin: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export type UserDto = z.infer<typeof userSchema>;
+
+/** The public shape of a user: never the password hash. */
+export function toUserDto(row: UserRow): UserDto {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    isPlatformAdmin: row.isPlatformAdmin,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

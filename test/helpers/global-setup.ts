@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { openPostgres, wrapPglite } from '../../src/db/client.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testDatabase: { kind: 'pglite'; snapshotPath: string } | { kind: 'postgres'; url: string; template: string };
+  }
+}
+
+/**
+ * Migrates one database per test run, which each test file then clones: a PGlite data-dir
+ * snapshot loaded in memory, or a PostgreSQL template database when DATABASE_URL is set.
+ */
+export default async function setup(project: TestProject) {
+  const url = process.env.DATABASE_URL;
+  if (url !== undefined && url !== '') {
+    const template = `klaxon_template_${process.pid}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${template}`);
+    await admin.query(`CREATE DATABASE ${template}`);
+    const handle = openPostgres(withDatabaseName(url, template), 2);
+    await handle.migrate();
+    await handle.close();
+    project.provide('testDatabase', { kind: 'postgres', url, template });
+    return async () => {
+      const { rows } = await admin.query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE datname LIKE 'klaxon_test_%' OR datname = $1`,
+        [template],
+      );
+      for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
+      await admin.end();
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'klaxon-test-'));
+  const client = new PGlite();
+  const handle = wrapPglite(client);
+  await handle.migrate();
+  const snapshot = await client.dumpDataDir('none');
+  const snapshotPath = join(dir, 'snapshot.tar');
+  writeFileSync(snapshotPath, Buffer.from(await snapshot.arrayBuffer()));
+  await handle.close();
+  project.provide('testDatabase', { kind: 'pglite', snapshotPath });
+  return () => rmSync(dir, { recursive: true, force: true });
+}
+
+export function withDatabaseName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
