@@ -12,6 +12,7 @@ import { uuidv7 } from './lib/ids.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
@@ -22,6 +23,7 @@ export interface AppDeps {
   database: DatabaseHandle;
   masterKey: Buffer;
   bodyLimitBytes: number;
+  webhookRateLimitPerMinute: number;
   logger: FastifyServerOptions['logger'];
   now?: () => Date;
 }
@@ -53,6 +55,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectionTimeout: 60_000,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // An empty body with a JSON content type means "no body" (as for bodyless POSTs from many
+  // HTTP clients), not a 400; anything else goes through Fastify's own safe JSON parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    return parseJson(request, body.toString(), done);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
@@ -84,6 +93,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(usersRoutes, { usersService: services.usersService });
   await app.register(apiKeysRoutes, { apiKeysService: services.apiKeysService });
   await app.register(auditRoutes, { auditService: services.auditService });
+  await app.register(integrationsRoutes, {
+    integrationsService: services.integrationsService,
+    defaultRateLimitPerMinute: deps.webhookRateLimitPerMinute,
+  });
 
   return app;
 }

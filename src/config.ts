@@ -24,6 +24,7 @@ const environmentSchema = z
       .regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes written as 64 hex characters')
       .optional(),
     KLAXON_BODY_LIMIT_BYTES: positiveInt.default(512 * 1024),
+    KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt.max(10_000_000).default(120_000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -44,6 +45,8 @@ export interface Config {
   /** Set when KLAXON_MASTER_KEY is given; otherwise resolved from the data dir (embedded mode). */
   masterKeyHex: string | undefined;
   bodyLimitBytes: number;
+  /** Per-integration webhook rate limit when the integration sets none. */
+  webhookRateLimitPerMinute: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -71,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.KLAXON_DATA_DIR,
     masterKeyHex: e.KLAXON_MASTER_KEY?.toLowerCase(),
     bodyLimitBytes: e.KLAXON_BODY_LIMIT_BYTES,
+    webhookRateLimitPerMinute: e.KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE,
     logLevel: e.LOG_LEVEL,
   };
 }

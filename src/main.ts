@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     database,
     masterKey,
     bodyLimitBytes: config.bodyLimitBytes,
+    webhookRateLimitPerMinute: config.webhookRateLimitPerMinute,
     logger: loggerOptions(config),
   });
 

@@ -29,6 +29,7 @@ export interface TestApp {
 export interface TestAppOptions {
   now?: () => Date;
   bodyLimitBytes?: number;
+  webhookRateLimitPerMinute?: number;
   /** Register extra routes (e.g. to provoke failures) before the app is ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -42,6 +43,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     database,
     masterKey,
     bodyLimitBytes: options.bodyLimitBytes ?? 512 * 1024,
+    webhookRateLimitPerMinute: options.webhookRateLimitPerMinute ?? 120_000,
     logger: {
       level: 'info',
       redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
