@@ -7,7 +7,7 @@ export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 5 * 60;
 /** Longest `webhook-id` accepted (it is stored for replay detection). */
 export const MAX_WEBHOOK_ID_LENGTH = 256;
 
-const TIMESTAMP = /^\d{1,12}$/;
+const TIMESTAMP = /^\d{1,15}$/;
 
 /**
  * The `standardWebhooksSecret` shown on create/rotate: `whsec_` + base64 of the HMAC key, which
