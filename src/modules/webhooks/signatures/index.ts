@@ -18,10 +18,14 @@ export type { SignatureConfig, VerifyInput, VerifyResult } from './types.js';
  * (current or previous) matched. On success `webhookId` is set for `standard-webhooks`.
  */
 export function verifySignature(config: SignatureConfig, input: VerifyInput): VerifyResult {
-  const check = prepare(config, input);
+  return runCheck(prepare(config, input), input.secrets);
+}
+
+/** Runs a prepared check against every secret (never stopping at the first match). */
+export function runCheck(check: PreparedCheck, secrets: readonly string[]): VerifyResult {
   if (!check.ok) return check;
   let matched = false;
-  for (const secret of input.secrets) {
+  for (const secret of secrets) {
     const key = Buffer.from(secret, 'utf8');
     const thisOne = check.matches(key);
     matched = (thisOne && key.length > 0) || matched;
