@@ -9,11 +9,14 @@ import {
 } from 'fastify-type-provider-zod';
 import type { DatabaseHandle } from './db/client.js';
 import { uuidv7 } from './lib/ids.js';
+import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { deliveriesRoutes } from './modules/deliveries/deliveries.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
@@ -97,6 +100,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     integrationsService: services.integrationsService,
     defaultRateLimitPerMinute: deps.webhookRateLimitPerMinute,
   });
+  await app.register(deliveriesRoutes, { deliveriesService: services.deliveriesService });
+  await app.register(alertsRoutes, { alertsService: services.alertsService });
+  await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
 
   return app;
 }
