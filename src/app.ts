@@ -20,7 +20,7 @@ import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
-import { createServices } from './services.js';
+import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
@@ -29,6 +29,8 @@ export interface AppDeps {
   webhookRateLimitPerMinute: number;
   logger: FastifyServerOptions['logger'];
   now?: () => Date;
+  /** The services to serve; built from the other deps when not given (the CLI and tests share them). */
+  services?: Services;
 }
 
 /** Values that must never reach a log line, wherever they appear. */
@@ -71,7 +73,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
-  const services = createServices({
+  const services =
+    deps.services ??
+    createServices({
     database: deps.database,
     masterKey: deps.masterKey,
     ...(deps.now ? { now: deps.now } : {}),

@@ -25,6 +25,7 @@ const environmentSchema = z
       .optional(),
     KLAXON_BODY_LIMIT_BYTES: positiveInt.default(512 * 1024),
     KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt.max(10_000_000).default(120_000),
+    KLAXON_DELIVERY_RETENTION_DAYS: positiveInt.max(3650).default(30),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -47,6 +48,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Per-integration webhook rate limit when the integration sets none. */
   webhookRateLimitPerMinute: number;
+  /** Webhook deliveries older than this are pruned in the background. */
+  deliveryRetentionDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKeyHex: e.KLAXON_MASTER_KEY?.toLowerCase(),
     bodyLimitBytes: e.KLAXON_BODY_LIMIT_BYTES,
     webhookRateLimitPerMinute: e.KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE,
+    deliveryRetentionDays: e.KLAXON_DELIVERY_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -254,3 +254,27 @@ describe('alerts survive their integration', () => {
     expect((result as unknown as { rows: unknown[] }).rows).toEqual([{ integration_name: 'short-lived' }]);
   });
 });
+
+describe('delivery retention', () => {
+  it('prunes deliveries older than the retention period and keeps newer ones', async () => {
+    let clock = new Date('2026-05-01T00:00:00Z');
+    const clocked = await createTestApp({ now: () => clock });
+    try {
+      const owner = await clocked.createAdmin();
+      const integration = await createIntegration(clocked, owner.apiKey, { name: 'retained', type: 'generic' });
+      await sendSigned(clocked, integration, { title: 'old' });
+      clock = new Date('2026-05-20T00:00:00Z');
+      await sendSigned(clocked, integration, { title: 'new' });
+      clock = new Date('2026-06-05T00:00:00Z');
+      expect(await clocked.services.deliveriesService.prune(30)).toBe(1);
+      const left = await clocked.request({
+        method: 'GET',
+        url: `/api/integrations/${integration.id}/deliveries`,
+        key: owner.apiKey,
+      });
+      expect(left.json().deliveries.map((d: { payload: { title: string } }) => d.payload.title)).toEqual(['new']);
+    } finally {
+      await clocked.close();
+    }
+  });
+});
