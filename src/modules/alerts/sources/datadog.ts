@@ -81,7 +81,10 @@ export function bareTitle(title: string): string {
       if (/^P[1-5]$/i.test(text)) return '';
       const transition = TRANSITIONS.find((t) => text === t || text.startsWith(`${t} `));
       if (transition === undefined) return whole;
-      const rest = text.slice(transition.length).trim();
+      const rest = text
+        .slice(transition.length)
+        .replace(/^\s*on\s+/, '')
+        .trim();
       return rest === '' ? '' : `[${rest}]`;
     })
     .replace(/\s+/g, ' ')
