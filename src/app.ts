@@ -13,6 +13,7 @@ import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { deliveriesRoutes } from './modules/deliveries/deliveries.routes.js';
+import { eventsV2Routes } from './modules/events-api/events-v2.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -76,10 +77,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services =
     deps.services ??
     createServices({
-    database: deps.database,
-    masterKey: deps.masterKey,
-    ...(deps.now ? { now: deps.now } : {}),
-  });
+      database: deps.database,
+      masterKey: deps.masterKey,
+      ...(deps.now ? { now: deps.now } : {}),
+    });
 
   registerErrorHandling(app);
   registerAuth(app, services.apiKeysService);
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(deliveriesRoutes, { deliveriesService: services.deliveriesService });
   await app.register(alertsRoutes, { alertsService: services.alertsService });
+  await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
 
   return app;

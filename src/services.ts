@@ -8,6 +8,7 @@ import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDeliveriesRepository } from './modules/deliveries/deliveries.repository.js';
 import { createDeliveriesService } from './modules/deliveries/deliveries.service.js';
+import { createEventsV2Service } from './modules/events-api/events-v2.service.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
@@ -51,11 +52,21 @@ export function createServices(deps: ServiceDeps) {
   const deliveriesService = createDeliveriesService({ db, deliveriesRepository, integrationsService, now });
   const alertsService = createAlertsService({ db, alertsRepository, auditService, now });
   const alertIngestService = createAlertIngestService({ db, alertsRepository, deliveriesRepository, now });
+  // One bucket per integration, shared by its webhook URL and the Events API.
+  const rateLimiter = createRateLimiter();
+  const defaultRateLimitPerMinute = deps.webhookRateLimitPerMinute ?? DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE;
   const webhookReceiver = createWebhookReceiver({
     integrationsService,
     alertIngestService,
-    rateLimiter: createRateLimiter(),
-    defaultRateLimitPerMinute: deps.webhookRateLimitPerMinute ?? DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE,
+    rateLimiter,
+    defaultRateLimitPerMinute,
+    now,
+  });
+  const eventsV2Service = createEventsV2Service({
+    integrationsService,
+    alertIngestService,
+    rateLimiter,
+    defaultRateLimitPerMinute,
     now,
   });
 
@@ -69,6 +80,7 @@ export function createServices(deps: ServiceDeps) {
     alertsService,
     alertIngestService,
     webhookReceiver,
+    eventsV2Service,
   };
 }
 

@@ -2,7 +2,6 @@ import secureJson from 'secure-json-parse';
 import { ZodError } from 'zod';
 import type { IntegrationRow } from '../../db/schema/index.js';
 import { AppError, type FieldError } from '../../lib/errors.js';
-import { uuidv7 } from '../../lib/ids.js';
 import {
   type AlertIngestService,
   type DeliveryRecord,
@@ -12,13 +11,10 @@ import {
 import type { NormalizedAlert } from '../alerts/normalized-alert.js';
 import { getSourceNormalizer } from '../alerts/sources/index.js';
 import type { IntegrationsService } from '../integrations/integrations.service.js';
-import { sanitizeHeaders } from './delivery-headers.js';
+import { newDeliveryRecord, storedPayload } from './delivery-record.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { verifySignature } from './signatures/index.js';
 import type { RequestHeaders } from './signatures/types.js';
-
-/** Accepted payloads larger than this are logged as a size note instead of the body. */
-export const MAX_STORED_PAYLOAD_BYTES = 64 * 1024;
 
 export interface IncomingWebhook {
   name: string;
@@ -50,20 +46,7 @@ export function createWebhookReceiver(deps: {
   const now = deps.now ?? (() => new Date());
 
   function deliveryFor(integration: IntegrationRow, incoming: IncomingWebhook, secrets: string[]): DeliveryRecord {
-    const userAgent = incoming.headers['user-agent'];
-    return {
-      id: uuidv7(),
-      integrationId: integration.id,
-      integrationName: integration.name,
-      receivedAt: now(),
-      httpStatus: 202,
-      reason: null,
-      payload: null,
-      headers: sanitizeHeaders(incoming.headers, integration.signatureHeader, { secrets }),
-      sourceIp: incoming.sourceIp,
-      userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
-      webhookId: null,
-    };
+    return newDeliveryRecord(integration, incoming, secrets, now());
   }
 
   async function reject(delivery: DeliveryRecord, error: AppError, reason: string, startedAt: number): Promise<never> {
@@ -142,10 +125,7 @@ export function createWebhookReceiver(deps: {
 
       const accepted: DeliveryRecord = {
         ...delivery,
-        payload:
-          incoming.rawBody.length <= MAX_STORED_PAYLOAD_BYTES
-            ? payload
-            : { truncated: true, sizeBytes: incoming.rawBody.length },
+        payload: storedPayload(payload, incoming.rawBody.length),
         webhookId: verdict.webhookId ?? null,
       };
       try {
