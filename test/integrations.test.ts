@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices } from '../src/services.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 
 let t: TestApp;
@@ -381,5 +383,28 @@ describe('audit', () => {
       ['integration.created', 'HIGH'],
     ]);
     expect(entries.every((e) => e.userId === admin.userId)).toBe(true);
+  });
+});
+
+describe('master key rotation', () => {
+  it('re-encrypts every secret (current and in-grace previous) so they open under the new key only', async () => {
+    const own = await createTestApp();
+    try {
+      const owner = await own.createAdmin();
+      const post = (url: string, body: unknown) => own.request({ method: 'POST', url, key: owner.apiKey, body });
+      const created = (await post('/api/integrations', { name: 'rekeyed', type: 'generic' })).json();
+      const rotated = (await post(`/api/integrations/${created.id}/rotate-secret`, { gracePeriodMinutes: 30 })).json();
+      const newKey = randomBytes(32);
+      expect(await own.services.integrationsService.reencryptSecrets(newKey)).toBe(1);
+
+      const underNewKey = createServices({ database: own.database, masterKey: newKey });
+      expect((await underNewKey.integrationsService.resolveByName('rekeyed'))?.secrets).toEqual([
+        rotated.webhookSecret,
+        created.webhookSecret,
+      ]);
+      await expect(own.services.integrationsService.resolveByName('rekeyed')).rejects.toThrow();
+    } finally {
+      await own.close();
+    }
   });
 });
