@@ -15,6 +15,8 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { deliveriesRoutes } from './modules/deliveries/deliveries.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
+import { routingRoutes } from './modules/routing/routing.routes.js';
+import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
@@ -76,10 +78,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services =
     deps.services ??
     createServices({
-    database: deps.database,
-    masterKey: deps.masterKey,
-    ...(deps.now ? { now: deps.now } : {}),
-  });
+      database: deps.database,
+      masterKey: deps.masterKey,
+      ...(deps.now ? { now: deps.now } : {}),
+    });
 
   registerErrorHandling(app);
   registerAuth(app, services.apiKeysService);
@@ -106,6 +108,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(deliveriesRoutes, { deliveriesService: services.deliveriesService });
   await app.register(alertsRoutes, { alertsService: services.alertsService });
+  await app.register(teamsRoutes, { teamsService: services.teamsService });
+  await app.register(routingRoutes, { routingService: services.routingService });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
 
   return app;

@@ -67,7 +67,8 @@ export function fieldValue(alert: RoutableAlert, field: string): string | undefi
     case 'title':
       return alert.title;
     case 'integration':
-      return alert.integration.name;
+      // A dry-run without an integration has none.
+      return alert.integration.name === '' ? undefined : alert.integration.name;
     default:
       return undefined;
   }
