@@ -170,6 +170,24 @@ describe('routing rules API', () => {
     );
   });
 
+  it('concurrent creations still get distinct, dense positions', async () => {
+    await clearRules();
+    const team = await createTeam('concurrent');
+    await Promise.all(Array.from({ length: 8 }, (_, i) => createRule({ name: `c${i}`, teamId: team, position: 1 })));
+    const positions = (await api('GET', '/api/routing-rules'))
+      .json()
+      .rules.map((r: { position: number }) => r.position);
+    expect(positions).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    await clearRules();
+  });
+
+  it('is described in the OpenAPI document', async () => {
+    const document = (await t.request({ method: 'GET', url: '/openapi.json' })).json();
+    for (const path of ['/api/teams', '/api/teams/{id}/members', '/api/routing-rules', '/api/routing-rules/test']) {
+      expect(document.paths[path], path).toBeDefined();
+    }
+  });
+
   it('404 for an unknown rule, team or integration', async () => {
     const missing = '00000000-0000-7000-8000-000000000000';
     const rule = await api('GET', `/api/routing-rules/${missing}`);
