@@ -16,6 +16,8 @@ import { deliveriesRoutes } from './modules/deliveries/deliveries.routes.js';
 import { eventsV2Routes } from './modules/events-api/events-v2.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
+import { routingRoutes } from './modules/routing/routing.routes.js';
+import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
@@ -107,6 +109,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(deliveriesRoutes, { deliveriesService: services.deliveriesService });
   await app.register(alertsRoutes, { alertsService: services.alertsService });
+  await app.register(teamsRoutes, { teamsService: services.teamsService });
+  await app.register(routingRoutes, { routingService: services.routingService });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
 

@@ -11,6 +11,10 @@ import { createDeliveriesService } from './modules/deliveries/deliveries.service
 import { createEventsV2Service } from './modules/events-api/events-v2.service.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
+import { createAlertRouter, createRoutingService } from './modules/routing/routing.service.js';
+import { createRoutingRulesRepository } from './modules/routing/routing-rules.repository.js';
+import { createTeamsRepository } from './modules/teams/teams.repository.js';
+import { createTeamsService } from './modules/teams/teams.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
@@ -37,6 +41,8 @@ export function createServices(deps: ServiceDeps) {
   const integrationsRepository = createIntegrationsRepository();
   const alertsRepository = createAlertsRepository();
   const deliveriesRepository = createDeliveriesRepository();
+  const teamsRepository = createTeamsRepository();
+  const routingRulesRepository = createRoutingRulesRepository();
 
   const auditService = createAuditService({ db, auditRepository });
   const usersService = createUsersService({ db, usersRepository, auditService });
@@ -50,8 +56,30 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
   const deliveriesService = createDeliveriesService({ db, deliveriesRepository, integrationsService, now });
-  const alertsService = createAlertsService({ db, alertsRepository, auditService, now });
-  const alertIngestService = createAlertIngestService({ db, alertsRepository, deliveriesRepository, now });
+  const teamsService = createTeamsService({ db, teamsRepository, auditService, now });
+  const alertsService = createAlertsService({
+    db,
+    alertsRepository,
+    auditService,
+    teamIdsOf: teamsService.teamIdsOf,
+    now,
+  });
+  const routingService = createRoutingService({
+    db,
+    routingRulesRepository,
+    teamsRepository,
+    integrationsRepository,
+    alertsRepository,
+    auditService,
+    now,
+  });
+  const alertIngestService = createAlertIngestService({
+    db,
+    alertsRepository,
+    deliveriesRepository,
+    route: createAlertRouter({ routingRulesRepository }),
+    now,
+  });
   // One bucket per integration, shared by its webhook URL and the Events API.
   const rateLimiter = createRateLimiter();
   const defaultRateLimitPerMinute = deps.webhookRateLimitPerMinute ?? DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE;
@@ -78,6 +106,8 @@ export function createServices(deps: ServiceDeps) {
     integrationsService,
     deliveriesService,
     alertsService,
+    teamsService,
+    routingService,
     alertIngestService,
     webhookReceiver,
     eventsV2Service,

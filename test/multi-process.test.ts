@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../src/lib/ids.js';
 import { createServices } from '../src/services.js';
 import { createTestDatabase, testDatabaseKind } from './helpers/database.js';
 import { startServer } from './helpers/server-process.js';
@@ -45,7 +46,8 @@ describe.runIf(testDatabaseKind() === 'postgres')('several server processes on o
 
     const expected = new Map<string, number>();
     for (const { key } of requests) expected.set(key, (expected.get(key) ?? 0) + 1);
-    const page = await services.alertsService.list({ limit: 200 });
+    const platformAdmin = { userId: uuidv7(), email: 'admin@example.com', isPlatformAdmin: true, apiKeyId: uuidv7() };
+    const page = await services.alertsService.list(platformAdmin, { limit: 200 });
     const open = page.alerts.filter((a) => a.status === 'firing');
     expect(open).toHaveLength(expected.size);
     for (const alert of open) expect(alert.occurrenceCount).toBe(expected.get(alert.dedupKey));

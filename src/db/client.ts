@@ -106,6 +106,16 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return false;
 }
 
+/** Foreign-key violation (23503), optionally on one named constraint. */
+export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
+  for (let current: unknown = error; current !== undefined && current !== null; ) {
+    const candidate = current as { code?: unknown; constraint?: unknown; cause?: unknown };
+    if (candidate.code === '23503') return constraint === undefined || candidate.constraint === constraint;
+    current = candidate.cause;
+  }
+  return false;
+}
+
 /** SQLSTATEs worth a retry: deadlock and serialization failure. */
 export function isRetryableConflict(error: unknown): boolean {
   return hasCode(error, (code) => code === '40P01' || code === '40001');

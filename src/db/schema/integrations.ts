@@ -1,4 +1,5 @@
 import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { teams } from './teams.js';
 
 export const INTEGRATION_TYPES = ['datadog', 'newrelic', 'pagerduty', 'generic', 'alertmanager', 'grafana'] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
@@ -36,6 +37,8 @@ export const integrations = pgTable(
     /** null: the server-wide default (KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE). */
     rateLimitPerMinute: integer('rate_limit_per_minute'),
     isActive: boolean('is_active').notNull().default(true),
+    /** Where alerts that no routing rule matches go; null leaves them unrouted (admins only). */
+    defaultTeamId: uuid('default_team_id').references(() => teams.id, { onDelete: 'restrict' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },

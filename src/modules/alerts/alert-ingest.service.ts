@@ -1,4 +1,4 @@
-import type { Database, Transaction } from '../../db/client.js';
+import type { Database, Executor, Transaction } from '../../db/client.js';
 import { isRetryableConflict } from '../../db/client.js';
 import type { IntegrationRow, OccurrenceKind, WebhookDeliveryRow } from '../../db/schema/index.js';
 import type { DeliveriesRepository } from '../deliveries/deliveries.repository.js';
@@ -16,8 +16,15 @@ export interface IngestedAlert {
 /** The delivery as the webhook path saw it; the ingest fills in status, alert ids and timing. */
 export type DeliveryRecord = Omit<WebhookDeliveryRow, 'status' | 'alertIds' | 'processingMs'>;
 
-/** Chooses the teams an alert is routed to (the routing issue plugs in here). */
-export type AlertRouter = (integration: IntegrationRow, alert: NormalizedAlert) => Promise<string[]> | string[];
+/**
+ * Chooses the teams a firing alert is routed to. It runs inside the ingest transaction and is
+ * given it, so its reads see the same snapshot and (on PGlite's single connection) do not wait on it.
+ */
+export type AlertRouter = (
+  integration: IntegrationRow,
+  alert: NormalizedAlert,
+  executor: Executor,
+) => Promise<string[]> | string[];
 
 export class DuplicateDeliveryError extends Error {
   override name = 'DuplicateDeliveryError';
@@ -43,7 +50,7 @@ export function createAlertIngestService(deps: {
     at: Date,
   ): Promise<{ id: string | null; action: IngestAction; kind: OccurrenceKind }> {
     if (alert.status === 'firing') {
-      const teamIds = await route(integration, alert);
+      const teamIds = await route(integration, alert, tx);
       const target = {
         integrationId: integration.id,
         integrationName: integration.name,

@@ -1,4 +1,4 @@
-import { and, arrayContains, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, arrayContains, arrayOverlaps, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import {
   type AlertOccurrenceRow,
@@ -19,6 +19,8 @@ export interface AlertFilter {
   severity?: AlertSeverity | undefined;
   integrationId?: string | undefined;
   teamId?: string | undefined;
+  /** Only alerts routed to at least one of these teams (the caller's teams). */
+  anyOfTeamIds?: string[] | undefined;
   beforeId?: string | undefined;
   limit: number;
 }
@@ -150,6 +152,7 @@ export function createAlertsRepository() {
       if (filter.severity !== undefined) conditions.push(eq(alerts.severity, filter.severity));
       if (filter.integrationId !== undefined) conditions.push(eq(alerts.integrationId, filter.integrationId));
       if (filter.teamId !== undefined) conditions.push(arrayContains(alerts.teamIds, [filter.teamId]));
+      if (filter.anyOfTeamIds !== undefined) conditions.push(arrayOverlaps(alerts.teamIds, filter.anyOfTeamIds));
       if (filter.beforeId !== undefined) conditions.push(lt(alerts.id, filter.beforeId));
       return executor
         .select()
@@ -162,7 +165,9 @@ export function createAlertsRepository() {
     async update(
       executor: Executor,
       id: string,
-      changes: Partial<Pick<AlertRow, 'status' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy'>>,
+      changes: Partial<
+        Pick<AlertRow, 'status' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy' | 'teamIds'>
+      >,
     ): Promise<AlertRow> {
       const [row] = await executor.update(alerts).set(changes).where(eq(alerts.id, id)).returning();
       if (row === undefined) throw new Error('alert update matched no row');

@@ -12,8 +12,8 @@ import {
 import type { AlertsService } from './alerts.service.js';
 
 export const alertsRoutes: FastifyPluginAsyncZod<{ alertsService: AlertsService }> = async (app, { alertsService }) => {
-  // Platform admins only until team-scoped access (the routing issue) lands.
-  const config = { access: 'admin' as const };
+  // Any user; the service scopes non-admins to the alerts routed to their teams (others: 404).
+  const config = { access: 'user' as const };
   const tags = ['alerts'];
 
   app.get(
@@ -22,13 +22,13 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ alertsService: AlertsService 
       config,
       schema: {
         tags,
-        summary: 'List alerts, newest first',
+        summary: 'List alerts, newest first (non-admins: alerts of their teams)',
         querystring: alertsQuery,
         response: { 200: alertsPageSchema },
       },
     },
     async (request) => {
-      const page = await alertsService.list(request.query);
+      const page = await alertsService.list(principalOf(request), request.query);
       return { alerts: page.alerts.map(toAlertDto), nextCursor: page.nextCursor };
     },
   );
@@ -45,7 +45,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ alertsService: AlertsService 
       },
     },
     async (request) => {
-      const { alert, occurrences } = await alertsService.get(request.params.id);
+      const { alert, occurrences } = await alertsService.get(principalOf(request), request.params.id);
       return { ...toAlertDto(alert), occurrences: occurrences.map(toOccurrenceDto) };
     },
   );

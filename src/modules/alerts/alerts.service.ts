@@ -21,21 +21,35 @@ export function createAlertsService(deps: {
   db: Database;
   alertsRepository: AlertsRepository;
   auditService: Pick<AuditService, 'record'>;
+  /** The teams a user belongs to; they scope what a non-admin sees. */
+  teamIdsOf: (userId: string) => Promise<string[]>;
   now?: () => Date;
 }) {
-  const { db, alertsRepository, auditService } = deps;
+  const { db, alertsRepository, auditService, teamIdsOf } = deps;
   const now = deps.now ?? (() => new Date());
 
   const notFound = (id: string) => new AppError('alert-not-found', `No alert with id ${id}`);
+
+  /**
+   * Platform admins see every alert; anyone else only alerts routed to one of their teams.
+   * Others answer 404 rather than 403, so alert ids of other teams do not leak.
+   */
+  async function scopeOf(viewer: Principal): Promise<string[] | 'all'> {
+    return viewer.isPlatformAdmin ? 'all' : teamIdsOf(viewer.userId);
+  }
+
+  const visible = (scope: string[] | 'all', alert: AlertRow) =>
+    scope === 'all' || alert.teamIds.some((teamId) => scope.includes(teamId));
 
   /**
    * Moves an alert to acknowledged or resolved on a person's behalf, audited in the same
    * transaction. Repeating an action is a no-op; acknowledging a resolved alert is a conflict.
    */
   async function transition(actor: Principal, id: string, target: 'acknowledged' | 'resolved'): Promise<AlertRow> {
+    const scope = await scopeOf(actor);
     return db.transaction(async (tx) => {
       const alert = await alertsRepository.findByIdForUpdate(tx, id);
-      if (alert === undefined) throw notFound(id);
+      if (alert === undefined || !visible(scope, alert)) throw notFound(id);
       if (alert.status === target) return alert;
       if (alert.status === 'resolved') {
         throw new AppError('conflict', 'The alert is already resolved; a new event will open a new alert');
@@ -64,8 +78,11 @@ export function createAlertsService(deps: {
   }
 
   return {
-    async list(query: AlertQuery) {
+    async list(viewer: Principal, query: AlertQuery) {
+      const scope = await scopeOf(viewer);
+      if (scope !== 'all' && scope.length === 0) return { alerts: [], nextCursor: null };
       const rows = await alertsRepository.list(db, {
+        anyOfTeamIds: scope === 'all' ? undefined : scope,
         status: query.status,
         severity: query.severity,
         integrationId: query.integrationId,
@@ -77,9 +94,10 @@ export function createAlertsService(deps: {
       return { alerts: page.items, nextCursor: page.nextCursor };
     },
 
-    async get(id: string) {
+    async get(viewer: Principal, id: string) {
+      const scope = await scopeOf(viewer);
       const alert = await alertsRepository.findById(db, id);
-      if (alert === undefined) throw notFound(id);
+      if (alert === undefined || !visible(scope, alert)) throw notFound(id);
       const occurrences = await alertsRepository.listOccurrences(db, id, HISTORY_LIMIT);
       return { alert, occurrences };
     },

@@ -93,7 +93,7 @@ export const integrationsRoutes: FastifyPluginAsyncZod<{
       config: admin,
       schema: {
         tags,
-        summary: 'Update name, signature settings, dedup window, rate limit or isActive',
+        summary: 'Update name, signature settings, dedup window, rate limit, isActive or defaultTeamId',
         params: integrationIdParams,
         body: updateIntegrationBody,
         response: { 200: integrationWithCountsSchema },

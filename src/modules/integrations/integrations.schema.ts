@@ -33,11 +33,15 @@ const signatureFields = {
 
 const rateLimitPerMinute = z.number().int().min(1).max(10_000_000);
 
+/** The team that takes alerts no routing rule matches; null: none. */
+const defaultTeamId = z.uuid().nullable();
+
 export const createIntegrationBody = z.strictObject({
   name,
   type: z.enum(INTEGRATION_TYPES),
   ...signatureFields,
   rateLimitPerMinute: rateLimitPerMinute.optional(),
+  defaultTeamId: defaultTeamId.optional(),
 });
 
 /** Type and secret are not editable here (the secret changes only through rotate-secret). */
@@ -46,6 +50,7 @@ export const updateIntegrationBody = z.strictObject({
   ...signatureFields,
   rateLimitPerMinute: rateLimitPerMinute.nullable().optional(),
   isActive: z.boolean().optional(),
+  defaultTeamId: defaultTeamId.optional(),
 });
 
 /** The body is optional: a bodyless POST (Fastify gives null) rotates with no grace period. */
@@ -69,6 +74,7 @@ export const integrationSchema = z.object({
   deduplicationWindowMinutes: z.number().int(),
   rateLimitPerMinute: z.number().int(),
   isActive: z.boolean(),
+  defaultTeamId: z.uuid().nullable(),
   secretPrefix: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -101,6 +107,7 @@ export function toIntegrationDto(row: IntegrationRow, defaultRateLimitPerMinute:
     deduplicationWindowMinutes: row.deduplicationWindowMinutes,
     rateLimitPerMinute: row.rateLimitPerMinute ?? defaultRateLimitPerMinute,
     isActive: row.isActive,
+    defaultTeamId: row.defaultTeamId,
     secretPrefix: row.secretPrefix,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.js';
-import { isUniqueViolation } from '../../db/client.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import type { IntegrationRow, IntegrationType } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -12,12 +12,14 @@ export interface CreateIntegrationInput extends Partial<SignatureSettings> {
   name: string;
   type: IntegrationType;
   rateLimitPerMinute?: number | undefined;
+  defaultTeamId?: string | null | undefined;
 }
 
 export interface UpdateIntegrationInput extends Partial<SignatureSettings> {
   name?: string | undefined;
   rateLimitPerMinute?: number | null | undefined;
   isActive?: boolean | undefined;
+  defaultTeamId?: string | null | undefined;
 }
 
 /** An integration with its plaintext secrets, for verifying one request. Never leaves the process. */
@@ -28,6 +30,7 @@ export interface ResolvedIntegration {
 }
 
 const MINUTE_MS = 60_000;
+const DEFAULT_TEAM_FK = 'integrations_default_team_id_teams_id_fk';
 
 export function createIntegrationsService(deps: {
   db: Database;
@@ -47,6 +50,10 @@ export function createIntegrationsService(deps: {
     return new AppError('duplicate-integration', `An integration named "${name}" already exists`);
   }
 
+  function teamNotFound(teamId: string | null | undefined): AppError {
+    return new AppError('team-not-found', `No team with id ${teamId} (defaultTeamId)`);
+  }
+
   function resolveSecrets(integration: IntegrationRow): ResolvedIntegration {
     const secrets = [openSecret(masterKey, integration.secretCiphertext)];
     const graceEnds = integration.previousSecretExpiresAt;
@@ -58,7 +65,7 @@ export function createIntegrationsService(deps: {
 
   return {
     async create(input: CreateIntegrationInput, actorId: string) {
-      const { name, type, rateLimitPerMinute, ...requested } = input;
+      const { name, type, rateLimitPerMinute, defaultTeamId, ...requested } = input;
       const settings = resolveSignatureSettings(type, requested);
       const webhookSecret = generateWebhookSecret();
       const sealed = sealSecret(masterKey, webhookSecret);
@@ -70,6 +77,7 @@ export function createIntegrationsService(deps: {
             type,
             ...settings,
             rateLimitPerMinute: rateLimitPerMinute ?? null,
+            defaultTeamId: defaultTeamId ?? null,
             isActive: true,
             secretCiphertext: sealed.ciphertext,
             secretHash: sealed.hash,
@@ -84,13 +92,14 @@ export function createIntegrationsService(deps: {
             resourceType: 'integration',
             resourceId: row.id,
             severity: 'HIGH',
-            metadata: { name, type, signatureScheme: settings.signatureScheme },
+            metadata: { name, type, signatureScheme: settings.signatureScheme, defaultTeamId: defaultTeamId ?? null },
           });
           return row;
         });
         return { integration, webhookSecret };
       } catch (error) {
         if (isUniqueViolation(error, 'integrations_name_unique')) throw duplicateName(name);
+        if (isForeignKeyViolation(error, DEFAULT_TEAM_FK)) throw teamNotFound(defaultTeamId);
         throw error;
       }
     },
@@ -135,6 +144,7 @@ export function createIntegrationsService(deps: {
         });
       } catch (error) {
         if (isUniqueViolation(error, 'integrations_name_unique')) throw duplicateName(input.name ?? '');
+        if (isForeignKeyViolation(error, DEFAULT_TEAM_FK)) throw teamNotFound(input.defaultTeamId);
         throw error;
       }
     },

@@ -1,0 +1,46 @@
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { integrations } from './integrations.js';
+import { teams } from './teams.js';
+
+export const MATCHER_OPS = ['equals', 'not_equals', 'regex', 'in', 'exists'] as const;
+export type MatcherOp = (typeof MATCHER_OPS)[number];
+
+/**
+ * One condition on a normalized alert. `field` is `severity`, `source`, `title`, `integration`
+ * (the integration's name) or `labels.<name>`. `value` is a string for equals/not_equals/regex,
+ * a list of strings for `in`, and an optional boolean for `exists` (false: must be absent).
+ */
+export interface RuleMatcher {
+  field: string;
+  op: MatcherOp;
+  value?: string | string[] | boolean | undefined;
+}
+
+/**
+ * Ordered routing rules. `position` is 1-based and dense across all rules (global and scoped
+ * ones interleave in one order); the service keeps it so. A rule scoped to an integration goes
+ * when the integration does. A team that rules still target cannot be deleted (restrict).
+ */
+export const routingRules = pgTable(
+  'routing_rules',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    position: integer('position').notNull(),
+    integrationId: uuid('integration_id').references(() => integrations.id, { onDelete: 'cascade' }),
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'restrict' }),
+    matchers: jsonb('matchers').$type<RuleMatcher[]>().notNull().default([]),
+    continue: boolean('continue').notNull().default(false),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('routing_rules_position_idx').on(table.position, table.id),
+    index('routing_rules_team_idx').on(table.teamId),
+  ],
+);
+
+export type RoutingRuleRow = typeof routingRules.$inferSelect;

@@ -1,0 +1,152 @@
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import {
+  integrations,
+  routingRules,
+  type TeamMemberRow,
+  type TeamRole,
+  type TeamRow,
+  teamMembers,
+  teams,
+  users,
+} from '../../db/schema/index.js';
+
+export type NewTeam = Pick<TeamRow, 'id' | 'name' | 'description'>;
+export type TeamChanges = Partial<Pick<TeamRow, 'name' | 'description'>>;
+
+export interface TeamView extends TeamRow {
+  memberCount: number;
+  /** The caller's role in the team; null when the caller is not a member (a platform admin). */
+  role: TeamRole | null;
+}
+
+export interface TeamMemberView extends TeamMemberRow {
+  email: string;
+  name: string | null;
+}
+
+const memberCount = sql<number>`(select count(*) from ${teamMembers} where ${teamMembers.teamId} = ${teams.id})::int`;
+
+export function createTeamsRepository() {
+  /** Teams with their member count and the viewer's role; all of them, or only the viewer's. */
+  async function listViews(executor: Executor, viewerId: string, onlyViewers: boolean, teamId?: string) {
+    const rows = await executor
+      .select({ team: teams, memberCount, role: teamMembers.role })
+      .from(teams)
+      .leftJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), eq(teamMembers.userId, viewerId)))
+      .where(
+        and(
+          onlyViewers ? isNotNull(teamMembers.userId) : undefined,
+          teamId === undefined ? undefined : eq(teams.id, teamId),
+        ),
+      )
+      .orderBy(asc(sql`lower(${teams.name})`), asc(teams.id));
+    return rows.map((row): TeamView => ({ ...row.team, memberCount: row.memberCount, role: row.role }));
+  }
+
+  return {
+    async insert(executor: Executor, team: NewTeam): Promise<TeamRow> {
+      const [row] = await executor.insert(teams).values(team).returning();
+      if (row === undefined) throw new Error('team insert returned no row');
+      return row;
+    },
+
+    async findByIdForUpdate(executor: Executor, id: string): Promise<TeamRow | undefined> {
+      const [row] = await executor.select().from(teams).where(eq(teams.id, id)).limit(1).for('update');
+      return row;
+    },
+
+    listViews,
+
+    async findView(executor: Executor, viewerId: string, onlyViewers: boolean, id: string) {
+      const [row] = await listViews(executor, viewerId, onlyViewers, id);
+      return row;
+    },
+
+    async update(executor: Executor, id: string, changes: TeamChanges, at: Date): Promise<TeamRow> {
+      const [row] = await executor
+        .update(teams)
+        .set({ ...changes, updatedAt: at })
+        .where(eq(teams.id, id))
+        .returning();
+      if (row === undefined) throw new Error('team update matched no row');
+      return row;
+    },
+
+    async delete(executor: Executor, id: string): Promise<void> {
+      await executor.delete(teams).where(eq(teams.id, id));
+    },
+
+    /** What still points at a team: routing rules targeting it, integrations defaulting to it. */
+    async references(executor: Executor, id: string) {
+      const [rules] = await executor
+        .select({ count: sql<number>`count(*)::int` })
+        .from(routingRules)
+        .where(eq(routingRules.teamId, id));
+      const defaults = await executor
+        .select({ name: integrations.name })
+        .from(integrations)
+        .where(eq(integrations.defaultTeamId, id));
+      return { ruleCount: rules?.count ?? 0, integrationNames: defaults.map((row) => row.name) };
+    },
+
+    async listMembers(executor: Executor, teamId: string): Promise<TeamMemberView[]> {
+      const rows = await executor
+        .select({ member: teamMembers, email: users.email, name: users.name })
+        .from(teamMembers)
+        .innerJoin(users, eq(users.id, teamMembers.userId))
+        .where(eq(teamMembers.teamId, teamId))
+        .orderBy(asc(users.email));
+      return rows.map((row) => ({ ...row.member, email: row.email, name: row.name }));
+    },
+
+    async findMember(executor: Executor, teamId: string, userId: string): Promise<TeamMemberView | undefined> {
+      const [row] = await executor
+        .select({ member: teamMembers, email: users.email, name: users.name })
+        .from(teamMembers)
+        .innerJoin(users, eq(users.id, teamMembers.userId))
+        .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)))
+        .limit(1);
+      return row === undefined ? undefined : { ...row.member, email: row.email, name: row.name };
+    },
+
+    async insertMember(executor: Executor, member: Pick<TeamMemberRow, 'teamId' | 'userId' | 'role'>) {
+      await executor.insert(teamMembers).values(member);
+    },
+
+    async updateMemberRole(executor: Executor, teamId: string, userId: string, role: TeamRole): Promise<boolean> {
+      const rows = await executor
+        .update(teamMembers)
+        .set({ role })
+        .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)))
+        .returning({ userId: teamMembers.userId });
+      return rows.length > 0;
+    },
+
+    async deleteMember(executor: Executor, teamId: string, userId: string): Promise<boolean> {
+      const rows = await executor
+        .delete(teamMembers)
+        .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)))
+        .returning({ userId: teamMembers.userId });
+      return rows.length > 0;
+    },
+
+    /** The teams a user belongs to: what scopes the alerts they may see. */
+    async teamIdsOfUser(executor: Executor, userId: string): Promise<string[]> {
+      const rows = await executor
+        .select({ teamId: teamMembers.teamId })
+        .from(teamMembers)
+        .where(eq(teamMembers.userId, userId));
+      return rows.map((row) => row.teamId);
+    },
+
+    /** Names of the given teams, for explaining routing decisions. */
+    async namesByIds(executor: Executor, ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await executor.select({ id: teams.id, name: teams.name }).from(teams).where(inArray(teams.id, ids));
+      return new Map(rows.map((row) => [row.id, row.name]));
+    },
+  };
+}
+
+export type TeamsRepository = ReturnType<typeof createTeamsRepository>;

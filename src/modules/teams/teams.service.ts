@@ -1,0 +1,224 @@
+import type { Database, Transaction } from '../../db/client.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
+import type { TeamRole } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
+import { uuidv7 } from '../../lib/ids.js';
+import type { Principal } from '../api-keys/api-keys.service.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { TeamsRepository } from './teams.repository.js';
+
+export interface CreateTeamInput {
+  name: string;
+  description?: string | null | undefined;
+}
+
+export interface UpdateTeamInput {
+  name?: string | undefined;
+  description?: string | null | undefined;
+}
+
+export function createTeamsService(deps: {
+  db: Database;
+  teamsRepository: TeamsRepository;
+  auditService: Pick<AuditService, 'record'>;
+  now?: () => Date;
+}) {
+  const { db, teamsRepository: repository, auditService } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  const notFound = (id: string) => new AppError('team-not-found', `No team with id ${id}`);
+  const duplicate = (name: string | undefined) =>
+    new AppError('duplicate-team', `A team named "${name ?? ''}" already exists (names compare case-insensitively)`);
+  const memberNotFound = (teamId: string, userId: string) =>
+    new AppError('team-member-not-found', `User ${userId} is not a member of team ${teamId}`);
+
+  /** A team the caller may read: any for a platform admin, only their own for anyone else (404 otherwise). */
+  async function visibleTeam(viewer: Principal, id: string) {
+    const team = await repository.findView(db, viewer.userId, !viewer.isPlatformAdmin, id);
+    if (team === undefined) throw notFound(id);
+    return team;
+  }
+
+  async function lockTeam(tx: Transaction, id: string) {
+    const team = await repository.findByIdForUpdate(tx, id);
+    if (team === undefined) throw notFound(id);
+    return team;
+  }
+
+  return {
+    async create(input: CreateTeamInput, actor: Principal) {
+      try {
+        const team = await db.transaction(async (tx) => {
+          const row = await repository.insert(tx, {
+            id: uuidv7(),
+            name: input.name,
+            description: input.description ?? null,
+          });
+          await auditService.record(tx, {
+            action: 'team.created',
+            userId: actor.userId,
+            resourceType: 'team',
+            resourceId: row.id,
+            severity: 'MEDIUM',
+            metadata: { name: row.name },
+          });
+          return row;
+        });
+        return visibleTeam(actor, team.id);
+      } catch (error) {
+        if (isUniqueViolation(error, 'teams_name_unique')) throw duplicate(input.name);
+        throw error;
+      }
+    },
+
+    list(viewer: Principal) {
+      return repository.listViews(db, viewer.userId, !viewer.isPlatformAdmin);
+    },
+
+    get: visibleTeam,
+
+    async update(id: string, input: UpdateTeamInput, actor: Principal) {
+      try {
+        await db.transaction(async (tx) => {
+          const existing = await lockTeam(tx, id);
+          const changes: Record<string, { from: unknown; to: unknown }> = {};
+          for (const field of ['name', 'description'] as const) {
+            const value = input[field];
+            if (value !== undefined && value !== existing[field]) changes[field] = { from: existing[field], to: value };
+          }
+          if (Object.keys(changes).length === 0) return;
+          const updated = await repository.update(
+            tx,
+            id,
+            {
+              ...(input.name === undefined ? {} : { name: input.name }),
+              ...(input.description === undefined ? {} : { description: input.description }),
+            },
+            now(),
+          );
+          await auditService.record(tx, {
+            action: 'team.updated',
+            userId: actor.userId,
+            resourceType: 'team',
+            resourceId: id,
+            severity: 'INFO',
+            metadata: { name: updated.name, changes },
+          });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error, 'teams_name_unique')) throw duplicate(input.name);
+        throw error;
+      }
+      return visibleTeam(actor, id);
+    },
+
+    /**
+     * Deleting a team that routing still uses would silently change where alerts go, so it is
+     * refused until its rules are deleted or retargeted and no integration defaults to it.
+     * Alerts already routed to the team keep its id (history is not rewritten).
+     */
+    async delete(id: string, actor: Principal): Promise<void> {
+      try {
+        await db.transaction(async (tx) => {
+          const existing = await lockTeam(tx, id);
+          const { ruleCount, integrationNames } = await repository.references(tx, id);
+          if (ruleCount > 0 || integrationNames.length > 0) {
+            const uses = [
+              ...(ruleCount > 0 ? [`${ruleCount} routing rule(s) target it`] : []),
+              ...(integrationNames.length > 0 ? [`default team of integration(s) ${integrationNames.join(', ')}`] : []),
+            ];
+            throw new AppError('team-in-use', `Team "${existing.name}" is still in use: ${uses.join('; ')}`);
+          }
+          await repository.delete(tx, id);
+          await auditService.record(tx, {
+            action: 'team.deleted',
+            userId: actor.userId,
+            resourceType: 'team',
+            resourceId: id,
+            severity: 'HIGH',
+            metadata: { name: existing.name },
+          });
+        });
+      } catch (error) {
+        if (isForeignKeyViolation(error)) throw new AppError('team-in-use', 'The team is still used by routing');
+        throw error;
+      }
+    },
+
+    async listMembers(viewer: Principal, teamId: string) {
+      await visibleTeam(viewer, teamId);
+      return repository.listMembers(db, teamId);
+    },
+
+    async addMember(teamId: string, input: { userId: string; role: TeamRole }, actor: Principal) {
+      try {
+        await db.transaction(async (tx) => {
+          const team = await lockTeam(tx, teamId);
+          await repository.insertMember(tx, { teamId, userId: input.userId, role: input.role });
+          await auditService.record(tx, {
+            action: 'team.member_added',
+            userId: actor.userId,
+            resourceType: 'team',
+            resourceId: teamId,
+            severity: 'MEDIUM',
+            metadata: { name: team.name, memberId: input.userId, role: input.role },
+          });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new AppError('duplicate-team-member', `User ${input.userId} is already a member of this team`);
+        }
+        if (isForeignKeyViolation(error, 'team_members_user_id_users_id_fk')) {
+          throw new AppError('user-not-found', `No user with id ${input.userId}`);
+        }
+        throw error;
+      }
+      const member = await repository.findMember(db, teamId, input.userId);
+      if (member === undefined) throw memberNotFound(teamId, input.userId);
+      return member;
+    },
+
+    async updateMember(teamId: string, userId: string, role: TeamRole, actor: Principal) {
+      await db.transaction(async (tx) => {
+        const team = await lockTeam(tx, teamId);
+        const before = await repository.findMember(tx, teamId, userId);
+        if (before === undefined) throw memberNotFound(teamId, userId);
+        if (before.role === role) return;
+        await repository.updateMemberRole(tx, teamId, userId, role);
+        await auditService.record(tx, {
+          action: 'team.member_role_changed',
+          userId: actor.userId,
+          resourceType: 'team',
+          resourceId: teamId,
+          severity: 'MEDIUM',
+          metadata: { name: team.name, memberId: userId, from: before.role, to: role },
+        });
+      });
+      const member = await repository.findMember(db, teamId, userId);
+      if (member === undefined) throw memberNotFound(teamId, userId);
+      return member;
+    },
+
+    async removeMember(teamId: string, userId: string, actor: Principal): Promise<void> {
+      await db.transaction(async (tx) => {
+        const team = await lockTeam(tx, teamId);
+        if (!(await repository.deleteMember(tx, teamId, userId))) throw memberNotFound(teamId, userId);
+        await auditService.record(tx, {
+          action: 'team.member_removed',
+          userId: actor.userId,
+          resourceType: 'team',
+          resourceId: teamId,
+          severity: 'MEDIUM',
+          metadata: { name: team.name, memberId: userId },
+        });
+      });
+    },
+
+    /** The teams whose alerts this user may see and act on. */
+    teamIdsOf(userId: string): Promise<string[]> {
+      return repository.teamIdsOfUser(db, userId);
+    },
+  };
+}
+
+export type TeamsService = ReturnType<typeof createTeamsService>;
