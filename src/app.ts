@@ -53,6 +53,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectionTimeout: 60_000,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Fastify parses text/plain bodies by default; this API speaks JSON only, so any other
+  // media type is a 415, not a confusing "expected object, received string" 400.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
