@@ -9,21 +9,29 @@ import {
 } from 'fastify-type-provider-zod';
 import type { DatabaseHandle } from './db/client.js';
 import { uuidv7 } from './lib/ids.js';
+import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { deliveriesRoutes } from './modules/deliveries/deliveries.routes.js';
+import { eventsV2Routes } from './modules/events-api/events-v2.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
-import { createServices } from './services.js';
+import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
   masterKey: Buffer;
   bodyLimitBytes: number;
+  webhookRateLimitPerMinute: number;
   logger: FastifyServerOptions['logger'];
   now?: () => Date;
+  /** The services to serve; built from the other deps when not given (the CLI and tests share them). */
+  services?: Services;
 }
 
 /** Values that must never reach a log line, wherever they appear. */
@@ -56,17 +64,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify parses text/plain bodies by default; this API speaks JSON only, so any other
   // media type is a 415, not a confusing "expected object, received string" 400.
   app.removeContentTypeParser('text/plain');
+  // An empty body with a JSON content type means "no body" (as for bodyless POSTs from many
+  // HTTP clients), not a 400; anything else goes through Fastify's own safe JSON parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    return parseJson(request, body.toString(), done);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
-  const services = createServices({
-    database: deps.database,
-    masterKey: deps.masterKey,
-    ...(deps.now ? { now: deps.now } : {}),
-  });
+  const services =
+    deps.services ??
+    createServices({
+      database: deps.database,
+      masterKey: deps.masterKey,
+      ...(deps.now ? { now: deps.now } : {}),
+    });
 
   registerErrorHandling(app);
   registerAuth(app, services.apiKeysService);
@@ -87,6 +104,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(usersRoutes, { usersService: services.usersService });
   await app.register(apiKeysRoutes, { apiKeysService: services.apiKeysService });
   await app.register(auditRoutes, { auditService: services.auditService });
+  await app.register(integrationsRoutes, {
+    integrationsService: services.integrationsService,
+    defaultRateLimitPerMinute: deps.webhookRateLimitPerMinute,
+  });
+  await app.register(deliveriesRoutes, { deliveriesService: services.deliveriesService });
+  await app.register(alertsRoutes, { alertsService: services.alertsService });
+  await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
+  await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
 
   return app;
 }

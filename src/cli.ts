@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
-import { resolveMasterKey } from './master-key.js';
+import { MASTER_KEY_FILE, resolveMasterKey } from './master-key.js';
 import { createServices } from './services.js';
 
 const HELP = `Usage: npm run cli -- <command> [options]
@@ -14,6 +17,12 @@ Commands:
       --password-stdin also sets the console password, read from standard input.
   migrate
       Apply pending database migrations and exit.
+  rotate-master-key (--new-key-stdin | --generate)
+      Re-encrypt every stored secret under a new master key, in one transaction.
+      The new key is 64 hex characters read from standard input, or generated.
+      With the embedded database and no KLAXON_MASTER_KEY, the key file in the
+      data dir is replaced; otherwise set KLAXON_MASTER_KEY to the new key
+      (printed as {"reencrypted":N,"newMasterKey":"…"}) before the next start.
   help, --help
       Show this help.
 
@@ -63,11 +72,41 @@ async function bootstrapAdmin(args: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify({ userId: result.userId, apiKey: result.apiKey })}\n`);
 }
 
+async function rotateMasterKey(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { 'new-key-stdin': { type: 'boolean' }, generate: { type: 'boolean' } },
+    strict: true,
+  });
+  if ((values['new-key-stdin'] === true) === (values.generate === true)) {
+    throw new UsageError('rotate-master-key needs exactly one of --new-key-stdin or --generate');
+  }
+  const newKeyHex =
+    values.generate === true ? randomBytes(32).toString('hex') : (await readStdin()).trim().toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(newKeyHex)) throw new UsageError('the new master key must be 64 hex characters');
+  const config = loadConfig();
+  const keyFile = config.masterKeyHex === undefined ? join(config.dataDir, MASTER_KEY_FILE) : undefined;
+  const reencrypted = await withDatabase(async (database, masterKey) => {
+    // Stage the new key file before the commit, so a crash never leaves secrets under a key
+    // that is written nowhere: the staged file is moved into place right after the commit.
+    if (keyFile !== undefined) writeFileSync(`${keyFile}.new`, `${newKeyHex}\n`, { mode: 0o600 });
+    const count = await createServices({ database, masterKey }).integrationsService.reencryptSecrets(
+      Buffer.from(newKeyHex, 'hex'),
+    );
+    if (keyFile !== undefined) renameSync(`${keyFile}.new`, keyFile);
+    return count;
+  });
+  const output = keyFile === undefined ? { reencrypted, newMasterKey: newKeyHex } : { reencrypted, keyFile };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
 async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'bootstrap-admin':
       return bootstrapAdmin(rest);
+    case 'rotate-master-key':
+      return rotateMasterKey(rest);
     case 'migrate':
       await withDatabase(async () => {});
       process.stderr.write('klaxon: database is up to date\n');

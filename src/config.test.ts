@@ -22,6 +22,8 @@ describe('loadConfig', () => {
       dataDir: './data',
       masterKeyHex: undefined,
       bodyLimitBytes: 512 * 1024,
+      webhookRateLimitPerMinute: 120_000,
+      deliveryRetentionDays: 30,
       logLevel: 'info',
     });
   });
@@ -35,6 +37,8 @@ describe('loadConfig', () => {
       KLAXON_DATA_DIR: '/var/lib/klaxon',
       KLAXON_MASTER_KEY: MASTER_KEY.toUpperCase(),
       KLAXON_BODY_LIMIT_BYTES: '1048576',
+      KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: '600',
+      KLAXON_DELIVERY_RETENTION_DAYS: '7',
       LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
@@ -44,6 +48,8 @@ describe('loadConfig', () => {
       dataDir: '/var/lib/klaxon',
       masterKeyHex: MASTER_KEY,
       bodyLimitBytes: 1_048_576,
+      webhookRateLimitPerMinute: 600,
+      deliveryRetentionDays: 7,
       logLevel: 'debug',
     });
   });
@@ -67,6 +73,10 @@ describe('loadConfig', () => {
     ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '0' }, 'must be a positive integer'],
     ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '5000' }, 'must be at most 1000'],
     ['KLAXON_BODY_LIMIT_BYTES', { KLAXON_BODY_LIMIT_BYTES: '-1' }, 'must be a positive integer'],
+    ['KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE', { KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: 'lots' }, 'must be a positive'],
+    ['KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE', { KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: '1e9' }, 'must be at most'],
+    ['KLAXON_DELIVERY_RETENTION_DAYS', { KLAXON_DELIVERY_RETENTION_DAYS: '0' }, 'must be a positive integer'],
+    ['KLAXON_DELIVERY_RETENTION_DAYS', { KLAXON_DELIVERY_RETENTION_DAYS: '4000' }, 'must be at most 3650'],
   ])('rejects a bad %s with one readable line naming it (%j)', (variable, env, rule) => {
     const error = failure(env);
     expect(error.message).not.toContain('\n');

@@ -28,6 +28,8 @@ const environmentSchema = z
       .regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes written as 64 hex characters')
       .optional(),
     KLAXON_BODY_LIMIT_BYTES: positiveInt.default(512 * 1024),
+    KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt.max(10_000_000, 'must be at most 10000000').default(120_000),
+    KLAXON_DELIVERY_RETENTION_DAYS: positiveInt.max(3650, 'must be at most 3650').default(30),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -48,6 +50,10 @@ export interface Config {
   /** Set when KLAXON_MASTER_KEY is given; otherwise resolved from the data dir (embedded mode). */
   masterKeyHex: string | undefined;
   bodyLimitBytes: number;
+  /** Per-integration webhook rate limit when the integration sets none. */
+  webhookRateLimitPerMinute: number;
+  /** Webhook deliveries older than this are pruned in the background. */
+  deliveryRetentionDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -75,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.KLAXON_DATA_DIR,
     masterKeyHex: e.KLAXON_MASTER_KEY?.toLowerCase(),
     bodyLimitBytes: e.KLAXON_BODY_LIMIT_BYTES,
+    webhookRateLimitPerMinute: e.KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE,
+    deliveryRetentionDays: e.KLAXON_DELIVERY_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -4,6 +4,8 @@ import { openDatabase } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
 import { loggerOptions } from './logger.js';
 import { resolveMasterKey } from './master-key.js';
+import { startDeliveryRetention } from './modules/deliveries/delivery-retention.js';
+import { createServices } from './services.js';
 
 /** config → database → migrate → app → listen. SIGTERM/SIGINT drain in-flight requests and exit 0. */
 async function main(): Promise<void> {
@@ -11,11 +13,23 @@ async function main(): Promise<void> {
   const masterKey = resolveMasterKey(config);
   const database = await openDatabase(config);
   await database.migrate();
+  const services = createServices({
+    database,
+    masterKey,
+    webhookRateLimitPerMinute: config.webhookRateLimitPerMinute,
+  });
   const app = await buildApp({
     database,
     masterKey,
+    services,
     bodyLimitBytes: config.bodyLimitBytes,
+    webhookRateLimitPerMinute: config.webhookRateLimitPerMinute,
     logger: loggerOptions(config),
+  });
+  const stopRetention = startDeliveryRetention({
+    deliveriesService: services.deliveriesService,
+    retentionDays: config.deliveryRetentionDays,
+    log: app.log,
   });
 
   let stopping = false;
@@ -24,6 +38,7 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down: draining in-flight requests');
     try {
+      stopRetention();
       await app.close();
       await database.close();
       process.exit(0);

@@ -68,8 +68,10 @@ describe('problem+json', () => {
     expectProblem(await postUsers('{"email": "a@b.c",', 'application/json'), 400, 'malformed-json', '/api/users');
   });
 
-  it('an empty JSON body: 400 malformed-json', async () => {
-    expectProblem(await postUsers('', 'application/json'), 400, 'malformed-json', '/api/users');
+  it('an empty body with a JSON content type counts as no body: 400 validation-failed where one is required', async () => {
+    const response = await postUsers('', 'application/json');
+    expectProblem(response, 400, 'validation-failed', '/api/users');
+    expect(response.json().errors).toEqual([{ path: '', message: expect.any(String) }]);
   });
 
   it('no body at all where one is required: 400 validation-failed', async () => {

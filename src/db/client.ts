@@ -105,3 +105,36 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   }
   return false;
 }
+
+/** SQLSTATEs worth a retry: deadlock and serialization failure. */
+export function isRetryableConflict(error: unknown): boolean {
+  return hasCode(error, (code) => code === '40P01' || code === '40001');
+}
+
+/**
+ * The database is down, restarting, out of connections or too slow: the client should retry
+ * later (503), not be told the server is broken (500).
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const unavailableCodes = /^(08|53|57P0[1-3]|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|57014)/;
+  if (hasCode(error, (code) => unavailableCodes.test(code))) return true;
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    if (
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed|Cannot use a pool after calling end/i.test(
+        current.message,
+      )
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function hasCode(error: unknown, test: (code: string) => boolean): boolean {
+  for (let current: unknown = error; current !== undefined && current !== null; ) {
+    const candidate = current as { code?: unknown; cause?: unknown };
+    if (typeof candidate.code === 'string' && test(candidate.code)) return true;
+    current = candidate.cause;
+  }
+  return false;
+}

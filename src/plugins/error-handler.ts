@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/client.js';
 import { AppError, type ErrorCode, type FieldError, toProblem } from '../lib/errors.js';
 
 /** Fastify's own error codes that a client can cause, and what they mean to us. */
@@ -27,6 +28,12 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 /** Translates anything thrown during a request into an AppError. Unknown errors become a 500. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new AppError('service-unavailable', 'The database is unavailable; retry later', {
+      headers: { 'Retry-After': '5' },
+      cause: error,
+    });
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = (error as { validationContext?: string }).validationContext ?? 'body';
     const errors = error.validation.flatMap((issue): FieldError[] => {
@@ -64,15 +71,18 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     .send(toProblem(error, request.url.split('?')[0] ?? request.url));
 }
 
+/** Logs server-side failures with the request id, then answers with problem+json. */
+export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const appError = toAppError(error);
+  if (appError.status >= 500) {
+    // The full error (stack, SQL) goes to the log with the request id; never to the client.
+    request.log.error({ err: error }, 'request failed');
+  }
+  return sendProblem(request, reply, appError);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error, request, reply) => {
-    const appError = toAppError(error);
-    if (appError.status >= 500) {
-      // The full error (stack, SQL) goes to the log with the request id; never to the client.
-      request.log.error({ err: error }, 'request failed');
-    }
-    return sendProblem(request, reply, appError);
-  });
+  app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       request,

@@ -29,6 +29,7 @@ export interface TestApp {
 export interface TestAppOptions {
   now?: () => Date;
   bodyLimitBytes?: number;
+  webhookRateLimitPerMinute?: number;
   /** Register extra routes (e.g. to provoke failures) before the app is ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -38,10 +39,18 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const masterKey = randomBytes(32);
   const logs: string[] = [];
   const responses: LightMyRequestResponse[] = [];
+  const services = createServices({
+    database,
+    masterKey,
+    webhookRateLimitPerMinute: options.webhookRateLimitPerMinute ?? 120_000,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const app = await buildApp({
     database,
     masterKey,
+    services,
     bodyLimitBytes: options.bodyLimitBytes ?? 512 * 1024,
+    webhookRateLimitPerMinute: options.webhookRateLimitPerMinute ?? 120_000,
     logger: {
       level: 'info',
       redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
@@ -51,7 +60,6 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   await options.extend?.(app);
   await app.ready();
-  const services = createServices({ database, masterKey, ...(options.now ? { now: options.now } : {}) });
 
   const testApp: TestApp = {
     app,

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import {
+  ALERT_SEVERITIES,
+  ALERT_STATUSES,
+  type AlertOccurrenceRow,
+  type AlertRow,
+  OCCURRENCE_KINDS,
+} from '../../db/schema/index.js';
+import { pageQuerySchema } from '../../lib/pagination.js';
+
+export const alertsQuery = z.strictObject({
+  status: z.enum(ALERT_STATUSES).optional(),
+  severity: z.enum(ALERT_SEVERITIES).optional(),
+  integrationId: z.uuid().optional(),
+  teamId: z.uuid().optional(),
+  ...pageQuerySchema,
+});
+
+export const alertIdParams = z.object({ id: z.uuid() });
+
+export const alertSchema = z.object({
+  id: z.uuid(),
+  integrationId: z.uuid(),
+  integrationName: z.string(),
+  dedupKey: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  severity: z.enum(ALERT_SEVERITIES),
+  status: z.enum(ALERT_STATUSES),
+  source: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
+  links: z.array(z.object({ href: z.string(), text: z.string().optional() })),
+  occurrenceCount: z.number().int(),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  teamId: z.string().nullable(),
+  teamIds: z.array(z.string()),
+});
+
+export const occurrenceSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(OCCURRENCE_KINDS),
+  occurredAt: z.string(),
+  deliveryId: z.string().nullable(),
+  userId: z.string().nullable(),
+});
+
+export const alertWithHistorySchema = alertSchema.extend({ occurrences: z.array(occurrenceSchema) });
+export const alertsPageSchema = z.object({ alerts: z.array(alertSchema), nextCursor: z.string().nullable() });
+
+export function toAlertDto(row: AlertRow): z.infer<typeof alertSchema> {
+  return {
+    ...row,
+    links: row.links.map((link) =>
+      link.text === undefined ? { href: link.href } : { href: link.href, text: link.text },
+    ),
+    firstSeenAt: row.firstSeenAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null,
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    teamId: row.teamIds[0] ?? null,
+  };
+}
+
+export function toOccurrenceDto(row: AlertOccurrenceRow): z.infer<typeof occurrenceSchema> {
+  return {
+    id: row.id,
+    kind: row.kind,
+    occurredAt: row.occurredAt.toISOString(),
+    deliveryId: row.deliveryId,
+    userId: row.userId,
+  };
+}

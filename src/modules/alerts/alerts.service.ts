@@ -1,0 +1,92 @@
+import type { Database } from '../../db/client.js';
+import type { AlertRow, AlertSeverity, AlertStatus } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
+import { decodeCursor, toPage } from '../../lib/pagination.js';
+import type { Principal } from '../api-keys/api-keys.service.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { AlertsRepository } from './alerts.repository.js';
+
+export interface AlertQuery {
+  status?: AlertStatus | undefined;
+  severity?: AlertSeverity | undefined;
+  integrationId?: string | undefined;
+  teamId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+const HISTORY_LIMIT = 200;
+
+export function createAlertsService(deps: {
+  db: Database;
+  alertsRepository: AlertsRepository;
+  auditService: Pick<AuditService, 'record'>;
+  now?: () => Date;
+}) {
+  const { db, alertsRepository, auditService } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  const notFound = (id: string) => new AppError('alert-not-found', `No alert with id ${id}`);
+
+  /**
+   * Moves an alert to acknowledged or resolved on a person's behalf, audited in the same
+   * transaction. Repeating an action is a no-op; acknowledging a resolved alert is a conflict.
+   */
+  async function transition(actor: Principal, id: string, target: 'acknowledged' | 'resolved'): Promise<AlertRow> {
+    return db.transaction(async (tx) => {
+      const alert = await alertsRepository.findByIdForUpdate(tx, id);
+      if (alert === undefined) throw notFound(id);
+      if (alert.status === target) return alert;
+      if (alert.status === 'resolved') {
+        throw new AppError('conflict', 'The alert is already resolved; a new event will open a new alert');
+      }
+      const at = now();
+      const updated = await alertsRepository.update(
+        tx,
+        id,
+        target === 'acknowledged'
+          ? { status: 'acknowledged', acknowledgedAt: at, acknowledgedBy: actor.userId }
+          : { status: 'resolved', resolvedAt: at, resolvedBy: actor.userId },
+      );
+      await alertsRepository.insertOccurrences(tx, [
+        { alertId: id, deliveryId: null, userId: actor.userId, kind: target, occurredAt: at },
+      ]);
+      await auditService.record(tx, {
+        action: target === 'acknowledged' ? 'alert.acknowledged' : 'alert.resolved',
+        userId: actor.userId,
+        resourceType: 'alert',
+        resourceId: id,
+        severity: 'LOW',
+        metadata: { title: alert.title, integrationName: alert.integrationName, previousStatus: alert.status },
+      });
+      return updated;
+    });
+  }
+
+  return {
+    async list(query: AlertQuery) {
+      const rows = await alertsRepository.list(db, {
+        status: query.status,
+        severity: query.severity,
+        integrationId: query.integrationId,
+        teamId: query.teamId,
+        beforeId: decodeCursor(query.cursor),
+        limit: query.limit + 1,
+      });
+      const page = toPage(rows, query.limit);
+      return { alerts: page.items, nextCursor: page.nextCursor };
+    },
+
+    async get(id: string) {
+      const alert = await alertsRepository.findById(db, id);
+      if (alert === undefined) throw notFound(id);
+      const occurrences = await alertsRepository.listOccurrences(db, id, HISTORY_LIMIT);
+      return { alert, occurrences };
+    },
+
+    acknowledge: (actor: Principal, id: string) => transition(actor, id, 'acknowledged'),
+    resolve: (actor: Principal, id: string) => transition(actor, id, 'resolved'),
+  };
+}
+
+export type AlertsService = ReturnType<typeof createAlertsService>;

@@ -1,0 +1,95 @@
+import type { IntegrationRow } from '../../db/schema/index.js';
+import type { AlertIngestService } from '../alerts/alert-ingest.service.js';
+import type { IntegrationsService } from '../integrations/integrations.service.js';
+import { newDeliveryRecord, storedPayload } from '../webhooks/delivery-record.js';
+import type { RateLimiter } from '../webhooks/rate-limiter.js';
+import type { RequestHeaders } from '../webhooks/signatures/types.js';
+import { eventsV2Schema, normalizeEventsV2 } from './events-v2.normalize.js';
+
+/** The answers PagerDuty's Events API gives, which its clients (Alertmanager, Grafana…) read. */
+export type InvalidEventAnswer = { status: 400; body: { status: 'invalid event'; message: string; errors: string[] } };
+export type EventsV2Answer =
+  | { status: 202; body: { status: 'success'; message: 'Event processed'; dedup_key: string } }
+  | InvalidEventAnswer
+  | { status: 429; body: { status: 'throttle event'; message: string }; retryAfterSeconds: number };
+
+export function invalidEvent(errors: string[], message = 'Event object is invalid'): InvalidEventAnswer {
+  return { status: 400, body: { status: 'invalid event', message, errors } };
+}
+
+export function createEventsV2Service(deps: {
+  integrationsService: Pick<IntegrationsService, 'resolveBySecret'>;
+  alertIngestService: AlertIngestService;
+  rateLimiter: RateLimiter;
+  defaultRateLimitPerMinute: number;
+  now?: () => Date;
+}) {
+  const { integrationsService, alertIngestService, rateLimiter, defaultRateLimitPerMinute } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    /**
+     * Enqueues one event. The routing key selects the integration (looked up by its hash); the
+     * request is then recorded as a delivery of that integration like any webhook, with the
+     * routing key removed from the stored payload.
+     */
+    async enqueue(request: {
+      body: unknown;
+      sizeBytes: number;
+      headers: RequestHeaders;
+      sourceIp: string | null;
+      startedAt: number;
+    }): Promise<EventsV2Answer> {
+      const routingKey = (request.body as { routing_key?: unknown } | null | undefined)?.routing_key;
+      if (typeof routingKey !== 'string' || routingKey === '') {
+        return invalidEvent(["'routing_key' is missing or blank"]);
+      }
+      const resolved = await integrationsService.resolveBySecret(routingKey);
+      if (resolved === undefined) return invalidEvent(["'routing_key' is not the key of any integration"]);
+      const { integration, secrets } = resolved;
+      const delivery = newDeliveryRecord(integration, request, secrets, now());
+      const reject = async (answer: EventsV2Answer, reason: string) => {
+        await alertIngestService.recordRejected(delivery, answer.status, reason, request.startedAt);
+        return answer;
+      };
+
+      if (!integration.isActive) {
+        return reject(invalidEvent(["'routing_key' belongs to a disabled integration"]), 'integration is disabled');
+      }
+      const parsed = eventsV2Schema.safeParse(request.body);
+      if (!parsed.success) {
+        const errors = parsed.error.issues.slice(0, 20).map((issue) => `'${issue.path.join('.')}' ${issue.message}`);
+        return reject(invalidEvent(errors), `invalid event: ${errors[0] ?? 'unknown'}`);
+      }
+      const limit = rateLimiter.take(integration.id, rateLimitOf(integration, defaultRateLimitPerMinute));
+      if (!limit.allowed) {
+        return reject(
+          {
+            status: 429,
+            body: {
+              status: 'throttle event',
+              message: 'Requests for this service are arriving too quickly. Please retry later.',
+            },
+            retryAfterSeconds: limit.retryAfterSeconds,
+          },
+          'over the integration rate limit',
+        );
+      }
+      const alert = normalizeEventsV2(parsed.data);
+      const { routing_key: _secret, ...withoutKey } = parsed.data;
+      await alertIngestService.ingest(
+        integration,
+        [alert],
+        { ...delivery, payload: storedPayload(withoutKey, request.sizeBytes) },
+        request.startedAt,
+      );
+      return { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: alert.dedupKey } };
+    },
+  };
+}
+
+function rateLimitOf(integration: IntegrationRow, fallback: number): number {
+  return integration.rateLimitPerMinute ?? fallback;
+}
+
+export type EventsV2Service = ReturnType<typeof createEventsV2Service>;
