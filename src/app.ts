@@ -63,6 +63,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectionTimeout: 60_000,
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Fastify parses text/plain bodies by default; this API speaks JSON only, so any other
+  // media type is a 415, not a confusing "expected object, received string" 400.
+  app.removeContentTypeParser('text/plain');
   // An empty body with a JSON content type means "no body" (as for bodyless POSTs from many
   // HTTP clients), not a 400; anything else goes through Fastify's own safe JSON parser.
   const parseJson = app.getDefaultJsonParser('error', 'error');

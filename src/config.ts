@@ -6,8 +6,12 @@ import { z } from 'zod';
  */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
+// Zod's default messages ("Invalid input: expected number, received NaN") read poorly after a
+// variable name, so each rule states what a valid value looks like.
+const PORT_RULE = 'must be an integer from 0 to 65535';
+const port = z.coerce.number({ error: PORT_RULE }).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE);
+const POSITIVE_RULE = 'must be a positive integer';
+const positiveInt = z.coerce.number({ error: POSITIVE_RULE }).int(POSITIVE_RULE).positive(POSITIVE_RULE);
 
 const environmentSchema = z
   .object({
@@ -17,16 +21,16 @@ const environmentSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
-    DATABASE_POOL_SIZE: positiveInt.max(1000).default(10),
+    DATABASE_POOL_SIZE: positiveInt.max(1000, 'must be at most 1000').default(10),
     KLAXON_DATA_DIR: z.string().min(1).default('./data'),
     KLAXON_MASTER_KEY: z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes written as 64 hex characters')
       .optional(),
     KLAXON_BODY_LIMIT_BYTES: positiveInt.default(512 * 1024),
-    KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt.max(10_000_000).default(120_000),
-    KLAXON_DELIVERY_RETENTION_DAYS: positiveInt.max(3650).default(30),
-    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt.max(10_000_000, 'must be at most 10000000').default(120_000),
+    KLAXON_DELIVERY_RETENTION_DAYS: positiveInt.max(3650, 'must be at most 3650').default(30),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL !== undefined && env.KLAXON_MASTER_KEY === undefined) {

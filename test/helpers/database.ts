@@ -14,7 +14,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { url?: str
     const client = await PGlite.create({ loadDataDir: snapshot });
     return wrapPglite(client);
   }
-  const name = `klaxon_test_${randomBytes(6).toString('hex')}`;
+  const name = `${target.databasePrefix}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: target.url });
   await admin.connect();
   try {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,9 @@ import { openPostgres, wrapPglite } from '../../src/db/client.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    testDatabase: { kind: 'pglite'; snapshotPath: string } | { kind: 'postgres'; url: string; template: string };
+    testDatabase:
+      | { kind: 'pglite'; snapshotPath: string }
+      | { kind: 'postgres'; url: string; template: string; databasePrefix: string };
   }
 }
 
@@ -19,7 +22,11 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const url = process.env.DATABASE_URL;
   if (url !== undefined && url !== '') {
-    const template = `klaxon_template_${process.pid}`;
+    // Names carry this run's id, so a run cleans up only its own databases: several runs
+    // (other worktrees, other terminals) may share one PostgreSQL at the same time.
+    const runId = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`;
+    const template = `klaxon_template_${runId}`;
+    const databasePrefix = `klaxon_test_${runId}_`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${template}`);
@@ -27,11 +34,11 @@ export default async function setup(project: TestProject) {
     const handle = openPostgres(withDatabaseName(url, template), 2);
     await handle.migrate();
     await handle.close();
-    project.provide('testDatabase', { kind: 'postgres', url, template });
+    project.provide('testDatabase', { kind: 'postgres', url, template, databasePrefix });
     return async () => {
       const { rows } = await admin.query<{ datname: string }>(
-        `SELECT datname FROM pg_database WHERE datname LIKE 'klaxon_test_%' OR datname = $1`,
-        [template],
+        'SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2',
+        [databasePrefix, template],
       );
       for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
       await admin.end();

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const MASTER_KEY = 'ab'.repeat(32);
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  return expect.fail(`expected ${JSON.stringify(env)} to be rejected`);
+}
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database under ./data on 127.0.0.1:3000', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      database: { kind: 'pglite', dataDir: './data' },
+      dataDir: './data',
+      masterKeyHex: undefined,
+      bodyLimitBytes: 512 * 1024,
+      webhookRateLimitPerMinute: 120_000,
+      deliveryRetentionDays: 30,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgresql://klaxon@db:5432/klaxon',
+      DATABASE_POOL_SIZE: '25',
+      KLAXON_DATA_DIR: '/var/lib/klaxon',
+      KLAXON_MASTER_KEY: MASTER_KEY.toUpperCase(),
+      KLAXON_BODY_LIMIT_BYTES: '1048576',
+      KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: '600',
+      KLAXON_DELIVERY_RETENTION_DAYS: '7',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      database: { kind: 'postgres', url: 'postgresql://klaxon@db:5432/klaxon', poolSize: 25 },
+      dataDir: '/var/lib/klaxon',
+      masterKeyHex: MASTER_KEY,
+      bodyLimitBytes: 1_048_576,
+      webhookRateLimitPerMinute: 600,
+      deliveryRetentionDays: 7,
+      logLevel: 'debug',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '', LOG_LEVEL: '' })).toMatchObject({
+      port: 3000,
+      database: { kind: 'pglite' },
+      logLevel: 'info',
+    });
+  });
+
+  it.each([
+    ['PORT', { PORT: 'abc' }, 'must be an integer from 0 to 65535'],
+    ['PORT', { PORT: '70000' }, 'must be an integer from 0 to 65535'],
+    ['PORT', { PORT: '80.5' }, 'must be an integer from 0 to 65535'],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['KLAXON_MASTER_KEY', { KLAXON_MASTER_KEY: 'short' }, 'must be 32 bytes written as 64 hex characters'],
+    ['KLAXON_MASTER_KEY', { KLAXON_MASTER_KEY: 'z'.repeat(64) }, 'must be 32 bytes written as 64 hex characters'],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x', KLAXON_MASTER_KEY: MASTER_KEY }, 'must be a postgres:// or'],
+    ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '0' }, 'must be a positive integer'],
+    ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '5000' }, 'must be at most 1000'],
+    ['KLAXON_BODY_LIMIT_BYTES', { KLAXON_BODY_LIMIT_BYTES: '-1' }, 'must be a positive integer'],
+    ['KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE', { KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: 'lots' }, 'must be a positive'],
+    ['KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE', { KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: '1e9' }, 'must be at most'],
+    ['KLAXON_DELIVERY_RETENTION_DAYS', { KLAXON_DELIVERY_RETENTION_DAYS: '0' }, 'must be a positive integer'],
+    ['KLAXON_DELIVERY_RETENTION_DAYS', { KLAXON_DELIVERY_RETENTION_DAYS: '4000' }, 'must be at most 3650'],
+  ])('rejects a bad %s with one readable line naming it (%j)', (variable, env, rule) => {
+    const error = failure(env);
+    expect(error.message).not.toContain('\n');
+    expect(error.message.startsWith(`Invalid configuration: ${variable} ${rule}`), error.message).toBe(true);
+    // The message names the offending variable and no other.
+    const named = ['PORT', 'LOG_LEVEL', 'KLAXON_MASTER_KEY', 'DATABASE_URL', 'DATABASE_POOL_SIZE'].filter(
+      (name) => name !== variable && new RegExp(`\\b${name}\\b`).test(error.message),
+    );
+    expect(named).toEqual([]);
+  });
+
+  it('requires KLAXON_MASTER_KEY with DATABASE_URL, and says how to make one', () => {
+    const error = failure({ DATABASE_URL: 'postgres://klaxon@db/klaxon' });
+    expect(error.message).toMatch(/^Invalid configuration: KLAXON_MASTER_KEY is required when DATABASE_URL is set/);
+    expect(error.message).toContain('openssl rand -hex 32');
+  });
+});
