@@ -18,6 +18,7 @@ import { createTeamsService } from './modules/teams/teams.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
+import { createIntegrationThrottle } from './modules/webhooks/integration-throttle.js';
 import { createRateLimiter } from './modules/webhooks/rate-limiter.js';
 import { createWebhookReceiver } from './modules/webhooks/webhook-receiver.service.js';
 
@@ -81,20 +82,20 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
   // One bucket per integration, shared by its webhook URL and the Events API.
-  const rateLimiter = createRateLimiter();
-  const defaultRateLimitPerMinute = deps.webhookRateLimitPerMinute ?? DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE;
+  const throttle = createIntegrationThrottle(
+    createRateLimiter(),
+    deps.webhookRateLimitPerMinute ?? DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE,
+  );
   const webhookReceiver = createWebhookReceiver({
     integrationsService,
     alertIngestService,
-    rateLimiter,
-    defaultRateLimitPerMinute,
+    throttle,
     now,
   });
   const eventsV2Service = createEventsV2Service({
     integrationsService,
     alertIngestService,
-    rateLimiter,
-    defaultRateLimitPerMinute,
+    throttle,
     now,
   });
 

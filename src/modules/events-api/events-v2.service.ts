@@ -1,8 +1,7 @@
-import type { IntegrationRow } from '../../db/schema/index.js';
 import type { AlertIngestService } from '../alerts/alert-ingest.service.js';
 import type { IntegrationsService } from '../integrations/integrations.service.js';
 import { newDeliveryRecord, storedPayload } from '../webhooks/delivery-record.js';
-import type { RateLimiter } from '../webhooks/rate-limiter.js';
+import type { IntegrationThrottle } from '../webhooks/integration-throttle.js';
 import type { RequestHeaders } from '../webhooks/signatures/types.js';
 import { eventsV2Schema, normalizeEventsV2 } from './events-v2.normalize.js';
 
@@ -20,11 +19,10 @@ export function invalidEvent(errors: string[], message = 'Event object is invali
 export function createEventsV2Service(deps: {
   integrationsService: Pick<IntegrationsService, 'resolveBySecret'>;
   alertIngestService: AlertIngestService;
-  rateLimiter: RateLimiter;
-  defaultRateLimitPerMinute: number;
+  throttle: IntegrationThrottle;
   now?: () => Date;
 }) {
-  const { integrationsService, alertIngestService, rateLimiter, defaultRateLimitPerMinute } = deps;
+  const { integrationsService, alertIngestService, throttle } = deps;
   const now = deps.now ?? (() => new Date());
 
   return {
@@ -61,7 +59,7 @@ export function createEventsV2Service(deps: {
         const errors = parsed.error.issues.slice(0, 20).map((issue) => `'${issue.path.join('.')}' ${issue.message}`);
         return reject(invalidEvent(errors), `invalid event: ${errors[0] ?? 'unknown'}`);
       }
-      const limit = rateLimiter.take(integration.id, rateLimitOf(integration, defaultRateLimitPerMinute));
+      const limit = throttle.take(integration);
       if (!limit.allowed) {
         return reject(
           {
@@ -86,10 +84,6 @@ export function createEventsV2Service(deps: {
       return { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: alert.dedupKey } };
     },
   };
-}
-
-function rateLimitOf(integration: IntegrationRow, fallback: number): number {
-  return integration.rateLimitPerMinute ?? fallback;
 }
 
 export type EventsV2Service = ReturnType<typeof createEventsV2Service>;

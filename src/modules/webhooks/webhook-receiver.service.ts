@@ -12,7 +12,7 @@ import type { NormalizedAlert } from '../alerts/normalized-alert.js';
 import { getSourceNormalizer } from '../alerts/sources/index.js';
 import type { IntegrationsService } from '../integrations/integrations.service.js';
 import { newDeliveryRecord, storedPayload } from './delivery-record.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { IntegrationThrottle } from './integration-throttle.js';
 import { verifySignature } from './signatures/index.js';
 import type { RequestHeaders } from './signatures/types.js';
 
@@ -38,11 +38,10 @@ const JSON_MEDIA_TYPE = /^application\/([\w.+-]*\+)?json$/i;
 export function createWebhookReceiver(deps: {
   integrationsService: Pick<IntegrationsService, 'resolveByName'>;
   alertIngestService: AlertIngestService;
-  rateLimiter: RateLimiter;
-  defaultRateLimitPerMinute: number;
+  throttle: IntegrationThrottle;
   now?: () => Date;
 }) {
-  const { integrationsService, alertIngestService, rateLimiter, defaultRateLimitPerMinute } = deps;
+  const { integrationsService, alertIngestService, throttle } = deps;
   const now = deps.now ?? (() => new Date());
 
   function deliveryFor(integration: IntegrationRow, incoming: IncomingWebhook, secrets: string[]): DeliveryRecord {
@@ -115,7 +114,7 @@ export function createWebhookReceiver(deps: {
         return reject(delivery, error, detail, startedAt);
       }
 
-      const limit = rateLimiter.take(integration.id, integration.rateLimitPerMinute ?? defaultRateLimitPerMinute);
+      const limit = throttle.take(integration);
       if (!limit.allowed) {
         const error = new AppError('rate-limited', 'This integration is over its rate limit; retry later', {
           headers: { 'Retry-After': String(limit.retryAfterSeconds) },

@@ -1,20 +1,18 @@
 import { z } from 'zod';
 import type { NormalizedAlert, SourceNormalizer } from '../normalized-alert.js';
-import { labelsWithAnnotations, prometheusDedupKey, prometheusOccurredAt } from './alertmanager.js';
-import { clampTitle, collectLinks, firstNonBlank, mapSeverityWord, stringMap, timestampString } from './common.js';
+import {
+  alertmanagerAlertSchema,
+  labelsWithAnnotations,
+  prometheusDedupKey,
+  prometheusOccurredAt,
+} from './alertmanager.js';
+import { clampTitle, collectLinks, firstNonBlank, mapSeverityWord } from './common.js';
 
 /**
  * One alert of Grafana's unified-alerting webhook (grafana/alerting `receivers/webhook`,
  * `templates.ExtendedAlert`): Alertmanager's alert plus Grafana's URLs, values and valueString.
  */
-export const grafanaAlertSchema = z.object({
-  status: z.enum(['firing', 'resolved']),
-  labels: stringMap,
-  annotations: stringMap.optional(),
-  startsAt: timestampString.optional(),
-  endsAt: timestampString.optional(),
-  generatorURL: z.string().optional(),
-  fingerprint: z.string().optional(),
+export const grafanaAlertSchema = alertmanagerAlertSchema.extend({
   silenceURL: z.string().optional(),
   dashboardURL: z.string().optional(),
   panelURL: z.string().optional(),
