@@ -1,0 +1,596 @@
+/**
+ * `npm run bench -- [--db pglite|postgres] [--workload unique,hot,batch,grown,naive|all] [--duration 10]
+ *   [--warmup 3] [--connections 50] [--grown-rows 1000000] [--cpu-prof]`
+ *
+ * Starts Klaxon as its own process on a fresh database per workload, drives signed webhooks at it
+ * over loopback with autocannon, and prints every figure with its ratio to a ceiling (a bare
+ * Fastify server verifying the same signature and storing nothing) measured in the same run.
+ * Checks that every 202 is stored; exits 1 when one is missing. See bench/README.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import {
+  type BenchIntegrations,
+  countStored,
+  type KlaxonTarget,
+  prefillGrown,
+  prepareKlaxonDatabase,
+  targetEnv,
+} from './lib/klaxon-db.js';
+import { type LoadResult, runLoad } from './lib/load.js';
+import {
+  alertmanagerBatches,
+  BATCH_SIZE,
+  BODY_BYTES,
+  cycledGenericPool,
+  type RequestSource,
+  signedGenericPool,
+} from './lib/payloads.js';
+import { type PostgresCluster, startPostgresCluster } from './lib/postgres-cluster.js';
+import { startNodeServer } from './lib/processes.js';
+import { formatProfile, summarizeProfile } from './lib/profile.js';
+
+const WORKLOADS = ['unique', 'hot', 'batch', 'grown', 'naive'] as const;
+type Workload = (typeof WORKLOADS)[number];
+type DbKind = 'pglite' | 'postgres';
+
+const BENCH_DIR = new URL('.', import.meta.url).pathname;
+const ROOT = join(BENCH_DIR, '..');
+const RESULTS_DIR = join(BENCH_DIR, 'results');
+/** The naive PGlite baseline quoted in issue 7, used when this run did not measure one. */
+const QUOTED_NAIVE_PGLITE = 2700;
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      db: { type: 'string', default: 'pglite' },
+      workload: { type: 'string', default: 'all' },
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '50' },
+      'grown-rows': { type: 'string', default: '1000000' },
+      'cpu-prof': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(
+      readFileSync(new URL(import.meta.url), 'utf8')
+        .split('*/')[0]
+        ?.replace('/**', '') ?? '',
+    );
+    process.exit(0);
+  }
+  const db = values.db as DbKind;
+  if (db !== 'pglite' && db !== 'postgres') throw new Error('--db must be pglite or postgres');
+  const requested = values.workload === 'all' ? [...WORKLOADS] : values.workload.split(',').map((w) => w.trim());
+  for (const w of requested) {
+    if (!(WORKLOADS as readonly string[]).includes(w))
+      throw new Error(`unknown workload "${w}" (${WORKLOADS.join('|')}|all)`);
+  }
+  const number = (name: string, value: string, min: number) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}`);
+    return n;
+  };
+  return {
+    db,
+    workloads: WORKLOADS.filter((w) => requested.includes(w)),
+    durationSec: number('duration', values.duration, 1),
+    warmupSec: number('warmup', values.warmup, 0),
+    connections: number('connections', values.connections, 1),
+    grownRows: Math.floor(number('grown-rows', values['grown-rows'], 0)),
+    cpuProf: values['cpu-prof'],
+  };
+}
+
+type Options = ReturnType<typeof parseOptions>;
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function machine() {
+  const sh = (cmd: string, args: string[]) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    nproc: Number(sh('nproc', [])),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memTotalGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    memFreeGiB: Number((freemem() / 2 ** 30).toFixed(1)),
+    loadAvg: sh('cat', ['/proc/loadavg']).split(' ').slice(0, 3).join(' '),
+    node: process.version,
+    kernel: sh('uname', ['-r']),
+  };
+}
+
+interface RunRecord {
+  name: string;
+  kind: 'ceiling' | 'naive' | 'klaxon';
+  workload: Workload | 'ceiling' | 'ceiling-batch';
+  load: LoadResult;
+  /** Accepted requests/s over the matching ceiling's. */
+  ratio: number | null;
+  peakRssMiB: number | null;
+  durability: {
+    ok: boolean;
+    acknowledged: number;
+    sent: number;
+    storedDeliveries: number;
+    storedOccurrences: number;
+    inFlightAtCutoff: number;
+    detail: string;
+  } | null;
+  poolWrapped?: boolean;
+  profile?: string;
+}
+
+/** Everything created for one run that must go away at the end. */
+const cleanups: Array<() => Promise<void> | void> = [];
+async function cleanup(): Promise<void> {
+  for (const fn of cleanups.splice(0).reverse()) {
+    try {
+      await fn();
+    } catch (error) {
+      log(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** Fresh Klaxon databases: a temp data dir (PGlite) or a new database in the cluster. */
+function databaseFactory(db: DbKind, cluster: PostgresCluster | undefined, existingUrl: string | undefined) {
+  let n = 0;
+  return async (label: string): Promise<{ target: KlaxonTarget; drop: () => Promise<void> }> => {
+    n++;
+    if (db === 'pglite') {
+      const dataDir = mkdtempSync(join(tmpdir(), `klaxon-bench-${label}-`));
+      return {
+        target: { kind: 'pglite', dataDir },
+        drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+      };
+    }
+    const name = `klaxon_bench_${Date.now()}_${n}_${label}`;
+    if (cluster !== undefined)
+      return { target: { kind: 'postgres', url: await cluster.createDatabase(name) }, drop: async () => {} };
+    // An existing server (DATABASE_URL): create and drop a database of our own in it.
+    const admin = new pg.Client({ connectionString: existingUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const url = new URL(existingUrl as string);
+    url.pathname = `/${name}`;
+    return {
+      target: { kind: 'postgres', url: url.toString() },
+      drop: async () => {
+        const c = new pg.Client({ connectionString: existingUrl });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  };
+}
+
+function poolSizeFor(options: Options, ceilingRps: number): number {
+  // Klaxon cannot outrun the ceiling by much; 1.5× its rate over warm-up + run leaves headroom.
+  return Math.ceil(ceilingRps * 1.5 * (options.warmupSec + options.durationSec)) + 10_000;
+}
+
+async function measureCeiling(options: Options, secret: string): Promise<{ generic: RunRecord; batch?: RunRecord }> {
+  const server = await startNodeServer(join(BENCH_DIR, 'ceiling-server.ts'), { BENCH_SECRET: secret });
+  try {
+    log(`ceiling: bare Fastify + HMAC-SHA256 over ${BODY_BYTES} B, stores nothing (${server.url})`);
+    const load = await runLoad({
+      url: server.url,
+      path: '/webhooks/alerts/bench-generic',
+      source: cycledGenericPool(secret),
+      connections: options.connections,
+      durationSec: options.durationSec,
+      warmupSec: options.warmupSec,
+    });
+    const generic: RunRecord = {
+      name: 'ceiling (1 KiB, HMAC)',
+      kind: 'ceiling',
+      workload: 'ceiling',
+      load,
+      ratio: 1,
+      peakRssMiB: server.peakRssMiB(),
+      durability: null,
+    };
+    let batch: RunRecord | undefined;
+    if (options.workloads.includes('batch')) {
+      log(`ceiling: the same with Alertmanager batches of ${BATCH_SIZE} (bearer token)`);
+      const batchLoad = await runLoad({
+        url: server.url,
+        path: '/webhooks/alerts/bench-alertmanager',
+        source: alertmanagerBatches(secret, 'c'),
+        connections: options.connections,
+        durationSec: options.durationSec,
+        warmupSec: options.warmupSec,
+      });
+      batch = {
+        name: `ceiling (batch of ${BATCH_SIZE}, token)`,
+        kind: 'ceiling',
+        workload: 'ceiling-batch',
+        load: batchLoad,
+        ratio: 1,
+        peakRssMiB: server.peakRssMiB(),
+        durability: null,
+      };
+    }
+    return batch === undefined ? { generic } : { generic, batch };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureNaive(
+  options: Options,
+  secret: string,
+  fresh: ReturnType<typeof databaseFactory>,
+  ceilingRps: number,
+): Promise<RunRecord> {
+  const { target, drop } = await fresh('naive');
+  cleanups.push(drop);
+  const naiveDb = target.kind === 'pglite' ? `pglite:${join(target.dataDir, 'pgdata')}` : `postgres:${target.url}`;
+  const server = await startNodeServer(join(BENCH_DIR, 'ceiling-server.ts'), {
+    BENCH_SECRET: secret,
+    BENCH_NAIVE_DB: naiveDb,
+  });
+  try {
+    log(`naive: the ceiling plus one INSERT per request into ${target.kind}`);
+    const load = await runLoad({
+      url: server.url,
+      path: '/webhooks/alerts/bench-generic',
+      source: cycledGenericPool(secret),
+      connections: options.connections,
+      durationSec: options.durationSec,
+      warmupSec: options.warmupSec,
+    });
+    return {
+      name: `naive (1 INSERT/request)`,
+      kind: 'naive',
+      workload: 'naive',
+      load,
+      ratio: load.acceptedPerSec / ceilingRps,
+      peakRssMiB: server.peakRssMiB(),
+      durability: null,
+    };
+  } finally {
+    await server.stop();
+    await drop();
+  }
+}
+
+async function measureKlaxon(
+  options: Options,
+  workload: Exclude<Workload, 'naive'>,
+  fresh: ReturnType<typeof databaseFactory>,
+  ceiling: { generic: RunRecord; batch?: RunRecord },
+  runTag: string,
+): Promise<RunRecord> {
+  const { target, drop } = await fresh(workload);
+  cleanups.push(drop);
+  try {
+    const masterKeyHex = randomBytes(32).toString('hex');
+    log(`${workload}: preparing a fresh ${target.kind} database`);
+    const integrations: BenchIntegrations = await prepareKlaxonDatabase(target, masterKeyHex);
+    if (workload === 'grown' && options.grownRows > 0) {
+      log(`${workload}: pre-filling ${options.grownRows.toLocaleString('en')} alerts, deliveries and occurrences`);
+      await prefillGrown(target, masterKeyHex, integrations.generic, options.grownRows, log);
+    }
+    const before = await countStored(target, masterKeyHex);
+
+    const ceilingRps = ceiling.generic.load.acceptedPerSec;
+    let source: RequestSource;
+    let path: string;
+    if (workload === 'batch') {
+      source = alertmanagerBatches(integrations.alertmanager.secret, runTag);
+      path = `/webhooks/alerts/${integrations.alertmanager.name}`;
+    } else {
+      const size = poolSizeFor(options, ceilingRps);
+      const t0 = performance.now();
+      source = signedGenericPool({
+        secret: integrations.generic.secret,
+        size,
+        pattern: workload === 'hot' ? 'hot' : 'unique',
+        tag: runTag,
+      });
+      log(
+        `${workload}: pre-signed ${size.toLocaleString('en')} requests in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      path = `/webhooks/alerts/${integrations.generic.name}`;
+    }
+
+    const profileDir = join(RESULTS_DIR, 'profiles', `${runTag}-${target.kind}-${workload}`);
+    const nodeArgs = options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const server = await startNodeServer(
+      join(ROOT, 'src', 'main.ts'),
+      {
+        ...targetEnv(target, masterKeyHex),
+        LOG_LEVEL: 'warn',
+        KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: '10000000',
+      },
+      { nodeArgs },
+    );
+    let load: LoadResult;
+    let peakRssMiB: number;
+    try {
+      log(
+        `${workload}: driving Klaxon (${server.url}, pid ${server.pid}) for ${options.warmupSec} s warm-up + ${options.durationSec} s`,
+      );
+      load = await runLoad({
+        url: server.url,
+        path,
+        source,
+        connections: options.connections,
+        durationSec: options.durationSec,
+        warmupSec: options.warmupSec,
+      });
+      // Requests in flight when the load stopped are still being processed (their clients are
+      // gone); let them finish before SIGTERM so shutdown does not race them.
+      await sleep(Math.min(60_000, 1000 + 1.5 * load.latencyMs.max));
+      peakRssMiB = server.peakRssMiB();
+    } finally {
+      const code = await server.stop();
+      if (code !== 0) log(`${workload}: Klaxon exited with ${code}:\n${server.output()}`);
+    }
+    const warnings = server.output().trim();
+    if (warnings !== '') log(`${workload}: Klaxon printed:\n${warnings.slice(-2000)}`);
+
+    const after = await countStored(target, masterKeyHex);
+    const storedDeliveries = after.acceptedDeliveries - before.acceptedDeliveries;
+    const storedOccurrences = after.occurrences - before.occurrences;
+    const { acknowledged, sent } = load.total;
+    const perRequest = source.alertsPerRequest;
+    const inFlightAtCutoff = storedDeliveries - acknowledged;
+    const problems: string[] = [];
+    if (storedDeliveries < acknowledged)
+      problems.push(`${acknowledged - storedDeliveries} acknowledged deliveries missing`);
+    if (storedOccurrences !== storedDeliveries * perRequest)
+      problems.push(`${storedOccurrences} occurrences for ${storedDeliveries} deliveries × ${perRequest}`);
+    if (storedDeliveries > sent) problems.push(`${storedDeliveries} stored but only ${sent} sent`);
+    const detail =
+      problems.length > 0
+        ? problems.join('; ')
+        : `${storedOccurrences.toLocaleString('en')} occurrences = ${storedDeliveries.toLocaleString('en')} deliveries × ${perRequest}; 202s ${acknowledged.toLocaleString('en')}${inFlightAtCutoff > 0 ? ` + ${inFlightAtCutoff} in flight at cut-off` : ''}`;
+    const ratioBase = workload === 'batch' ? ceiling.batch?.load.acceptedPerSec : ceilingRps;
+
+    let profile: string | undefined;
+    if (options.cpuProf) {
+      // tsx's loader runs on a worker thread that gets a profile of its own; the main thread's is the largest.
+      const file = readdirSync(profileDir)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size)[0];
+      if (file !== undefined) {
+        profile = join(profileDir, file);
+        log(`${workload}: CPU profile ${profile}\n${formatProfile(summarizeProfile(profile, 30))}`);
+      }
+    }
+    const record: RunRecord = {
+      name: `klaxon ${workload}`,
+      kind: 'klaxon',
+      workload,
+      load,
+      ratio: ratioBase === undefined ? null : load.acceptedPerSec / ratioBase,
+      peakRssMiB,
+      durability: {
+        ok: problems.length === 0,
+        acknowledged,
+        sent,
+        storedDeliveries,
+        storedOccurrences,
+        inFlightAtCutoff,
+        detail,
+      },
+      poolWrapped: source.wrapped,
+    };
+    if (profile !== undefined) record.profile = profile;
+    return record;
+  } finally {
+    await drop();
+  }
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function table(db: DbKind, runs: RunRecord[]): string {
+  const unique = runs.find((r) => r.workload === 'unique');
+  const naive = runs.find((r) => r.workload === 'naive');
+  const header = [
+    'run',
+    'accepted/s',
+    'alerts/s',
+    '× ceiling',
+    'other',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'non-2xx',
+    'errors',
+    'peak RSS',
+    'durable',
+  ];
+  const rows = runs.map((r) => {
+    const other: string[] = [];
+    if (r.workload === 'grown' && unique !== undefined)
+      other.push(`${fmt(r.load.acceptedPerSec / unique.load.acceptedPerSec, 2)}× unique`);
+    if (r.kind === 'klaxon' && db === 'pglite' && r.workload !== 'batch') {
+      const base = naive?.load.acceptedPerSec ?? QUOTED_NAIVE_PGLITE;
+      other.push(`${fmt(r.load.acceptedPerSec / base, 2)}× naive${naive === undefined ? ' (quoted 2.7k)' : ''}`);
+    }
+    return [
+      r.name,
+      fmt(r.load.acceptedPerSec),
+      fmt(r.load.alertsPerSec),
+      r.ratio === null ? '–' : `${fmt(r.ratio, 3)}`,
+      other.join(', '),
+      fmt(r.load.latencyMs.p50, 1),
+      fmt(r.load.latencyMs.p99, 1),
+      fmt(r.load.latencyMs.max, 0),
+      fmt(r.load.non2xx),
+      fmt(r.load.errors),
+      r.peakRssMiB === null ? '–' : `${fmt(r.peakRssMiB)} MiB`,
+      r.durability === null ? '–' : r.durability.ok ? 'yes' : 'NO',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function targets(db: DbKind, runs: RunRecord[]): string[] {
+  const out: string[] = [];
+  const mark = (ok: boolean) => (ok ? 'MET   ' : 'MISSED');
+  const unique = runs.find((r) => r.workload === 'unique');
+  for (const r of runs.filter((x) => x.kind === 'klaxon')) {
+    const errors = r.load.non2xx + r.load.errors;
+    if (db === 'postgres' && (r.workload === 'unique' || r.workload === 'hot')) {
+      const ok = (r.ratio ?? 0) >= 0.9 && r.load.latencyMs.p99 <= 15 && errors === 0 && r.durability?.ok === true;
+      out.push(
+        `${mark(ok)} postgres ${r.workload}: ≥0.9× ceiling (${fmt(r.ratio ?? 0, 3)}), p99 ≤15 ms (${fmt(r.load.latencyMs.p99, 1)}), 0 errors (${errors}), every 202 durable (${r.durability?.ok ? 'yes' : 'no'})`,
+      );
+    }
+    if (db === 'pglite' && r.workload !== 'batch') {
+      const naive = runs.find((x) => x.workload === 'naive')?.load.acceptedPerSec ?? QUOTED_NAIVE_PGLITE;
+      const x = r.load.acceptedPerSec / naive;
+      out.push(
+        `${mark(x >= 3 && r.load.latencyMs.p99 <= 50)} pglite ${r.workload}: ≥3× naive (${fmt(x, 2)}×), p99 ≤50 ms (${fmt(r.load.latencyMs.p99, 1)})`,
+      );
+    }
+    if (r.workload === 'grown' && unique !== undefined) {
+      const x = r.load.acceptedPerSec / unique.load.acceptedPerSec;
+      out.push(`${mark(x >= 0.9)} ${db} grown: ≥0.9× unique on an empty database (${fmt(x, 2)}×)`);
+    }
+    if (r.peakRssMiB !== null)
+      out.push(
+        `${mark(r.peakRssMiB * 1.048576 <= 250)} ${db} ${r.workload}: peak RSS ≤250 MB (${fmt(r.peakRssMiB * 1.048576)} MB)`,
+      );
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const startedAt = new Date();
+  const runTag = String(Math.floor(Date.now() / 1000) % 100_000);
+  const info = machine();
+  log(
+    `klaxon bench: db=${options.db} workloads=${options.workloads.join(',')} duration=${options.durationSec}s warmup=${options.warmupSec}s connections=${options.connections}`,
+  );
+  log(
+    `machine: ${info.nproc} CPUs (${info.cpu}), ${info.memTotalGiB} GiB RAM, load ${info.loadAvg}, node ${info.node}`,
+  );
+
+  let cluster: PostgresCluster | undefined;
+  const existingUrl =
+    process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '' ? process.env.DATABASE_URL : undefined;
+  let postgresVersion: string | undefined;
+  if (options.db === 'postgres' && existingUrl === undefined) {
+    cluster = await startPostgresCluster();
+    cleanups.push(() => cluster?.stop());
+    postgresVersion = cluster.version;
+    log(`postgres: throwaway cluster ${cluster.version} at ${cluster.adminUrl} (fsync on, synchronous_commit on)`);
+  }
+  const fresh = databaseFactory(options.db, cluster, existingUrl);
+
+  const secret = randomBytes(32).toString('hex');
+  const runs: RunRecord[] = [];
+  const ceiling = await measureCeiling(options, secret);
+  runs.push(ceiling.generic);
+  if (ceiling.batch !== undefined) runs.push(ceiling.batch);
+  const ceilingRps = ceiling.generic.load.acceptedPerSec;
+  log(`ceiling: ${fmt(ceilingRps)} req/s, p99 ${fmt(ceiling.generic.load.latencyMs.p99, 1)} ms`);
+  if (options.workloads.includes('naive')) runs.push(await measureNaive(options, secret, fresh, ceilingRps));
+  for (const workload of options.workloads) {
+    if (workload === 'naive') continue;
+    const record = await measureKlaxon(options, workload, fresh, ceiling, runTag);
+    log(
+      `${workload}: ${fmt(record.load.acceptedPerSec)} accepted/s (${fmt(record.ratio ?? 0, 3)}× ceiling), p99 ${fmt(record.load.latencyMs.p99, 1)} ms — durable: ${record.durability?.detail}`,
+    );
+    if (record.poolWrapped) log(`${workload}: WARNING the pre-signed pool wrapped; keys repeated`);
+    runs.push(record);
+  }
+  await cleanup();
+
+  const output = [
+    '',
+    `Klaxon ingestion benchmark — ${options.db}${postgresVersion ? ` ${postgresVersion}` : ''}, ${startedAt.toISOString()}`,
+    `${info.nproc} CPUs (${info.cpu}), ${info.memTotalGiB} GiB, load avg at start ${info.loadAvg}; ${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s, ${BODY_BYTES} B signed generic bodies, batches of ${BATCH_SIZE}`,
+    '',
+    table(options.db, runs),
+    '',
+    ...runs
+      .filter((r) => r.durability !== null)
+      .map((r) => `durability ${r.workload}: ${r.durability?.ok ? 'ok' : 'FAILED'} — ${r.durability?.detail}`),
+    ...runs
+      .filter((r) => Object.keys(r.load.statusCodes).some((c) => !c.startsWith('2')))
+      .map((r) => `status codes ${r.workload}: ${JSON.stringify(r.load.statusCodes)}`),
+    '',
+    'targets (issue 7):',
+    ...targets(options.db, runs).map((t) => `  ${t}`),
+    '',
+  ].join('\n');
+  process.stdout.write(output);
+
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\..*$/, '');
+  const file = join(RESULTS_DIR, `${stamp}-${options.db}.json`);
+  const json = {
+    date: startedAt.toISOString(),
+    db: options.db,
+    postgresVersion,
+    machine: info,
+    options,
+    bodyBytes: BODY_BYTES,
+    batchSize: BATCH_SIZE,
+    runs,
+    targets: targets(options.db, runs),
+  };
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  if (options.workloads.length === WORKLOADS.length) copyFileSync(file, join(RESULTS_DIR, `latest-${options.db}.json`));
+  process.stdout.write(`results: ${file}\n`);
+
+  const lost = runs.filter((r) => r.durability !== null && !r.durability.ok);
+  if (lost.length > 0) {
+    process.stderr.write(`FAILED: durability check failed for ${lost.map((r) => r.workload).join(', ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+main().catch(async (error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  await cleanup();
+  process.exit(1);
+});
