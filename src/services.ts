@@ -10,6 +10,8 @@ import { createDeliveriesRepository } from './modules/deliveries/deliveries.repo
 import { createDeliveriesService } from './modules/deliveries/deliveries.service.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
+import { createSessionsRepository } from './modules/sessions/sessions.repository.js';
+import { createSessionsService, type SessionPolicy } from './modules/sessions/sessions.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
@@ -22,6 +24,8 @@ export interface ServiceDeps {
   /** Per-integration webhook rate limit when the integration sets none. */
   webhookRateLimitPerMinute?: number;
   now?: () => Date;
+  /** Console session lifetimes and sign-in rate limits; defaults in sessions.service.ts. */
+  sessionPolicy?: Partial<SessionPolicy>;
 }
 
 const DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE = 120_000;
@@ -40,6 +44,14 @@ export function createServices(deps: ServiceDeps) {
   const auditService = createAuditService({ db, auditRepository });
   const usersService = createUsersService({ db, usersRepository, auditService });
   const apiKeysService = createApiKeysService({ db, apiKeysRepository, usersRepository, auditService, now });
+  const sessionsService = createSessionsService({
+    db,
+    sessionsRepository: createSessionsRepository(),
+    usersRepository,
+    auditService,
+    now,
+    ...(deps.sessionPolicy ? { policy: deps.sessionPolicy } : {}),
+  });
   const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService });
   const integrationsService = createIntegrationsService({
     db,
@@ -63,6 +75,7 @@ export function createServices(deps: ServiceDeps) {
     auditService,
     usersService,
     apiKeysService,
+    sessionsService,
     bootstrapAdminService,
     integrationsService,
     deliveriesService,
