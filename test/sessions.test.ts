@@ -290,6 +290,8 @@ describe('test alert', () => {
       key: admin.apiKey,
     });
     expect(deliveries.json().deliveries[0]).toMatchObject({ status: 'accepted', id: sent.json().deliveryId });
+    const counted = await t.request({ method: 'GET', url: `/api/integrations/${integration.id}`, key: admin.apiKey });
+    expect(counted.json()).toMatchObject({ alertCount: 1, webhookCount: 1 });
   });
 
   it.each(['alertmanager', 'grafana', 'datadog', 'newrelic', 'pagerduty'])(

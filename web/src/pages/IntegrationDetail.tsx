@@ -75,7 +75,9 @@ export function IntegrationDetailPage({ id }: { id: string }) {
             <dd>{integration.rateLimitPerMinute.toLocaleString()} per minute</dd>
             <dt>Alerts</dt>
             <dd>
-              <Link href={`/alerts?integrationId=${integration.id}`}>{integration.alertCount}</Link>
+              <Link href={`/alerts?integrationId=${integration.id}`} data-testid="alert-count">
+                {integration.alertCount}
+              </Link>
             </dd>
           </dl>
         </div>
