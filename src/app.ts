@@ -16,11 +16,14 @@ import { deliveriesRoutes } from './modules/deliveries/deliveries.routes.js';
 import { eventsV2Routes } from './modules/events-api/events-v2.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
+import { testAlertRoutes } from './modules/integrations/test-alert.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
+import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
 import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
+import { createConsoleSite } from './plugins/console.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { createServices, type Services } from './services.js';
@@ -32,6 +35,8 @@ export interface AppDeps {
   webhookRateLimitPerMinute: number;
   logger: FastifyServerOptions['logger'];
   now?: () => Date;
+  /** The built web console (index.html and assets); web/dist by default. */
+  consoleDir?: string;
   /** The services to serve; built from the other deps when not given (the CLI and tests share them). */
   services?: Services;
 }
@@ -87,15 +92,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...(deps.now ? { now: deps.now } : {}),
     });
 
-  registerErrorHandling(app);
-  registerAuth(app, services.apiKeysService);
+  const consoleSite = createConsoleSite(deps.consoleDir);
+  registerErrorHandling(app, { fallback: consoleSite.serveIndex });
+  registerAuth(app, services.apiKeysService, services.sessionsService);
   const metrics = registerMetrics(app);
 
   await app.register(swagger, {
     openapi: {
       info: { title: 'Klaxon API', version: '0.1.0', description: 'Alert ingestion and incident platform' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'klaxon_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -104,11 +115,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { ping: deps.database.ping, metrics });
   await app.register(usersRoutes, { usersService: services.usersService });
+  await app.register(sessionsRoutes, {
+    sessionsService: services.sessionsService,
+    usersService: services.usersService,
+  });
   await app.register(apiKeysRoutes, { apiKeysService: services.apiKeysService });
   await app.register(auditRoutes, { auditService: services.auditService });
   await app.register(integrationsRoutes, {
     integrationsService: services.integrationsService,
     defaultRateLimitPerMinute: deps.webhookRateLimitPerMinute,
+  });
+  await app.register(testAlertRoutes, {
+    integrationsService: services.integrationsService,
+    ...(deps.now ? { now: deps.now } : {}),
   });
   await app.register(deliveriesRoutes, { deliveriesService: services.deliveriesService });
   await app.register(alertsRoutes, { alertsService: services.alertsService });
@@ -116,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(routingRoutes, { routingService: services.routingService });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
+  await consoleSite.register(app);
 
   return app;
 }

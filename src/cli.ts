@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
+import { AppError } from './lib/errors.js';
 import { MASTER_KEY_FILE, resolveMasterKey } from './master-key.js';
+import { MIN_PASSWORD_LENGTH } from './modules/sessions/sessions.service.js';
 import { createServices } from './services.js';
 
 const HELP = `Usage: npm run cli -- <command> [options]
@@ -15,6 +17,9 @@ Commands:
       Create the platform admin (or, for an existing email, make it an admin and
       issue it a new API key). Prints one JSON line: {"userId":"…","apiKey":"…"}.
       --password-stdin also sets the console password, read from standard input.
+  set-password --email <email> --password-stdin
+      Set a user's console password, read from standard input (never from the
+      command line), and end that user's console sessions.
   migrate
       Apply pending database migrations and exit.
   rotate-master-key (--new-key-stdin | --generate)
@@ -100,6 +105,28 @@ async function rotateMasterKey(args: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }
 
+async function setPassword(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    strict: true,
+  });
+  const email = values.email?.trim();
+  if (email === undefined || !/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new UsageError('set-password needs --email <email>');
+  if (values['password-stdin'] !== true) {
+    throw new UsageError('set-password reads the password from standard input: pass --password-stdin');
+  }
+  const password = await readStdin();
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new UsageError(`the password read from stdin must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  const result = await withDatabase((database, masterKey) =>
+    createServices({ database, masterKey }).sessionsService.setPassword({ email }, password, null),
+  );
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
 async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -107,6 +134,8 @@ async function run(argv: string[]): Promise<void> {
       return bootstrapAdmin(rest);
     case 'rotate-master-key':
       return rotateMasterKey(rest);
+    case 'set-password':
+      return setPassword(rest);
     case 'migrate':
       await withDatabase(async () => {});
       process.stderr.write('klaxon: database is up to date\n');
@@ -129,7 +158,10 @@ run(process.argv.slice(2)).then(
       process.stderr.write(`klaxon: ${(error as Error).message}\n\n${HELP}`);
       process.exit(2);
     }
-    const known = error instanceof ConfigError || error instanceof DataDirLockedError;
+    const known =
+      error instanceof ConfigError ||
+      error instanceof DataDirLockedError ||
+      (error instanceof AppError && error.code === 'user-not-found');
     process.stderr.write(`klaxon: ${known ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
     process.exit(1);
   },

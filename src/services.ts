@@ -13,6 +13,8 @@ import { createIntegrationsRepository } from './modules/integrations/integration
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createAlertRouter, createRoutingService } from './modules/routing/routing.service.js';
 import { createRoutingRulesRepository } from './modules/routing/routing-rules.repository.js';
+import { createSessionsRepository } from './modules/sessions/sessions.repository.js';
+import { createSessionsService, type SessionPolicy } from './modules/sessions/sessions.service.js';
 import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
@@ -28,6 +30,8 @@ export interface ServiceDeps {
   /** Per-integration webhook rate limit when the integration sets none. */
   webhookRateLimitPerMinute?: number;
   now?: () => Date;
+  /** Console session lifetimes and sign-in rate limits; defaults in sessions.service.ts. */
+  sessionPolicy?: Partial<SessionPolicy>;
 }
 
 const DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE = 120_000;
@@ -48,6 +52,14 @@ export function createServices(deps: ServiceDeps) {
   const auditService = createAuditService({ db, auditRepository });
   const usersService = createUsersService({ db, usersRepository, auditService });
   const apiKeysService = createApiKeysService({ db, apiKeysRepository, usersRepository, auditService, now });
+  const sessionsService = createSessionsService({
+    db,
+    sessionsRepository: createSessionsRepository(),
+    usersRepository,
+    auditService,
+    now,
+    ...(deps.sessionPolicy ? { policy: deps.sessionPolicy } : {}),
+  });
   const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService });
   const integrationsService = createIntegrationsService({
     db,
@@ -103,6 +115,7 @@ export function createServices(deps: ServiceDeps) {
     auditService,
     usersService,
     apiKeysService,
+    sessionsService,
     bootstrapAdminService,
     integrationsService,
     deliveriesService,

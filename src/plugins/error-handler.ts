@@ -81,13 +81,20 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   return sendProblem(request, reply, appError);
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(
+  app: FastifyInstance,
+  options: {
+    /** Tried before the 404 problem: the web console answers browser navigations to its own routes. */
+    fallback?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+  } = {},
+): void {
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    if (options.fallback?.(request, reply) === true) return reply;
+    return sendProblem(
       request,
       reply,
       new AppError('not-found', `No route for ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
+    );
+  });
 }

@@ -12,7 +12,10 @@ export interface Principal {
   userId: string;
   email: string;
   isPlatformAdmin: boolean;
-  apiKeyId: string;
+  /** The API key that authenticated the request; null for a console session. */
+  apiKeyId: string | null;
+  /** The console session that authenticated the request, if any. */
+  sessionId?: string | undefined;
 }
 
 export type PublicApiKey = Omit<ApiKeyRow, 'keyHash'>;

@@ -9,9 +9,12 @@ export interface IntegrationWithCounts extends IntegrationRow {
   webhookCount: number;
 }
 
+// Column names are written out table-qualified: inside a select list drizzle renders
+// `${integrations.id}` as a bare "id", which the subquery resolved to its own table's id
+// (so every count was 0).
 const withCounts = {
-  alertCount: sql<number>`(select count(*) from ${alerts} where ${alerts.integrationId} = ${integrations.id})::int`,
-  webhookCount: sql<number>`(select count(*) from ${webhookDeliveries} where ${webhookDeliveries.integrationId} = ${integrations.id})::int`,
+  alertCount: sql<number>`(select count(*) from ${alerts} where "alerts"."integration_id" = "integrations"."id")::int`,
+  webhookCount: sql<number>`(select count(*) from ${webhookDeliveries} where "webhook_deliveries"."integration_id" = "integrations"."id")::int`,
 };
 
 export function createIntegrationsRepository() {

@@ -1,0 +1,118 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { serializeSessionCookie } from '../../lib/cookies.js';
+import { AppError } from '../../lib/errors.js';
+import { principalOf } from '../../plugins/auth.js';
+import type { UsersService } from '../users/users.service.js';
+import { loginBody, meSchema, setPasswordBody } from './sessions.schema.js';
+import { SESSION_COOKIE, type SessionsService } from './sessions.service.js';
+
+/** Console sign-in: POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me; admin password reset. */
+export const sessionsRoutes: FastifyPluginAsyncZod<{
+  sessionsService: SessionsService;
+  usersService: UsersService;
+}> = async (app, { sessionsService, usersService }) => {
+  const tags = ['auth'];
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Sign in with email and password; sets the HTTP-only session cookie',
+        security: [],
+        body: loginBody,
+        response: { 200: meSchema },
+      },
+    },
+    async (request, reply) => {
+      const userAgent = request.headers['user-agent'];
+      const result = await sessionsService.login({
+        email: request.body.email,
+        password: request.body.password,
+        sourceIp: request.ip,
+        userAgent: typeof userAgent === 'string' ? userAgent : undefined,
+      });
+      reply.header(
+        'set-cookie',
+        serializeSessionCookie(SESSION_COOKIE, result.token, {
+          maxAgeSeconds: sessionsService.policy.absoluteTimeoutMs / 1000,
+          secure: request.protocol === 'https',
+        }),
+      );
+      reply.header('cache-control', 'no-store');
+      return {
+        id: result.user.id,
+        email: result.user.email,
+        name: result.user.name,
+        isPlatformAdmin: result.user.isPlatformAdmin,
+        authMethod: 'session' as const,
+        csrfToken: result.csrfToken,
+        sessionExpiresAt: result.expiresAt.toISOString(),
+      };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: 'End the console session and clear its cookie' },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      if (principal.sessionId !== undefined) await sessionsService.logout(principal.sessionId, principal.userId);
+      reply.header(
+        'set-cookie',
+        serializeSessionCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, secure: request.protocol === 'https' }),
+      );
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      config: { access: 'user' },
+      schema: { tags, summary: 'Who is signed in (session cookie or API key)', response: { 200: meSchema } },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const user = await usersService.findById(principal.userId);
+      if (user === undefined) throw new AppError('unauthorized');
+      const session = request.session;
+      reply.header('cache-control', 'no-store');
+      return {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        isPlatformAdmin: user.isPlatformAdmin,
+        authMethod: session === null ? ('api-key' as const) : ('session' as const),
+        csrfToken: session?.csrfToken ?? null,
+        sessionExpiresAt: session?.sessionExpiresAt.toISOString() ?? null,
+      };
+    },
+  );
+
+  app.put(
+    '/api/users/:id/password',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['users'],
+        summary: "Set a user's console password (invite or reset); ends the user's sessions",
+        params: z.object({ id: z.uuid() }),
+        body: setPasswordBody,
+      },
+    },
+    async (request, reply) => {
+      await sessionsService.setPassword(
+        { userId: request.params.id },
+        request.body.password,
+        principalOf(request).userId,
+      );
+      return reply.code(204).send();
+    },
+  );
+};

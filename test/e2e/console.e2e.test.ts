@@ -1,0 +1,279 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { hmacHex } from '../helpers/webhooks.js';
+
+/**
+ * The console end to end, in a real headless Chromium (Debian's /usr/bin/chromium driven by
+ * playwright-core) against a Klaxon listening on a loopback port. Screenshots of the main pages
+ * go to docs/screenshots/.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(
+    `e2e: ${CHROMIUM} is missing, so the console end-to-end tests are skipped (apt-get install -y chromium)`,
+  );
+}
+
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const ADMIN = { email: 'ops-lead@example.com', password: 'e2e admin password' };
+const MEMBER = { email: 'member@example.com', password: 'e2e member password' };
+const TIMEOUT = 90_000;
+
+let t: TestApp;
+let base: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let secret = '';
+
+async function shot(name: string, target: Page = page) {
+  await target.screenshot({ path: `${SCREENSHOTS}${name}.png` });
+}
+
+function navLink(target: Page, name: string) {
+  return target.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name, exact: true });
+}
+
+async function signIn(target: Page, user: { email: string; password: string }) {
+  await target.goto(`${base}/`);
+  await target.getByLabel('Email').fill(user.email);
+  await target.getByLabel('Password').fill(user.password);
+  await target.getByRole('button', { name: 'Sign in' }).click();
+  await target.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-missing'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('could not build the web console');
+    t = await createTestApp();
+    await t.services.bootstrapAdminService.bootstrap({
+      email: ADMIN.email,
+      name: 'Ops Lead',
+      password: ADMIN.password,
+    });
+    const member = await t.services.usersService.create({ email: MEMBER.email }, null);
+    await t.services.sessionsService.setPassword({ userId: member.id }, MEMBER.password, null);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+  }, TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('serves the console at / and client routes, never shadowing the API', async () => {
+    const root = await fetch(`${base}/`);
+    expect(root.headers.get('content-type')).toMatch(/text\/html/);
+    expect(root.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const deep = await fetch(`${base}/integrations/123`, { headers: { accept: 'text/html' } });
+    expect(deep.status).toBe(200);
+    for (const path of ['/api/nope', '/webhooks/nope', '/v2/nope', '/metrics/nope', '/healthz/x']) {
+      const response = await fetch(`${base}${path}`, { headers: { accept: 'text/html' } });
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get('content-type'), path).toMatch(/application\/problem\+json/);
+    }
+    expect((await fetch(`${base}/openapi.json`)).headers.get('content-type')).toMatch(/json/);
+  });
+
+  it(
+    'signs in with email and password',
+    async () => {
+      await page.goto(`${base}/`);
+      await page.getByRole('heading', { name: /Sign in to Klaxon/ }).waitFor();
+      await page.getByLabel('Email').fill(ADMIN.email);
+      await page.getByLabel('Password').fill('wrong password!');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('Email or password is incorrect');
+      await shot('sign-in');
+      await page.getByLabel('Password').fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+      await page.getByText('No alerts yet').waitFor();
+      const cookies = await context.cookies();
+      expect(cookies.find((cookie) => cookie.name === 'klaxon_session')).toMatchObject({
+        httpOnly: true,
+        sameSite: 'Strict',
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'creates an integration with type defaults shown, and copies its secret once',
+    async () => {
+      await navLink(page, 'Integrations').click();
+      await page.getByText('No integrations yet').waitFor();
+      await page.getByRole('button', { name: 'New integration' }).click();
+      await page.getByLabel('Name').fill('checkout-api');
+      await page.getByLabel('Type').selectOption('grafana');
+      await page.getByText('X-Grafana-Alerting-Signature').waitFor();
+      await page.getByLabel('Type').selectOption('generic');
+      await page.getByText('X-Webhook-Signature').waitFor();
+      await page.getByRole('button', { name: 'Create integration' }).click();
+      const secretField = page.getByLabel('Webhook secret');
+      await secretField.waitFor();
+      secret = await secretField.inputValue();
+      expect(secret).toMatch(/^[0-9a-f]{64}$/);
+      await page.getByText('shown only this once').waitFor();
+      await page.getByRole('button', { name: 'Copy secret' }).click();
+      await page.getByRole('button', { name: /^Copied/ }).waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+      await shot('integration-created');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'sends a test alert and sees it arrive live',
+    async () => {
+      await page.getByRole('link', { name: 'Set up the sender and send a test alert' }).click();
+      await page.getByRole('heading', { name: 'checkout-api' }).waitFor();
+      expect(await page.getByLabel('Webhook URL').inputValue()).toBe(`${base}/webhooks/alerts/checkout-api`);
+      await page.getByText('No deliveries yet').waitFor();
+      await page.getByRole('button', { name: 'Send test alert' }).click();
+      await page.getByText(/Test alert accepted \(HTTP 202\)/).waitFor();
+      await page.locator('[data-testid="delivery"].delivery-accepted').first().waitFor({ timeout: 10_000 });
+      await page.getByTestId('alert-count').getByText('1', { exact: true }).waitFor();
+      // The secret is never in the page after creation.
+      expect(await page.content()).not.toContain(secret);
+      await shot('integration-detail');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'shows a badly signed webhook as a rejected delivery with its reason',
+    async () => {
+      const body = JSON.stringify({ title: 'Forged alert', severity: 'critical' });
+      const response = await fetch(`${base}/webhooks/alerts/checkout-api`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-signature': hmacHex('not-the-secret', body) },
+        body,
+      });
+      expect(response.status).toBe(401);
+      const rejected = page.locator('[data-testid="delivery"].delivery-rejected').first();
+      await rejected.waitFor({ timeout: 10_000 });
+      const text = await rejected.textContent();
+      expect(text).toContain('signature did not match');
+      expect(text).toContain('expected header X-Webhook-Signature');
+      expect(text).toContain('HTTP 401');
+      await page.getByRole('heading', { name: 'Deliveries' }).evaluate((heading) => heading.scrollIntoView());
+      await shot('deliveries');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'acknowledges and resolves an alert',
+    async () => {
+      await navLink(page, 'Alerts').click();
+      const row = page.getByRole('link', { name: 'Test alert from the Klaxon console' });
+      await row.waitFor();
+      await shot('alerts');
+      await row.click();
+      const status = page.getByTestId('alert-status');
+      expect(await status.textContent()).toBe('firing');
+      await page.getByRole('button', { name: 'Acknowledge' }).click();
+      await page.getByTestId('alert-status').getByText('acknowledged').waitFor();
+      await page.getByRole('button', { name: 'Resolve' }).click();
+      await page.getByTestId('alert-status').getByText('resolved').waitFor();
+      await page.getByText('Resolved', { exact: true }).first().waitFor();
+      await shot('alert-detail');
+
+      await navLink(page, 'Alerts').click();
+      await page.getByLabel('Status').selectOption('firing');
+      await page.getByText('No alerts match these filters').waitFor();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'shows the audit log with filters, and users',
+    async () => {
+      await navLink(page, 'Audit log').click();
+      await page.getByText('alert.resolved').first().waitFor();
+      await page.getByLabel('Action').fill('session.created');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.getByText('alert.resolved').waitFor({ state: 'detached' });
+      await page.getByText('session.created').first().waitFor();
+      await page.getByLabel('Action').fill('');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.getByText('integration.created').first().waitFor();
+      await shot('audit-log');
+      await navLink(page, 'Users').click();
+      await page.getByRole('cell', { name: MEMBER.email }).waitFor();
+      await shot('users');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'works at phone width',
+    async () => {
+      const phone = await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
+      const mobile = await phone.newPage();
+      await mobile.goto(`${base}/`);
+      await mobile.getByLabel('Email').fill(ADMIN.email);
+      await mobile.getByLabel('Password').fill(ADMIN.password);
+      await mobile.getByRole('button', { name: 'Sign in' }).click();
+      // The phone layout folds the navigation (and Sign out) behind the Menu button.
+      await mobile.getByRole('button', { name: 'Menu' }).waitFor();
+      await mobile.goto(`${base}/alerts`);
+      await mobile.getByRole('heading', { name: 'Alerts' }).waitFor();
+      const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await mobile.getByRole('button', { name: 'Menu' }).click();
+      await navLink(mobile, 'Integrations').click();
+      await mobile.getByRole('link', { name: 'checkout-api' }).waitFor();
+      await shot('phone-integrations', mobile);
+      await phone.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a non-admin sees no admin pages',
+    async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: /Sign in to Klaxon/ }).waitFor();
+      await signIn(page, MEMBER);
+      await page.getByRole('heading', { name: 'API keys' }).waitFor();
+      const nav = page.getByRole('navigation', { name: 'Primary' });
+      expect(await nav.getByRole('link').allTextContents()).toEqual(['API keys']);
+      await page.getByLabel('Name').fill('my laptop');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      expect(await page.getByRole('textbox', { name: 'API key', exact: true }).inputValue()).toMatch(/^klx_/);
+      await shot('member-api-keys');
+      await page.goto(`${base}/integrations`);
+      await page.getByRole('heading', { name: 'Not available' }).waitFor();
+      expect(await page.content()).not.toContain('checkout-api');
+    },
+    TIMEOUT,
+  );
+});

@@ -1,0 +1,164 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, api, type Me, setCsrfToken, setUnauthorizedHandler } from './api';
+import { Loading, ProblemMessage } from './components';
+import { AlertDetailPage } from './pages/AlertDetail';
+import { AlertsPage } from './pages/Alerts';
+import { ApiKeysPage } from './pages/ApiKeys';
+import { AuditPage } from './pages/Audit';
+import { IntegrationDetailPage } from './pages/IntegrationDetail';
+import { IntegrationsPage } from './pages/Integrations';
+import { SignInPage } from './pages/SignIn';
+import { UsersPage } from './pages/Users';
+import { Link, navigate, useLocation } from './router';
+
+interface NavItem {
+  href: string;
+  label: string;
+  admin: boolean;
+}
+
+const NAV: NavItem[] = [
+  { href: '/alerts', label: 'Alerts', admin: true },
+  { href: '/integrations', label: 'Integrations', admin: true },
+  { href: '/audit', label: 'Audit log', admin: true },
+  { href: '/users', label: 'Users', admin: true },
+  { href: '/api-keys', label: 'API keys', admin: false },
+];
+
+export function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+
+  const signedIn = useCallback((user: Me) => {
+    setCsrfToken(user.csrfToken);
+    setMe(user);
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setCsrfToken(null);
+      setMe(null);
+    });
+    api<Me>('GET', '/api/auth/me').then(signedIn, (caught: unknown) => {
+      if (caught instanceof ApiError && caught.status === 401) setMe(null);
+      else setError(caught);
+    });
+  }, [signedIn]);
+
+  if (error !== null) {
+    return (
+      <main className="centered">
+        <ProblemMessage error={error} />
+      </main>
+    );
+  }
+  if (me === undefined) {
+    return (
+      <main className="centered">
+        <Loading />
+      </main>
+    );
+  }
+  if (me === null) return <SignInPage onSignedIn={signedIn} />;
+  return <Shell me={me} onSignedOut={() => setMe(null)} />;
+}
+
+function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
+  const { path } = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const items = NAV.filter((item) => me.isPlatformAdmin || !item.admin);
+  const home = items[0]?.href ?? '/api-keys';
+
+  useEffect(() => {
+    if (path === '/' || path === '/login') navigate(home, { replace: true });
+  }, [path, home]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: close the phone menu on every navigation
+  useEffect(() => setMenuOpen(false), [path]);
+
+  const signOut = async () => {
+    try {
+      await api('POST', '/api/auth/logout');
+    } finally {
+      setCsrfToken(null);
+      navigate('/', { replace: true });
+      onSignedOut();
+    }
+  };
+
+  return (
+    <div className="layout">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link href={home} className="brand">
+          <span aria-hidden="true" className="brand-mark">
+            ◉
+          </span>{' '}
+          Klaxon
+        </Link>
+        <button
+          type="button"
+          className="menu-toggle secondary small"
+          aria-expanded={menuOpen}
+          aria-controls="primary-nav"
+          onClick={() => setMenuOpen((open) => !open)}
+        >
+          Menu
+        </button>
+        <nav id="primary-nav" aria-label="Primary" className={menuOpen ? 'open' : ''}>
+          <ul>
+            {items.map((item) => (
+              <li key={item.href}>
+                <Link href={item.href} aria-current={path.startsWith(item.href) ? 'page' : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <div className="account">
+            <span className="account-email" title={me.email}>
+              {me.email}
+              {me.isPlatformAdmin ? ' (admin)' : ''}
+            </span>
+            <button type="button" className="secondary small" onClick={signOut}>
+              Sign out
+            </button>
+          </div>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page path={path} me={me} />
+      </main>
+    </div>
+  );
+}
+
+function Page({ path, me }: { path: string; me: Me }) {
+  const [, section, id] = path.split('/');
+  if (!me.isPlatformAdmin && section !== 'api-keys') {
+    if (['alerts', 'integrations', 'audit', 'users'].includes(section ?? '')) {
+      return (
+        <section>
+          <h1>Not available</h1>
+          <p>This page is for platform admins. Ask an admin if you need access.</p>
+        </section>
+      );
+    }
+    return <ApiKeysPage me={me} />;
+  }
+  switch (section) {
+    case 'alerts':
+      return id ? <AlertDetailPage id={id} /> : <AlertsPage />;
+    case 'integrations':
+      return id ? <IntegrationDetailPage id={id} /> : <IntegrationsPage />;
+    case 'audit':
+      return <AuditPage />;
+    case 'users':
+      return <UsersPage />;
+    case 'api-keys':
+      return <ApiKeysPage me={me} />;
+    default:
+      return <AlertsPage />;
+  }
+}

@@ -1,0 +1,145 @@
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from './api';
+
+/** An API error as its problem+json title and detail (and field errors), announced to screen readers. */
+export function ProblemMessage({ error }: { error: unknown }) {
+  if (error === null || error === undefined) return null;
+  const problem =
+    error instanceof ApiError
+      ? error.problem
+      : { title: 'Something went wrong', detail: error instanceof Error ? error.message : String(error) };
+  return (
+    <div className="problem" role="alert">
+      <strong>{problem.title}</strong>
+      {problem.detail !== undefined && problem.detail !== problem.title && <p>{problem.detail}</p>}
+      {'errors' in problem && problem.errors !== undefined && problem.errors.length > 0 && (
+        <ul>
+          {problem.errors.map((fieldError) => (
+            <li key={`${fieldError.path}:${fieldError.message}`}>
+              <code>{fieldError.path || '(body)'}</code> {fieldError.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty">
+      <p className="empty-title">{title}</p>
+      {children}
+    </div>
+  );
+}
+
+export function CopyButton({ value, label = 'Copy' }: { value: string; label?: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+    } catch {
+      // Clipboard access needs a secure context; fall back to a hidden textarea.
+      const area = document.createElement('textarea');
+      area.value = value;
+      area.setAttribute('readonly', '');
+      area.style.position = 'fixed';
+      area.style.opacity = '0';
+      document.body.appendChild(area);
+      area.select();
+      document.execCommand('copy');
+      area.remove();
+    }
+    setCopied(true);
+    window.setTimeout(() => setCopied(false), 2000);
+  };
+  return (
+    <button type="button" className="secondary small" onClick={copy}>
+      {copied ? 'Copied' : label}
+      <span className="visually-hidden" aria-live="polite">
+        {copied ? ' — copied to the clipboard' : ''}
+      </span>
+    </button>
+  );
+}
+
+export function Badge({ tone, children }: { tone: string; children: ReactNode }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
+
+export function Time({ value }: { value: string | null }) {
+  if (value === null) return <span className="muted">—</span>;
+  const date = new Date(value);
+  return (
+    <time dateTime={value} title={date.toISOString()}>
+      {date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' })}
+    </time>
+  );
+}
+
+export function Loading() {
+  return (
+    <p className="muted" aria-live="polite">
+      Loading…
+    </p>
+  );
+}
+
+/**
+ * Loads data and, with `intervalMs`, polls it while the tab is visible: the console's live
+ * updates. Errors are kept (shown as problem details) without dropping the last good data.
+ */
+export function useResource<T>(load: () => Promise<T>, key: string, intervalMs?: number) {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  // `key` names what the loader depends on; a new key loads afresh.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the loader is read through a ref
+  const reload = useCallback(async () => {
+    try {
+      const value = await loadRef.current();
+      setData(value);
+      setError(null);
+    } catch (caught) {
+      setError(caught);
+    }
+  }, [key]);
+  useEffect(() => {
+    void reload();
+    if (intervalMs === undefined) return;
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === 'visible') void reload();
+    }, intervalMs);
+    return () => window.clearInterval(timer);
+  }, [reload, intervalMs]);
+  return { data, error, reload };
+}
+
+/** Runs an action, tracking busy state and its error. */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async <T,>(action: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await action();
+    } catch (caught) {
+      setError(caught);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run, setError };
+}
+
+export const SEVERITY_TONE: Record<string, string> = {
+  critical: 'red',
+  error: 'orange',
+  warning: 'yellow',
+  info: 'blue',
+};
+export const STATUS_TONE: Record<string, string> = { firing: 'red', acknowledged: 'yellow', resolved: 'green' };

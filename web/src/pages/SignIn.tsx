@@ -1,0 +1,56 @@
+import { type FormEvent, useState } from 'react';
+import { api, type Me } from '../api';
+import { ProblemMessage, useAction } from '../components';
+
+export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const { busy, error, run } = useAction();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const me = await run(() => api<Me>('POST', '/api/auth/login', { email, password }));
+    if (me !== undefined) onSignedIn(me);
+  };
+
+  return (
+    <main className="centered" id="main">
+      <form className="card signin" onSubmit={submit} aria-labelledby="signin-title">
+        <h1 id="signin-title">
+          <span aria-hidden="true" className="brand-mark">
+            ◉
+          </span>{' '}
+          Sign in to Klaxon
+        </h1>
+        <ProblemMessage error={error} />
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <p className="muted small-text">
+          No password yet? An admin sets one with{' '}
+          <code>npm run cli -- set-password --email you@example.com --password-stdin</code>.
+        </p>
+      </form>
+    </main>
+  );
+}
