@@ -35,6 +35,7 @@ export interface ServiceDeps {
 }
 
 const DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE = 120_000;
+const INGEST_CONCURRENCY_POSTGRES = 4;
 
 /** The composition root: every repository and service, wired once. The server and the CLI share it. */
 export function createServices(deps: ServiceDeps) {
@@ -91,6 +92,8 @@ export function createServices(deps: ServiceDeps) {
     alertsRepository,
     deliveriesRepository,
     route: createAlertRouter({ routingRulesRepository }),
+    // PGlite serves one query at a time; on PostgreSQL a few batches overlap their commits.
+    concurrency: deps.database.kind === 'pglite' ? 1 : INGEST_CONCURRENCY_POSTGRES,
     now,
   });
   // One bucket per integration, shared by its webhook URL and the Events API.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../src/lib/ids.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createIntegration, sendSigned } from './helpers/webhooks.js';
 
@@ -169,5 +170,56 @@ describe('alerts API', () => {
     });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().type).toMatch(/alert-not-found$/);
+  });
+});
+
+describe('events that share a batch', () => {
+  it('apply in arrival order: fire, resolve, fire of one key give created, resolved, created', async () => {
+    const { integrationsService, alertIngestService } = t.services;
+    const resolved = await integrationsService.resolveByName('dedup');
+    if (resolved === undefined) throw new Error('integration missing');
+    const event = (status: 'firing' | 'resolved') => ({
+      dedupKey: 'same-batch',
+      title: 'same batch',
+      description: null,
+      severity: 'warning' as const,
+      status,
+      source: null,
+      labels: {},
+      links: [],
+      occurredAt: null,
+    });
+    const delivery = () => ({
+      id: uuidv7(),
+      integrationId: resolved.integration.id,
+      integrationName: 'dedup',
+      receivedAt: clock,
+      httpStatus: 202,
+      reason: null,
+      payload: null,
+      headers: {},
+      sourceIp: null,
+      userAgent: null,
+      webhookId: null,
+    });
+    // Submitted in the same turn of the event loop, so they are written as one batch.
+    const results = await Promise.all(
+      (['firing', 'resolved', 'firing', 'firing'] as const).map((status) =>
+        alertIngestService.ingest(resolved.integration, [event(status)], delivery(), performance.now()),
+      ),
+    );
+    const actions = results.map(([result]) => result?.action);
+    expect(actions).toEqual(['created', 'resolved', 'created', 'deduplicated']);
+    expect(results[0]?.[0]?.id).toBe(results[1]?.[0]?.id);
+    expect(results[2]?.[0]?.id).not.toBe(results[0]?.[0]?.id);
+    expect(results[3]?.[0]?.id).toBe(results[2]?.[0]?.id);
+  });
+
+  it('repeats of a key inside one payload count every occurrence', async () => {
+    const alerts = [1, 2, 3].map(() => ({ title: 'repeated', dedupKey: 'in-one-payload' }));
+    const responses = await Promise.all(alerts.map((alert) => fire(alert.dedupKey, { title: alert.title })));
+    const ids = new Set(responses.map((r) => r.json().alerts[0].id));
+    expect(ids.size).toBe(1);
+    expect((await alertOf([...ids][0] as string)).occurrenceCount).toBe(3);
   });
 });

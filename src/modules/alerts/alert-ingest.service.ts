@@ -3,6 +3,7 @@ import { isRetryableConflict } from '../../db/client.js';
 import type { IntegrationRow, OccurrenceKind, WebhookDeliveryRow } from '../../db/schema/index.js';
 import type { DeliveriesRepository } from '../deliveries/deliveries.repository.js';
 import type { AlertsRepository } from './alerts.repository.js';
+import { createIngestBatcher } from './ingest-batcher.js';
 import type { NormalizedAlert } from './normalized-alert.js';
 
 export type IngestAction = 'created' | 'deduplicated' | 'resolved' | 'ignored';
@@ -31,12 +32,16 @@ export class DuplicateDeliveryError extends Error {
 }
 
 const MAX_ATTEMPTS = 3;
+/** A batch stops growing at this many alerts, so one transaction stays short. */
+const MAX_ALERTS_PER_BATCH = 500;
 
 export function createAlertIngestService(deps: {
   db: Database;
   alertsRepository: AlertsRepository;
   deliveriesRepository: DeliveriesRepository;
   route?: AlertRouter;
+  /** Batches written at once: 1 for PGlite (one connection), a few for PostgreSQL. */
+  concurrency?: number;
   now?: () => Date;
 }) {
   const { db, alertsRepository, deliveriesRepository } = deps;
@@ -67,56 +72,117 @@ export function createAlertIngestService(deps: {
       : { id, action: 'deduplicated', kind: 'acknowledged' };
   }
 
-  async function ingestOnce(
-    integration: IntegrationRow,
-    normalized: NormalizedAlert[],
-    delivery: DeliveryRecord,
-    startedAt: number,
-  ): Promise<IngestedAlert[]> {
+  interface PendingIngest {
+    integration: IntegrationRow;
+    normalized: NormalizedAlert[];
+    delivery: DeliveryRecord;
+    startedAt: number;
+  }
+
+  interface KeyedEvent {
+    request: number;
+    index: number;
+    integration: IntegrationRow;
+    alert: NormalizedAlert;
+  }
+
+  /**
+   * Applies the alerts of several requests and records their accepted deliveries in one
+   * transaction. Keys whose events are all `firing` (the common case) go through multi-row
+   * statements, with repeats of a key inside the batch folded into one row; keys that also
+   * carry resolve or acknowledge events are applied event by event, in arrival order.
+   */
+  async function writeBatch(batch: PendingIngest[]): Promise<IngestedAlert[][]> {
     return db.transaction(async (tx) => {
       const at = now();
-      // Lock order by dedup key, so two requests touching the same keys cannot deadlock.
-      const order = normalized
-        .map((_, index) => index)
-        .sort((a, b) => {
-          const left = normalized[a]?.dedupKey ?? '';
-          const right = normalized[b]?.dedupKey ?? '';
-          return left < right ? -1 : left > right ? 1 : a - b;
+      const byKey = new Map<string, KeyedEvent[]>();
+      batch.forEach(({ integration, normalized }, request) => {
+        normalized.forEach((alert, index) => {
+          const key = `${integration.id}\u0000${alert.dedupKey}`;
+          const events = byKey.get(key) ?? [];
+          events.push({ request, index, integration, alert });
+          byKey.set(key, events);
         });
-      const results: IngestedAlert[] = new Array(normalized.length);
+      });
+      // Sorted keys: every transaction locks alert rows in the same order, so none deadlock.
+      const groups = [...byKey.keys()].sort().map((key) => byKey.get(key) as KeyedEvent[]);
+      const results: IngestedAlert[][] = batch.map(({ normalized }) => new Array(normalized.length));
       const occurrences: Parameters<AlertsRepository['insertOccurrences']>[1] = [];
-      for (const index of order) {
-        const alert = normalized[index] as NormalizedAlert;
-        const outcome = await applyOne(tx, integration, alert, at);
-        results[index] = { id: outcome.id, dedupKey: alert.dedupKey, action: outcome.action };
-        if (outcome.id !== null) {
-          occurrences.push({
-            alertId: outcome.id,
-            deliveryId: delivery.id,
-            userId: null,
-            kind: outcome.kind,
-            occurredAt: at,
-          });
+      const record = (event: KeyedEvent, id: string | null, action: IngestAction, kind: OccurrenceKind) => {
+        (results[event.request] as IngestedAlert[])[event.index] = { id, dedupKey: event.alert.dedupKey, action };
+        const deliveryId = (batch[event.request] as PendingIngest).delivery.id;
+        if (id !== null) occurrences.push({ alertId: id, deliveryId, userId: null, kind, occurredAt: at });
+      };
+
+      const firingOnly = groups.filter((events) => events.every((event) => event.alert.status === 'firing'));
+      const rows = [];
+      for (const events of firingOnly) {
+        const { integration, alert } = events[0] as KeyedEvent;
+        rows.push({
+          target: {
+            integrationId: integration.id,
+            integrationName: integration.name,
+            windowMinutes: integration.deduplicationWindowMinutes,
+          },
+          alert,
+          count: events.length,
+          teamIds: await route(integration, alert, tx),
+        });
+      }
+      const upserted = await alertsRepository.upsertFiringMany(tx, rows, at);
+      firingOnly.forEach((events, group) => {
+        const { id, created } = upserted[group] as { id: string; created: boolean };
+        events.forEach((event, position) => {
+          const action = position === 0 && created ? 'created' : 'deduplicated';
+          record(event, id, action, action);
+        });
+      });
+      for (const events of groups) {
+        if (firingOnly.includes(events)) continue;
+        for (const event of events) {
+          const outcome = await applyOne(tx, event.integration, event.alert, at);
+          record(event, outcome.id, outcome.action, outcome.kind);
         }
       }
+
       await alertsRepository.insertOccurrences(tx, occurrences);
-      const alertIds = [...new Set(results.flatMap((r) => (r.id === null ? [] : [r.id])))];
-      const inserted = await deliveriesRepository.insert(tx, {
+      const deliveries = batch.map(({ delivery, startedAt }, request) => ({
         ...delivery,
-        status: 'accepted',
-        alertIds,
+        status: 'accepted' as const,
+        alertIds: [...new Set((results[request] as IngestedAlert[]).flatMap((r) => (r.id === null ? [] : [r.id])))],
         processingMs: Math.round(performance.now() - startedAt),
-      });
-      // A concurrent request with the same webhook-id committed first: undo ours.
-      if (!inserted) throw new DuplicateDeliveryError();
+      }));
+      // Fewer rows than requests: a concurrent request with the same webhook-id committed first.
+      if ((await deliveriesRepository.insertMany(tx, deliveries)) < deliveries.length) {
+        throw new DuplicateDeliveryError();
+      }
       return results;
     });
   }
 
+  /** writeBatch, retried when PostgreSQL picks it as a deadlock or serialization victim. */
+  async function writeWithRetry(batch: PendingIngest[]): Promise<IngestedAlert[][]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await writeBatch(batch);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
+      }
+    }
+  }
+
+  const batcher = createIngestBatcher<PendingIngest, IngestedAlert[]>({
+    concurrency: deps.concurrency ?? 1,
+    maxBatchWeight: MAX_ALERTS_PER_BATCH,
+    weigh: (pending) => pending.normalized.length,
+    writeBatch: writeWithRetry,
+  });
+
   return {
     /**
-     * Applies the alerts and records the accepted delivery in one transaction: when this
-     * returns, both are committed (the 202 may go out). Deadlocks are retried.
+     * Applies the alerts and records the accepted delivery in one transaction (shared with
+     * other requests arriving at the same time): when this returns, both are committed and
+     * the 202 may go out.
      */
     async ingest(
       integration: IntegrationRow,
@@ -124,13 +190,10 @@ export function createAlertIngestService(deps: {
       delivery: DeliveryRecord,
       startedAt: number,
     ): Promise<IngestedAlert[]> {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await ingestOnce(integration, normalized, delivery, startedAt);
-        } catch (error) {
-          if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
-        }
-      }
+      const pending = { integration, normalized, delivery, startedAt };
+      // A Standard Webhooks delivery may be a replay that must roll back alone: it is never batched.
+      if (delivery.webhookId !== null) return (await writeWithRetry([pending]))[0] as IngestedAlert[];
+      return batcher.submit(pending);
     },
 
     async recordRejected(delivery: DeliveryRecord, httpStatus: number, reason: string, startedAt: number) {

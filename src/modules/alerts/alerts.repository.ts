@@ -88,6 +88,67 @@ export function createAlertsRepository() {
       return { id: row.id, created: row.id === id };
     },
 
+    /**
+     * The batch form of upsertFiring: one statement closes the stale open alerts of all keys,
+     * one multi-row INSERT … ON CONFLICT opens or joins them. Each row is one distinct key with
+     * the number of events it carries (`count`), so no key appears twice in the statement.
+     * Rows must be sorted by (integration, key): rows are locked in that order, which keeps two
+     * concurrent batches from deadlocking on each other.
+     */
+    async upsertFiringMany(
+      executor: Executor,
+      rows: Array<{ target: IngestTarget; alert: NormalizedAlert; count: number; teamIds: string[] }>,
+      at: Date,
+    ): Promise<Array<{ id: string; created: boolean }>> {
+      if (rows.length === 0) return [];
+      const stale = sql.join(
+        rows.map(
+          ({ target, alert }) =>
+            sql`(${target.integrationId}::uuid, ${alert.dedupKey}::text, ${new Date(at.getTime() - target.windowMinutes * 60_000).toISOString()}::timestamptz)`,
+        ),
+        sql`, `,
+      );
+      await executor.execute(sql`
+        UPDATE ${alerts} SET status = 'resolved', resolved_at = ${at.toISOString()}::timestamptz
+        FROM (VALUES ${stale}) AS stale(integration_id, dedup_key, window_start)
+        WHERE ${alerts.integrationId} = stale.integration_id AND ${alerts.dedupKey} = stale.dedup_key
+          AND ${alerts.status} IN ('firing', 'acknowledged') AND ${alerts.lastSeenAt} < stale.window_start`);
+      const ids = rows.map(() => uuidv7());
+      const returned = await executor
+        .insert(alerts)
+        .values(
+          rows.map(({ target, alert, count, teamIds }, index) => ({
+            id: ids[index] as string,
+            integrationId: target.integrationId,
+            integrationName: target.integrationName,
+            dedupKey: alert.dedupKey,
+            title: alert.title,
+            description: alert.description,
+            severity: alert.severity,
+            status: 'firing' as const,
+            source: alert.source,
+            labels: alert.labels,
+            links: alert.links,
+            occurrenceCount: count,
+            firstSeenAt: at,
+            lastSeenAt: at,
+            teamIds,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: [alerts.integrationId, alerts.dedupKey],
+          targetWhere: OPEN,
+          set: { occurrenceCount: sql`${alerts.occurrenceCount} + excluded.occurrence_count`, lastSeenAt: at },
+        })
+        .returning({ id: alerts.id, integrationId: alerts.integrationId, dedupKey: alerts.dedupKey });
+      const byKey = new Map(returned.map((row) => [`${row.integrationId}\u0000${row.dedupKey}`, row.id]));
+      return rows.map(({ target, alert }, index) => {
+        const id = byKey.get(`${target.integrationId}\u0000${alert.dedupKey}`);
+        if (id === undefined) throw new Error('alert upsert returned no row for a key');
+        return { id, created: id === ids[index] };
+      });
+    },
+
     /** Moves the open alert with this key to `status`; undefined when none is open. */
     async transitionOpen(
       executor: Executor,

@@ -4,16 +4,24 @@ import { type DeliveryStatus, type WebhookDeliveryRow, webhookDeliveries } from 
 
 export type NewDelivery = WebhookDeliveryRow;
 
+/** Inserts several in one statement; returns how many were new (replays are skipped). */
+async function insertMany(executor: Executor, deliveries: NewDelivery[]): Promise<number> {
+  if (deliveries.length === 0) return 0;
+  const rows = await executor
+    .insert(webhookDeliveries)
+    .values(deliveries)
+    .onConflictDoNothing()
+    .returning({ id: webhookDeliveries.id });
+  return rows.length;
+}
+
 export function createDeliveriesRepository() {
   return {
+    insertMany,
+
     /** Inserts; returns false when an accepted delivery with the same webhook-id exists (a replay). */
     async insert(executor: Executor, delivery: NewDelivery): Promise<boolean> {
-      const rows = await executor
-        .insert(webhookDeliveries)
-        .values(delivery)
-        .onConflictDoNothing()
-        .returning({ id: webhookDeliveries.id });
-      return rows.length > 0;
+      return (await insertMany(executor, [delivery])) === 1;
     },
 
     async findAcceptedByWebhookId(
