@@ -26,6 +26,8 @@ export interface AppDeps {
   database: DatabaseHandle;
   masterKey: Buffer;
   bodyLimitBytes: number;
+  /** Requests not fully received by then get 408 (slow clients); 30 s when not given. */
+  requestTimeoutMs?: number;
   webhookRateLimitPerMinute: number;
   logger: FastifyServerOptions['logger'];
   now?: () => Date;
@@ -48,6 +50,7 @@ export const LOG_REDACT_PATHS = [
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const requestTimeout = deps.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     logger: deps.logger,
     bodyLimit: deps.bodyLimitBytes,
@@ -56,8 +59,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : uuidv7();
     },
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
+    requestTimeout,
+    connectionTimeout: Math.max(60_000, requestTimeout * 2),
+    // Node checks request timeouts only every connectionsCheckingInterval (30 s by default),
+    // which would let a trickling client hold a socket up to twice the configured timeout.
+    http: { connectionsCheckingInterval: Math.min(1_000, requestTimeout) },
   }).withTypeProvider<ZodTypeProvider>();
 
   // An empty body with a JSON content type means "no body" (as for bodyless POSTs from many
@@ -76,10 +82,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services =
     deps.services ??
     createServices({
-    database: deps.database,
-    masterKey: deps.masterKey,
-    ...(deps.now ? { now: deps.now } : {}),
-  });
+      database: deps.database,
+      masterKey: deps.masterKey,
+      ...(deps.now ? { now: deps.now } : {}),
+    });
 
   registerErrorHandling(app);
   registerAuth(app, services.apiKeysService);
