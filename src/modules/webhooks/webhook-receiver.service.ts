@@ -16,6 +16,7 @@ import { sanitizeHeaders } from './delivery-headers.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { verifySignature } from './signatures/index.js';
 import type { RequestHeaders } from './signatures/types.js';
+import { toStorableJson } from './storable-json.js';
 
 /** Accepted payloads larger than this are logged as a size note instead of the body. */
 export const MAX_STORED_PAYLOAD_BYTES = 64 * 1024;
@@ -121,6 +122,12 @@ export function createWebhookReceiver(deps: {
         const error = new AppError('malformed-json', 'The body is not valid JSON');
         return reject(delivery, error, 'body is not valid JSON', startedAt);
       }
+      const storable = toStorableJson(payload);
+      if (!storable.ok) {
+        const error = new AppError('invalid-payload', `The payload is not storable: ${storable.reason}`);
+        return reject(delivery, error, storable.reason, startedAt);
+      }
+      payload = storable.value;
 
       let normalized: NormalizedAlert[];
       try {
