@@ -18,7 +18,7 @@ import { integrationsRoutes } from './modules/integrations/integrations.routes.j
 import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
-import { registerErrorHandling } from './plugins/error-handler.js';
+import { handleError, registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { createServices, type Services } from './services.js';
 
@@ -64,6 +64,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Node checks request timeouts only every connectionsCheckingInterval (30 s by default),
     // which would let a trickling client hold a socket up to twice the configured timeout.
     http: { connectionsCheckingInterval: Math.min(1_000, requestTimeout) },
+    // Errors Fastify raises before routing (undecodable URL, over-long path parameter) would
+    // otherwise be answered in Fastify's own JSON shape instead of problem+json.
+    frameworkErrors: (error, request, reply) => {
+      handleError(error, request, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   // An empty body with a JSON content type means "no body" (as for bodyless POSTs from many

@@ -23,6 +23,7 @@ export const errorCatalog = {
   'duplicate-user': { status: 409, title: 'A user with this email already exists' },
   'duplicate-integration': { status: 409, title: 'Integration name already exists' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
+  'uri-too-long': { status: 414, title: 'URI too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'internal-error': { status: 500, title: 'Internal server error' },
