@@ -20,6 +20,7 @@ import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { handleError, registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
+import { clientErrorHandler, registerRequestDeadline } from './plugins/request-deadline.js';
 import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     http: { connectionsCheckingInterval: Math.min(1_000, requestTimeout) },
     // Errors Fastify raises before routing (undecodable URL, over-long path parameter) would
     // otherwise be answered in Fastify's own JSON shape instead of problem+json.
+    clientErrorHandler,
     frameworkErrors: (error, request, reply) => {
       handleError(error, request, reply);
     },
@@ -93,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
 
   registerErrorHandling(app);
+  registerRequestDeadline(app, requestTimeout);
   registerAuth(app, services.apiKeysService);
   const metrics = registerMetrics(app);
 

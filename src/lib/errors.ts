@@ -19,6 +19,7 @@ export const errorCatalog = {
   'integration-not-found': { status: 404, title: 'Integration not found' },
   'alert-not-found': { status: 404, title: 'Alert not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'request-timeout': { status: 408, title: 'Request not received in time' },
   conflict: { status: 409, title: 'Conflict' },
   'duplicate-user': { status: 409, title: 'A user with this email already exists' },
   'duplicate-integration': { status: 409, title: 'Integration name already exists' },
@@ -26,6 +27,7 @@ export const errorCatalog = {
   'uri-too-long': { status: 414, title: 'URI too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'rate-limited': { status: 429, title: 'Too many requests' },
+  'headers-too-large': { status: 431, title: 'Request headers too large' },
   'internal-error': { status: 500, title: 'Internal server error' },
   'service-unavailable': { status: 503, title: 'Service temporarily unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
