@@ -1,14 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { type DatabaseHandle, wrapPglite } from '../src/db/client.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services.js';
-import { createTestDatabase, testDatabaseKind } from './helpers/database.js';
+import { testDatabaseKind } from './helpers/database.js';
 import { type ServerProcess, startServer } from './helpers/server-process.js';
+import { prepareServerStorage } from './helpers/server-storage.js';
 import { hmacHex } from './helpers/webhooks.js';
 
 /**
@@ -141,41 +137,14 @@ function driveLoad(server: ServerProcess, target: Target, round: number) {
   };
 }
 
-interface Storage {
-  open(): Promise<DatabaseHandle>;
-  env: Record<string, string>;
-}
-
-async function prepareStorage(masterKey: Buffer): Promise<Storage> {
-  const env = { KLAXON_MASTER_KEY: masterKey.toString('hex'), LOG_LEVEL: 'info' };
-  if (testDatabaseKind() === 'postgres') {
-    const database = await createTestDatabase();
-    cleanups.push(() => database.close());
-    return { open: async () => database, env: { ...env, DATABASE_URL: database.url as string } };
-  }
-  // A file-backed PGlite data dir seeded from the migrated snapshot (skips initdb).
-  const dataDir = mkdtempSync(join(tmpdir(), 'klaxon-crash-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const target = inject('testDatabase');
-  if (target.kind !== 'pglite') throw new Error('unreachable');
-  const seeded = await PGlite.create(join(dataDir, 'pgdata'), {
-    loadDataDir: new Blob([readFileSync(target.snapshotPath)]),
-  });
-  await seeded.close();
-  return {
-    // Opening the dir in this process (no server running) is itself a recovery after a kill.
-    open: async () => wrapPglite(await PGlite.create(join(dataDir, 'pgdata'))),
-    env: { ...env, DATABASE_URL: '', KLAXON_DATA_DIR: dataDir },
-  };
-}
-
 describe('crash durability', () => {
   it(
     `every 202 survives ${KILLS} SIGKILLs exactly once, and nothing half-written is visible (${testDatabaseKind()})`,
     async () => {
       const random = mulberry32(SEED);
       const masterKey = randomBytes(32);
-      const storage = await prepareStorage(masterKey);
+      const storage = await prepareServerStorage(masterKey, cleanups);
+      storage.env.LOG_LEVEL = 'info';
 
       let setup = await storage.open();
       const services = createServices({ database: setup, masterKey });
@@ -189,7 +158,7 @@ describe('crash durability', () => {
         admin.userId,
       );
       const target = { genericSecret: generic.webhookSecret, alertmanagerSecret: alertmanager.webhookSecret };
-      if (testDatabaseKind() === 'pglite') await setup.close();
+      if (storage.exclusive) await setup.close();
 
       const accepted: AcceptedEvent[] = [];
       const statuses = new Map<number, number>();
@@ -226,7 +195,7 @@ describe('crash durability', () => {
       expect(await last.stop('SIGTERM')).toBe(0);
       expect(last.output()).not.toMatch(/request failed/);
 
-      if (testDatabaseKind() === 'pglite') setup = await storage.open();
+      if (storage.exclusive) setup = await storage.open();
       const db = setup.db;
       try {
         // Every event answered 202: its alerts exist exactly once, each with exactly one occurrence
@@ -310,7 +279,7 @@ describe('crash durability', () => {
         expect(fiveHundreds).toBe(0);
         expect(eventsChecked).toBeGreaterThanOrEqual(KILLS);
       } finally {
-        if (testDatabaseKind() === 'pglite') await setup.close();
+        if (storage.exclusive) await setup.close();
       }
     },
     60_000 + KILLS * 15_000,
