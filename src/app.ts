@@ -24,14 +24,17 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { createConsoleSite } from './plugins/console.js';
-import { registerErrorHandling } from './plugins/error-handler.js';
+import { handleError, registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
+import { clientErrorHandler, registerRequestDeadline } from './plugins/request-deadline.js';
 import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
   masterKey: Buffer;
   bodyLimitBytes: number;
+  /** Requests not fully received by then get 408 (slow clients); 30 s when not given. */
+  requestTimeoutMs?: number;
   webhookRateLimitPerMinute: number;
   logger: FastifyServerOptions['logger'];
   now?: () => Date;
@@ -56,6 +59,7 @@ export const LOG_REDACT_PATHS = [
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const requestTimeout = deps.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     logger: deps.logger,
     bodyLimit: deps.bodyLimitBytes,
@@ -64,8 +68,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : uuidv7();
     },
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
+    requestTimeout,
+    connectionTimeout: Math.max(60_000, requestTimeout * 2),
+    // Node checks request timeouts only every connectionsCheckingInterval (30 s by default),
+    // which would let a trickling client hold a socket up to twice the configured timeout.
+    http: { connectionsCheckingInterval: Math.min(1_000, requestTimeout) },
+    // Errors Fastify raises before routing (undecodable URL, over-long path parameter) would
+    // otherwise be answered in Fastify's own JSON shape instead of problem+json.
+    clientErrorHandler,
+    frameworkErrors: (error, request, reply) => {
+      handleError(error, request, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   // Fastify parses text/plain bodies by default; this API speaks JSON only, so any other
@@ -94,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const consoleSite = createConsoleSite(deps.consoleDir);
   registerErrorHandling(app, { fallback: consoleSite.serveIndex });
+  registerRequestDeadline(app, requestTimeout);
   registerAuth(app, services.apiKeysService, services.sessionsService);
   const metrics = registerMetrics(app);
 

@@ -22,12 +22,15 @@ const environmentSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
     DATABASE_POOL_SIZE: positiveInt.max(1000, 'must be at most 1000').default(10),
+    DATABASE_CONNECT_TIMEOUT_MS: positiveInt.max(600_000, 'must be at most 600000').default(5_000),
+    DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.max(3_600_000, 'must be at most 3600000').default(15_000),
     KLAXON_DATA_DIR: z.string().min(1).default('./data'),
     KLAXON_MASTER_KEY: z
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, 'must be 32 bytes written as 64 hex characters')
       .optional(),
     KLAXON_BODY_LIMIT_BYTES: positiveInt.default(512 * 1024),
+    KLAXON_REQUEST_TIMEOUT_MS: positiveInt.max(600_000, 'must be at most 600000').default(30_000),
     KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt.max(10_000_000, 'must be at most 10000000').default(120_000),
     KLAXON_DELIVERY_RETENTION_DAYS: positiveInt.max(3650, 'must be at most 3650').default(30),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -45,11 +48,26 @@ const environmentSchema = z
 export interface Config {
   port: number;
   host: string;
-  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  database:
+    | {
+        kind: 'postgres';
+        url: string;
+        poolSize: number;
+        /** DATABASE_CONNECT_TIMEOUT_MS (default 5000): waiting for a pooled connection longer than this fails (503). */
+        connectTimeoutMs: number;
+        /** DATABASE_STATEMENT_TIMEOUT_MS (default 15000): a statement running longer is cancelled (503). */
+        statementTimeoutMs: number;
+      }
+    | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   /** Set when KLAXON_MASTER_KEY is given; otherwise resolved from the data dir (embedded mode). */
   masterKeyHex: string | undefined;
   bodyLimitBytes: number;
+  /**
+   * KLAXON_REQUEST_TIMEOUT_MS (default 30000): a request whose headers and body have not fully
+   * arrived by then is answered 408 and its connection closed (slow or stalled clients).
+   */
+  requestTimeoutMs: number;
   /** Per-integration webhook rate limit when the integration sets none. */
   webhookRateLimitPerMinute: number;
   /** Webhook deliveries older than this are pruned in the background. */
@@ -76,11 +94,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     database:
       e.DATABASE_URL !== undefined
-        ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+        ? {
+            kind: 'postgres',
+            url: e.DATABASE_URL,
+            poolSize: e.DATABASE_POOL_SIZE,
+            connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+            statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+          }
         : { kind: 'pglite', dataDir: e.KLAXON_DATA_DIR },
     dataDir: e.KLAXON_DATA_DIR,
     masterKeyHex: e.KLAXON_MASTER_KEY?.toLowerCase(),
     bodyLimitBytes: e.KLAXON_BODY_LIMIT_BYTES,
+    requestTimeoutMs: e.KLAXON_REQUEST_TIMEOUT_MS,
     webhookRateLimitPerMinute: e.KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE,
     deliveryRetentionDays: e.KLAXON_DELIVERY_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     masterKey,
     services,
     bodyLimitBytes: config.bodyLimitBytes,
+    requestTimeoutMs: config.requestTimeoutMs,
     webhookRateLimitPerMinute: config.webhookRateLimitPerMinute,
     logger: loggerOptions(config),
   });

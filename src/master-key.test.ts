@@ -50,7 +50,16 @@ describe('resolveMasterKey', () => {
   });
 
   it('never generates a key for PostgreSQL', () => {
-    const config = { ...embedded(dir), database: { kind: 'postgres' as const, url: 'postgres://x/y', poolSize: 1 } };
+    const config = {
+      ...embedded(dir),
+      database: {
+        kind: 'postgres' as const,
+        url: 'postgres://x/y',
+        poolSize: 1,
+        connectTimeoutMs: 1000,
+        statementTimeoutMs: 1000,
+      },
+    };
     expect(() => resolveMasterKey(config)).toThrow(/KLAXON_MASTER_KEY is required/);
   });
 });

@@ -30,7 +30,10 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.
 const MIGRATION_LOCK_ID = 7_240_001;
 
 export async function openDatabase(config: Config): Promise<DatabaseHandle> {
-  if (config.database.kind === 'postgres') return openPostgres(config.database.url, config.database.poolSize);
+  if (config.database.kind === 'postgres') {
+    const { url, poolSize, connectTimeoutMs, statementTimeoutMs } = config.database;
+    return openPostgres(url, poolSize, { connectTimeoutMs, statementTimeoutMs });
+  }
   const release = lockDataDir(config.database.dataDir);
   try {
     const client = await PGlite.create(join(config.database.dataDir, 'pgdata'));
@@ -41,14 +44,21 @@ export async function openDatabase(config: Config): Promise<DatabaseHandle> {
   }
 }
 
-export function openPostgres(url: string, poolSize = 10): DatabaseHandle {
+export interface PostgresTimeouts {
+  /** Longest wait for a pooled connection (all busy, or the server unreachable). */
+  connectTimeoutMs?: number;
+  /** Longest a statement may run (lock waits included) before PostgreSQL cancels it. */
+  statementTimeoutMs?: number;
+}
+
+export function openPostgres(url: string, poolSize = 10, timeouts: PostgresTimeouts = {}): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     // A dead or overloaded database must surface as an error (503), never a hung request.
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: timeouts.connectTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
-    statement_timeout: 15_000,
+    statement_timeout: timeouts.statementTimeoutMs ?? 15_000,
   });
   // An idle client losing its connection emits here; without a listener the process would crash.
   pool.on('error', () => {});

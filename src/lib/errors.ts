@@ -24,6 +24,7 @@ export const errorCatalog = {
   'team-member-not-found': { status: 404, title: 'Team member not found' },
   'routing-rule-not-found': { status: 404, title: 'Routing rule not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'request-timeout': { status: 408, title: 'Request not received in time' },
   conflict: { status: 409, title: 'Conflict' },
   'duplicate-user': { status: 409, title: 'A user with this email already exists' },
   'duplicate-integration': { status: 409, title: 'Integration name already exists' },
@@ -31,8 +32,10 @@ export const errorCatalog = {
   'duplicate-team-member': { status: 409, title: 'The user is already a member of this team' },
   'team-in-use': { status: 409, title: 'The team is still used by routing' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
+  'uri-too-long': { status: 414, title: 'URI too long' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'rate-limited': { status: 429, title: 'Too many requests' },
+  'headers-too-large': { status: 431, title: 'Request headers too large' },
   'internal-error': { status: 500, title: 'Internal server error' },
   'service-unavailable': { status: 503, title: 'Service temporarily unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;

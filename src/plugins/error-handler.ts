@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/client.js';
 import { AppError, type ErrorCode, type FieldError, toProblem } from '../lib/errors.js';
+import { findUnstorableText } from '../lib/unstorable-text.js';
 
 /** Fastify's own error codes that a client can cause, and what they mean to us. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -20,6 +21,7 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   404: 'not-found',
   405: 'method-not-allowed',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   429: 'rate-limited',
   503: 'service-unavailable',
@@ -89,6 +91,18 @@ export function registerErrorHandling(
   } = {},
 ): void {
   app.setErrorHandler(handleError);
+  // PostgreSQL refuses U+0000 and unpaired surrogates in text: a filter or field carrying one
+  // failed its query with a 500. They are refused up front as what they are, invalid input.
+  // (Webhook bodies arrive as raw bytes and are cleaned by the receiver instead.)
+  app.addHook('preValidation', async (request) => {
+    const inQuery = findUnstorableText(request.query);
+    const inBody = inQuery === undefined ? findUnstorableText(request.body) : undefined;
+    const path = inQuery ?? inBody;
+    if (path === undefined) return;
+    throw new AppError('validation-failed', 'The request contains U+0000 or an unpaired surrogate', {
+      errors: [{ path, message: 'U+0000 and unpaired UTF-16 surrogates are not allowed' }],
+    });
+  });
   app.setNotFoundHandler((request, reply) => {
     if (options.fallback?.(request, reply) === true) return reply;
     return sendProblem(

@@ -41,7 +41,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
     child,
     output: () => output,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return child.exitCode;
+      // A process killed by a signal has exitCode null and signalCode set; it will not exit again.
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
       const [code] = await once(child, 'exit');
       return code as number | null;

@@ -7,11 +7,14 @@ import {
   SIGNATURE_SCHEMES,
 } from '../../db/schema/index.js';
 
+/** What an integration name may be; nothing else can name one. */
+export const INTEGRATION_NAME_PATTERN = /^[a-z0-9-]{1,100}$/;
+
 const name = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[a-z0-9-]+$/, 'must contain only lowercase letters, digits and dashes');
+  .regex(INTEGRATION_NAME_PATTERN, 'must contain only lowercase letters, digits and dashes');
 
 const signatureFields = {
   signatureScheme: z.enum(SIGNATURE_SCHEMES).optional(),

@@ -7,6 +7,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { resolveSignatureSettings, type SignatureSettings } from './integration-defaults.js';
 import { generateWebhookSecret, hashSecret, openSecret, sealSecret } from './integration-secret.js';
 import type { IntegrationChanges, IntegrationsRepository } from './integrations.repository.js';
+import { INTEGRATION_NAME_PATTERN } from './integrations.schema.js';
 
 export interface CreateIntegrationInput extends Partial<SignatureSettings> {
   name: string;
@@ -209,6 +210,9 @@ export function createIntegrationsService(deps: {
 
     /** For the webhook path: the integration named in the URL, with the secrets that verify it now. */
     async resolveByName(name: string): Promise<ResolvedIntegration | undefined> {
+      // A name no integration can have is unknown without asking the database, which would
+      // refuse some of them (U+0000) with an error instead of "not found".
+      if (!INTEGRATION_NAME_PATTERN.test(name)) return undefined;
       const integration = await repository.findByName(db, name);
       return integration === undefined ? undefined : resolveSecrets(integration);
     },

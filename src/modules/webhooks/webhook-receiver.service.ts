@@ -15,6 +15,7 @@ import { newDeliveryRecord, storedPayload } from './delivery-record.js';
 import type { IntegrationThrottle } from './integration-throttle.js';
 import { verifySignature } from './signatures/index.js';
 import type { RequestHeaders } from './signatures/types.js';
+import { toStorableJson } from './storable-json.js';
 
 export interface IncomingWebhook {
   name: string;
@@ -103,6 +104,12 @@ export function createWebhookReceiver(deps: {
         const error = new AppError('malformed-json', 'The body is not valid JSON');
         return reject(delivery, error, 'body is not valid JSON', startedAt);
       }
+      const storable = toStorableJson(payload);
+      if (!storable.ok) {
+        const error = new AppError('invalid-payload', `The payload is not storable: ${storable.reason}`);
+        return reject(delivery, error, storable.reason, startedAt);
+      }
+      payload = storable.value;
 
       let normalized: NormalizedAlert[];
       try {
