@@ -17,6 +17,7 @@ import { eventsV2Routes } from './modules/events-api/events-v2.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
+import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
 import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alertsRoutes, { alertsService: services.alertsService });
   await app.register(teamsRoutes, { teamsService: services.teamsService });
   await app.register(routingRoutes, { routingService: services.routingService });
+  await app.register(schedulesRoutes, { schedulesService: services.schedulesService });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
 

@@ -13,6 +13,8 @@ import { createIntegrationsRepository } from './modules/integrations/integration
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createAlertRouter, createRoutingService } from './modules/routing/routing.service.js';
 import { createRoutingRulesRepository } from './modules/routing/routing-rules.repository.js';
+import { createSchedulesRepository } from './modules/schedules/schedules.repository.js';
+import { createSchedulesService } from './modules/schedules/schedules.service.js';
 import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
@@ -43,6 +45,7 @@ export function createServices(deps: ServiceDeps) {
   const deliveriesRepository = createDeliveriesRepository();
   const teamsRepository = createTeamsRepository();
   const routingRulesRepository = createRoutingRulesRepository();
+  const schedulesRepository = createSchedulesRepository();
 
   const auditService = createAuditService({ db, auditRepository });
   const usersService = createUsersService({ db, usersRepository, auditService });
@@ -73,6 +76,7 @@ export function createServices(deps: ServiceDeps) {
     auditService,
     now,
   });
+  const schedulesService = createSchedulesService({ db, schedulesRepository, auditService, now });
   const alertIngestService = createAlertIngestService({
     db,
     alertsRepository,
@@ -108,6 +112,7 @@ export function createServices(deps: ServiceDeps) {
     alertsService,
     teamsService,
     routingService,
+    schedulesService,
     alertIngestService,
     webhookReceiver,
     eventsV2Service,
