@@ -185,6 +185,7 @@ describe('validation', () => {
     ['a malformed restriction', { turnUnit: 'days', turnLength: 1, restrictions: [{ start: '9:00', end: '17:00' }] }],
     ['a participant outside the team', { turnUnit: 'days', turnLength: 1, participantIds: ['OUTSIDER'] }],
     ['an end before the start', { turnUnit: 'days', turnLength: 1, endsAt: '2025-01-01T00:00:00Z' }],
+    ['an unknown layer time zone', { turnUnit: 'days', turnLength: 1, timeZone: 'Europe/Atlantis' }],
   ])('rejects a layer with %s', async (_label, shape) => {
     const body = { name: 'bad', startsAt: '2025-03-03T09:00:00Z', participantIds: [member.userId], ...shape };
     if (JSON.stringify(body.participantIds) === '["OUTSIDER"]') body.participantIds = [outsider.userId];

@@ -31,6 +31,7 @@ CREATE TABLE "schedule_layers" (
 	"schedule_id" uuid NOT NULL,
 	"name" text NOT NULL,
 	"position" integer NOT NULL,
+	"time_zone" text,
 	"starts_at" timestamp with time zone NOT NULL,
 	"ends_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -37,7 +37,7 @@ export type ScheduleRow = typeof schedules.$inferSelect;
 
 /**
  * A rotation of a schedule. `position` is 1-based and dense within the schedule; higher wins.
- * `startsAt` anchors the rotation and never changes; what rotates lives in versions.
+ * `startsAt` and `timeZone` anchor the rotation and never change; what rotates lives in versions.
  */
 export const scheduleLayers = pgTable(
   'schedule_layers',
@@ -48,6 +48,8 @@ export const scheduleLayers = pgTable(
       .references(() => schedules.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     position: integer('position').notNull(),
+    /** The layer's own IANA zone for handoffs and restrictions; null: the schedule's. */
+    timeZone: text('time_zone'),
     startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

@@ -20,6 +20,29 @@ export interface LocalDate {
 
 const zones = new Map<string, IANAZone>();
 
+/**
+ * Luxon reads offsets through Intl (microseconds each, and the bulk of the computation time), so
+ * they are memoised per zone and UTC hour. An hour whose two ends have the same offset has no
+ * transition inside it (tzdb never has two within an hour); an hour with a transition is not
+ * cached and is read exactly each time.
+ */
+const HOUR_MS = 3_600_000;
+const OFFSET_CACHE_LIMIT = 500_000;
+const offsetCache = new Map<string, number | null>();
+
+function offsetAt(zone: IANAZone, instant: number): number {
+  const hour = Math.floor(instant / HOUR_MS);
+  const key = `${zone.name}|${hour}`;
+  let cached = offsetCache.get(key);
+  if (cached === undefined) {
+    const first = zone.offset(hour * HOUR_MS);
+    cached = first === zone.offset(hour * HOUR_MS + HOUR_MS - 1) ? first : null;
+    if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear();
+    offsetCache.set(key, cached);
+  }
+  return cached ?? zone.offset(instant);
+}
+
 export function zoneOf(name: string): IANAZone {
   let zone = zones.get(name);
   if (zone === undefined) {
@@ -47,7 +70,7 @@ export function formatTimeOfDay(minutes: number): string {
 
 /** The local calendar date (and minutes after local midnight) of an instant. */
 export function localDateOf(instant: number, zone: IANAZone): LocalDate & { minuteOfDay: number } {
-  const wall = instant + zone.offset(instant) * MS_PER_MINUTE;
+  const wall = instant + offsetAt(zone, instant) * MS_PER_MINUTE;
   const epochDay = Math.floor(wall / MS_PER_DAY);
   const minuteOfDay = Math.floor((wall - epochDay * MS_PER_DAY) / MS_PER_MINUTE);
   return { epochDay, weekday: weekdayOf(epochDay), minuteOfDay };
@@ -62,12 +85,12 @@ export function weekdayOf(epochDay: number): number {
 export function instantOf(epochDay: number, minuteOfDay: number, zone: IANAZone): number {
   const wall = epochDay * MS_PER_DAY + minuteOfDay * MS_PER_MINUTE;
   // Candidate offsets: those in force a day either side cover every real zone transition.
-  const before = zone.offset(wall - MS_PER_DAY);
-  const after = zone.offset(wall + MS_PER_DAY);
+  const before = offsetAt(zone, wall - MS_PER_DAY);
+  const after = offsetAt(zone, wall + MS_PER_DAY);
   let best: number | undefined;
   for (const offset of before === after ? [before] : [before, after]) {
     const candidate = wall - offset * MS_PER_MINUTE;
-    if (zone.offset(candidate) === offset && (best === undefined || candidate < best)) best = candidate;
+    if (offsetAt(zone, candidate) === offset && (best === undefined || candidate < best)) best = candidate;
   }
   if (best !== undefined) return best;
   // In a gap: read the wall time with the offset from before the jump, which lands after it.

@@ -522,3 +522,92 @@ describe('calendar edge cases and long ranges', () => {
     expect(spans.filter((span) => span.layerId === 'BH')).toHaveLength(256);
   });
 });
+
+describe('the worked examples of docs/schedules.md', () => {
+  const utc = (span: { userId: string; start: Date; end: Date; layerId: string | null; overrideId: string | null }) =>
+    `${span.userId} ${span.start.toISOString().slice(0, 16)}Z → ${span.end.toISOString().slice(0, 16)}Z ${span.overrideId ?? span.layerId}`;
+
+  it('follow-the-sun across Europe/Berlin and America/New_York, each layer in its own zone', () => {
+    const s: ScheduleDefinition = {
+      timeZone: 'Europe/Berlin',
+      overrides: [],
+      layers: [
+        layer(
+          'europe',
+          at('2025-03-03 07:00', 'Europe/Berlin'),
+          {
+            turnUnit: 'weeks',
+            handoffTime: '07:00',
+            participantIds: ['anna', 'bjorn'],
+            restrictions: [{ start: '07:00', end: '19:00' }],
+          },
+          { position: 1, timeZone: 'Europe/Berlin' },
+        ),
+        layer(
+          'americas',
+          at('2025-03-03 13:00', 'America/New_York'),
+          {
+            turnUnit: 'weeks',
+            handoffTime: '13:00',
+            participantIds: ['carlos', 'dana'],
+            restrictions: [{ start: '13:00', end: '01:00' }],
+          },
+          { position: 2, timeZone: 'America/New_York' },
+        ),
+      ],
+    };
+    const day = (from: string, to: string) => computeSpans(s, new Date(from), new Date(to)).map(utc);
+    expect(day('2025-03-03T06:00:00Z', '2025-03-04T06:00:00Z')).toEqual([
+      'anna 2025-03-03T06:00Z → 2025-03-03T18:00Z europe',
+      'carlos 2025-03-03T18:00Z → 2025-03-04T06:00Z americas',
+    ]);
+    // New York is on summer time, Berlin not yet: one hour overlaps (americas is higher), one is uncovered
+    expect(day('2025-03-10T05:00:00Z', '2025-03-11T05:00:00Z')).toEqual([
+      'bjorn 2025-03-10T06:00Z → 2025-03-10T17:00Z europe',
+      'dana 2025-03-10T17:00Z → 2025-03-11T05:00Z americas',
+    ]);
+    expect(day('2025-03-31T05:00:00Z', '2025-04-01T05:00:00Z')).toEqual([
+      'anna 2025-03-31T05:00Z → 2025-03-31T17:00Z europe',
+      'carlos 2025-03-31T17:00Z → 2025-04-01T05:00Z americas',
+    ]);
+  });
+
+  it('business-hours primary over a 24/7 secondary, with an override, across the New York fall-back', () => {
+    const zone = 'America/New_York';
+    const start = at('2025-10-27 09:00', zone);
+    const s: ScheduleDefinition = {
+      timeZone: zone,
+      layers: [
+        layer('secondary', start, { turnUnit: 'weeks', handoffTime: '09:00', participantIds: ['sam', 'tia'] }),
+        layer(
+          'primary',
+          start,
+          {
+            handoffTime: '09:00',
+            participantIds: ['ann', 'ben', 'cai'],
+            restrictions: [{ days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' }],
+          },
+          { position: 2 },
+        ),
+      ],
+      overrides: [
+        {
+          id: 'override',
+          userId: 'ben',
+          startsAt: at('2025-11-01 18:00', zone),
+          endsAt: at('2025-11-02 10:00', zone),
+          createdAt: new Date('2025-10-20T00:00:00Z'),
+        },
+      ],
+    };
+    expect(hoursOf(s, at('2025-10-31 00:00', zone), at('2025-11-04 00:00', zone))).toEqual([
+      ['sam', 9],
+      ['ben', 8],
+      ['sam', 25],
+      ['ben', 17],
+      ['sam', 23],
+      ['ben', 8],
+      ['tia', 7],
+    ]);
+  });
+});

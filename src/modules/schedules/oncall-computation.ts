@@ -20,6 +20,8 @@ import { instantOf, localDateOf, parseTimeOfDay, weekdayOf, zoneOf } from './loc
  *   new version with `effectiveFrom`. It takes over at its own first handoff at or after that
  *   instant, so the turn in progress keeps its person and nothing before the change moves. The
  *   new list starts at `startIndex`.
+ * - Handoffs and restrictions read the wall clock of the layer's time zone (the schedule's unless
+ *   the layer names its own, e.g. for follow-the-sun rotations across zones).
  * - **Layers** are stacked: where several cover an instant, the one with the highest `position`
  *   wins. **Overrides** beat every layer; where overrides overlap, the latest created wins.
  *
@@ -52,6 +54,8 @@ export interface LayerVersion {
 
 export interface LayerDefinition {
   id: string;
+  /** The IANA zone of the layer's handoffs and restrictions; the schedule's when absent. */
+  timeZone?: string | null | undefined;
   /** Higher positions win over lower ones. */
   position: number;
   startsAt: Date;
@@ -263,7 +267,7 @@ function layerSpansRaw(layer: LayerDefinition, zone: IANAZone, from: number, to:
 export function computeLayerSpans(schedule: ScheduleDefinition, layerId: string, from: Date, to: Date): Span[] {
   const layer = schedule.layers.find((candidate) => candidate.id === layerId);
   if (layer === undefined) return [];
-  return layerSpansRaw(layer, zoneOf(schedule.timeZone), from.getTime(), to.getTime()).map(toSpan);
+  return layerSpansRaw(layer, layerZone(schedule, layer), from.getTime(), to.getTime()).map(toSpan);
 }
 
 function overridePrecedes(a: OverrideDefinition, b: OverrideDefinition): boolean {
@@ -305,12 +309,11 @@ export function computeSpans(schedule: ScheduleDefinition, from: Date, to: Date)
   const lo = from.getTime();
   const hi = to.getTime();
   if (!(hi > lo)) return [];
-  const zone = zoneOf(schedule.timeZone);
   // Highest priority first: overrides, then layers from the highest position down.
   const layers = [...schedule.layers].sort((a, b) => b.position - a.position);
   const sources: RawSpan[][] = [
     overrideSpansRaw(schedule.overrides, lo, hi),
-    ...layers.map((layer) => layerSpansRaw(layer, zone, lo, hi)),
+    ...layers.map((layer) => layerSpansRaw(layer, layerZone(schedule, layer), lo, hi)),
   ];
   const points = new Set<number>();
   for (const source of sources) {
@@ -340,6 +343,10 @@ export function computeSpans(schedule: ScheduleDefinition, from: Date, to: Date)
   return mergeSpans(result).map(toSpan);
 }
 
+function layerZone(schedule: ScheduleDefinition, layer: LayerDefinition): IANAZone {
+  return zoneOf(layer.timeZone ?? schedule.timeZone);
+}
+
 function toSpan(span: RawSpan): Span {
   return {
     userId: span.userId,
@@ -356,7 +363,7 @@ function toSpan(span: RawSpan): Span {
  */
 export function layerOnCallAt(schedule: ScheduleDefinition, layer: LayerDefinition, at: Date): string | null {
   const t = at.getTime();
-  const zone = zoneOf(schedule.timeZone);
+  const zone = layerZone(schedule, layer);
   if (t < layer.startsAt.getTime() || (layer.endsAt !== null && t >= layer.endsAt.getTime())) return null;
   const active = activeVersions(layer, zone).find((candidate) => candidate.from <= t && t < candidate.to);
   if (active === undefined) return null;
@@ -393,7 +400,7 @@ export function continuingStartIndex(
   layer: LayerDefinition,
   version: Omit<LayerVersion, 'startIndex'>,
 ): number {
-  const zone = zoneOf(schedule.timeZone);
+  const zone = layerZone(schedule, layer);
   const candidate: LayerVersion = { ...version, startIndex: 0 };
   const probe = activeVersions({ ...layer, endsAt: null, versions: [...layer.versions, candidate] }, zone);
   const mine = probe.find((active) => active.version === candidate);

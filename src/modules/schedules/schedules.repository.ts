@@ -17,7 +17,10 @@ import {
 
 export type NewSchedule = Pick<ScheduleRow, 'id' | 'teamId' | 'name' | 'description' | 'timeZone'>;
 export type ScheduleChanges = Partial<Pick<ScheduleRow, 'name' | 'description' | 'timeZone'>>;
-export type NewLayer = Pick<ScheduleLayerRow, 'id' | 'scheduleId' | 'name' | 'position' | 'startsAt' | 'endsAt'>;
+export type NewLayer = Pick<
+  ScheduleLayerRow,
+  'id' | 'scheduleId' | 'name' | 'position' | 'timeZone' | 'startsAt' | 'endsAt'
+>;
 export type LayerChanges = Partial<Pick<ScheduleLayerRow, 'name' | 'position' | 'endsAt'>>;
 export type NewLayerVersion = Omit<ScheduleLayerVersionRow, 'createdAt'>;
 export type NewOverride = Omit<ScheduleOverrideRow, 'createdAt'>;

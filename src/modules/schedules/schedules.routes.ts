@@ -422,6 +422,7 @@ function toLayerDto(layer: LayerWithVersions): z.infer<typeof layerSchema> {
     scheduleId: layer.scheduleId,
     name: layer.name,
     position: layer.position,
+    timeZone: layer.timeZone,
     startsAt: layer.startsAt.toISOString(),
     endsAt: layer.endsAt?.toISOString() ?? null,
     turnUnit: latest.turnUnit,

@@ -86,6 +86,10 @@ export const createLayerBody = z
   .strictObject({
     name,
     position: z.number().int().min(1).optional().describe('1 = lowest; default: on top of the existing layers'),
+    timeZone: timeZone
+      .nullable()
+      .optional()
+      .describe("The layer's own zone for handoffs and restrictions (e.g. follow-the-sun); default: the schedule's"),
     startsAt: instant,
     endsAt: instant.nullable().optional(),
     turnUnit: rotationFields.turnUnit,
@@ -163,6 +167,7 @@ export const layerSchema = z.object({
   scheduleId: z.uuid(),
   name: z.string(),
   position: z.number().int(),
+  timeZone: z.string().nullable().describe("null: the schedule's"),
   startsAt: z.string(),
   endsAt: z.string().nullable(),
   turnUnit: z.enum(TURN_UNITS),

@@ -51,6 +51,7 @@ interface RotationInput {
 
 export interface CreateLayerInput extends RotationInput {
   name: string;
+  timeZone?: string | null | undefined;
   position?: number | undefined;
   startsAt: Date;
   endsAt?: Date | null | undefined;
@@ -132,6 +133,7 @@ export function createSchedulesService(deps: {
     return {
       id: layer.id,
       position: layer.position,
+      timeZone: layer.timeZone,
       startsAt: layer.startsAt,
       endsAt: layer.endsAt,
       versions: layer.versions.map(toLayerVersion),
@@ -321,6 +323,7 @@ export function createSchedulesService(deps: {
           scheduleId,
           name: input.name,
           position: existing.length + 1,
+          timeZone: input.timeZone ?? null,
           startsAt: input.startsAt,
           endsAt: input.endsAt ?? null,
         });
@@ -358,6 +361,7 @@ export function createSchedulesService(deps: {
             name: schedule.name,
             layerId,
             layerName: input.name,
+            timeZone: input.timeZone ?? null,
             startsAt: input.startsAt.toISOString(),
             endsAt: input.endsAt?.toISOString() ?? null,
             ...version,
