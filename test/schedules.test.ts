@@ -151,6 +151,15 @@ describe('access', () => {
     }
   });
 
+  it('appears in the OpenAPI document', async () => {
+    const response = await t.request({ method: 'GET', url: '/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    const paths = Object.keys(response.json().paths);
+    for (const path of ['/api/schedules', '/api/schedules/{id}/spans', '/api/users/{id}/oncall', '/ical/{file}']) {
+      expect(paths).toContain(path);
+    }
+  });
+
   it('every change is audited in its transaction', async () => {
     await as(manager, 'PATCH', `/api/schedules/${scheduleId}`, { description: 'primary on-call' });
     const entries = (await as(admin, 'GET', `/api/audit-logs?resourceType=schedule&resourceId=${scheduleId}`)).json()
