@@ -18,6 +18,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { testAlertRoutes } from './modules/integrations/test-alert.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
+import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
 import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -147,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alertsRoutes, { alertsService: services.alertsService });
   await app.register(teamsRoutes, { teamsService: services.teamsService });
   await app.register(routingRoutes, { routingService: services.routingService });
+  await app.register(schedulesRoutes, { schedulesService: services.schedulesService });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
   await consoleSite.register(app);

@@ -13,6 +13,8 @@ import { createIntegrationsRepository } from './modules/integrations/integration
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createAlertRouter, createRoutingService } from './modules/routing/routing.service.js';
 import { createRoutingRulesRepository } from './modules/routing/routing-rules.repository.js';
+import { createSchedulesRepository } from './modules/schedules/schedules.repository.js';
+import { createSchedulesService } from './modules/schedules/schedules.service.js';
 import { createSessionsRepository } from './modules/sessions/sessions.repository.js';
 import { createSessionsService, type SessionPolicy } from './modules/sessions/sessions.service.js';
 import { createTeamsRepository } from './modules/teams/teams.repository.js';
@@ -49,6 +51,7 @@ export function createServices(deps: ServiceDeps) {
   const deliveriesRepository = createDeliveriesRepository();
   const teamsRepository = createTeamsRepository();
   const routingRulesRepository = createRoutingRulesRepository();
+  const schedulesRepository = createSchedulesRepository();
 
   const auditService = createAuditService({ db, auditRepository });
   const usersService = createUsersService({ db, usersRepository, auditService });
@@ -87,6 +90,7 @@ export function createServices(deps: ServiceDeps) {
     auditService,
     now,
   });
+  const schedulesService = createSchedulesService({ db, schedulesRepository, auditService, now });
   const alertIngestService = createAlertIngestService({
     db,
     alertsRepository,
@@ -125,6 +129,7 @@ export function createServices(deps: ServiceDeps) {
     alertsService,
     teamsService,
     routingService,
+    schedulesService,
     alertIngestService,
     webhookReceiver,
     eventsV2Service,

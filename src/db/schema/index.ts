@@ -3,6 +3,7 @@ export * from './api-keys.js';
 export * from './audit-logs.js';
 export * from './integrations.js';
 export * from './routing-rules.js';
+export * from './schedules.js';
 export * from './sessions.js';
 export * from './teams.js';
 export * from './users.js';
