@@ -13,9 +13,12 @@ import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { deliveriesRoutes } from './modules/deliveries/deliveries.routes.js';
+import { escalationPoliciesRoutes } from './modules/escalation-policies/escalation-policies.routes.js';
 import { eventsV2Routes } from './modules/events-api/events-v2.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { incidentsRoutes } from './modules/incidents/incidents.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -114,6 +117,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alertsRoutes, { alertsService: services.alertsService });
   await app.register(teamsRoutes, { teamsService: services.teamsService });
   await app.register(routingRoutes, { routingService: services.routingService });
+  await app.register(incidentsRoutes, { incidentsService: services.incidentsService });
+  await app.register(escalationPoliciesRoutes, { service: services.escalationPoliciesService });
+  await app.register(notificationsRoutes, { service: services.contactMethodsService });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
 

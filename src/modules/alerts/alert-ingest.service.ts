@@ -2,6 +2,7 @@ import type { Database, Executor, Transaction } from '../../db/client.js';
 import { isRetryableConflict } from '../../db/client.js';
 import type { IntegrationRow, OccurrenceKind, WebhookDeliveryRow } from '../../db/schema/index.js';
 import type { DeliveriesRepository } from '../deliveries/deliveries.repository.js';
+import type { AfterCommit, AlertChange, IncidentsService } from '../incidents/incidents.service.js';
 import type { AlertsRepository } from './alerts.repository.js';
 import type { NormalizedAlert } from './normalized-alert.js';
 
@@ -37,6 +38,11 @@ export function createAlertIngestService(deps: {
   alertsRepository: AlertsRepository;
   deliveriesRepository: DeliveriesRepository;
   route?: AlertRouter;
+  /**
+   * New firing alerts open or join incidents, and acknowledgements and resolutions from the sender
+   * carry over to them, inside the ingest transaction: the 202 means the incident exists too.
+   */
+  incidents?: Pick<IncidentsService, 'alertsChanged'>;
   now?: () => Date;
 }) {
   const { db, alertsRepository, deliveriesRepository } = deps;
@@ -72,7 +78,7 @@ export function createAlertIngestService(deps: {
     normalized: NormalizedAlert[],
     delivery: DeliveryRecord,
     startedAt: number,
-  ): Promise<IngestedAlert[]> {
+  ): Promise<{ results: IngestedAlert[]; afterCommit: AfterCommit | undefined }> {
     return db.transaction(async (tx) => {
       const at = now();
       // Lock order by dedup key, so two requests touching the same keys cannot deadlock.
@@ -85,6 +91,7 @@ export function createAlertIngestService(deps: {
         });
       const results: IngestedAlert[] = new Array(normalized.length);
       const occurrences: Parameters<AlertsRepository['insertOccurrences']>[1] = [];
+      const changes: AlertChange[] = [];
       for (const index of order) {
         const alert = normalized[index] as NormalizedAlert;
         const outcome = await applyOne(tx, integration, alert, at);
@@ -97,6 +104,9 @@ export function createAlertIngestService(deps: {
             kind: outcome.kind,
             occurredAt: at,
           });
+          if (outcome.kind === 'created' || outcome.kind === 'acknowledged' || outcome.kind === 'resolved') {
+            changes.push({ alertId: outcome.id, change: outcome.kind });
+          }
         }
       }
       await alertsRepository.insertOccurrences(tx, occurrences);
@@ -109,7 +119,8 @@ export function createAlertIngestService(deps: {
       });
       // A concurrent request with the same webhook-id committed first: undo ours.
       if (!inserted) throw new DuplicateDeliveryError();
-      return results;
+      const afterCommit = changes.length > 0 ? await deps.incidents?.alertsChanged(tx, changes, at, null) : undefined;
+      return { results, afterCommit };
     });
   }
 
@@ -126,7 +137,9 @@ export function createAlertIngestService(deps: {
     ): Promise<IngestedAlert[]> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await ingestOnce(integration, normalized, delivery, startedAt);
+          const { results, afterCommit } = await ingestOnce(integration, normalized, delivery, startedAt);
+          await afterCommit?.();
+          return results;
         } catch (error) {
           if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
         }
