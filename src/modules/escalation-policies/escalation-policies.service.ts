@@ -46,6 +46,9 @@ export function createEscalationPoliciesService(deps: {
 
   const mapErrors = (name: string | undefined) => (error: unknown) => {
     if (isUniqueViolation(error, 'escalation_policies_team_name_unique')) throw duplicate(name);
+    if (isUniqueViolation(error, 'escalation_policies_team_default_unique')) {
+      throw new AppError('conflict', 'Another default policy of the team was saved at the same time; try again');
+    }
     throw error;
   };
 
@@ -64,8 +67,11 @@ export function createEscalationPoliciesService(deps: {
       const at = now();
       try {
         return await db.transaction(async (tx) => {
+          const id = uuidv7();
+          // The previous default stops being one first: at most one default per team (unique index).
+          if (input.isDefault) await repository.clearDefault(tx, input.teamId, id);
           const policy = await repository.insert(tx, {
-            id: uuidv7(),
+            id,
             teamId: input.teamId,
             name: input.name,
             description: input.description ?? null,
@@ -75,7 +81,6 @@ export function createEscalationPoliciesService(deps: {
             createdAt: at,
             updatedAt: at,
           });
-          if (policy.isDefault) await repository.clearDefault(tx, policy.teamId, policy.id);
           await auditService.record(tx, {
             action: 'escalation_policy.created',
             userId: actor.userId,
@@ -103,8 +108,8 @@ export function createEscalationPoliciesService(deps: {
           const changes = Object.fromEntries(
             Object.entries(input).filter(([, value]) => value !== undefined),
           ) as UpdatePolicyInput;
+          if (changes.isDefault === true) await repository.clearDefault(tx, before.teamId, id);
           const policy = await repository.update(tx, id, { ...changes, updatedAt: now() });
-          if (policy.isDefault) await repository.clearDefault(tx, policy.teamId, policy.id);
           await auditService.record(tx, {
             action: 'escalation_policy.updated',
             userId: actor.userId,
