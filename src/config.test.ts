@@ -26,6 +26,15 @@ describe('loadConfig', () => {
       webhookRateLimitPerMinute: 120_000,
       deliveryRetentionDays: 30,
       logLevel: 'info',
+      incidents: {
+        smtpUrl: undefined,
+        smtpFrom: 'Klaxon <klaxon@localhost>',
+        publicUrl: 'http://127.0.0.1:3000',
+        actionLinkTtlMinutes: 1440,
+        notificationRetryLimit: 5,
+        notificationRetryDelaySeconds: 30,
+        jobWorkers: true,
+      },
     });
   });
 
@@ -43,6 +52,13 @@ describe('loadConfig', () => {
       KLAXON_BODY_LIMIT_BYTES: '1048576',
       KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: '600',
       KLAXON_DELIVERY_RETENTION_DAYS: '7',
+      SMTP_URL: 'smtp://mailer:secret@mail.example.com:587',
+      SMTP_FROM: 'Pager <pager@example.com>',
+      KLAXON_PUBLIC_URL: 'https://klaxon.example.com/',
+      KLAXON_ACTION_LINK_TTL_MINUTES: '60',
+      KLAXON_NOTIFICATION_RETRY_LIMIT: '0',
+      KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS: '5',
+      KLAXON_JOB_WORKERS: 'false',
       LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
@@ -62,6 +78,15 @@ describe('loadConfig', () => {
       webhookRateLimitPerMinute: 600,
       deliveryRetentionDays: 7,
       logLevel: 'debug',
+      incidents: {
+        smtpUrl: 'smtp://mailer:secret@mail.example.com:587',
+        smtpFrom: 'Pager <pager@example.com>',
+        publicUrl: 'https://klaxon.example.com',
+        actionLinkTtlMinutes: 60,
+        notificationRetryLimit: 0,
+        notificationRetryDelaySeconds: 5,
+        jobWorkers: false,
+      },
     });
   });
 

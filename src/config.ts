@@ -33,6 +33,24 @@ const environmentSchema = z
     KLAXON_REQUEST_TIMEOUT_MS: positiveInt.max(600_000, 'must be at most 600000').default(30_000),
     KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: positiveInt.max(10_000_000, 'must be at most 10000000').default(120_000),
     KLAXON_DELIVERY_RETENTION_DAYS: positiveInt.max(3650, 'must be at most 3650').default(30),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL (e.g. smtp://user:pass@mail.example.com:587)')
+      .optional(),
+    SMTP_FROM: z.string().min(3).default('Klaxon <klaxon@localhost>'),
+    KLAXON_PUBLIC_URL: z
+      .string()
+      .regex(/^https?:\/\/[^/]+(\/.*)?$/, 'must be an http:// or https:// URL')
+      .optional(),
+    KLAXON_ACTION_LINK_TTL_MINUTES: positiveInt.max(43_200, 'must be at most 43200').default(1440),
+    KLAXON_NOTIFICATION_RETRY_LIMIT: z.coerce
+      .number({ error: 'must be an integer from 0 to 20' })
+      .int('must be an integer from 0 to 20')
+      .min(0, 'must be an integer from 0 to 20')
+      .max(20, 'must be an integer from 0 to 20')
+      .default(5),
+    KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS: positiveInt.max(3600, 'must be at most 3600').default(30),
+    KLAXON_JOB_WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -73,6 +91,19 @@ export interface Config {
   /** Webhook deliveries older than this are pruned in the background. */
   deliveryRetentionDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  incidents: IncidentsConfig;
+}
+
+export interface IncidentsConfig {
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** Base of the links in notifications (console, one-click actions), without a trailing slash. */
+  publicUrl: string;
+  actionLinkTtlMinutes: number;
+  notificationRetryLimit: number;
+  notificationRetryDelaySeconds: number;
+  /** Whether this process runs escalation and notification jobs (any number of processes may). */
+  jobWorkers: boolean;
 }
 
 export class ConfigError extends Error {
@@ -109,5 +140,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRateLimitPerMinute: e.KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE,
     deliveryRetentionDays: e.KLAXON_DELIVERY_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    incidents: {
+      smtpUrl: e.SMTP_URL,
+      smtpFrom: e.SMTP_FROM,
+      publicUrl: (e.KLAXON_PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(
+        /\/+$/,
+        '',
+      ),
+      actionLinkTtlMinutes: e.KLAXON_ACTION_LINK_TTL_MINUTES,
+      notificationRetryLimit: e.KLAXON_NOTIFICATION_RETRY_LIMIT,
+      notificationRetryDelaySeconds: e.KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS,
+      jobWorkers: e.KLAXON_JOB_WORKERS === 'true',
+    },
   };
 }

@@ -13,10 +13,18 @@ async function main(): Promise<void> {
   const masterKey = resolveMasterKey(config);
   const database = await openDatabase(config);
   await database.migrate();
+  // The engine logs through the app's logger once it exists.
+  let appLog: Pick<Console, 'info' | 'warn' | 'error'> = console;
+  const jobLog: Pick<Console, 'info' | 'warn' | 'error'> = {
+    info: (...args) => appLog.info(...args),
+    warn: (...args) => appLog.warn(...args),
+    error: (...args) => appLog.error(...args),
+  };
   const services = createServices({
     database,
     masterKey,
     webhookRateLimitPerMinute: config.webhookRateLimitPerMinute,
+    incidents: { ...config.incidents, log: jobLog },
   });
   const app = await buildApp({
     database,
@@ -27,6 +35,13 @@ async function main(): Promise<void> {
     webhookRateLimitPerMinute: config.webhookRateLimitPerMinute,
     logger: loggerOptions(config),
   });
+  appLog = {
+    info: (object, message) => app.log.info(object, message),
+    warn: (object, message) => app.log.warn(object, message),
+    error: (object, message) => app.log.error(object, message),
+  };
+  // Escalation jobs start after migrations (pg-boss creates its own schema here) and before listening.
+  if (config.incidents.jobWorkers) await services.escalationEngine.start();
   const stopRetention = startDeliveryRetention({
     deliveriesService: services.deliveriesService,
     retentionDays: config.deliveryRetentionDays,
@@ -41,6 +56,7 @@ async function main(): Promise<void> {
     try {
       stopRetention();
       await app.close();
+      await services.escalationEngine.stop();
       await database.close();
       process.exit(0);
     } catch (error) {

@@ -1,3 +1,4 @@
+import type { IncidentsConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import { createAlertIngestService } from './modules/alerts/alert-ingest.service.js';
 import { createAlertsRepository } from './modules/alerts/alerts.repository.js';
@@ -8,15 +9,26 @@ import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createDeliveriesRepository } from './modules/deliveries/deliveries.repository.js';
 import { createDeliveriesService } from './modules/deliveries/deliveries.service.js';
+import { createEscalationEngine } from './modules/escalation/escalation-engine.js';
+import { createEscalationPoliciesRepository } from './modules/escalation-policies/escalation-policies.repository.js';
+import { createEscalationPoliciesService } from './modules/escalation-policies/escalation-policies.service.js';
 import { createEventsV2Service } from './modules/events-api/events-v2.service.js';
+import { actionTokenKey } from './modules/incidents/action-tokens.js';
+import { createIncidentsRepository } from './modules/incidents/incidents.repository.js';
+import { createIncidentsService } from './modules/incidents/incidents.service.js';
+import type { OnCallResolver } from './modules/incidents/on-call-resolver.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
+import { type Channels, createChannels } from './modules/notifications/channels.js';
+import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
+import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
 import { createAlertRouter, createRoutingService } from './modules/routing/routing.service.js';
 import { createRoutingRulesRepository } from './modules/routing/routing-rules.repository.js';
 import { createSchedulesRepository } from './modules/schedules/schedules.repository.js';
 import { createSchedulesService } from './modules/schedules/schedules.service.js';
 import { createSessionsRepository } from './modules/sessions/sessions.repository.js';
 import { createSessionsService, type SessionPolicy } from './modules/sessions/sessions.service.js';
+import { createTeamAccess } from './modules/teams/team-access.js';
 import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
@@ -29,6 +41,16 @@ import { createWebhookReceiver } from './modules/webhooks/webhook-receiver.servi
 export interface ServiceDeps {
   database: DatabaseHandle;
   masterKey: Buffer;
+  /** Incidents and paging; defaults suit tests (no SMTP, links to 127.0.0.1). */
+  incidents?: Partial<IncidentsConfig> & {
+    resolver?: OnCallResolver;
+    channels?: Channels;
+    /** Length of a policy/rule "minute" (tests shorten it). */
+    minuteMs?: number;
+    pollingIntervalSeconds?: number;
+    reconcileIntervalMs?: number;
+    log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  };
   /** Per-integration webhook rate limit when the integration sets none. */
   webhookRateLimitPerMinute?: number;
   now?: () => Date;
@@ -74,11 +96,87 @@ export function createServices(deps: ServiceDeps) {
   });
   const deliveriesService = createDeliveriesService({ db, deliveriesRepository, integrationsService, now });
   const teamsService = createTeamsService({ db, teamsRepository, auditService, now });
+
+  // Incidents, escalation and notifications. The engine is built here and started by main.ts
+  // (after migrations) in processes that run jobs; until then its scheduling calls are no-ops
+  // and its start-up reconciliation catches up from the tables.
+  const incidentsConfig = deps.incidents ?? {};
+  const publicUrl = incidentsConfig.publicUrl ?? 'http://127.0.0.1:3000';
+  const minuteMs = incidentsConfig.minuteMs ?? 60_000;
+  const linkKey = actionTokenKey(deps.masterKey);
+  const incidentsRepository = createIncidentsRepository();
+  const escalationPoliciesRepository = createEscalationPoliciesRepository();
+  const notificationsRepository = createNotificationsRepository();
+  const teamAccess = createTeamAccess({ db, teamsRepository });
+  const channels =
+    incidentsConfig.channels ??
+    createChannels({
+      smtpUrl: incidentsConfig.smtpUrl,
+      smtpFrom: incidentsConfig.smtpFrom ?? 'Klaxon <klaxon@localhost>',
+      now,
+    });
+  const schedulesService = createSchedulesService({ db, schedulesRepository, auditService, now });
+  const escalationEngine = createEscalationEngine({
+    database: deps.database,
+    incidentsRepository,
+    policiesRepository: escalationPoliciesRepository,
+    notificationsRepository,
+    teamsRepository,
+    // Schedule targets page whoever the schedule says is on call at the moment of the step.
+    resolver: incidentsConfig.resolver ?? schedulesService,
+    channels,
+    masterKey: deps.masterKey,
+    actionTokenKey: linkKey,
+    publicUrl,
+    actionLinkTtlMinutes: incidentsConfig.actionLinkTtlMinutes ?? 1440,
+    retryLimit: incidentsConfig.notificationRetryLimit ?? 5,
+    retryDelaySeconds: incidentsConfig.notificationRetryDelaySeconds ?? 30,
+    minuteMs,
+    ...(incidentsConfig.pollingIntervalSeconds === undefined
+      ? {}
+      : { pollingIntervalSeconds: incidentsConfig.pollingIntervalSeconds }),
+    ...(incidentsConfig.reconcileIntervalMs === undefined
+      ? {}
+      : { reconcileIntervalMs: incidentsConfig.reconcileIntervalMs }),
+    ...(incidentsConfig.log === undefined ? {} : { log: incidentsConfig.log }),
+    now,
+  });
+  const incidentsService = createIncidentsService({
+    db,
+    repository: incidentsRepository,
+    alertsRepository,
+    policiesRepository: escalationPoliciesRepository,
+    notificationsRepository,
+    teamAccess,
+    auditService,
+    scheduler: () => escalationEngine.scheduler,
+    actionTokenKey: linkKey,
+    minuteMs,
+    log: (error, message) => incidentsConfig.log?.error({ err: error }, message),
+    now,
+  });
+  const escalationPoliciesService = createEscalationPoliciesService({
+    db,
+    repository: escalationPoliciesRepository,
+    teamAccess,
+    auditService,
+    now,
+  });
+  const contactMethodsService = createContactMethodsService({
+    db,
+    repository: notificationsRepository,
+    channels,
+    masterKey: deps.masterKey,
+    publicUrl,
+    now,
+  });
+
   const alertsService = createAlertsService({
     db,
     alertsRepository,
     auditService,
     teamIdsOf: teamsService.teamIdsOf,
+    incidents: incidentsService,
     now,
   });
   const routingService = createRoutingService({
@@ -90,7 +188,6 @@ export function createServices(deps: ServiceDeps) {
     auditService,
     now,
   });
-  const schedulesService = createSchedulesService({ db, schedulesRepository, auditService, now });
   const alertIngestService = createAlertIngestService({
     db,
     alertsRepository,
@@ -98,6 +195,7 @@ export function createServices(deps: ServiceDeps) {
     route: createAlertRouter({ routingRulesRepository }),
     // PGlite serves one query at a time; on PostgreSQL a few batches overlap their commits.
     concurrency: deps.database.kind === 'pglite' ? 1 : INGEST_CONCURRENCY_POSTGRES,
+    incidents: incidentsService,
     now,
   });
   // One bucket per integration, shared by its webhook URL and the Events API.
@@ -133,6 +231,10 @@ export function createServices(deps: ServiceDeps) {
     alertIngestService,
     webhookReceiver,
     eventsV2Service,
+    incidentsService,
+    escalationPoliciesService,
+    contactMethodsService,
+    escalationEngine,
   };
 }
 

@@ -13,6 +13,8 @@ import { createTestApp } from './helpers/app.js';
 const PUBLIC_API_ROUTES = new Set<string>([
   // Signing in is how a person without a session gets one; it is rate-limited and audited.
   'POST /api/auth/login',
+  // One-click links in notifications: the signed, expiring, single-use token is the credential.
+  'GET /api/incidents/actions/:token',
 ]);
 
 const t = await createTestApp();

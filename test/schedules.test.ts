@@ -299,6 +299,14 @@ describe('timeline', () => {
     expect(before.json().oncall).toEqual([]);
   });
 
+  it('tells escalation who is on call (the OnCallResolver the incident engine uses)', async () => {
+    const resolver = t.services.schedulesService;
+    expect(await resolver.whoIsOnCall(scheduleId, new Date('2025-03-30T10:00:00Z'))).toEqual([member.userId]);
+    expect(await resolver.whoIsOnCall(scheduleId, new Date('2025-03-31T09:00:00Z'))).toEqual([manager.userId]);
+    expect(await resolver.whoIsOnCall(scheduleId, new Date('2025-03-01T00:00:00Z'))).toEqual([]);
+    expect(await resolver.whoIsOnCall('01900000-0000-7000-8000-000000000000', new Date())).toEqual([]);
+  });
+
   it('overlapping overrides: the latest created wins and is shown as such; deleting one restores the rest', async () => {
     const url = `/api/schedules/${scheduleId}/overrides`;
     const first = (

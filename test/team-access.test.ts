@@ -198,6 +198,10 @@ describe('declared access of the routes this feature adds', () => {
     'GET /api/routing-rules/:id': 'admin',
     'PATCH /api/routing-rules/:id': 'admin',
     'DELETE /api/routing-rules/:id': 'admin',
+    // Incident grouping of a team (incidents module): members read, managers/admins write (checked in the service).
+    'GET /api/teams/:teamId/incident-grouping': 'user',
+    'PUT /api/teams/:teamId/incident-grouping': 'user',
+    'DELETE /api/teams/:teamId/incident-grouping': 'user',
   };
 
   it('declares the expected access on each route', () => {

@@ -23,6 +23,11 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Raw SQL for libraries that bring their own (pg-boss). Without values the text may hold
+   * several statements; the rows are those of the last one.
+   */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -82,6 +87,12 @@ export function openPostgres(url: string, poolSize = 10, timeouts: PostgresTimeo
     async close() {
       await pool.end();
     },
+    async executeSql(text, values) {
+      const result = await pool.query(text, values);
+      // A multi-statement text answers one result per statement.
+      const last = Array.isArray(result) ? result[result.length - 1] : result;
+      return { rows: (last as pg.QueryResult | undefined)?.rows ?? [] };
+    },
   };
 }
 
@@ -102,6 +113,15 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Data
       } finally {
         onClose();
       }
+    },
+    async executeSql(text, values) {
+      // PGlite's extended protocol takes one statement; `exec` runs a script (no parameters).
+      if (values === undefined || values.length === 0) {
+        const results = await client.exec(text);
+        return { rows: results[results.length - 1]?.rows ?? [] };
+      }
+      const result = await client.query(text, values);
+      return { rows: result.rows };
     },
   };
 }

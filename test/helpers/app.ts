@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, LOG_REDACT_PATHS } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
-import { createServices, type Services } from '../../src/services.js';
+import { createServices, type ServiceDeps, type Services } from '../../src/services.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestApp {
@@ -30,6 +30,8 @@ export interface TestAppOptions {
   now?: () => Date;
   bodyLimitBytes?: number;
   webhookRateLimitPerMinute?: number;
+  /** Incidents and paging options (resolver, short minutes, SMTP…). */
+  incidents?: ServiceDeps['incidents'];
   /** Register extra routes (e.g. to provoke failures) before the app is ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     masterKey,
     webhookRateLimitPerMinute: options.webhookRateLimitPerMinute ?? 120_000,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.incidents ? { incidents: options.incidents } : {}),
   });
   const app = await buildApp({
     database,
@@ -95,6 +98,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return { userId, apiKey: key.json().key as string };
     },
     async close() {
+      await services.escalationEngine.stop();
       await app.close();
       await database.close();
     },

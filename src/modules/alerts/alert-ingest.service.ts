@@ -2,6 +2,7 @@ import type { Database, Executor, Transaction } from '../../db/client.js';
 import { isRetryableConflict } from '../../db/client.js';
 import type { IntegrationRow, OccurrenceKind, WebhookDeliveryRow } from '../../db/schema/index.js';
 import type { DeliveriesRepository } from '../deliveries/deliveries.repository.js';
+import type { AfterCommit, AlertChange, IncidentsService } from '../incidents/incidents.service.js';
 import type { AlertsRepository } from './alerts.repository.js';
 import { createIngestBatcher } from './ingest-batcher.js';
 import type { NormalizedAlert } from './normalized-alert.js';
@@ -42,6 +43,11 @@ export function createAlertIngestService(deps: {
   route?: AlertRouter;
   /** Batches written at once: 1 for PGlite (one connection), a few for PostgreSQL. */
   concurrency?: number;
+  /**
+   * New firing alerts open or join incidents, and acknowledgements and resolutions from the sender
+   * carry over to them, inside the ingest transaction: the 202 means the incident exists too.
+   */
+  incidents?: Pick<IncidentsService, 'alertsChanged'>;
   now?: () => Date;
 }) {
   const { db, alertsRepository, deliveriesRepository } = deps;
@@ -79,6 +85,11 @@ export function createAlertIngestService(deps: {
     startedAt: number;
   }
 
+  interface WrittenBatch {
+    results: IngestedAlert[][];
+    afterCommit: AfterCommit | undefined;
+  }
+
   interface KeyedEvent {
     request: number;
     index: number;
@@ -92,7 +103,7 @@ export function createAlertIngestService(deps: {
    * statements, with repeats of a key inside the batch folded into one row; keys that also
    * carry resolve or acknowledge events are applied event by event, in arrival order.
    */
-  async function writeBatch(batch: PendingIngest[]): Promise<IngestedAlert[][]> {
+  async function writeBatch(batch: PendingIngest[]): Promise<WrittenBatch> {
     return db.transaction(async (tx) => {
       const at = now();
       const byKey = new Map<string, KeyedEvent[]>();
@@ -108,10 +119,14 @@ export function createAlertIngestService(deps: {
       const groups = [...byKey.keys()].sort().map((key) => byKey.get(key) as KeyedEvent[]);
       const results: IngestedAlert[][] = batch.map(({ normalized }) => new Array(normalized.length));
       const occurrences: Parameters<AlertsRepository['insertOccurrences']>[1] = [];
+      const changes: AlertChange[] = [];
       const record = (event: KeyedEvent, id: string | null, action: IngestAction, kind: OccurrenceKind) => {
         (results[event.request] as IngestedAlert[])[event.index] = { id, dedupKey: event.alert.dedupKey, action };
         const deliveryId = (batch[event.request] as PendingIngest).delivery.id;
-        if (id !== null) occurrences.push({ alertId: id, deliveryId, userId: null, kind, occurredAt: at });
+        if (id === null) return;
+        occurrences.push({ alertId: id, deliveryId, userId: null, kind, occurredAt: at });
+        if (kind === 'created' || kind === 'acknowledged' || kind === 'resolved')
+          changes.push({ alertId: id, change: kind });
       };
 
       const firingOnly = groups.filter((events) => events.every((event) => event.alert.status === 'firing'));
@@ -156,15 +171,22 @@ export function createAlertIngestService(deps: {
       if ((await deliveriesRepository.insertMany(tx, deliveries)) < deliveries.length) {
         throw new DuplicateDeliveryError();
       }
-      return results;
+      const afterCommit = changes.length > 0 ? await deps.incidents?.alertsChanged(tx, changes, at, null) : undefined;
+      return { results, afterCommit };
     });
   }
 
-  /** writeBatch, retried when PostgreSQL picks it as a deadlock or serialization victim. */
+  /**
+   * writeBatch, retried when PostgreSQL picks it as a deadlock or serialization victim; after
+   * the commit it wakes the incident engine. That wake-up is not part of what the 202 promises:
+   * the incident rows are committed and the engine's sweep finds any step a lost wake-up missed.
+   */
   async function writeWithRetry(batch: PendingIngest[]): Promise<IngestedAlert[][]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await writeBatch(batch);
+        const { results, afterCommit } = await writeBatch(batch);
+        await afterCommit?.().catch(() => {});
+        return results;
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
       }

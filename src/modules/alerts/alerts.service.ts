@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { AfterCommit, IncidentsService } from '../incidents/incidents.service.js';
 import type { AlertsRepository } from './alerts.repository.js';
 
 export interface AlertQuery {
@@ -23,6 +24,8 @@ export function createAlertsService(deps: {
   auditService: Pick<AuditService, 'record'>;
   /** The teams a user belongs to; they scope what a non-admin sees. */
   teamIdsOf: (userId: string) => Promise<string[]>;
+  /** Acknowledging or resolving an alert carries over to its incidents, in the same transaction. */
+  incidents?: Pick<IncidentsService, 'alertsChanged'>;
   now?: () => Date;
 }) {
   const { db, alertsRepository, auditService, teamIdsOf } = deps;
@@ -47,7 +50,8 @@ export function createAlertsService(deps: {
    */
   async function transition(actor: Principal, id: string, target: 'acknowledged' | 'resolved'): Promise<AlertRow> {
     const scope = await scopeOf(actor);
-    return db.transaction(async (tx) => {
+    let afterCommit: AfterCommit | undefined;
+    const result = await db.transaction(async (tx) => {
       const alert = await alertsRepository.findByIdForUpdate(tx, id);
       if (alert === undefined || !visible(scope, alert)) throw notFound(id);
       if (alert.status === target) return alert;
@@ -73,8 +77,11 @@ export function createAlertsService(deps: {
         severity: 'LOW',
         metadata: { title: alert.title, integrationName: alert.integrationName, previousStatus: alert.status },
       });
+      afterCommit = await deps.incidents?.alertsChanged(tx, [{ alertId: id, change: target }], at, actor.userId);
       return updated;
     });
+    await afterCommit?.();
+    return result;
   }
 
   return {

@@ -48,7 +48,7 @@ export function createIngestBatcher<T, R>(options: {
   async function write(batch: Array<Waiting<T, R>>): Promise<void> {
     try {
       const results = await options.writeBatch(batch.map((waiting) => waiting.item));
-      batch.forEach((waiting, index) => waiting.resolve(results[index] as R));
+      for (const [index, waiting] of batch.entries()) waiting.resolve(results[index] as R);
     } catch (error) {
       if (batch.length === 1) {
         batch[0]?.reject(error);

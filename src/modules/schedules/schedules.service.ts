@@ -614,6 +614,27 @@ export function createSchedulesService(deps: {
       };
     },
 
+    /**
+     * Who is on call on a schedule at an instant, for escalation (no viewer: the engine acts for
+     * the team). Implements the incidents module's OnCallResolver; [] for an unknown schedule.
+     */
+    async whoIsOnCall(scheduleId: string, at: Date): Promise<string[]> {
+      const schedule = await repository.findById(db, scheduleId);
+      if (schedule === undefined) return [];
+      // Any span covering `at` overlaps this window, so the window is enough to find it.
+      const from = new Date(at.getTime() - DAY);
+      const to = new Date(at.getTime() + 1);
+      const { definition } = await loadDefinition(db, schedule, { from, to });
+      const t = at.getTime();
+      return [
+        ...new Set(
+          computeSpans(definition, from, to)
+            .filter((span) => span.start.getTime() <= t && t < span.end.getTime())
+            .map((span) => span.userId),
+        ),
+      ];
+    },
+
     /** A person's shifts across every schedule over [from, to) (default: the next 30 days). Self or admin. */
     async userOnCall(viewer: Principal, userId: string, range: { from?: Date | undefined; to?: Date | undefined }) {
       if (viewer.userId !== userId && !viewer.isPlatformAdmin) {

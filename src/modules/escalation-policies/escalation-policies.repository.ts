@@ -1,0 +1,87 @@
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { type EscalationPolicyRow, escalationPolicies, users } from '../../db/schema/index.js';
+
+export type NewEscalationPolicy = typeof escalationPolicies.$inferInsert;
+export type EscalationPolicyChanges = Partial<
+  Pick<EscalationPolicyRow, 'name' | 'description' | 'repeatCount' | 'isDefault' | 'levels' | 'updatedAt'>
+>;
+
+export function createEscalationPoliciesRepository() {
+  return {
+    async insert(executor: Executor, row: NewEscalationPolicy): Promise<EscalationPolicyRow> {
+      const [inserted] = await executor.insert(escalationPolicies).values(row).returning();
+      if (inserted === undefined) throw new Error('policy insert returned no row');
+      return inserted;
+    },
+
+    async update(executor: Executor, id: string, changes: EscalationPolicyChanges): Promise<EscalationPolicyRow> {
+      const [row] = await executor
+        .update(escalationPolicies)
+        .set(changes)
+        .where(eq(escalationPolicies.id, id))
+        .returning();
+      if (row === undefined) throw new Error('policy update matched no row');
+      return row;
+    },
+
+    /** Only one default per team: the others stop being the default. */
+    async clearDefault(executor: Executor, teamId: string, exceptId: string): Promise<void> {
+      await executor
+        .update(escalationPolicies)
+        .set({ isDefault: false })
+        .where(
+          and(
+            eq(escalationPolicies.teamId, teamId),
+            eq(escalationPolicies.isDefault, true),
+            ne(escalationPolicies.id, exceptId),
+          ),
+        );
+    },
+
+    async delete(executor: Executor, id: string): Promise<void> {
+      await executor.delete(escalationPolicies).where(eq(escalationPolicies.id, id));
+    },
+
+    async findById(executor: Executor, id: string): Promise<EscalationPolicyRow | undefined> {
+      const [row] = await executor.select().from(escalationPolicies).where(eq(escalationPolicies.id, id)).limit(1);
+      return row;
+    },
+
+    async findByIdForUpdate(executor: Executor, id: string): Promise<EscalationPolicyRow | undefined> {
+      const [row] = await executor
+        .select()
+        .from(escalationPolicies)
+        .where(eq(escalationPolicies.id, id))
+        .limit(1)
+        .for('update');
+      return row;
+    },
+
+    async findDefault(executor: Executor, teamId: string): Promise<EscalationPolicyRow | undefined> {
+      const [row] = await executor
+        .select()
+        .from(escalationPolicies)
+        .where(and(eq(escalationPolicies.teamId, teamId), eq(escalationPolicies.isDefault, true)))
+        .limit(1);
+      return row;
+    },
+
+    async list(executor: Executor, teamIds: string[] | 'all'): Promise<EscalationPolicyRow[]> {
+      if (teamIds !== 'all' && teamIds.length === 0) return [];
+      return executor
+        .select()
+        .from(escalationPolicies)
+        .where(teamIds === 'all' ? undefined : inArray(escalationPolicies.teamId, teamIds))
+        .orderBy(asc(escalationPolicies.id));
+    },
+
+    async existingUserIds(executor: Executor, ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await executor.select({ id: users.id }).from(users).where(inArray(users.id, ids));
+      return new Set(rows.map((row) => row.id));
+    },
+  };
+}
+
+export type EscalationPoliciesRepository = ReturnType<typeof createEscalationPoliciesRepository>;

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { EscalationPolicyRow } from '../../db/schema/index.js';
+
+export const MAX_LEVELS = 20;
+export const MAX_TARGETS_PER_LEVEL = 20;
+
+const target = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('user'), id: z.uuid() }),
+  z.strictObject({ type: z.literal('schedule'), id: z.uuid() }),
+]);
+
+const level = z.strictObject({
+  delayMinutes: z.number().int().min(0).max(1440),
+  targets: z.array(target).min(1).max(MAX_TARGETS_PER_LEVEL),
+});
+
+export const createPolicyBody = z.strictObject({
+  teamId: z.uuid(),
+  name: z.string().trim().min(1).max(100),
+  description: z.string().max(1000).nullable().optional(),
+  repeatCount: z.number().int().min(0).max(10).default(0),
+  isDefault: z.boolean().default(false),
+  levels: z.array(level).min(1).max(MAX_LEVELS),
+});
+
+export const updatePolicyBody = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  description: z.string().max(1000).nullable().optional(),
+  repeatCount: z.number().int().min(0).max(10).optional(),
+  isDefault: z.boolean().optional(),
+  levels: z.array(level).min(1).max(MAX_LEVELS).optional(),
+});
+
+export const policyIdParams = z.object({ id: z.uuid() });
+export const policiesQuery = z.strictObject({ teamId: z.uuid().optional() });
+
+export const policySchema = z.object({
+  id: z.uuid(),
+  teamId: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  repeatCount: z.number().int(),
+  isDefault: z.boolean(),
+  levels: z.array(
+    z.object({
+      delayMinutes: z.number().int(),
+      targets: z.array(z.object({ type: z.enum(['user', 'schedule']), id: z.string() })),
+    }),
+  ),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export type CreatePolicyInput = z.infer<typeof createPolicyBody>;
+export type UpdatePolicyInput = z.infer<typeof updatePolicyBody>;
+
+export function toPolicyDto(row: EscalationPolicyRow): z.infer<typeof policySchema> {
+  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+}

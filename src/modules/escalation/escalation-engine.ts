@@ -1,0 +1,426 @@
+import PgBoss from 'pg-boss';
+import type { DatabaseHandle } from '../../db/client.js';
+import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
+import { decryptSecret, sha256Hex } from '../../lib/crypto.js';
+import { uuidv7 } from '../../lib/ids.js';
+import type { EscalationPoliciesRepository } from '../escalation-policies/escalation-policies.repository.js';
+import { signActionToken } from '../incidents/action-tokens.js';
+import type { IncidentsRepository, NewTimelineEntry } from '../incidents/incidents.repository.js';
+import type { EscalationScheduler, EscalationStep } from '../incidents/incidents.service.js';
+import type { OnCallResolver } from '../incidents/on-call-resolver.js';
+import type { Channels, DeliveryResult, NotificationMessage } from '../notifications/channels.js';
+import { planNotifications } from '../notifications/notification-planner.js';
+import type { NotificationsRepository } from '../notifications/notifications.repository.js';
+import type { TeamsRepository } from '../teams/teams.repository.js';
+
+export const STEP_QUEUE = 'klaxon-escalation-step';
+export const SEND_QUEUE = 'klaxon-notification-send';
+
+/** A sender that died mid-send gives up its claim after this; below the jobs' expiry, so the retry can claim. */
+const SEND_LEASE_MS = 45_000;
+const JOB_EXPIRY_SECONDS = 60;
+const RECONCILE_BATCH = 200;
+
+export interface EscalationEngineOptions {
+  database: DatabaseHandle;
+  incidentsRepository: IncidentsRepository;
+  policiesRepository: EscalationPoliciesRepository;
+  notificationsRepository: NotificationsRepository;
+  teamsRepository: Pick<TeamsRepository, 'namesByIds'>;
+  resolver: OnCallResolver;
+  channels: Channels;
+  masterKey: Buffer;
+  actionTokenKey: Buffer;
+  /** Base of console and one-click links in messages, without a trailing slash. */
+  publicUrl: string;
+  actionLinkTtlMinutes: number;
+  /** Retries of a transiently failed notification, with exponential backoff from `retryDelaySeconds`. */
+  retryLimit: number;
+  retryDelaySeconds: number;
+  /** Length of a policy or rule "minute": 60 000 in production; tests shorten it. */
+  minuteMs?: number;
+  pollingIntervalSeconds?: number;
+  reconcileIntervalMs?: number;
+  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  now?: () => Date;
+}
+
+/** A UUID determined by its name, so a step enqueued twice (two processes, a retry, a reconcile) is one job. */
+export function nameBasedUuid(name: string): string {
+  const hex = sha256Hex(name).slice(0, 32).split('');
+  hex[12] = '8';
+  hex[16] = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export const stepJobId = (step: EscalationStep) =>
+  nameBasedUuid(`klaxon:escalation-step:${step.incidentId}:${step.level}:${step.repetition}`);
+
+const matches = (incident: IncidentRow | undefined, step: EscalationStep): incident is IncidentRow =>
+  incident !== undefined &&
+  incident.status === 'triggered' &&
+  incident.escalationLevel === step.level &&
+  incident.escalationRepetition === step.repetition;
+
+/**
+ * Durable escalation on pg-boss, in the application's own database (PostgreSQL or PGlite).
+ *
+ * - A step job (incident, level, repetition) notifies that level's targets and moves the incident's
+ *   escalation cursor to the next step, in one transaction that locks the incident. A job whose step
+ *   is not the cursor's (a duplicate, or the incident was acknowledged) does nothing.
+ * - Each notification is a row whose unique index is the idempotency key; its send job has the
+ *   row's id as job id. The sender claims the row before sending, so one process sends it.
+ * - Jobs are enqueued after commit with deterministic ids; a periodic reconciliation re-enqueues
+ *   whatever is overdue in the tables, so a crash between commit and enqueue loses nothing.
+ */
+export function createEscalationEngine(options: EscalationEngineOptions) {
+  const { database, incidentsRepository, policiesRepository, notificationsRepository, channels } = options;
+  const db = database.db;
+  const now = options.now ?? (() => new Date());
+  const minuteMs = options.minuteMs ?? 60_000;
+  const log = options.log ?? console;
+  let boss: PgBoss | undefined;
+  let started = false;
+  let reconcileTimer: NodeJS.Timeout | undefined;
+  const workerIds: string[] = [];
+
+  function wakeWorkers() {
+    for (const id of workerIds) boss?.notifyWorker(id);
+  }
+
+  const scheduler: EscalationScheduler = {
+    async stepsDue(incidents: IncidentRow[]) {
+      if (!started || boss === undefined) return;
+      let wake = false;
+      for (const incident of incidents) {
+        if (incident.escalationLevel === null || incident.status !== 'triggered') continue;
+        const step = {
+          incidentId: incident.id,
+          level: incident.escalationLevel,
+          repetition: incident.escalationRepetition,
+        };
+        const startAfter = incident.nextEscalationAt ?? now();
+        await boss.send(STEP_QUEUE, step, { id: stepJobId(step), startAfter });
+        wake ||= startAfter.getTime() <= Date.now();
+      }
+      if (wake) wakeWorkers();
+    },
+
+    async notificationsDue(rows: NotificationRow[]) {
+      if (!started || boss === undefined) return;
+      let wake = false;
+      for (const row of rows) {
+        await boss.send(SEND_QUEUE, { notificationId: row.id }, { id: row.id, startAfter: row.scheduledAt });
+        wake ||= row.scheduledAt.getTime() <= Date.now();
+      }
+      if (wake) wakeWorkers();
+    },
+
+    async stepsCancelled(steps: EscalationStep[], notificationIds: string[]) {
+      if (!started || boss === undefined) return;
+      if (steps.length > 0) await boss.cancel(STEP_QUEUE, steps.map(stepJobId));
+      if (notificationIds.length > 0) await boss.cancel(SEND_QUEUE, notificationIds);
+    },
+  };
+
+  /** Targets of one level, resolved outside the transaction (a schedule lookup may query the database). */
+  async function resolveTargets(level: { targets: Array<{ type: 'user' | 'schedule'; id: string }> }, at: Date) {
+    const userIds: string[] = [];
+    const emptySchedules: string[] = [];
+    for (const target of level.targets) {
+      if (target.type === 'user') {
+        userIds.push(target.id);
+        continue;
+      }
+      const onCall = await options.resolver.whoIsOnCall(target.id, at);
+      if (onCall.length === 0) emptySchedules.push(target.id);
+      userIds.push(...onCall);
+    }
+    const existing = await policiesRepository.existingUserIds(db, [...new Set(userIds)]);
+    return { userIds: [...new Set(userIds)].filter((id) => existing.has(id)), emptySchedules };
+  }
+
+  async function runStep(step: EscalationStep): Promise<'ran' | 'stale'> {
+    const snapshot = await incidentsRepository.findById(db, step.incidentId);
+    if (!matches(snapshot, step)) return 'stale';
+    const policy =
+      snapshot.escalationPolicyId === null
+        ? undefined
+        : await policiesRepository.findById(db, snapshot.escalationPolicyId);
+    const level = policy?.levels[step.level];
+    const targets = level === undefined ? undefined : await resolveTargets(level, now());
+
+    const after: { notifications: NotificationRow[]; next: IncidentRow | undefined } = {
+      notifications: [],
+      next: undefined,
+    };
+    const outcome = await db.transaction(async (tx) => {
+      const incident = await incidentsRepository.findByIdForUpdate(tx, step.incidentId);
+      if (!matches(incident, step)) return 'stale' as const;
+      const at = now();
+      const entry = (kind: NewTimelineEntry['kind'], message: string, metadata: Record<string, unknown> = {}) => ({
+        incidentId: incident.id,
+        kind,
+        message,
+        metadata: { level: step.level, repetition: step.repetition, ...metadata },
+        createdAt: at,
+      });
+      const timeline: NewTimelineEntry[] = [];
+      if (policy === undefined) {
+        timeline.push(entry('no_escalation_policy', 'The escalation policy was deleted: escalation stops'));
+        await incidentsRepository.update(tx, incident.id, { escalationLevel: null, nextEscalationAt: null });
+        await incidentsRepository.insertTimeline(tx, timeline);
+        return 'ran' as const;
+      }
+      const label = `level ${step.level + 1}${policy.repeatCount > 0 ? ` (round ${step.repetition + 1})` : ''}`;
+      let delayMinutes = 0;
+      let assignee = incident.assigneeUserId;
+      if (level !== undefined && targets !== undefined) {
+        if (targets.emptySchedules.length > 0) {
+          timeline.push(
+            entry('nobody_on_call', `Nobody on call on ${targets.emptySchedules.length} schedule(s) of ${label}`, {
+              scheduleIds: targets.emptySchedules,
+            }),
+          );
+        }
+        if (targets.userIds.length === 0) {
+          timeline.push(entry('nobody_on_call', `Nobody to notify at ${label}: moving on at once`));
+        } else {
+          const planned = await planNotifications(
+            tx,
+            notificationsRepository,
+            { incidentId: incident.id, level: step.level, repetition: step.repetition, userIds: targets.userIds },
+            at,
+            minuteMs,
+          );
+          after.notifications = planned.created;
+          timeline.push(
+            entry('escalated', `Escalated to ${label}: notifying ${targets.userIds.length} person(s)`, {
+              userIds: targets.userIds,
+            }),
+          );
+          if (planned.unreachable.length > 0) {
+            timeline.push(
+              entry('no_contact_method', `${planned.unreachable.length} person(s) have no contact method`, {
+                userIds: planned.unreachable,
+              }),
+            );
+          }
+          assignee = targets.userIds[0] ?? assignee;
+          delayMinutes = level.delayMinutes;
+        }
+      }
+      const lastLevel = step.level + 1 >= policy.levels.length;
+      const next = !lastLevel
+        ? { level: step.level + 1, repetition: step.repetition }
+        : step.repetition < policy.repeatCount
+          ? { level: 0, repetition: step.repetition + 1 }
+          : undefined;
+      if (next === undefined) {
+        timeline.push(entry('escalation_exhausted', 'Every level has been notified: no further escalation'));
+      }
+      const updated = await incidentsRepository.update(tx, incident.id, {
+        assigneeUserId: assignee,
+        escalationLevel: next?.level ?? null,
+        escalationRepetition: next?.repetition ?? step.repetition,
+        nextEscalationAt: next === undefined ? null : new Date(at.getTime() + delayMinutes * minuteMs),
+      });
+      await incidentsRepository.insertTimeline(tx, timeline);
+      if (next !== undefined) after.next = updated;
+      return 'ran' as const;
+    });
+    await scheduler.notificationsDue(after.notifications);
+    if (after.next !== undefined) await scheduler.stepsDue([after.next]);
+    return outcome;
+  }
+
+  async function messageFor(incident: IncidentRow, notification: NotificationRow): Promise<NotificationMessage> {
+    const names = await options.teamsRepository.namesByIds(db, [incident.teamId]);
+    const at = now();
+    const link = async (action: 'acknowledge' | 'resolve') => {
+      const id = uuidv7();
+      await incidentsRepository.insertActionToken(db, {
+        id,
+        incidentId: incident.id,
+        userId: notification.userId,
+        action,
+        expiresAt: new Date(at.getTime() + options.actionLinkTtlMinutes * 60_000),
+        createdAt: at,
+      });
+      return `${options.publicUrl}/api/incidents/actions/${signActionToken(options.actionTokenKey, id)}`;
+    };
+    return {
+      incidentId: incident.id,
+      title: incident.title,
+      severity: incident.severity,
+      status: incident.status,
+      teamName: names.get(incident.teamId) ?? incident.teamId,
+      alertCount: incident.alertCount,
+      consoleUrl: `${options.publicUrl}/incidents/${incident.id}`,
+      acknowledgeUrl: await link('acknowledge'),
+      resolveUrl: await link('resolve'),
+      reason:
+        notification.level < 0
+          ? 'The incident was assigned to you'
+          : `Escalation level ${notification.level + 1}, round ${notification.repetition + 1}`,
+    };
+  }
+
+  async function sendNotification(notificationId: string, isLastTry: boolean): Promise<void> {
+    const claimed = await notificationsRepository.claim(db, notificationId, now(), SEND_LEASE_MS);
+    if (claimed === undefined) {
+      const current = await notificationsRepository.findById(db, notificationId);
+      // Still pending but not claimable: its incident is no longer triggered.
+      if (current?.status === 'pending') {
+        await notificationsRepository.finish(db, notificationId, { status: 'cancelled' }, now());
+      }
+      return;
+    }
+    const started = performance.now();
+    const [incident, method] = await Promise.all([
+      incidentsRepository.findById(db, claimed.incidentId),
+      notificationsRepository.findContactMethod(db, claimed.contactMethodId),
+    ]);
+    let result: DeliveryResult;
+    if (incident === undefined || method === undefined) {
+      result = { outcome: 'permanent_failure', detail: 'the contact method was deleted' };
+    } else {
+      const message = await messageFor(incident, claimed);
+      result = await channels.send(
+        {
+          type: method.type,
+          address: method.address,
+          signingSecret:
+            method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
+          messageId: claimed.id,
+        },
+        message,
+      );
+    }
+    const final = result.outcome !== 'transient_failure' || isLastTry;
+    const at = now();
+    await db.transaction(async (tx) => {
+      await notificationsRepository.insertAttempt(tx, {
+        notificationId: claimed.id,
+        attempt: claimed.attempts,
+        outcome: result.outcome,
+        detail: result.detail,
+        durationMs: Math.round(performance.now() - started),
+        createdAt: at,
+      });
+      await notificationsRepository.finish(
+        tx,
+        claimed.id,
+        result.outcome === 'sent'
+          ? { status: 'sent', sentAt: at, claimedUntil: null, lastError: null }
+          : { status: final ? 'failed' : 'pending', claimedUntil: null, lastError: result.detail },
+        at,
+      );
+      if (result.outcome === 'sent' || final) {
+        const where = `${claimed.contactMethodType}${method === undefined ? '' : ` (${method.address})`}`;
+        await incidentsRepository.insertTimeline(tx, [
+          {
+            incidentId: claimed.incidentId,
+            kind: result.outcome === 'sent' ? 'notification_sent' : 'notification_failed',
+            message:
+              result.outcome === 'sent'
+                ? `Notified by ${where}`
+                : `Could not notify by ${where} after ${claimed.attempts} attempt(s): ${result.detail ?? 'failed'}`,
+            metadata: { notificationId: claimed.id, userId: claimed.userId, level: claimed.level },
+            createdAt: at,
+          },
+        ]);
+      }
+    });
+    // A transient failure goes back to pg-boss, which retries with backoff.
+    if (!final) throw new Error(`notification ${claimed.id}: ${result.detail ?? 'transient failure'}`);
+  }
+
+  /** Re-enqueues whatever the tables say is due (idempotent: the job ids are deterministic). */
+  async function reconcile(): Promise<void> {
+    if (!started) return;
+    const at = now();
+    await scheduler.stepsDue(await incidentsRepository.listOverdue(db, at, RECONCILE_BATCH));
+    await scheduler.notificationsDue(await notificationsRepository.listOverduePending(db, at, RECONCILE_BATCH));
+  }
+
+  async function ensureQueue(instance: PgBoss, name: string, queue: Omit<PgBoss.Queue, 'name'>) {
+    if ((await instance.getQueue(name)) === null) {
+      try {
+        await instance.createQueue(name, { name, ...queue });
+        return;
+      } catch (error) {
+        // Another process created it in between.
+        if ((await instance.getQueue(name)) === null) throw error;
+      }
+    }
+    await instance.updateQueue(name, { name, ...queue });
+  }
+
+  return {
+    scheduler,
+    runStep,
+    reconcile,
+
+    /** Creates pg-boss's schema if needed, its queues, and starts the workers and reconciliation. */
+    async start(): Promise<void> {
+      if (started) return;
+      const instance = new PgBoss({
+        db: { executeSql: (text, values) => database.executeSql(text, values) as Promise<{ rows: never[] }> },
+        schema: 'pgboss',
+        supervise: true,
+        schedule: false,
+        migrate: true,
+      });
+      instance.on('error', (error) => log.error({ err: error }, 'job queue error'));
+      await instance.start();
+      await ensureQueue(instance, STEP_QUEUE, {
+        retryLimit: 20,
+        retryDelay: 1,
+        retryBackoff: true,
+        expireInSeconds: JOB_EXPIRY_SECONDS,
+      });
+      await ensureQueue(instance, SEND_QUEUE, {
+        retryLimit: options.retryLimit,
+        retryDelay: options.retryDelaySeconds,
+        retryBackoff: true,
+        expireInSeconds: JOB_EXPIRY_SECONDS,
+      });
+      const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
+      boss = instance;
+      started = true;
+      workerIds.push(
+        await instance.work<EscalationStep>(STEP_QUEUE, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+          if (job !== undefined) await runStep(job.data);
+        }),
+        await instance.work<{ notificationId: string }>(
+          SEND_QUEUE,
+          { pollingIntervalSeconds, batchSize: 1, includeMetadata: true },
+          async ([job]) => {
+            if (job !== undefined) await sendNotification(job.data.notificationId, job.retryCount >= job.retryLimit);
+          },
+        ),
+      );
+      await reconcile();
+      reconcileTimer = setInterval(() => {
+        reconcile().catch((error: unknown) => log.error({ err: error }, 'escalation reconciliation failed'));
+      }, options.reconcileIntervalMs ?? 30_000);
+      reconcileTimer.unref();
+    },
+
+    /** Stops taking jobs and waits (bounded) for the ones in progress. */
+    async stop(timeoutMs = 10_000): Promise<void> {
+      if (reconcileTimer !== undefined) clearInterval(reconcileTimer);
+      reconcileTimer = undefined;
+      const instance = boss;
+      started = false;
+      boss = undefined;
+      workerIds.length = 0;
+      if (instance !== undefined) await instance.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
+      channels.close();
+    },
+  };
+}
+
+export type EscalationEngine = ReturnType<typeof createEscalationEngine>;

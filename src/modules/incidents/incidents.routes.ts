@@ -1,0 +1,276 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ALERT_SEVERITIES,
+  ALERT_STATUSES,
+  INCIDENT_STATUSES,
+  type IncidentRow,
+  type IncidentTimelineRow,
+  TIMELINE_KINDS,
+} from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
+import { pageQuerySchema } from '../../lib/pagination.js';
+import { principalOf } from '../../plugins/auth.js';
+import type { IncidentsService } from './incidents.service.js';
+
+const incidentSchema = z.object({
+  id: z.uuid(),
+  teamId: z.uuid(),
+  title: z.string(),
+  severity: z.enum(ALERT_SEVERITIES),
+  status: z.enum(INCIDENT_STATUSES),
+  groupKey: z.string().nullable(),
+  escalationPolicyId: z.string().nullable(),
+  assigneeUserId: z.string().nullable(),
+  escalationLevel: z.number().int().nullable(),
+  escalationRepetition: z.number().int(),
+  nextEscalationAt: z.string().nullable(),
+  alertCount: z.number().int(),
+  createdAt: z.string(),
+  lastAlertAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+});
+
+const timelineSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(TIMELINE_KINDS),
+  userId: z.string().nullable(),
+  message: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+
+const incidentDetailSchema = incidentSchema.extend({
+  alerts: z.array(
+    z.object({
+      id: z.uuid(),
+      title: z.string(),
+      severity: z.enum(ALERT_SEVERITIES),
+      status: z.enum(ALERT_STATUSES),
+      integrationName: z.string(),
+      labels: z.record(z.string(), z.string()),
+      addedAt: z.string(),
+    }),
+  ),
+  timeline: z.array(timelineSchema),
+});
+
+const groupingSchema = z.object({ teamId: z.uuid(), groupBy: z.array(z.string()), windowMinutes: z.number().int() });
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+export function toIncidentDto(row: IncidentRow): z.infer<typeof incidentSchema> {
+  const { reassignmentCount: _, ...rest } = row;
+  return {
+    ...rest,
+    nextEscalationAt: iso(row.nextEscalationAt),
+    createdAt: row.createdAt.toISOString(),
+    lastAlertAt: row.lastAlertAt.toISOString(),
+    acknowledgedAt: iso(row.acknowledgedAt),
+    resolvedAt: iso(row.resolvedAt),
+  };
+}
+
+const toTimelineDto = (row: IncidentTimelineRow) => ({
+  id: row.id,
+  kind: row.kind,
+  userId: row.userId,
+  message: row.message,
+  metadata: row.metadata,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const idParams = z.object({ id: z.uuid() });
+const teamParams = z.object({ teamId: z.uuid() });
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/** Incidents are team-scoped like alerts: a member sees and acts on their teams' incidents; others get 404. */
+export const incidentsRoutes: FastifyPluginAsyncZod<{ incidentsService: IncidentsService }> = async (
+  app,
+  { incidentsService: service },
+) => {
+  const config = { access: 'user' as const };
+  const tags = ['incidents'];
+
+  app.get(
+    '/api/incidents',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'List incidents, newest first (non-admins: incidents of their teams)',
+        querystring: z.strictObject({
+          status: z.enum(INCIDENT_STATUSES).optional(),
+          teamId: z.uuid().optional(),
+          ...pageQuerySchema,
+        }),
+        response: { 200: z.object({ incidents: z.array(incidentSchema), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const page = await service.list(principalOf(request), request.query);
+      return { incidents: page.incidents.map(toIncidentDto), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/incidents/:id',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'One incident with its alerts and timeline',
+        params: idParams,
+        response: { 200: incidentDetailSchema },
+      },
+    },
+    async (request) => {
+      const { incident, alerts, timeline } = await service.get(principalOf(request), request.params.id);
+      return {
+        ...toIncidentDto(incident),
+        alerts: alerts.map((alert) => ({ ...alert, addedAt: alert.addedAt.toISOString() })),
+        timeline: timeline.map(toTimelineDto),
+      };
+    },
+  );
+
+  for (const action of ['acknowledge', 'resolve'] as const) {
+    app.post(
+      `/api/incidents/:id/${action}`,
+      {
+        config,
+        schema: {
+          tags,
+          summary: `${action === 'acknowledge' ? 'Acknowledge' : 'Resolve'} an incident and its alerts; pending escalation stops`,
+          params: idParams,
+          response: { 200: incidentSchema },
+        },
+      },
+      async (request) => toIncidentDto(await service[action](principalOf(request), request.params.id)),
+    );
+  }
+
+  app.post(
+    '/api/incidents/:id/reassign',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Assign the incident to someone (paged at once while it is triggered)',
+        params: idParams,
+        body: z.strictObject({ userId: z.uuid() }),
+        response: { 200: incidentSchema },
+      },
+    },
+    async (request) =>
+      toIncidentDto(await service.reassign(principalOf(request), request.params.id, request.body.userId)),
+  );
+
+  app.post(
+    '/api/incidents/:id/notes',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Add a note to the timeline',
+        params: idParams,
+        body: z.strictObject({ text: z.string().trim().min(1).max(10_000) }),
+        response: { 201: incidentSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(toIncidentDto(await service.addNote(principalOf(request), request.params.id, request.body.text))),
+  );
+
+  /**
+   * The one-click link of a notification. Public: the signed, expiring, single-use token is the
+   * credential. Browsers get a short HTML page, API clients (Accept: application/json) JSON.
+   */
+  app.get(
+    '/api/incidents/actions/:token',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Acknowledge or resolve from a notification link',
+        params: z.object({ token: z.string().max(200) }),
+      },
+    },
+    async (request, reply) => {
+      const wantsJson = (request.headers.accept ?? '').includes('application/json');
+      try {
+        const { incident, action, changed } = await service.actWithToken(request.params.token);
+        reply.header('cache-control', 'no-store');
+        if (wantsJson) return reply.send({ incidentId: incident.id, action, status: incident.status, changed });
+        const verb = action === 'acknowledge' ? 'acknowledged' : 'resolved';
+        return reply
+          .type('text/html; charset=utf-8')
+          .send(
+            `<!doctype html><meta charset="utf-8"><title>Klaxon</title><p>Incident "${escapeHtml(incident.title)}" is ${escapeHtml(incident.status)}${changed ? ` (${verb} by you)` : ''}.</p>`,
+          );
+      } catch (error) {
+        if (wantsJson || !(error instanceof AppError)) throw error;
+        return reply
+          .code(error.status)
+          .type('text/html; charset=utf-8')
+          .send(`<!doctype html><meta charset="utf-8"><title>Klaxon</title><p>${escapeHtml(error.message)}.</p>`);
+      }
+    },
+  );
+
+  app.get(
+    '/api/teams/:teamId/incident-grouping',
+    {
+      config,
+      schema: {
+        tags,
+        summary: "The team's incident grouping rule (null: every alert opens its own incident)",
+        params: teamParams,
+        response: { 200: z.object({ rule: groupingSchema.nullable() }) },
+      },
+    },
+    async (request) => {
+      const rule = await service.getGroupingRule(principalOf(request), request.params.teamId);
+      return {
+        rule: rule === null ? null : { teamId: rule.teamId, groupBy: rule.groupBy, windowMinutes: rule.windowMinutes },
+      };
+    },
+  );
+
+  app.put(
+    '/api/teams/:teamId/incident-grouping',
+    {
+      config,
+      schema: {
+        tags,
+        summary: 'Group alerts with equal values of these labels into one incident, within a window',
+        params: teamParams,
+        body: z.strictObject({
+          groupBy: z.array(z.string().min(1).max(100)).max(20),
+          windowMinutes: z.number().int().min(1).max(10_080),
+        }),
+        response: { 200: groupingSchema },
+      },
+    },
+    async (request) => {
+      const rule = await service.setGroupingRule(principalOf(request), request.params.teamId, request.body);
+      return { teamId: rule.teamId, groupBy: rule.groupBy, windowMinutes: rule.windowMinutes };
+    },
+  );
+
+  app.delete(
+    '/api/teams/:teamId/incident-grouping',
+    { config, schema: { tags, summary: 'Stop grouping: every alert opens its own incident', params: teamParams } },
+    async (request, reply) => {
+      await service.deleteGroupingRule(principalOf(request), request.params.teamId);
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,503 @@
+import type { Database, Transaction } from '../../db/client.js';
+import {
+  ALERT_SEVERITIES,
+  type AlertSeverity,
+  type IncidentRow,
+  type IncidentStatus,
+  type NotificationRow,
+  type OccurrenceKind,
+} from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
+import { uuidv7 } from '../../lib/ids.js';
+import { decodeCursor, toPage } from '../../lib/pagination.js';
+import type { AlertsRepository } from '../alerts/alerts.repository.js';
+import type { Principal } from '../api-keys/api-keys.service.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { EscalationPoliciesRepository } from '../escalation-policies/escalation-policies.repository.js';
+import { planNotifications } from '../notifications/notification-planner.js';
+import type { NotificationsRepository } from '../notifications/notifications.repository.js';
+import type { TeamAccess } from '../teams/team-access.js';
+import { verifyActionToken } from './action-tokens.js';
+import { groupKeyOf } from './grouping.js';
+import type { IncidentsRepository, NewTimelineEntry } from './incidents.repository.js';
+
+/** What happened to an alert, as the incidents see it. */
+export interface AlertChange {
+  alertId: string;
+  change: 'created' | 'acknowledged' | 'resolved';
+}
+
+/** Runs after the transaction that changed incidents commits. */
+export type AfterCommit = () => Promise<void>;
+
+export interface EscalationStep {
+  incidentId: string;
+  level: number;
+  repetition: number;
+}
+
+/**
+ * The escalation engine as the incidents see it. Both calls come after commit and only speed
+ * things up: the durable state is in the incidents and notifications tables, which the engine
+ * reconciles periodically, so a crash between commit and these calls loses nothing.
+ */
+export interface EscalationScheduler {
+  /** The incidents' next steps are due at `nextEscalationAt`: make sure a job will run them. */
+  stepsDue(incidents: IncidentRow[]): Promise<void>;
+  /** These notifications are due at their `scheduledAt`: make sure a job will send them. */
+  notificationsDue(notifications: NotificationRow[]): Promise<void>;
+  /** These steps and notifications will not run any more (ack/resolve): drop their jobs. */
+  stepsCancelled(steps: EscalationStep[], notificationIds: string[]): Promise<void>;
+}
+
+export const idleScheduler: EscalationScheduler = {
+  async stepsDue() {},
+  async notificationsDue() {},
+  async stepsCancelled() {},
+};
+
+export interface IncidentQuery {
+  status?: IncidentStatus | undefined;
+  teamId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+const TIMELINE_LIMIT = 500;
+const severityRank = (severity: AlertSeverity) => ALERT_SEVERITIES.indexOf(severity);
+
+export function createIncidentsService(deps: {
+  db: Database;
+  repository: IncidentsRepository;
+  alertsRepository: Pick<AlertsRepository, 'findById' | 'insertOccurrences'>;
+  policiesRepository: Pick<EscalationPoliciesRepository, 'findDefault' | 'existingUserIds'>;
+  notificationsRepository: Pick<
+    NotificationsRepository,
+    'cancelPending' | 'listContactMethods' | 'listRules' | 'insertNotifications'
+  >;
+  teamAccess: TeamAccess;
+  auditService: Pick<AuditService, 'record'>;
+  scheduler: () => EscalationScheduler;
+  actionTokenKey: Buffer;
+  log?: (error: unknown, message: string) => void;
+  now?: () => Date;
+  /** Length of a "minute" of notification rule delays; tests shorten it. */
+  minuteMs?: number;
+}) {
+  const { db, repository, alertsRepository, policiesRepository, notificationsRepository, teamAccess, auditService } =
+    deps;
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? (() => {});
+  const notFound = (id: string) => new AppError('incident-not-found', `No incident with id ${id}`);
+
+  /** Effects collected inside a transaction, run once it has committed. */
+  class Effects {
+    due: IncidentRow[] = [];
+    notifications: NotificationRow[] = [];
+    cancelledSteps: EscalationStep[] = [];
+    cancelledNotifications: string[] = [];
+    run: AfterCommit = async () => {
+      const scheduler = deps.scheduler();
+      try {
+        if (this.cancelledSteps.length > 0 || this.cancelledNotifications.length > 0) {
+          await scheduler.stepsCancelled(this.cancelledSteps, this.cancelledNotifications);
+        }
+        if (this.due.length > 0) await scheduler.stepsDue(this.due);
+        if (this.notifications.length > 0) await scheduler.notificationsDue(this.notifications);
+      } catch (error) {
+        // Committed already; the engine's reconciliation catches up with what was not scheduled.
+        log(error, 'escalation scheduling after commit failed');
+      }
+    };
+  }
+
+  async function open(
+    tx: Transaction,
+    teamId: string,
+    alert: AlertSnapshot,
+    groupKey: string | null,
+    at: Date,
+    fx: Effects,
+  ) {
+    const policy = await policiesRepository.findDefault(tx, teamId);
+    const incident = await repository.insert(tx, {
+      id: uuidv7(),
+      teamId,
+      title: alert.title,
+      severity: alert.severity,
+      status: 'triggered',
+      groupKey,
+      escalationPolicyId: policy?.id ?? null,
+      escalationLevel: policy === undefined ? null : 0,
+      escalationRepetition: 0,
+      nextEscalationAt: policy === undefined ? null : at,
+      alertCount: 1,
+      createdAt: at,
+      lastAlertAt: at,
+    });
+    await repository.linkAlert(tx, incident.id, alert.id, teamId, at);
+    const entries: NewTimelineEntry[] = [
+      {
+        incidentId: incident.id,
+        kind: 'opened',
+        message: `Opened by alert "${alert.title}" (${alert.severity})`,
+        metadata: { alertId: alert.id, groupKey },
+        createdAt: at,
+      },
+    ];
+    if (policy === undefined) {
+      entries.push({
+        incidentId: incident.id,
+        kind: 'no_escalation_policy',
+        message: 'The team has no default escalation policy: nobody is paged',
+        createdAt: at,
+      });
+    } else {
+      fx.due.push(incident);
+    }
+    await repository.insertTimeline(tx, entries);
+  }
+
+  async function alertCreated(tx: Transaction, alertId: string, at: Date, fx: Effects) {
+    const alert = await alertsRepository.findById(tx, alertId);
+    if (alert === undefined || alert.status !== 'firing') return;
+    for (const teamId of alert.teamIds) {
+      const rule = await repository.findGroupingRule(tx, teamId);
+      if (rule === undefined) {
+        await open(tx, teamId, alert, null, at, fx);
+        continue;
+      }
+      const groupKey = groupKeyOf(rule.groupBy, alert.labels);
+      await repository.lockGroup(tx, teamId, groupKey);
+      const since = new Date(at.getTime() - rule.windowMinutes * 60_000);
+      const existing = await repository.findOpenGroup(tx, teamId, groupKey, since);
+      if (existing === undefined) {
+        await open(tx, teamId, alert, groupKey, at, fx);
+        continue;
+      }
+      if (!(await repository.linkAlert(tx, existing.id, alert.id, teamId, at))) continue;
+      await repository.update(tx, existing.id, {
+        alertCount: existing.alertCount + 1,
+        lastAlertAt: at,
+        severity: severityRank(alert.severity) < severityRank(existing.severity) ? alert.severity : existing.severity,
+      });
+      await repository.insertTimeline(tx, [
+        {
+          incidentId: existing.id,
+          kind: 'alert_joined',
+          message: `Alert "${alert.title}" (${alert.severity}) joined`,
+          metadata: { alertId: alert.id },
+          createdAt: at,
+        },
+      ]);
+    }
+  }
+
+  /** Stops escalation: the cursor is cleared, pending notifications cancelled, their jobs dropped after commit. */
+  async function stopEscalation(tx: Transaction, incident: IncidentRow, at: Date, fx: Effects) {
+    if (incident.escalationLevel !== null) {
+      fx.cancelledSteps.push({
+        incidentId: incident.id,
+        level: incident.escalationLevel,
+        repetition: incident.escalationRepetition,
+      });
+    }
+    fx.cancelledNotifications.push(...(await notificationsRepository.cancelPending(tx, incident.id, at)));
+  }
+
+  async function recordAlertOccurrences(
+    tx: Transaction,
+    alertIds: string[],
+    kind: OccurrenceKind,
+    userId: string | null,
+    at: Date,
+  ) {
+    await alertsRepository.insertOccurrences(
+      tx,
+      alertIds.map((alertId) => ({ alertId, deliveryId: null, userId, kind, occurredAt: at })),
+    );
+  }
+
+  async function acknowledgeLocked(
+    tx: Transaction,
+    incident: IncidentRow,
+    userId: string | null,
+    how: string,
+    at: Date,
+    fx: Effects,
+  ): Promise<IncidentRow> {
+    if (incident.status !== 'triggered') return incident;
+    await stopEscalation(tx, incident, at, fx);
+    const updated = await repository.update(tx, incident.id, {
+      status: 'acknowledged',
+      acknowledgedAt: at,
+      acknowledgedBy: userId,
+      escalationLevel: null,
+      nextEscalationAt: null,
+    });
+    const moved = await repository.transitionAlerts(tx, incident.id, 'acknowledged', userId, at);
+    await recordAlertOccurrences(tx, moved, 'acknowledged', userId, at);
+    await repository.insertTimeline(tx, [
+      { incidentId: incident.id, kind: 'acknowledged', userId, message: `Acknowledged ${how}`, createdAt: at },
+    ]);
+    return updated;
+  }
+
+  async function resolveLocked(
+    tx: Transaction,
+    incident: IncidentRow,
+    userId: string | null,
+    how: string,
+    at: Date,
+    fx: Effects,
+  ): Promise<IncidentRow> {
+    if (incident.status === 'resolved') return incident;
+    await stopEscalation(tx, incident, at, fx);
+    const updated = await repository.update(tx, incident.id, {
+      status: 'resolved',
+      resolvedAt: at,
+      resolvedBy: userId,
+      escalationLevel: null,
+      nextEscalationAt: null,
+    });
+    const moved = await repository.transitionAlerts(tx, incident.id, 'resolved', userId, at);
+    await recordAlertOccurrences(tx, moved, 'resolved', userId, at);
+    await repository.insertTimeline(tx, [
+      { incidentId: incident.id, kind: 'resolved', userId, message: `Resolved ${how}`, createdAt: at },
+    ]);
+    return updated;
+  }
+
+  async function alertTransitioned(
+    tx: Transaction,
+    alertId: string,
+    change: 'acknowledged' | 'resolved',
+    userId: string | null,
+    at: Date,
+    fx: Effects,
+  ) {
+    for (const incident of await repository.incidentsOfAlertForUpdate(tx, alertId)) {
+      if (change === 'acknowledged') {
+        await acknowledgeLocked(tx, incident, userId, 'through one of its alerts', at, fx);
+        continue;
+      }
+      if (incident.status === 'resolved') continue;
+      await repository.insertTimeline(tx, [
+        {
+          incidentId: incident.id,
+          kind: 'alert_resolved',
+          userId,
+          message: userId === null ? 'An alert resolved at its source' : 'An alert was resolved',
+          metadata: { alertId },
+          createdAt: at,
+        },
+      ]);
+      if ((await repository.countUnresolvedAlerts(tx, incident.id)) === 0) {
+        await resolveLocked(tx, incident, userId, 'automatically: all its alerts resolved', at, fx);
+      }
+    }
+  }
+
+  async function visibleForUpdate(tx: Transaction, scope: string[] | 'all', id: string) {
+    const incident = await repository.findByIdForUpdate(tx, id);
+    if (incident === undefined || (scope !== 'all' && !scope.includes(incident.teamId))) throw notFound(id);
+    return incident;
+  }
+
+  async function act(
+    viewer: Principal,
+    id: string,
+    work: (tx: Transaction, incident: IncidentRow, at: Date, fx: Effects) => Promise<IncidentRow>,
+  ): Promise<IncidentRow> {
+    const scope = await teamAccess.scopeOf(viewer);
+    const fx = new Effects();
+    const result = await db.transaction(async (tx) => work(tx, await visibleForUpdate(tx, scope, id), now(), fx));
+    await fx.run();
+    return result;
+  }
+
+  return {
+    /**
+     * Called by alert ingestion and by people's alert actions, inside their transaction, so an alert
+     * and its incident change together. Returns what to run after commit.
+     */
+    async alertsChanged(
+      tx: Transaction,
+      changes: AlertChange[],
+      at: Date,
+      userId: string | null,
+    ): Promise<AfterCommit> {
+      const fx = new Effects();
+      for (const { alertId, change } of changes) {
+        if (change === 'created') await alertCreated(tx, alertId, at, fx);
+        else await alertTransitioned(tx, alertId, change, userId, at, fx);
+      }
+      return fx.run;
+    },
+
+    async list(viewer: Principal, query: IncidentQuery) {
+      const scope = await teamAccess.scopeOf(viewer);
+      if (scope !== 'all' && scope.length === 0) return { incidents: [], nextCursor: null };
+      const rows = await repository.list(db, {
+        anyOfTeamIds: scope === 'all' ? undefined : scope,
+        status: query.status,
+        teamId: query.teamId,
+        beforeId: decodeCursor(query.cursor),
+        limit: query.limit + 1,
+      });
+      const page = toPage(rows, query.limit);
+      return { incidents: page.items, nextCursor: page.nextCursor };
+    },
+
+    async get(viewer: Principal, id: string) {
+      const incident = await repository.findById(db, id);
+      if (incident === undefined || !(await teamAccess.canSee(viewer, incident.teamId))) throw notFound(id);
+      const [alerts, timeline] = await Promise.all([
+        repository.alertsOf(db, id),
+        repository.listTimeline(db, id, TIMELINE_LIMIT),
+      ]);
+      return { incident, alerts, timeline };
+    },
+
+    acknowledge: (viewer: Principal, id: string) =>
+      act(viewer, id, async (tx, incident, at, fx) => {
+        if (incident.status === 'resolved') throw new AppError('incident-resolved');
+        const updated = await acknowledgeLocked(tx, incident, viewer.userId, 'by a person', at, fx);
+        if (updated !== incident) await audit(tx, viewer, 'incident.acknowledged', incident);
+        return updated;
+      }),
+
+    resolve: (viewer: Principal, id: string) =>
+      act(viewer, id, async (tx, incident, at, fx) => {
+        const updated = await resolveLocked(tx, incident, viewer.userId, 'by a person', at, fx);
+        if (updated !== incident) await audit(tx, viewer, 'incident.resolved', incident);
+        return updated;
+      }),
+
+    addNote: (viewer: Principal, id: string, text: string) =>
+      act(viewer, id, async (tx, incident, at) => {
+        await repository.insertTimeline(tx, [
+          { incidentId: id, kind: 'note', userId: viewer.userId, message: text, createdAt: at },
+        ]);
+        return incident;
+      }),
+
+    /**
+     * Assigns the incident to someone. While it is triggered the new assignee is paged at once
+     * (on their notification rules), under the idempotency key (incident, -1, reassignment n°, user).
+     */
+    reassign: (viewer: Principal, id: string, userId: string) =>
+      act(viewer, id, async (tx, incident, at, fx) => {
+        if (incident.status === 'resolved') throw new AppError('incident-resolved');
+        if (!(await policiesRepository.existingUserIds(tx, [userId])).has(userId)) {
+          throw new AppError('user-not-found', `No user with id ${userId}`);
+        }
+        const updated = await repository.update(tx, id, {
+          assigneeUserId: userId,
+          reassignmentCount: incident.reassignmentCount + 1,
+        });
+        await repository.insertTimeline(tx, [
+          {
+            incidentId: id,
+            kind: 'reassigned',
+            userId: viewer.userId,
+            message: 'Reassigned',
+            metadata: { from: incident.assigneeUserId, to: userId },
+            createdAt: at,
+          },
+        ]);
+        await audit(tx, viewer, 'incident.reassigned', incident, { from: incident.assigneeUserId, to: userId });
+        if (updated.status === 'triggered') {
+          const step = { incidentId: id, level: -1, repetition: updated.reassignmentCount, userIds: [userId] };
+          const planned = await planNotifications(tx, notificationsRepository, step, at, deps.minuteMs ?? 60_000);
+          fx.notifications.push(...planned.created);
+        }
+        return updated;
+      }),
+
+    /** A one-click link from a notification: valid signature, unexpired, unused; acts as the person it was sent to. */
+    async actWithToken(token: string) {
+      const tokenId = verifyActionToken(deps.actionTokenKey, token);
+      if (tokenId === undefined) throw new AppError('action-link-invalid', 'This link is not valid');
+      const fx = new Effects();
+      const result = await db.transaction(async (tx) => {
+        const at = now();
+        const consumed = await repository.consumeActionToken(tx, tokenId, at);
+        if (!consumed.ok) {
+          const reason =
+            consumed.token === undefined
+              ? 'This link is not valid'
+              : consumed.token.usedAt !== null
+                ? 'This link was already used'
+                : 'This link has expired';
+          throw new AppError('action-link-invalid', reason);
+        }
+        const { incidentId, userId, action } = consumed.token;
+        const incident = await repository.findByIdForUpdate(tx, incidentId);
+        if (incident === undefined) throw notFound(incidentId);
+        const updated =
+          action === 'acknowledge'
+            ? await acknowledgeLocked(tx, incident, userId, 'from a notification link', at, fx)
+            : await resolveLocked(tx, incident, userId, 'from a notification link', at, fx);
+        return { incident: updated, action, changed: updated !== incident };
+      });
+      await fx.run();
+      return result;
+    },
+
+    async getGroupingRule(viewer: Principal, teamId: string) {
+      if (!(await teamAccess.canSee(viewer, teamId))) throw new AppError('team-not-found', `No team with id ${teamId}`);
+      return (await repository.findGroupingRule(db, teamId)) ?? null;
+    },
+
+    async setGroupingRule(viewer: Principal, teamId: string, rule: { groupBy: string[]; windowMinutes: number }) {
+      await teamAccess.assertManager(viewer, teamId);
+      return db.transaction(async (tx) => {
+        const saved = await repository.upsertGroupingRule(tx, teamId, rule.groupBy, rule.windowMinutes, now());
+        await auditService.record(tx, {
+          action: 'incident_grouping.updated',
+          userId: viewer.userId,
+          resourceType: 'team',
+          resourceId: teamId,
+          severity: 'INFO',
+          metadata: { groupBy: rule.groupBy, windowMinutes: rule.windowMinutes },
+        });
+        return saved;
+      });
+    },
+
+    async deleteGroupingRule(viewer: Principal, teamId: string) {
+      await teamAccess.assertManager(viewer, teamId);
+      await db.transaction(async (tx) => {
+        if (!(await repository.deleteGroupingRule(tx, teamId))) return;
+        await auditService.record(tx, {
+          action: 'incident_grouping.deleted',
+          userId: viewer.userId,
+          resourceType: 'team',
+          resourceId: teamId,
+          severity: 'INFO',
+          metadata: {},
+        });
+      });
+    },
+  };
+
+  function audit(tx: Transaction, viewer: Principal, action: string, incident: IncidentRow, extra = {}) {
+    return auditService.record(tx, {
+      action,
+      userId: viewer.userId,
+      resourceType: 'incident',
+      resourceId: incident.id,
+      severity: 'LOW',
+      metadata: { title: incident.title, teamId: incident.teamId, previousStatus: incident.status, ...extra },
+    });
+  }
+}
+
+interface AlertSnapshot {
+  id: string;
+  title: string;
+  severity: AlertSeverity;
+}
+
+export type IncidentsService = ReturnType<typeof createIncidentsService>;

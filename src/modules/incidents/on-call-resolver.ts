@@ -1,0 +1,15 @@
+/**
+ * Who is on call on a schedule at a moment: the seam between escalation and on-call schedules.
+ * Escalation only needs this one question answered; the schedules module provides the real answer.
+ */
+export interface OnCallResolver {
+  /** User ids on call on `scheduleId` at `at`; [] when nobody is (or the schedule does not exist). */
+  whoIsOnCall(scheduleId: string, at: Date): Promise<string[]>;
+}
+
+/** Until schedules are wired in, nobody is on call: the engine records that and moves to the next level. */
+export const nobodyOnCallResolver: OnCallResolver = {
+  async whoIsOnCall() {
+    return [];
+  },
+};

@@ -1,0 +1,184 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { AttemptOutcome, ContactMethodType } from '../../db/schema/index.js';
+import { uuidv7 } from '../../lib/ids.js';
+import { fromStandardWebhooksSecret, signStandardWebhooks } from '../webhooks/signatures/standard-webhooks.js';
+
+/** The facts every channel carries, whatever its format. */
+export interface NotificationMessage {
+  incidentId: string;
+  title: string;
+  severity: string;
+  status: string;
+  teamName: string;
+  alertCount: number;
+  consoleUrl: string;
+  acknowledgeUrl: string | null;
+  resolveUrl: string | null;
+  /** Why this person is told: "escalation level 2 (repetition 1)", "you were assigned", "test". */
+  reason: string;
+}
+
+export interface DeliveryResult {
+  outcome: AttemptOutcome;
+  detail: string | null;
+}
+
+export interface Destination {
+  type: ContactMethodType;
+  address: string;
+  /** `whsec_…` key of a webhook destination. */
+  signingSecret?: string | null;
+  /** Stable across retries of one notification, so receivers can deduplicate (`webhook-id`). */
+  messageId: string;
+}
+
+export interface Channels {
+  send(destination: Destination, message: NotificationMessage): Promise<DeliveryResult>;
+  close(): void;
+}
+
+const HTTP_TIMEOUT_MS = 10_000;
+
+export function subjectOf(message: NotificationMessage): string {
+  return `[Klaxon] [${message.severity.toUpperCase()}] ${message.title}`;
+}
+
+export function textOf(message: NotificationMessage): string {
+  return [
+    `${message.title}`,
+    '',
+    `Severity: ${message.severity}`,
+    `Team: ${message.teamName}`,
+    `Status: ${message.status}`,
+    `Alerts: ${message.alertCount}`,
+    `Why you: ${message.reason}`,
+    '',
+    `Open in Klaxon: ${message.consoleUrl}`,
+    ...(message.acknowledgeUrl === null ? [] : [`Acknowledge: ${message.acknowledgeUrl}`]),
+    ...(message.resolveUrl === null ? [] : [`Resolve: ${message.resolveUrl}`]),
+  ].join('\n');
+}
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+function htmlOf(message: NotificationMessage): string {
+  const link = (href: string | null, text: string) =>
+    href === null ? '' : `<a href="${escapeHtml(href)}" style="margin-right:16px">${text}</a>`;
+  return `<h2>${escapeHtml(message.title)}</h2>
+<p>Severity: <b>${escapeHtml(message.severity)}</b><br>Team: ${escapeHtml(message.teamName)}<br>Status: ${escapeHtml(message.status)}<br>Alerts: ${message.alertCount}<br>Why you: ${escapeHtml(message.reason)}</p>
+<p>${link(message.acknowledgeUrl, 'Acknowledge')}${link(message.resolveUrl, 'Resolve')}${link(message.consoleUrl, 'Open in Klaxon')}</p>`;
+}
+
+/** 2xx sent; 408, 425, 429 and 5xx worth a retry; any other answer will not get better. */
+function classifyHttp(status: number): AttemptOutcome {
+  if (status >= 200 && status < 300) return 'sent';
+  if (status === 408 || status === 425 || status === 429 || status >= 500) return 'transient_failure';
+  return 'permanent_failure';
+}
+
+async function post(url: string, body: string, headers: Record<string, string>): Promise<DeliveryResult> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'Klaxon', ...headers },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
+    const text = (await response.text().catch(() => '')).slice(0, 200);
+    return { outcome: classifyHttp(response.status), detail: `HTTP ${response.status}${text ? `: ${text}` : ''}` };
+  } catch (error) {
+    // Network errors and timeouts: the receiver may be back soon.
+    return { outcome: 'transient_failure', detail: errorText(error) };
+  }
+}
+
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error.message}${cause}`.slice(0, 500);
+}
+
+/** Slack and Mattermost incoming webhooks accept this basic shape (`text` with mrkdwn links). */
+export function slackPayload(message: NotificationMessage): Record<string, unknown> {
+  const links = [
+    `<${message.consoleUrl}|Open in Klaxon>`,
+    ...(message.acknowledgeUrl === null ? [] : [`<${message.acknowledgeUrl}|Acknowledge>`]),
+    ...(message.resolveUrl === null ? [] : [`<${message.resolveUrl}|Resolve>`]),
+  ].join(' · ');
+  return {
+    text: `*[${message.severity.toUpperCase()}] ${message.title}*\nTeam: ${message.teamName} · Status: ${message.status} · Alerts: ${message.alertCount}\n${message.reason}\n${links}`,
+  };
+}
+
+/** The body of a generic outgoing webhook (Standard Webhooks envelope: type, timestamp, data). */
+export function webhookPayload(message: NotificationMessage, at: Date): Record<string, unknown> {
+  return { type: 'incident.notification', timestamp: at.toISOString(), data: message };
+}
+
+export function createChannels(options: {
+  smtpUrl?: string | undefined;
+  smtpFrom: string;
+  now?: () => Date;
+}): Channels {
+  const now = options.now ?? (() => new Date());
+  let transporter: Transporter | undefined;
+  const mailer = () => {
+    if (options.smtpUrl === undefined) return undefined;
+    transporter ??= nodemailer.createTransport(options.smtpUrl);
+    return transporter;
+  };
+
+  async function email(destination: Destination, message: NotificationMessage): Promise<DeliveryResult> {
+    const transport = mailer();
+    if (transport === undefined) return { outcome: 'permanent_failure', detail: 'SMTP_URL is not configured' };
+    try {
+      const info = await transport.sendMail({
+        from: options.smtpFrom,
+        to: destination.address,
+        subject: subjectOf(message),
+        text: textOf(message),
+        html: htmlOf(message),
+        headers: { 'X-Klaxon-Incident': message.incidentId },
+      });
+      return { outcome: 'sent', detail: String(info.response ?? '').slice(0, 200) || null };
+    } catch (error) {
+      // SMTP 5xx replies are permanent (bad mailbox, rejected); 4xx and connection errors are not.
+      const code = (error as { responseCode?: unknown }).responseCode;
+      const permanent = typeof code === 'number' && code >= 500;
+      return { outcome: permanent ? 'permanent_failure' : 'transient_failure', detail: errorText(error) };
+    }
+  }
+
+  return {
+    async send(destination, message) {
+      switch (destination.type) {
+        case 'email':
+          return email(destination, message);
+        case 'slack':
+          return post(destination.address, JSON.stringify(slackPayload(message)), {});
+        case 'webhook': {
+          if (!destination.signingSecret) return { outcome: 'permanent_failure', detail: 'no signing secret' };
+          const body = Buffer.from(JSON.stringify(webhookPayload(message, now())), 'utf8');
+          const timestamp = Math.floor(now().getTime() / 1000);
+          const id = destination.messageId || uuidv7();
+          const signature = signStandardWebhooks(
+            fromStandardWebhooksSecret(destination.signingSecret),
+            id,
+            timestamp,
+            body,
+          );
+          return post(destination.address, body.toString('utf8'), {
+            'webhook-id': id,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': signature,
+          });
+        }
+      }
+    },
+    close() {
+      transporter?.close();
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import type { Database } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/client.js';
+import type { ContactMethodType } from '../../db/schema/index.js';
+import { decryptSecret, encryptSecret, randomHex } from '../../lib/crypto.js';
+import { AppError } from '../../lib/errors.js';
+import { uuidv7 } from '../../lib/ids.js';
+import { decodeCursor, toPage } from '../../lib/pagination.js';
+import type { Principal } from '../api-keys/api-keys.service.js';
+import { toStandardWebhooksSecret } from '../webhooks/signatures/standard-webhooks.js';
+import type { Channels } from './channels.js';
+import type { NotificationsRepository } from './notifications.repository.js';
+
+/**
+ * A person's contact methods, notification rules and notification log. Everyone manages their own;
+ * platform admins anyone's. Someone else's items answer 404.
+ */
+export function createContactMethodsService(deps: {
+  db: Database;
+  repository: NotificationsRepository;
+  channels: Channels;
+  masterKey: Buffer;
+  publicUrl: string;
+  now?: () => Date;
+}) {
+  const { db, repository, masterKey } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  const ownerOf = (actor: Principal, userId: string | undefined) => {
+    const owner = userId ?? actor.userId;
+    if (owner !== actor.userId && !actor.isPlatformAdmin) {
+      throw new AppError('forbidden', "Only platform admins manage other people's notifications");
+    }
+    return owner;
+  };
+
+  async function ownMethod(actor: Principal, id: string) {
+    const method = await repository.findContactMethod(db, id);
+    if (method === undefined || (method.userId !== actor.userId && !actor.isPlatformAdmin)) {
+      throw new AppError('contact-method-not-found', `No contact method with id ${id}`);
+    }
+    return method;
+  }
+
+  return {
+    /** Webhook methods get a Standard Webhooks signing secret, shown in this answer only. */
+    async create(
+      actor: Principal,
+      input: {
+        type: ContactMethodType;
+        address: string;
+        label?: string | null | undefined;
+        userId?: string | undefined;
+      },
+    ) {
+      const userId = ownerOf(actor, input.userId);
+      const signingSecret = input.type === 'webhook' ? toStandardWebhooksSecret(randomHex(32)) : undefined;
+      const method = await repository.insertContactMethod(db, {
+        id: uuidv7(),
+        userId,
+        type: input.type,
+        label: input.label ?? null,
+        address: input.address,
+        secretEncrypted: signingSecret === undefined ? null : encryptSecret(masterKey, signingSecret),
+        createdAt: now(),
+      });
+      return { method, signingSecret };
+    },
+
+    list: (actor: Principal, userId?: string) => repository.listContactMethods(db, [ownerOf(actor, userId)]),
+
+    async delete(actor: Principal, id: string) {
+      await repository.deleteContactMethod(db, (await ownMethod(actor, id)).id);
+    },
+
+    /** "Send me a test notification": one delivery now, its outcome in the answer (not in the log). */
+    async test(actor: Principal, id: string) {
+      const method = await ownMethod(actor, id);
+      return deps.channels.send(
+        {
+          type: method.type,
+          address: method.address,
+          signingSecret: method.secretEncrypted === null ? null : decryptSecret(masterKey, method.secretEncrypted),
+          messageId: uuidv7(),
+        },
+        {
+          incidentId: '00000000-0000-0000-0000-000000000000',
+          title: 'Test notification from Klaxon',
+          severity: 'info',
+          status: 'test',
+          teamName: '-',
+          alertCount: 0,
+          consoleUrl: deps.publicUrl,
+          acknowledgeUrl: null,
+          resolveUrl: null,
+          reason: 'You asked for a test notification',
+        },
+      );
+    },
+
+    async createRule(actor: Principal, input: { contactMethodId: string; delayMinutes: number }) {
+      const method = await ownMethod(actor, input.contactMethodId);
+      try {
+        return await repository.insertRule(db, {
+          id: uuidv7(),
+          userId: method.userId,
+          contactMethodId: method.id,
+          delayMinutes: input.delayMinutes,
+          createdAt: now(),
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new AppError('duplicate-notification-rule');
+        throw error;
+      }
+    },
+
+    listRules: (actor: Principal, userId?: string) => repository.listRules(db, [ownerOf(actor, userId)]),
+
+    async deleteRule(actor: Principal, id: string) {
+      const rule = await repository.findRule(db, id);
+      if (rule === undefined || (rule.userId !== actor.userId && !actor.isPlatformAdmin)) {
+        throw new AppError('notification-rule-not-found', `No notification rule with id ${id}`);
+      }
+      await repository.deleteRule(db, id);
+    },
+
+    /** The notification log: each notification with its attempts, newest first. */
+    async log(actor: Principal, query: { userId?: string | undefined; limit: number; cursor?: string | undefined }) {
+      const rows = await repository.list(db, {
+        userId: ownerOf(actor, query.userId),
+        beforeId: decodeCursor(query.cursor),
+        limit: query.limit + 1,
+      });
+      const page = toPage(rows, query.limit);
+      const attempts = await repository.listAttempts(
+        db,
+        page.items.map((n) => n.id),
+      );
+      return {
+        notifications: page.items.map((n) => ({ ...n, attempts: attempts.filter((a) => a.notificationId === n.id) })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  };
+}
+
+export type ContactMethodsService = ReturnType<typeof createContactMethodsService>;

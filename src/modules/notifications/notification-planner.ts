@@ -1,0 +1,52 @@
+import type { Executor } from '../../db/client.js';
+import type { NotificationRow } from '../../db/schema/index.js';
+import type { NotificationsRepository } from './notifications.repository.js';
+
+/**
+ * Turns "notify these people for this step" into notification rows, one per person, contact
+ * method and rule delay, following each person's rules (someone without rules is notified on
+ * every contact method at once). Rows whose idempotency key exists are not created again.
+ * Returns the new rows and the people who have no contact method at all.
+ */
+export async function planNotifications(
+  executor: Executor,
+  repository: Pick<NotificationsRepository, 'listContactMethods' | 'listRules' | 'insertNotifications'>,
+  step: { incidentId: string; level: number; repetition: number; userIds: string[] },
+  at: Date,
+  minuteMs: number,
+): Promise<{ created: NotificationRow[]; unreachable: string[] }> {
+  const [methods, rules] = await Promise.all([
+    repository.listContactMethods(executor, step.userIds),
+    repository.listRules(executor, step.userIds),
+  ]);
+  const methodById = new Map(methods.map((method) => [method.id, method]));
+  const unreachable: string[] = [];
+  const rows: Parameters<NotificationsRepository['insertNotifications']>[1] = [];
+  for (const userId of step.userIds) {
+    const own = methods.filter((method) => method.userId === userId);
+    if (own.length === 0) {
+      unreachable.push(userId);
+      continue;
+    }
+    const ownRules = rules.filter((rule) => rule.userId === userId && methodById.has(rule.contactMethodId));
+    const plan =
+      ownRules.length > 0
+        ? ownRules.map((rule) => ({ method: methodById.get(rule.contactMethodId), delay: rule.delayMinutes }))
+        : own.map((method) => ({ method, delay: 0 }));
+    for (const { method, delay } of plan) {
+      if (method === undefined) continue;
+      rows.push({
+        incidentId: step.incidentId,
+        userId,
+        contactMethodId: method.id,
+        contactMethodType: method.type,
+        level: step.level,
+        repetition: step.repetition,
+        ruleDelayMinutes: delay,
+        scheduledAt: new Date(at.getTime() + delay * minuteMs),
+        createdAt: at,
+      });
+    }
+  }
+  return { created: await repository.insertNotifications(executor, rows, at), unreachable };
+}

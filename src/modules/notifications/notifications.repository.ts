@@ -1,0 +1,202 @@
+import { and, asc, desc, eq, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import {
+  type AttemptOutcome,
+  type ContactMethodRow,
+  contactMethods,
+  incidents,
+  type NotificationAttemptRow,
+  type NotificationRow,
+  type NotificationRuleRow,
+  notificationAttempts,
+  notificationRules,
+  notifications,
+} from '../../db/schema/index.js';
+import { uuidv7 } from '../../lib/ids.js';
+
+export type NewNotification = Omit<
+  NotificationRow,
+  'id' | 'status' | 'attempts' | 'lastError' | 'claimedUntil' | 'sentAt' | 'updatedAt'
+>;
+
+export function createNotificationsRepository() {
+  return {
+    async insertContactMethod(executor: Executor, row: typeof contactMethods.$inferInsert): Promise<ContactMethodRow> {
+      const [inserted] = await executor.insert(contactMethods).values(row).returning();
+      if (inserted === undefined) throw new Error('contact method insert returned no row');
+      return inserted;
+    },
+
+    async findContactMethod(executor: Executor, id: string): Promise<ContactMethodRow | undefined> {
+      const [row] = await executor.select().from(contactMethods).where(eq(contactMethods.id, id)).limit(1);
+      return row;
+    },
+
+    async listContactMethods(executor: Executor, userIds: string[]): Promise<ContactMethodRow[]> {
+      if (userIds.length === 0) return [];
+      return executor
+        .select()
+        .from(contactMethods)
+        .where(inArray(contactMethods.userId, userIds))
+        .orderBy(asc(contactMethods.id));
+    },
+
+    async deleteContactMethod(executor: Executor, id: string): Promise<void> {
+      await executor.delete(contactMethods).where(eq(contactMethods.id, id));
+    },
+
+    async insertRule(executor: Executor, row: typeof notificationRules.$inferInsert): Promise<NotificationRuleRow> {
+      const [inserted] = await executor.insert(notificationRules).values(row).returning();
+      if (inserted === undefined) throw new Error('rule insert returned no row');
+      return inserted;
+    },
+
+    async findRule(executor: Executor, id: string): Promise<NotificationRuleRow | undefined> {
+      const [row] = await executor.select().from(notificationRules).where(eq(notificationRules.id, id)).limit(1);
+      return row;
+    },
+
+    async listRules(executor: Executor, userIds: string[]): Promise<NotificationRuleRow[]> {
+      if (userIds.length === 0) return [];
+      return executor
+        .select()
+        .from(notificationRules)
+        .where(inArray(notificationRules.userId, userIds))
+        .orderBy(asc(notificationRules.delayMinutes), asc(notificationRules.id));
+    },
+
+    async deleteRule(executor: Executor, id: string): Promise<void> {
+      await executor.delete(notificationRules).where(eq(notificationRules.id, id));
+    },
+
+    /** Inserts the notifications whose idempotency key is new; returns only those (the others already exist). */
+    async insertNotifications(executor: Executor, rows: NewNotification[], at: Date): Promise<NotificationRow[]> {
+      if (rows.length === 0) return [];
+      return executor
+        .insert(notifications)
+        .values(rows.map((row) => ({ ...row, id: uuidv7(), status: 'pending' as const, attempts: 0, updatedAt: at })))
+        .onConflictDoNothing({
+          target: [
+            notifications.incidentId,
+            notifications.level,
+            notifications.repetition,
+            notifications.userId,
+            notifications.contactMethodId,
+            notifications.ruleDelayMinutes,
+          ],
+        })
+        .returning();
+    },
+
+    /**
+     * Claims a notification for sending: pending ones, or ones whose previous sender's claim lapsed
+     * (it crashed mid-send), and only while the incident still needs it. One claimer wins.
+     */
+    async claim(executor: Executor, id: string, at: Date, leaseMs: number): Promise<NotificationRow | undefined> {
+      const [row] = await executor
+        .update(notifications)
+        .set({
+          status: 'sending',
+          attempts: sql`${notifications.attempts} + 1`,
+          claimedUntil: new Date(at.getTime() + leaseMs),
+          updatedAt: at,
+        })
+        .where(
+          and(
+            eq(notifications.id, id),
+            or(
+              eq(notifications.status, 'pending'),
+              and(eq(notifications.status, 'sending'), lt(notifications.claimedUntil, at)),
+            ),
+            sql`EXISTS (SELECT 1 FROM ${incidents} WHERE ${incidents.id} = ${notifications.incidentId} AND ${incidents.status} = 'triggered')`,
+          ),
+        )
+        .returning();
+      return row;
+    },
+
+    async finish(
+      executor: Executor,
+      id: string,
+      changes: Partial<Pick<NotificationRow, 'status' | 'lastError' | 'sentAt' | 'claimedUntil'>>,
+      at: Date,
+    ): Promise<NotificationRow | undefined> {
+      const [row] = await executor
+        .update(notifications)
+        .set({ ...changes, updatedAt: at })
+        .where(eq(notifications.id, id))
+        .returning();
+      return row;
+    },
+
+    /** Pending notifications of an incident become cancelled (it was acknowledged or resolved). */
+    async cancelPending(executor: Executor, incidentId: string, at: Date): Promise<string[]> {
+      const rows = await executor
+        .update(notifications)
+        .set({ status: 'cancelled', updatedAt: at })
+        .where(and(eq(notifications.incidentId, incidentId), eq(notifications.status, 'pending')))
+        .returning({ id: notifications.id });
+      return rows.map((row) => row.id);
+    },
+
+    async findById(executor: Executor, id: string): Promise<NotificationRow | undefined> {
+      const [row] = await executor.select().from(notifications).where(eq(notifications.id, id)).limit(1);
+      return row;
+    },
+
+    /** Pending notifications that should have gone out by `before` (their job may have been lost). */
+    async listOverduePending(executor: Executor, before: Date, limit: number): Promise<NotificationRow[]> {
+      return executor
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.status, 'pending'), lte(notifications.scheduledAt, before)))
+        .limit(limit);
+    },
+
+    async list(
+      executor: Executor,
+      filter: {
+        userId?: string | undefined;
+        incidentId?: string | undefined;
+        beforeId?: string | undefined;
+        limit: number;
+      },
+    ): Promise<NotificationRow[]> {
+      const conditions: SQL[] = [];
+      if (filter.userId !== undefined) conditions.push(eq(notifications.userId, filter.userId));
+      if (filter.incidentId !== undefined) conditions.push(eq(notifications.incidentId, filter.incidentId));
+      if (filter.beforeId !== undefined) conditions.push(lt(notifications.id, filter.beforeId));
+      return executor
+        .select()
+        .from(notifications)
+        .where(and(...conditions))
+        .orderBy(desc(notifications.id))
+        .limit(filter.limit);
+    },
+
+    async insertAttempt(
+      executor: Executor,
+      attempt: {
+        notificationId: string;
+        attempt: number;
+        outcome: AttemptOutcome;
+        detail: string | null;
+        durationMs: number;
+        createdAt: Date;
+      },
+    ): Promise<void> {
+      await executor.insert(notificationAttempts).values({ id: uuidv7(), ...attempt });
+    },
+
+    async listAttempts(executor: Executor, notificationIds: string[]): Promise<NotificationAttemptRow[]> {
+      if (notificationIds.length === 0) return [];
+      return executor
+        .select()
+        .from(notificationAttempts)
+        .where(inArray(notificationAttempts.notificationId, notificationIds))
+        .orderBy(asc(notificationAttempts.id));
+    },
+  };
+}
+
+export type NotificationsRepository = ReturnType<typeof createNotificationsRepository>;
