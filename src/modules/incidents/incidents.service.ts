@@ -218,55 +218,55 @@ export function createIncidentsService(deps: {
     );
   }
 
-  async function acknowledgeLocked(
+  /**
+   * Moves a locked incident to acknowledged or resolved: stops its escalation, carries the
+   * change to its alerts and records it on the timeline. Acknowledging only applies to a
+   * triggered incident; resolving applies to any open one.
+   */
+  async function transitionLocked(
     tx: Transaction,
     incident: IncidentRow,
+    target: 'acknowledged' | 'resolved',
     userId: string | null,
     how: string,
     at: Date,
     fx: Effects,
   ): Promise<IncidentRow> {
-    if (incident.status !== 'triggered') return incident;
+    const applies = target === 'acknowledged' ? incident.status === 'triggered' : incident.status !== 'resolved';
+    if (!applies) return incident;
     await stopEscalation(tx, incident, at, fx);
     const updated = await repository.update(tx, incident.id, {
-      status: 'acknowledged',
-      acknowledgedAt: at,
-      acknowledgedBy: userId,
+      ...(target === 'acknowledged'
+        ? { status: 'acknowledged' as const, acknowledgedAt: at, acknowledgedBy: userId }
+        : { status: 'resolved' as const, resolvedAt: at, resolvedBy: userId }),
       escalationLevel: null,
       nextEscalationAt: null,
     });
-    const moved = await repository.transitionAlerts(tx, incident.id, 'acknowledged', userId, at);
-    await recordAlertOccurrences(tx, moved, 'acknowledged', userId, at);
+    const moved = await repository.transitionAlerts(tx, incident.id, target, userId, at);
+    await recordAlertOccurrences(tx, moved, target, userId, at);
+    const verb = target === 'acknowledged' ? 'Acknowledged' : 'Resolved';
     await repository.insertTimeline(tx, [
-      { incidentId: incident.id, kind: 'acknowledged', userId, message: `Acknowledged ${how}`, createdAt: at },
+      { incidentId: incident.id, kind: target, userId, message: `${verb} ${how}`, createdAt: at },
     ]);
     return updated;
   }
 
-  async function resolveLocked(
+  const acknowledgeLocked = (
     tx: Transaction,
     incident: IncidentRow,
     userId: string | null,
     how: string,
     at: Date,
     fx: Effects,
-  ): Promise<IncidentRow> {
-    if (incident.status === 'resolved') return incident;
-    await stopEscalation(tx, incident, at, fx);
-    const updated = await repository.update(tx, incident.id, {
-      status: 'resolved',
-      resolvedAt: at,
-      resolvedBy: userId,
-      escalationLevel: null,
-      nextEscalationAt: null,
-    });
-    const moved = await repository.transitionAlerts(tx, incident.id, 'resolved', userId, at);
-    await recordAlertOccurrences(tx, moved, 'resolved', userId, at);
-    await repository.insertTimeline(tx, [
-      { incidentId: incident.id, kind: 'resolved', userId, message: `Resolved ${how}`, createdAt: at },
-    ]);
-    return updated;
-  }
+  ) => transitionLocked(tx, incident, 'acknowledged', userId, how, at, fx);
+  const resolveLocked = (
+    tx: Transaction,
+    incident: IncidentRow,
+    userId: string | null,
+    how: string,
+    at: Date,
+    fx: Effects,
+  ) => transitionLocked(tx, incident, 'resolved', userId, how, at, fx);
 
   async function alertTransitioned(
     tx: Transaction,
