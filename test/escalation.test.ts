@@ -162,8 +162,11 @@ describe('escalation', () => {
       [0, 1],
       [1, 1],
     ]);
-    expect(done.status).toBe('triggered');
-    expect(done.escalationLevel).toBeNull();
+    // Read again: the GET reads the incident and its timeline in two queries, so the snapshot
+    // that first showed `escalation_exhausted` may predate the incident row's own update.
+    const final = await incident(incidentId);
+    expect(final.status).toBe('triggered');
+    expect(final.escalationLevel).toBeNull();
 
     const sent = [...(await notificationsOf(alice)), ...(await notificationsOf(bob))].filter(
       (n) => n.incidentId === incidentId,
