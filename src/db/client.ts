@@ -28,10 +28,15 @@ export interface DatabaseHandle {
    * several statements; the rows are those of the last one.
    */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  /**
+   * Runs schema set-up work one process at a time (several processes starting against one
+   * PostgreSQL would otherwise race to create the same schema). PGlite has one process anyway.
+   */
+  withStartupLock<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
-/** Serialises migrations when several processes start against one PostgreSQL. */
+/** Serialises migrations and other schema set-up when several processes start against one PostgreSQL. */
 const MIGRATION_LOCK_ID = 7_240_001;
 
 export async function openDatabase(config: Config): Promise<DatabaseHandle> {
@@ -68,19 +73,26 @@ export function openPostgres(url: string, poolSize = 10, timeouts: PostgresTimeo
   // An idle client losing its connection emits here; without a listener the process would crash.
   pool.on('error', () => {});
   const db = drizzlePostgres({ client: pool, schema });
+  /** Holds a PostgreSQL advisory lock on a dedicated connection while `work` runs. */
+  async function withStartupLock<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+      return await work(client);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => {});
+      client.release();
+    }
+  }
   return {
     db,
     kind: 'postgres',
     async migrate() {
-      const client = await pool.connect();
-      try {
-        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+      await withStartupLock(async (client) => {
         await migratePostgres(drizzlePostgres({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => {});
-        client.release();
-      }
+      });
     },
+    withStartupLock: (work) => withStartupLock(() => work()),
     async ping() {
       await db.execute(sql`select 1`);
     },
@@ -114,6 +126,7 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Data
         onClose();
       }
     },
+    withStartupLock: (work) => work(),
     async executeSql(text, values) {
       // PGlite's extended protocol takes one statement; `exec` runs a script (no parameters).
       if (values === undefined || values.length === 0) {

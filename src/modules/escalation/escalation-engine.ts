@@ -374,18 +374,22 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
         migrate: true,
       });
       instance.on('error', (error) => log.error({ err: error }, 'job queue error'));
-      await instance.start();
-      await ensureQueue(instance, STEP_QUEUE, {
-        retryLimit: 20,
-        retryDelay: 1,
-        retryBackoff: true,
-        expireInSeconds: JOB_EXPIRY_SECONDS,
-      });
-      await ensureQueue(instance, SEND_QUEUE, {
-        retryLimit: options.retryLimit,
-        retryDelay: options.retryDelaySeconds,
-        retryBackoff: true,
-        expireInSeconds: JOB_EXPIRY_SECONDS,
+      // pg-boss creates its schema and queue tables on first start; processes starting together
+      // against one PostgreSQL would race (duplicate schema, deadlocks), so they take turns.
+      await database.withStartupLock(async () => {
+        await instance.start();
+        await ensureQueue(instance, STEP_QUEUE, {
+          retryLimit: 20,
+          retryDelay: 1,
+          retryBackoff: true,
+          expireInSeconds: JOB_EXPIRY_SECONDS,
+        });
+        await ensureQueue(instance, SEND_QUEUE, {
+          retryLimit: options.retryLimit,
+          retryDelay: options.retryDelaySeconds,
+          retryBackoff: true,
+          expireInSeconds: JOB_EXPIRY_SECONDS,
+        });
       });
       const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
       boss = instance;
