@@ -120,17 +120,20 @@ export function createAlertIngestService(deps: {
       const results: IngestedAlert[][] = batch.map(({ normalized }) => new Array(normalized.length));
       const occurrences: Parameters<AlertsRepository['insertOccurrences']>[1] = [];
       const changes: AlertChange[] = [];
+      // New alerts that reached no team open no incident: the incident engine need not look at them.
+      const unrouted = new Set<string>();
       const record = (event: KeyedEvent, id: string | null, action: IngestAction, kind: OccurrenceKind) => {
         (results[event.request] as IngestedAlert[])[event.index] = { id, dedupKey: event.alert.dedupKey, action };
         const deliveryId = (batch[event.request] as PendingIngest).delivery.id;
         if (id === null) return;
         occurrences.push({ alertId: id, deliveryId, userId: null, kind, occurredAt: at });
+        if (kind === 'created' && unrouted.has(id)) return;
         if (kind === 'created' || kind === 'acknowledged' || kind === 'resolved')
           changes.push({ alertId: id, change: kind });
       };
 
       const firingOnly = groups.filter((events) => events.every((event) => event.alert.status === 'firing'));
-      const rows = [];
+      const rows: Parameters<AlertsRepository['upsertFiringMany']>[1] = [];
       for (const events of firingOnly) {
         const { integration, alert } = events[0] as KeyedEvent;
         rows.push({
@@ -147,6 +150,7 @@ export function createAlertIngestService(deps: {
       const upserted = await alertsRepository.upsertFiringMany(tx, rows, at);
       firingOnly.forEach((events, group) => {
         const { id, created } = upserted[group] as { id: string; created: boolean };
+        if (rows[group]?.teamIds.length === 0) unrouted.add(id);
         events.forEach((event, position) => {
           const action = position === 0 && created ? 'created' : 'deduplicated';
           record(event, id, action, action);
