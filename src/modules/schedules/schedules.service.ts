@@ -202,6 +202,38 @@ export function createSchedulesService(deps: {
     return shifts.sort((a, b) => a.start.getTime() - b.start.getTime() || a.scheduleId.localeCompare(b.scheduleId));
   }
 
+  /**
+   * Issues a feed token (shown once, stored hashed) for a schedule or a person, audited in the
+   * same transaction. `check` authorizes inside that transaction and returns the audit metadata.
+   */
+  async function createFeed(
+    actor: Principal,
+    owner: { scheduleId: string | null; userId: string | null },
+    check: (tx: Transaction) => Promise<Record<string, unknown>>,
+  ) {
+    const { token, tokenHash, tokenPrefix } = feedToken();
+    const feed = await db.transaction(async (tx) => {
+      const metadata = await check(tx);
+      const row = await repository.insertFeed(tx, {
+        id: uuidv7(),
+        ...owner,
+        tokenHash,
+        tokenPrefix,
+        createdBy: actor.userId,
+      });
+      await auditService.record(tx, {
+        action: 'ical_feed.created',
+        userId: actor.userId,
+        resourceType: 'ical_feed',
+        resourceId: row.id,
+        severity: 'MEDIUM',
+        metadata: { ...metadata, tokenPrefix },
+      });
+      return row;
+    });
+    return { ...feed, url: `/ical/${token}.ics` };
+  }
+
   async function summaries(executor: Executor, spans: Span[]): Promise<UserSummary[]> {
     return repository.userSummaries(executor, [...new Set(spans.map((span) => span.userId))]);
   }
@@ -648,57 +680,21 @@ export function createSchedulesService(deps: {
     },
 
     async createScheduleFeed(scheduleId: string, actor: Principal) {
-      const { token, tokenHash, tokenPrefix } = feedToken();
-      const feed = await db.transaction(async (tx) => {
+      return createFeed(actor, { scheduleId, userId: null }, async (tx) => {
         const { schedule } = await authorize(tx, actor, scheduleId, 'read');
-        const row = await repository.insertFeed(tx, {
-          id: uuidv7(),
-          scheduleId,
-          userId: null,
-          tokenHash,
-          tokenPrefix,
-          createdBy: actor.userId,
-        });
-        await auditService.record(tx, {
-          action: 'ical_feed.created',
-          userId: actor.userId,
-          resourceType: 'ical_feed',
-          resourceId: row.id,
-          severity: 'MEDIUM',
-          metadata: { scheduleId, name: schedule.name, tokenPrefix },
-        });
-        return row;
+        return { scheduleId, name: schedule.name };
       });
-      return { ...feed, url: `/ical/${token}.ics` };
     },
 
     async createUserFeed(userId: string, actor: Principal) {
       if (actor.userId !== userId && !actor.isPlatformAdmin) {
         throw new AppError('user-not-found', `No user with id ${userId}`);
       }
-      const { token, tokenHash, tokenPrefix } = feedToken();
-      const feed = await db.transaction(async (tx) => {
+      return createFeed(actor, { scheduleId: null, userId }, async (tx) => {
         if (!(await repository.userExists(tx, userId)))
           throw new AppError('user-not-found', `No user with id ${userId}`);
-        const row = await repository.insertFeed(tx, {
-          id: uuidv7(),
-          scheduleId: null,
-          userId,
-          tokenHash,
-          tokenPrefix,
-          createdBy: actor.userId,
-        });
-        await auditService.record(tx, {
-          action: 'ical_feed.created',
-          userId: actor.userId,
-          resourceType: 'ical_feed',
-          resourceId: row.id,
-          severity: 'MEDIUM',
-          metadata: { forUserId: userId, tokenPrefix },
-        });
-        return row;
+        return { forUserId: userId };
       });
-      return { ...feed, url: `/ical/${token}.ics` };
     },
 
     /** Live feeds of a schedule: all of them for its managers, the caller's own for members. */
