@@ -33,6 +33,18 @@ export interface DatabaseHandle {
    * PostgreSQL would otherwise race to create the same schema). PGlite has one process anyway.
    */
   withStartupLock<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * LISTENs on a channel for NOTIFYs from any process sharing the database (`pg_notify` sent
+   * inside a transaction arrives after its commit). `onResync` runs whenever messages may have
+   * been missed (the listening connection was lost and re-established): caches must start over.
+   * Resolves to a function that stops listening.
+   */
+  listen(channel: string, handlers: ChannelHandlers): Promise<() => Promise<void>>;
+}
+
+export interface ChannelHandlers {
+  onMessage(payload: string): void;
+  onResync(): void;
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -99,6 +111,7 @@ export function openPostgres(url: string, poolSize = 10, timeouts: PostgresTimeo
     async close() {
       await pool.end();
     },
+    listen: (channel, handlers) => listenOnPostgres(url, channel, handlers),
     async executeSql(text, values) {
       const result = await pool.query(text, values);
       // A multi-statement text answers one result per statement.
@@ -127,6 +140,11 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Data
       }
     },
     withStartupLock: (work) => work(),
+    async listen(channel, handlers) {
+      // One process owns a PGlite database, so nothing can be missed: no resync ever needed.
+      const unlisten = await client.listen(channel, handlers.onMessage);
+      return unlisten;
+    },
     async executeSql(text, values) {
       // PGlite's extended protocol takes one statement; `exec` runs a script (no parameters).
       if (values === undefined || values.length === 0) {
@@ -136,6 +154,59 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Data
       const result = await client.query(text, values);
       return { rows: result.rows };
     },
+  };
+}
+
+const LISTEN_RETRY_MS = 1_000;
+
+/**
+ * A dedicated connection (outside the pool, so LISTEN never sits on a pooled client) that
+ * reconnects after losing the server and then asks for a resync.
+ */
+async function listenOnPostgres(url: string, channel: string, handlers: ChannelHandlers): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  const connect = async (): Promise<void> => {
+    const candidate = new pg.Client({ connectionString: url });
+    candidate.on('error', () => {});
+    candidate.on('end', () => {
+      if (client !== candidate || stopped) return;
+      client = undefined;
+      handlers.onResync();
+      scheduleReconnect();
+    });
+    candidate.on('notification', (message) => {
+      if (message.channel === channel) handlers.onMessage(message.payload ?? '');
+    });
+    try {
+      await candidate.connect();
+      await candidate.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      await candidate.end().catch(() => {});
+      throw error;
+    }
+    client = candidate;
+  };
+  const scheduleReconnect = (): void => {
+    if (stopped) return;
+    retryTimer = setTimeout(() => {
+      connect()
+        // Anything changed while nobody listened.
+        .then(() => handlers.onResync())
+        .catch(scheduleReconnect);
+    }, LISTEN_RETRY_MS);
+    retryTimer.unref();
+  };
+
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retryTimer) clearTimeout(retryTimer);
+    const current = client;
+    client = undefined;
+    await current?.end().catch(() => {});
   };
 }
 
