@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../src/lib/ids.js';
 import { createServices } from '../src/services.js';
@@ -52,6 +53,55 @@ describe.runIf(testDatabaseKind() === 'postgres')('several server processes on o
     expect(open).toHaveLength(expected.size);
     for (const alert of open) expect(alert.occurrenceCount).toBe(expected.get(alert.dedupKey));
     expect(open.reduce((sum, a) => sum + a.occurrenceCount, 0)).toBe(requests.length);
+  });
+
+  it('a secret rotated or an integration disabled through one process is refused by the other shortly after', async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    const masterKey = randomBytes(32);
+    const env = { DATABASE_URL: database.url as string, KLAXON_MASTER_KEY: masterKey.toString('hex') };
+    const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    if (a === undefined || b === undefined) throw new Error('servers did not start');
+    cleanups.push(() => a.stop().then(() => undefined));
+    cleanups.push(() => b.stop().then(() => undefined));
+    const services = createServices({ database, masterKey });
+    const admin = await services.bootstrapAdminService.bootstrap({ email: 'cache@example.com' });
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${a.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${admin.apiKey}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const created = await (await api('POST', '/api/integrations', { name: 'cached', type: 'generic' })).json();
+    let n = 0;
+    const sendToB = (secret: string) => {
+      const body = JSON.stringify({ title: 'cache', dedupKey: `k-${n++}` });
+      return fetch(`${b.url}/webhooks/alerts/cached`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-signature': hmacHex(secret, body) },
+        body,
+      }).then((response) => response.status);
+    };
+    /** B's answer once it is no longer `accepted`, or `accepted` if it still is after 2 s. */
+    const refusedWithin2s = async (secret: string, accepted = 202) => {
+      const deadline = Date.now() + 2_000;
+      for (;;) {
+        const status = await sendToB(secret);
+        if (status !== accepted || Date.now() > deadline) return status;
+        await sleep(10);
+      }
+    };
+    // B has the integration cached (it served it twice).
+    expect([await sendToB(created.webhookSecret), await sendToB(created.webhookSecret)]).toEqual([202, 202]);
+
+    const rotated = await (
+      await api('POST', `/api/integrations/${created.id}/rotate-secret`, { gracePeriodMinutes: 0 })
+    ).json();
+    expect(await refusedWithin2s(created.webhookSecret)).toBe(401);
+    expect(await sendToB(rotated.webhookSecret)).toBe(202);
+
+    expect((await api('PATCH', `/api/integrations/${created.id}`, { isActive: false })).status).toBe(200);
+    expect(await refusedWithin2s(rotated.webhookSecret)).toBe(403);
   });
 });
 

@@ -45,6 +45,12 @@ export interface DatabaseHandle {
 export interface ChannelHandlers {
   onMessage(payload: string): void;
   onResync(): void;
+  /**
+   * Whether messages are being received: false as soon as the listening connection is lost,
+   * true again once it listens anew (just before that `onResync`). A cache that must never
+   * serve a change it was not told about trusts its entries only while this is true.
+   */
+  onListeningChange?(listening: boolean): void;
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -174,6 +180,7 @@ async function listenOnPostgres(url: string, channel: string, handlers: ChannelH
     candidate.on('end', () => {
       if (client !== candidate || stopped) return;
       client = undefined;
+      handlers.onListeningChange?.(false);
       handlers.onResync();
       scheduleReconnect();
     });
@@ -194,7 +201,10 @@ async function listenOnPostgres(url: string, channel: string, handlers: ChannelH
     retryTimer = setTimeout(() => {
       connect()
         // Anything changed while nobody listened.
-        .then(() => handlers.onResync())
+        .then(() => {
+          handlers.onListeningChange?.(true);
+          handlers.onResync();
+        })
         .catch(scheduleReconnect);
     }, LISTEN_RETRY_MS);
     retryTimer.unref();
