@@ -220,6 +220,36 @@ async function listenOnPostgres(url: string, channel: string, handlers: ChannelH
   };
 }
 
+/** A hand-written statement for the ingest hot path, where building SQL with Drizzle costs. */
+export interface HotStatement {
+  /** Unique per text: node-postgres prepares it once per connection under this name. */
+  name: string;
+  text: string;
+}
+
+/**
+ * Runs a hot-path statement on the database or inside a transaction: a named prepared
+ * statement on node-postgres (parsed and planned once per pooled connection), an extended-protocol
+ * query on PGlite. Values are passed as they are (arrays for `unnest`, so the text and the
+ * parameter count stay the same whatever the number of rows). Rows come back unmapped: column
+ * names as in SQL, timestamps as strings.
+ */
+export async function queryHot<Row>(executor: Executor, statement: HotStatement, values: unknown[]): Promise<Row[]> {
+  const prepared = executor._.session.prepareQuery(
+    { sql: statement.text, params: values },
+    undefined,
+    statement.name,
+    false,
+  );
+  const result = (await prepared.execute()) as { rows: Row[] };
+  return result.rows;
+}
+
+/** A uuid[] per row cannot ride in a 2-D array for `unnest` (rows differ in length): each goes as its literal. */
+export function toUuidArrayLiteral(ids: string[]): string {
+  return `{${ids.join(',')}}`;
+}
+
 /** Unique-constraint violation, as reported by node-postgres and (under `cause`) by PGlite. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   for (let current: unknown = error; current !== undefined && current !== null; ) {
