@@ -50,6 +50,7 @@ const environmentSchema = z
       .max(20, 'must be an integer from 0 to 20')
       .default(5),
     KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS: positiveInt.max(3600, 'must be at most 3600').default(30),
+    KLAXON_WORKERS: positiveInt.max(64, 'must be at most 64').default(1),
     KLAXON_JOB_WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
@@ -91,6 +92,11 @@ export interface Config {
   /** Webhook deliveries older than this are pruned in the background. */
   deliveryRetentionDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /**
+   * KLAXON_WORKERS (default 1): server processes sharing the port (node:cluster), PostgreSQL
+   * only; the embedded database can be open in one process, so PGlite ignores it (with a log line).
+   */
+  workers: number;
   incidents: IncidentsConfig;
 }
 
@@ -140,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRateLimitPerMinute: e.KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE,
     deliveryRetentionDays: e.KLAXON_DELIVERY_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    workers: e.KLAXON_WORKERS,
     incidents: {
       smtpUrl: e.SMTP_URL,
       smtpFrom: e.SMTP_FROM,
