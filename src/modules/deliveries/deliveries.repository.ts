@@ -1,6 +1,12 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { type Executor, type HotStatement, queryHot, toUuidArrayLiteral } from '../../db/client.js';
-import { type DeliveryStatus, type WebhookDeliveryRow, webhookDeliveries } from '../../db/schema/index.js';
+import {
+  type DeliveryStatus,
+  type OccurrenceKind,
+  type WebhookDeliveryRow,
+  webhookDeliveries,
+} from '../../db/schema/index.js';
+import { uuidv7 } from '../../lib/ids.js';
 
 export type NewDelivery = WebhookDeliveryRow;
 
@@ -19,12 +25,28 @@ const INSERT_DELIVERIES: HotStatement = {
 };
 
 /**
- * Inserts several in one statement; returns how many were new (replays are skipped). Hand-written
- * over `unnest` arrays, as it runs once per ingest batch (see queryHot).
+ * The ingest batch's deliveries and the alert occurrences they caused, in one statement: the
+ * batch transaction waits on PostgreSQL round trip by round trip, so one fewer pays directly.
  */
-async function insertMany(executor: Executor, deliveries: NewDelivery[]): Promise<number> {
-  if (deliveries.length === 0) return 0;
-  const rows = await queryHot(executor, INSERT_DELIVERIES, [
+const INSERT_DELIVERIES_WITH_OCCURRENCES: HotStatement = {
+  name: 'klaxon_webhook_deliveries_insert_with_occurrences',
+  text: `WITH occurrences AS (
+      INSERT INTO alert_occurrences (id, alert_id, delivery_id, user_id, kind, occurred_at)
+      SELECT * FROM unnest($15::uuid[], $16::uuid[], $17::uuid[], $18::uuid[], $19::text[], $20::timestamptz[])
+    )
+    ${INSERT_DELIVERIES.text}`,
+};
+
+export interface NewOccurrence {
+  alertId: string;
+  deliveryId: string | null;
+  userId: string | null;
+  kind: OccurrenceKind;
+  occurredAt: Date;
+}
+
+function deliveryColumns(deliveries: NewDelivery[]): unknown[] {
+  return [
     deliveries.map((d) => d.id),
     deliveries.map((d) => d.integrationId),
     deliveries.map((d) => d.integrationName),
@@ -39,13 +61,40 @@ async function insertMany(executor: Executor, deliveries: NewDelivery[]): Promis
     deliveries.map((d) => d.userAgent),
     deliveries.map((d) => d.processingMs),
     deliveries.map((d) => d.webhookId),
-  ]);
-  return rows.length;
+  ];
+}
+
+/**
+ * Inserts several in one statement; returns how many were new (replays are skipped). Hand-written
+ * over `unnest` arrays, as it runs once per ingest batch (see queryHot).
+ */
+async function insertMany(executor: Executor, deliveries: NewDelivery[]): Promise<number> {
+  if (deliveries.length === 0) return 0;
+  return (await queryHot(executor, INSERT_DELIVERIES, deliveryColumns(deliveries))).length;
 }
 
 export function createDeliveriesRepository() {
   return {
     insertMany,
+
+    /** insertMany, plus the alert occurrences of the same ingest batch, in one round trip. */
+    async insertManyWithOccurrences(
+      executor: Executor,
+      deliveries: NewDelivery[],
+      occurrences: NewOccurrence[],
+    ): Promise<number> {
+      if (deliveries.length === 0) return 0;
+      const rows = await queryHot(executor, INSERT_DELIVERIES_WITH_OCCURRENCES, [
+        ...deliveryColumns(deliveries),
+        occurrences.map(() => uuidv7()),
+        occurrences.map((o) => o.alertId),
+        occurrences.map((o) => o.deliveryId),
+        occurrences.map((o) => o.userId),
+        occurrences.map((o) => o.kind),
+        occurrences.map((o) => o.occurredAt),
+      ]);
+      return rows.length;
+    },
 
     /** Inserts; returns false when an accepted delivery with the same webhook-id exists (a replay). */
     async insert(executor: Executor, delivery: NewDelivery): Promise<boolean> {
