@@ -80,6 +80,7 @@ export async function watchTables(
   for (const cache of all) cache.setTrusted(true);
   return async () => {
     for (const cache of all) cache.setTrusted(false);
-    await stop();
+    // A database closed first (shutdown order, an outage) has no listener left to stop.
+    await stop().catch(() => {});
   };
 }
