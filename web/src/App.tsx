@@ -1,13 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, type Me, setCsrfToken, setUnauthorizedHandler } from './api';
-import { Loading, ProblemMessage } from './components';
+import { LiveStatus, Loading, ProblemMessage } from './components';
+import { startLiveUpdates } from './live';
 import { AlertDetailPage } from './pages/AlertDetail';
 import { AlertsPage } from './pages/Alerts';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { AuditPage } from './pages/Audit';
 import { IntegrationDetailPage } from './pages/IntegrationDetail';
 import { IntegrationsPage } from './pages/Integrations';
+import { RoutingPage } from './pages/Routing';
 import { SignInPage } from './pages/SignIn';
+import { TeamDetailPage } from './pages/TeamDetail';
+import { TeamsPage } from './pages/Teams';
 import { UsersPage } from './pages/Users';
 import { Link, navigate, useLocation } from './router';
 
@@ -20,6 +24,8 @@ interface NavItem {
 const NAV: NavItem[] = [
   { href: '/alerts', label: 'Alerts', admin: true },
   { href: '/integrations', label: 'Integrations', admin: true },
+  { href: '/teams', label: 'Teams', admin: false },
+  { href: '/routing', label: 'Routing', admin: true },
   { href: '/audit', label: 'Audit log', admin: true },
   { href: '/users', label: 'Users', admin: true },
   { href: '/api-keys', label: 'API keys', admin: false },
@@ -72,6 +78,7 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   useEffect(() => {
     if (path === '/' || path === '/login') navigate(home, { replace: true });
   }, [path, home]);
+  useEffect(() => startLiveUpdates(), []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the phone menu on every navigation
   useEffect(() => setMenuOpen(false), [path]);
 
@@ -117,6 +124,7 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
             ))}
           </ul>
           <div className="account">
+            <LiveStatus />
             <span className="account-email" title={me.email}>
               {me.email}
               {me.isPlatformAdmin ? ' (admin)' : ''}
@@ -136,8 +144,8 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
 
 function Page({ path, me }: { path: string; me: Me }) {
   const [, section, id] = path.split('/');
-  if (!me.isPlatformAdmin && section !== 'api-keys') {
-    if (['alerts', 'integrations', 'audit', 'users'].includes(section ?? '')) {
+  if (!me.isPlatformAdmin && section !== 'api-keys' && section !== 'teams') {
+    if (['alerts', 'integrations', 'routing', 'audit', 'users'].includes(section ?? '')) {
       return (
         <section>
           <h1>Not available</h1>
@@ -152,6 +160,10 @@ function Page({ path, me }: { path: string; me: Me }) {
       return id ? <AlertDetailPage id={id} /> : <AlertsPage />;
     case 'integrations':
       return id ? <IntegrationDetailPage id={id} /> : <IntegrationsPage />;
+    case 'teams':
+      return id ? <TeamDetailPage id={id} me={me} /> : <TeamsPage me={me} />;
+    case 'routing':
+      return <RoutingPage />;
     case 'audit':
       return <AuditPage />;
     case 'users':
