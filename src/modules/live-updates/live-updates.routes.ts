@@ -71,7 +71,6 @@ export const liveUpdatesRoutes: FastifyPluginAsyncZod<LiveUpdatesOptions> = asyn
         end: () => finish(),
       });
 
-      // The heartbeat's writes also keep the socket clear of the idle timeout (at least 60 s).
       reply.hijack();
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -84,6 +83,7 @@ export const liveUpdatesRoutes: FastifyPluginAsyncZod<LiveUpdatesOptions> = asyn
       });
       send(`retry: ${RECONNECT_MS}\ndata: {"topic":"ready"}\n\n`);
 
+      // The heartbeat's writes also keep the socket clear of the server's idle timeout (60 s or more).
       const heartbeat = setInterval(() => {
         send(': keep-alive\n\n');
         // Membership is re-read, so someone removed from a team stops hearing of it.
