@@ -125,6 +125,8 @@ export function createServices(deps: ServiceDeps) {
     // Schedule targets page whoever the schedule says is on call at the moment of the step.
     resolver: incidentsConfig.resolver ?? schedulesService,
     channels,
+    // Called by jobs only, after the incidents service below exists.
+    acknowledgementTimedOut: (timeout) => incidentsService.acknowledgementTimedOut(timeout),
     masterKey: deps.masterKey,
     actionTokenKey: linkKey,
     publicUrl,
