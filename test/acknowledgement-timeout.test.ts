@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { startReceiver, waitFor } from './helpers/paging.js';
+import { allowLoopbackReceivers, startReceiver, waitFor } from './helpers/paging.js';
 import { createIntegration, sendSigned } from './helpers/webhooks.js';
 
 /**
@@ -54,7 +54,12 @@ async function fire(team: string, dedupKey: string, labels: Record<string, strin
 beforeAll(async () => {
   receiver = await startReceiver();
   t = await createTestApp({
-    incidents: { minuteMs: MINUTE_MS, pollingIntervalSeconds: 0.5, reconcileIntervalMs: 1_000 },
+    incidents: {
+      ...allowLoopbackReceivers,
+      minuteMs: MINUTE_MS,
+      pollingIntervalSeconds: 0.5,
+      reconcileIntervalMs: 1_000,
+    },
   });
   await t.services.escalationEngine.start();
   admin = await t.createAdmin();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services.js';
 import { testDatabaseKind } from './helpers/database.js';
-import { startReceiver, waitFor } from './helpers/paging.js';
+import { allowLoopbackReceiversEnv, startReceiver, waitFor } from './helpers/paging.js';
 import { type ServerProcess, startServer } from './helpers/server-process.js';
 import { prepareServerStorage } from './helpers/server-storage.js';
 import { hmacHex } from './helpers/webhooks.js';
@@ -24,6 +24,7 @@ describe('a crash between escalation steps', () => {
   it(`SIGKILL after level 1, restart: level 2 sent exactly once, level 1 never again (${testDatabaseKind()})`, async () => {
     const masterKey = randomBytes(32);
     const storage = await prepareServerStorage(masterKey, cleanups);
+    Object.assign(storage.env, allowLoopbackReceiversEnv);
     const receiver = await startReceiver();
     cleanups.push(() => receiver.close());
 
