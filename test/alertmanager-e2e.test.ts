@@ -58,7 +58,7 @@ receivers:
   }, 60_000);
 
   afterAll(async () => {
-    alertmanager?.stop();
+    await alertmanager?.stop();
     await t?.close();
   });
 

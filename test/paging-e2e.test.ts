@@ -42,7 +42,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  alertmanager?.stop();
+  await alertmanager?.stop();
   await t?.close();
   await smtp?.close();
 });

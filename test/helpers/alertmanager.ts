@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,8 @@ export interface AlertmanagerProcess {
   output: () => string;
   /** Posts alerts to its API (`/api/v2/alerts`) as Prometheus would. */
   postAlerts(alerts: Array<Record<string, unknown>>): Promise<Response>;
-  stop(): void;
+  /** Stops it and removes its files once it has exited (it writes its state while shutting down). */
+  stop(): Promise<void>;
 }
 
 /** A TCP port free on loopback right now (for processes that must be told their port in advance). */
@@ -52,14 +54,16 @@ export async function startAlertmanager(config: string, timeoutMs = 30_000): Pro
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const stop = () => {
-    child.kill('SIGTERM');
+  const exited = once(child, 'exit');
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + timeoutMs;
   while (!(await fetch(`${url}/-/ready`).catch(() => undefined))?.ok) {
     if (Date.now() > deadline) {
-      stop();
+      await stop();
       throw new Error(`alertmanager did not become ready:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
