@@ -232,9 +232,16 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: /Sign in to Klaxon/ }).waitFor();
       await signIn(page, MEMBER);
-      await page.getByRole('heading', { name: 'API keys' }).waitFor();
+      await page.getByRole('heading', { name: 'Incidents' }).waitFor();
       const nav = page.getByRole('navigation', { name: 'Primary' });
-      expect(await nav.getByRole('link').allTextContents()).toEqual(['API keys']);
+      expect(await nav.getByRole('link').allTextContents()).toEqual([
+        'Incidents',
+        'Schedules',
+        'Escalation',
+        'API keys',
+        'Profile',
+      ]);
+      await navLink(page, 'API keys').click();
       await page.getByLabel('Name').fill('my laptop');
       await page.getByRole('button', { name: 'Create key' }).click();
       expect(await page.getByRole('textbox', { name: 'API key', exact: true }).inputValue()).toMatch(/^klx_/);
