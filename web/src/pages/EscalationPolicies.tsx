@@ -95,7 +95,7 @@ export function EscalationPoliciesPage({ me }: { me: Me }) {
         Who is paged when an incident opens, and who next if nobody acknowledges. A team’s default policy applies to its
         new incidents.
       </p>
-      <div className="filters">
+      <div className="filters narrow">
         <div>
           <label htmlFor="policy-team">Team</label>
           <select id="policy-team" value={teamId} onChange={(event) => chooseTeam(event.target.value)}>

@@ -144,7 +144,8 @@ function ContactMethods(props: {
                 <span className="mono break">{method.address}</span>
                 <div className="actions">
                   <button type="button" className="secondary small" disabled={act.busy} onClick={() => test(method)}>
-                    Send me a test notification<span className="visually-hidden"> by {methodName(method)}</span>
+                    {props.ownerId === null ? 'Send me a test notification' : 'Send a test notification'}
+                    <span className="visually-hidden"> by {methodName(method)}</span>
                   </button>
                   <button type="button" className="danger small" disabled={act.busy} onClick={() => remove(method)}>
                     Delete<span className="visually-hidden"> {methodName(method)}</span>

@@ -265,7 +265,8 @@ function Calendar(props: { spans: Span[]; from: Date; days: number; nameOf: (use
       {rows.map(({ start, segments }) => (
         <div className="calendar-row" key={start.toISOString()}>
           <span className="calendar-day">
-            {start.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}
+            <span>{start.toLocaleDateString(undefined, { weekday: 'short' })}</span>{' '}
+            <span>{start.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })}</span>
           </span>
           <div className="calendar-bar">
             {segments.map(({ span, left, width }) => (
