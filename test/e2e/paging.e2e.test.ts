@@ -224,7 +224,20 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
       await page.getByLabel('Minutes before level 2').fill('3');
       await page.getByRole('button', { name: 'Save policy' }).click();
       await card.getByText('next level after 3 min').waitFor();
+
+      const grouping = page.getByTestId('grouping-rule');
+      await grouping.getByText('Every new alert opens its own incident.').waitFor();
+      await page.getByLabel('Group by labels (comma-separated)').fill('alertname, cluster');
+      await page.getByLabel('Within (minutes)').fill('30');
+      await page.getByRole('button', { name: 'Save grouping' }).click();
+      await grouping.getByText('New alerts with the same alertname, cluster join').waitFor();
+      expect(await asAdmin('GET', `/api/teams/${teamId}/incident-grouping`)).toEqual({
+        rule: { teamId, groupBy: ['alertname', 'cluster'], windowMinutes: 30 },
+      });
       await screenshot(page, 'escalation-policies');
+      await page.getByRole('button', { name: 'Stop grouping' }).click();
+      await grouping.getByText('Every new alert opens its own incident.').waitFor();
+      expect(await asAdmin('GET', `/api/teams/${teamId}/incident-grouping`)).toEqual({ rule: null });
     },
     E2E_TIMEOUT,
   );

@@ -181,6 +181,101 @@ export function EscalationPoliciesPage({ me }: { me: Me }) {
                 </p>
               </article>
             ))}
+      {teamId !== '' && <IncidentGrouping key={teamId} teamId={teamId} canManage={canManage} />}
+    </section>
+  );
+}
+
+interface GroupingRule {
+  groupBy: string[];
+  windowMinutes: number;
+}
+
+/** The team's grouping rule: which new alerts join an open incident instead of opening one. */
+function IncidentGrouping({ teamId, canManage }: { teamId: string; canManage: boolean }) {
+  const { data, error, reload } = useResource(
+    () => api<{ rule: GroupingRule | null }>('GET', `/api/teams/${teamId}/incident-grouping`).then((b) => b.rule),
+    teamId,
+  );
+  const [labels, setLabels] = useState<string | null>(null);
+  const [windowMinutes, setWindowMinutes] = useState<number | null>(null);
+  const action = useAction();
+  const shownLabels = labels ?? data?.groupBy.join(', ') ?? '';
+  const shownWindow = windowMinutes ?? data?.windowMinutes ?? 30;
+
+  const afterChange = async () => {
+    setLabels(null);
+    setWindowMinutes(null);
+    await reload();
+  };
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    const groupBy = shownLabels
+      .split(',')
+      .map((label) => label.trim())
+      .filter((label) => label !== '');
+    const saved = await action.run(() =>
+      api('PUT', `/api/teams/${teamId}/incident-grouping`, { groupBy, windowMinutes: shownWindow }),
+    );
+    if (saved !== undefined) await afterChange();
+  };
+  const stop = async () => {
+    await action.run(() => api('DELETE', `/api/teams/${teamId}/incident-grouping`));
+    await afterChange();
+  };
+
+  return (
+    <section className="card" aria-labelledby="grouping-title">
+      <h2 id="grouping-title">Incident grouping</h2>
+      <ProblemMessage error={error ?? action.error} />
+      {data === undefined ? (
+        error === null && <Loading />
+      ) : (
+        <p data-testid="grouping-rule">
+          {data === null
+            ? 'Every new alert opens its own incident.'
+            : data.groupBy.length === 0
+              ? `Every new alert joins the team’s incident opened in the last ${data.windowMinutes} minutes.`
+              : `New alerts with the same ${data.groupBy.join(', ')} join the incident opened for them in the last ${data.windowMinutes} minutes.`}
+        </p>
+      )}
+      {canManage && data !== undefined && (
+        <form onSubmit={save}>
+          <div className="form-grid">
+            <div>
+              <label htmlFor="grouping-labels">Group by labels (comma-separated)</label>
+              <input
+                id="grouping-labels"
+                value={shownLabels}
+                placeholder="alertname, cluster"
+                onChange={(e) => setLabels(e.target.value)}
+              />
+            </div>
+            <div>
+              <label htmlFor="grouping-window">Within (minutes)</label>
+              <input
+                id="grouping-window"
+                type="number"
+                min={1}
+                max={10080}
+                required
+                value={shownWindow}
+                onChange={(e) => setWindowMinutes(Number(e.target.value))}
+              />
+            </div>
+          </div>
+          <div className="actions">
+            <button type="submit" className="small" disabled={action.busy}>
+              Save grouping
+            </button>
+            {data !== null && (
+              <button type="button" className="secondary small" disabled={action.busy} onClick={stop}>
+                Stop grouping
+              </button>
+            )}
+          </div>
+        </form>
+      )}
     </section>
   );
 }
