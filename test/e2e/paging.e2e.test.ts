@@ -22,7 +22,7 @@ import {
  * incident appears live, and the acknowledge link of the email acknowledges it.
  */
 const ADMIN = { email: 'ops-lead@example.com', password: 'e2e paging password', name: 'Ops Lead' };
-const BOB = { email: 'bob@example.com', name: 'Bob Builder' };
+const BOB = { email: 'bob@example.com', name: 'Bob Builder', password: 'e2e member password' };
 const ALERT_TITLE = 'Checkout latency above SLO';
 /** The console refreshes incidents every 5 s; allow a few rounds. */
 const LIVE = { timeout: 20_000 };
@@ -88,7 +88,8 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
     const admin = await t.services.bootstrapAdminService.bootstrap(ADMIN);
     adminKey = admin.apiKey;
     adminId = admin.userId;
-    const bob = await asAdmin('POST', '/api/users', BOB);
+    const bob = await asAdmin('POST', '/api/users', { email: BOB.email, name: BOB.name });
+    await t.services.sessionsService.setPassword({ userId: bob.id }, BOB.password, null);
     teamId = (await asAdmin('POST', '/api/teams', { name: 'payments' })).id;
     await asAdmin('POST', `/api/teams/${teamId}/members`, { userId: adminId, role: 'manager' });
     await asAdmin('POST', `/api/teams/${teamId}/members`, { userId: bob.id });
@@ -327,6 +328,27 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
       await page.getByRole('button', { name: /^Send a test notification/ }).waitFor();
       const { contactMethods } = await asAdmin('GET', `/api/contact-methods?userId=${page.url().split('/').pop()}`);
       expect(contactMethods).toMatchObject([{ type: 'slack', address: 'https://chat.example.com/hooks/bob' }]);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    "a team member sees the team's incidents and schedules, and its policies read-only",
+    async () => {
+      const member = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const bobPage = await member.newPage();
+      await signIn(bobPage, base, BOB);
+      await bobPage.getByRole('heading', { name: 'Incidents' }).waitFor();
+      await bobPage.getByTestId('incident-row').filter({ hasText: ALERT_TITLE }).getByText('resolved').waitFor();
+      await navLink(bobPage, 'Escalation').click();
+      await bobPage.getByTestId('policy').getByText('Payments default').waitFor();
+      await bobPage.getByText('Only the team’s managers and platform admins change its policies.').waitFor();
+      expect(await bobPage.getByRole('button', { name: 'New policy' }).count()).toBe(0);
+      expect(await bobPage.getByRole('button', { name: /^Edit/ }).count()).toBe(0);
+      await navLink(bobPage, 'Schedules').click();
+      await bobPage.getByTestId('schedule-row').getByText(ADMIN.name).waitFor();
+      expect(await bobPage.getByRole('button', { name: 'New schedule' }).count()).toBe(0);
+      await member.close();
     },
     E2E_TIMEOUT,
   );
