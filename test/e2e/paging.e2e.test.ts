@@ -294,6 +294,8 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
         await timeline.locator(`li[data-kind="${kind}"]`).first().waitFor();
       }
       expect(await page.getByRole('button', { name: 'Acknowledge' }).isDisabled()).toBe(true);
+      // The link acted as the person it was sent to: the one reading this page.
+      expect(await page.locator('dd', { hasText: /by you$/ }).count()).toBe(1);
 
       await page.getByLabel('Add a note').fill('Rolled back the 14:02 deploy');
       await page.getByRole('button', { name: 'Add note' }).click();

@@ -25,7 +25,7 @@ function targetName(target: PolicyTarget, directory: Directory): string {
   }
   return personName(
     directory.members.find((m) => m.userId === target.id),
-    'a former member',
+    'someone outside the team',
   );
 }
 

@@ -48,7 +48,9 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
   const members = useResource(() => (teamId === '' ? Promise.resolve([]) : loadMembers(teamId)), teamId);
   const teams = useResource(loadTeams, 'teams');
   const people = new Map((members.data ?? []).map((member) => [member.userId, member]));
-  const who = (userId: string | null) => (userId === null ? null : personName(people.get(userId), 'a former member'));
+  // Platform admins act on incidents of teams they are not in; their names are not in the member list.
+  const who = (userId: string | null) =>
+    userId === null ? null : userId === me.id ? 'you' : personName(people.get(userId), 'someone outside the team');
   const action = useAction();
   const act = async (verb: 'acknowledge' | 'resolve') => {
     await action.run(() => api('POST', `/api/incidents/${id}/${verb}`));
