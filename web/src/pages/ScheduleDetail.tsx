@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api';
+import { addDays, calendarDays, startOfDay } from '../calendar';
 import { EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
 import {
   loadMembers,
@@ -16,12 +17,9 @@ import { Link } from '../router';
 import { OnCallNow } from './Schedules';
 
 const RANGES = [7, 14, 28] as const;
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Pale backgrounds that keep dark text above 4.5:1; a person keeps their colour across the page. */
 const PALETTE = ['#cfe2ff', '#d1f0d8', '#ffe1b3', '#f3d1f4', '#c9eef0', '#fde2e1', '#e6e0ff', '#fff3b0'];
 
-const startOfDay = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate());
-const addDays = (date: Date, days: number) => new Date(date.getFullYear(), date.getMonth(), date.getDate() + days);
 /** A Date as the value of an `<input type="datetime-local">` (local time, minutes). */
 const toLocalInput = (date: Date) => {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -233,23 +231,7 @@ function Calendar(props: { spans: Span[]; from: Date; days: number; nameOf: (use
   for (const span of props.spans) {
     if (!colour.has(span.userId)) colour.set(span.userId, PALETTE[colour.size % PALETTE.length] ?? '#eaeef2');
   }
-  const rows = Array.from({ length: props.days }, (_, index) => {
-    const start = addDays(props.from, index);
-    const end = addDays(props.from, index + 1);
-    const length = end.getTime() - start.getTime() || DAY_MS;
-    const segments = props.spans
-      .filter((span) => new Date(span.start) < end && new Date(span.end) > start)
-      .map((span) => {
-        const from = Math.max(new Date(span.start).getTime(), start.getTime());
-        const until = Math.min(new Date(span.end).getTime(), end.getTime());
-        return {
-          span,
-          left: ((from - start.getTime()) / length) * 100,
-          width: ((until - from) / length) * 100,
-        };
-      });
-    return { start, segments };
-  });
+  const rows = calendarDays(props.spans, props.from, props.days);
   return (
     <div className="calendar" aria-hidden="true">
       <div className="calendar-row calendar-hours">
