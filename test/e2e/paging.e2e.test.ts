@@ -147,6 +147,11 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
       await page.getByRole('button', { name: 'New schedule' }).click();
       await page.getByLabel('Team').selectOption({ label: 'payments' });
       await page.getByLabel('Name', { exact: true }).fill('Payments primary');
+      // The API's problem details are shown as they come.
+      await page.getByLabel('Time zone (IANA name)').fill('Mars/Olympus_Mons');
+      await page.getByRole('button', { name: 'Create schedule' }).click();
+      await page.getByRole('alert').getByText('must be an IANA time zone name').waitFor();
+      await page.getByLabel('Time zone (IANA name)').fill('Europe/Berlin');
       await page.getByRole('button', { name: 'Create schedule' }).click();
       await page.getByRole('heading', { name: 'Payments primary' }).waitFor();
       await page.getByText('Nobody is on call', { exact: true }).waitFor();
