@@ -3,7 +3,14 @@ import { createServer } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { linksIn, mailText, startSmtpServer, waitFor } from '../helpers/paging.js';
+import {
+  allowLoopbackReceivers,
+  linksIn,
+  mailText,
+  startReceiver,
+  startSmtpServer,
+  waitFor,
+} from '../helpers/paging.js';
 import { hmacHex } from '../helpers/webhooks.js';
 import {
   E2E_TIMEOUT,
@@ -29,6 +36,7 @@ const LIVE = { timeout: 20_000 };
 
 let t: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let base: string;
 let adminKey: string;
 let adminId: string;
@@ -72,6 +80,7 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
   beforeAll(async () => {
     prepareConsole();
     smtp = await startSmtpServer();
+    receiver = await startReceiver();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     t = await createTestApp({
@@ -81,6 +90,7 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
         publicUrl: base,
         pollingIntervalSeconds: 0.5,
         reconcileIntervalMs: 1_000,
+        ...allowLoopbackReceivers,
       },
     });
     await t.services.escalationEngine.start();
@@ -111,6 +121,7 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
     await browser?.close();
     await t?.close();
     await smtp?.close();
+    await receiver?.close();
   });
 
   it(
@@ -206,6 +217,7 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
       await page.getByRole('button', { name: 'Move up level 2' }).click();
       await page.getByRole('button', { name: `Remove ${BOB.name} from level 1` }).click();
       await page.getByLabel('Repeat the whole policy (times)').fill('1');
+      await page.getByLabel(/Trigger an acknowledged incident again after/).fill('60');
       expect(await page.getByLabel(/Default policy of the team/).isChecked()).toBe(true);
       await screenshot(page, 'escalation-policy-editor');
       await page.getByRole('button', { name: 'Save policy' }).click();
@@ -220,6 +232,7 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
         name: 'Payments default',
         isDefault: true,
         repeatCount: 1,
+        ackTimeoutMinutes: 60,
         levels: [
           { delayMinutes: 5, targets: [{ type: 'user', id: adminId }] },
           { delayMinutes: 10, targets: [{ type: 'schedule' }] },
@@ -230,6 +243,7 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
       await page.getByLabel('Minutes before level 2').fill('3');
       await page.getByRole('button', { name: 'Save policy' }).click();
       await card.getByText('next level after 3 min').waitFor();
+      await card.getByText('An incident still acknowledged 60 min later triggers again.').waitFor();
 
       const grouping = page.getByTestId('grouping-rule');
       await grouping.getByText('Every new alert opens its own incident.').waitFor();
@@ -322,19 +336,35 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
   );
 
   it(
-    "an admin opens someone else's paging profile from Users",
+    "an admin sets up someone's signed webhook: a refused URL shown as the API says, the secret once, a signed test",
     async () => {
       await navLink(page, 'Users').click();
       await page.getByRole('link', { name: BOB.email }).click();
       await page.getByRole('heading', { name: BOB.name }).waitFor();
       await page.getByText('No contact method yet').waitFor();
+      // A chat webhook to a host that does not resolve is refused (SSRF guard), shown as the API says.
       await page.getByLabel('Type').selectOption('slack');
-      await page.getByLabel('Incoming webhook URL').fill('https://chat.example.com/hooks/bob');
+      await page.getByLabel('Incoming webhook URL').fill('https://chat.invalid/hooks/bob');
       await page.getByRole('button', { name: 'Add contact method' }).click();
-      await page.getByTestId('contact-method').getByText('Chat webhook (Slack, Mattermost)', { exact: true }).waitFor();
-      await page.getByRole('button', { name: /^Send a test notification/ }).waitFor();
+      await page.getByRole('alert').getByText('Klaxon does not send to this address').waitFor();
+
+      // A signed webhook to a receiver on loopback (allowed for this test): the secret is shown once,
+      // and the test notification arrives signed per Standard Webhooks.
+      const path = '/bob-hook';
+      await page.getByLabel('Type').selectOption('webhook');
+      await page.getByLabel('Webhook URL').fill(receiver.url(path));
+      await page.getByRole('button', { name: 'Add contact method' }).click();
+      const secret = await page.getByLabel('Signing secret').inputValue();
+      expect(secret).toMatch(/^whsec_/);
+      receiver.verifyWith(path, secret);
+      await page.getByRole('button', { name: /^Send a test notification/ }).click();
+      await page.getByRole('status').getByText('Test notification sent.').waitFor();
+      expect(receiver.on(path).map((request) => request.verified)).toEqual([true]);
       const { contactMethods } = await asAdmin('GET', `/api/contact-methods?userId=${page.url().split('/').pop()}`);
-      expect(contactMethods).toMatchObject([{ type: 'slack', address: 'https://chat.example.com/hooks/bob' }]);
+      expect(contactMethods).toMatchObject([{ type: 'webhook', address: receiver.url(path) }]);
+      await page.reload();
+      await page.getByTestId('contact-method').first().waitFor();
+      expect(await page.content()).not.toContain(secret);
     },
     E2E_TIMEOUT,
   );

@@ -26,6 +26,7 @@ export interface Incident {
   lastAlertAt: string;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
+  ackTimeoutAt: string | null;
   resolvedAt: string | null;
   resolvedBy: string | null;
 }
@@ -82,6 +83,7 @@ export interface EscalationPolicy {
   description: string | null;
   repeatCount: number;
   isDefault: boolean;
+  ackTimeoutMinutes: number | null;
   levels: PolicyLevel[];
   createdAt: string;
   updatedAt: string;

@@ -177,7 +177,10 @@ export function EscalationPoliciesPage({ me }: { me: Me }) {
                 <p className="muted small-text">
                   {policy.repeatCount === 0
                     ? 'Runs once.'
-                    : `Runs ${policy.repeatCount + 1} times in all (repeats ${policy.repeatCount}×).`}
+                    : `Runs ${policy.repeatCount + 1} times in all (repeats ${policy.repeatCount}×).`}{' '}
+                  {policy.ackTimeoutMinutes === null
+                    ? 'An acknowledged incident stays acknowledged.'
+                    : `An incident still acknowledged ${policy.ackTimeoutMinutes} min later triggers again.`}
                 </p>
               </article>
             ))}
@@ -293,6 +296,7 @@ function PolicyEditor(props: {
   const [description, setDescription] = useState(policy?.description ?? '');
   const [repeatCount, setRepeatCount] = useState(policy?.repeatCount ?? 0);
   const [isDefault, setIsDefault] = useState(policy?.isDefault ?? true);
+  const [ackTimeout, setAckTimeout] = useState(policy?.ackTimeoutMinutes?.toString() ?? '');
   const [levels, setLevels] = useState<PolicyLevel[]>(policy?.levels ?? [emptyLevel()]);
   const save = useAction();
 
@@ -308,7 +312,14 @@ function PolicyEditor(props: {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const body = { name, description: description === '' ? null : description, repeatCount, isDefault, levels };
+    const body = {
+      name,
+      description: description === '' ? null : description,
+      repeatCount,
+      isDefault,
+      ackTimeoutMinutes: ackTimeout === '' ? null : Number(ackTimeout),
+      levels,
+    };
     const saved = await save.run(() =>
       policy === null
         ? api('POST', '/api/escalation-policies', { teamId: props.teamId, ...body })
@@ -339,6 +350,15 @@ function PolicyEditor(props: {
           />
         </div>
       </div>
+      <label htmlFor="policy-ack-timeout">Trigger an acknowledged incident again after (minutes; empty: never)</label>
+      <input
+        id="policy-ack-timeout"
+        type="number"
+        min={1}
+        max={1440}
+        value={ackTimeout}
+        onChange={(e) => setAckTimeout(e.target.value)}
+      />
       <label htmlFor="policy-description">Description (optional)</label>
       <input
         id="policy-description"

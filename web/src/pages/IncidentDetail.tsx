@@ -32,11 +32,18 @@ const KIND_LABEL: Record<string, string> = {
   notification_sent: 'Notification sent',
   notification_failed: 'Notification failed',
   acknowledged: 'Acknowledged',
+  acknowledgement_timeout: 'Acknowledgement timed out',
   resolved: 'Resolved',
   note: 'Note',
   reassigned: 'Reassigned',
 };
-const WARNING_KINDS = new Set(['nobody_on_call', 'no_contact_method', 'no_escalation_policy', 'notification_failed']);
+const WARNING_KINDS = new Set([
+  'nobody_on_call',
+  'no_contact_method',
+  'no_escalation_policy',
+  'notification_failed',
+  'acknowledgement_timeout',
+]);
 
 export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
   const {
@@ -111,6 +118,14 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
                   <Time value={incident.acknowledgedAt} />
                   {incident.acknowledgedBy !== null && ` by ${who(incident.acknowledgedBy)}`}
                 </dd>
+                {incident.ackTimeoutAt !== null && (
+                  <>
+                    <dt>Triggers again</dt>
+                    <dd>
+                      <Time value={incident.ackTimeoutAt} /> unless resolved
+                    </dd>
+                  </>
+                )}
                 <dt>Resolved</dt>
                 <dd>
                   <Time value={incident.resolvedAt} />
