@@ -1,5 +1,6 @@
 import type { IncidentsConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import { createOutboundGuard } from './lib/outbound-guard.js';
 import { createAlertIngestService } from './modules/alerts/alert-ingest.service.js';
 import { createAlertsRepository } from './modules/alerts/alerts.repository.js';
 import { createAlertsService } from './modules/alerts/alerts.service.js';
@@ -109,11 +110,13 @@ export function createServices(deps: ServiceDeps) {
   const escalationPoliciesRepository = createEscalationPoliciesRepository();
   const notificationsRepository = createNotificationsRepository();
   const teamAccess = createTeamAccess({ db, teamsRepository });
+  const outboundGuard = createOutboundGuard(incidentsConfig.outboundAllowedNetworks ?? []);
   const channels =
     incidentsConfig.channels ??
     createChannels({
       smtpUrl: incidentsConfig.smtpUrl,
       smtpFrom: incidentsConfig.smtpFrom ?? 'Klaxon <klaxon@localhost>',
+      outboundGuard,
       now,
     });
   const schedulesService = createSchedulesService({ db, schedulesRepository, auditService, now });
@@ -126,6 +129,8 @@ export function createServices(deps: ServiceDeps) {
     // Schedule targets page whoever the schedule says is on call at the moment of the step.
     resolver: incidentsConfig.resolver ?? schedulesService,
     channels,
+    // Called by jobs only, after the incidents service below exists.
+    acknowledgementTimedOut: (timeout) => incidentsService.acknowledgementTimedOut(timeout),
     masterKey: deps.masterKey,
     actionTokenKey: linkKey,
     publicUrl,
@@ -167,6 +172,7 @@ export function createServices(deps: ServiceDeps) {
     db,
     repository: notificationsRepository,
     channels,
+    outboundGuard,
     masterKey: deps.masterKey,
     publicUrl,
     now,

@@ -9,6 +9,7 @@ export const errorCatalog = {
   'malformed-json': { status: 400, title: 'Malformed JSON body' },
   'bad-request': { status: 400, title: 'Bad request' },
   'invalid-payload': { status: 400, title: 'Payload not understood for this integration type' },
+  'outbound-url-refused': { status: 400, title: 'Klaxon does not send to this address' },
   unauthorized: { status: 401, title: 'Authentication required' },
   'invalid-signature': { status: 401, title: 'Missing or invalid webhook signature' },
   'invalid-credentials': { status: 401, title: 'Email or password is incorrect' },

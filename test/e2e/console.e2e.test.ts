@@ -1,29 +1,25 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { hmacHex } from '../helpers/webhooks.js';
+import {
+  hasChromium,
+  launchChromium,
+  navLink,
+  prepareConsole,
+  screenshot,
+  signIn as signInAt,
+  E2E_TIMEOUT as TIMEOUT,
+} from './helpers/browser.js';
 
 /**
  * The console end to end, in a real headless Chromium (Debian's /usr/bin/chromium driven by
  * playwright-core) against a Klaxon listening on a loopback port. Screenshots of the main pages
  * go to docs/screenshots/.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `e2e: ${CHROMIUM} is missing, so the console end-to-end tests are skipped (apt-get install -y chromium)`,
-  );
-}
-
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const ADMIN = { email: 'ops-lead@example.com', password: 'e2e admin password' };
 const MEMBER = { email: 'member@example.com', password: 'e2e member password' };
-const TIMEOUT = 90_000;
 
 let t: TestApp;
 let base: string;
@@ -32,27 +28,12 @@ let context: BrowserContext;
 let page: Page;
 let secret = '';
 
-async function shot(name: string, target: Page = page) {
-  await target.screenshot({ path: `${SCREENSHOTS}${name}.png` });
-}
-
-function navLink(target: Page, name: string) {
-  return target.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name, exact: true });
-}
-
-async function signIn(target: Page, user: { email: string; password: string }) {
-  await target.goto(`${base}/`);
-  await target.getByLabel('Email').fill(user.email);
-  await target.getByLabel('Password').fill(user.password);
-  await target.getByRole('button', { name: 'Sign in' }).click();
-  await target.getByRole('button', { name: 'Sign out' }).waitFor();
-}
+const shot = (name: string, target: Page = page) => screenshot(target, name);
+const signIn = (target: Page, user: { email: string; password: string }) => signInAt(target, base, user);
 
 describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-missing'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('could not build the web console');
+    prepareConsole();
     t = await createTestApp();
     await t.services.bootstrapAdminService.bootstrap({
       email: ADMIN.email,
@@ -63,19 +44,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
     await t.services.sessionsService.setPassword({ userId: member.id }, MEMBER.password, null);
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     context.setDefaultTimeout(15_000);
@@ -332,18 +301,24 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: /Sign in to Klaxon/ }).waitFor();
       await signIn(page, MEMBER);
-      // A member's home is their teams; routing and administration are not offered.
-      await page.getByRole('heading', { name: 'Teams' }).waitFor();
-      await page.getByRole('link', { name: 'Payments' }).waitFor();
+      // A member lands on Incidents; their teams are read-only, routing and administration not offered.
+      await page.getByRole('heading', { name: 'Incidents' }).waitFor();
       const nav = page.getByRole('navigation', { name: 'Primary' });
-      expect(await nav.getByRole('link').allTextContents()).toEqual(['Teams', 'API keys']);
+      expect(await nav.getByRole('link').allTextContents()).toEqual([
+        'Incidents',
+        'Schedules',
+        'Escalation',
+        'Teams',
+        'API keys',
+        'Profile',
+      ]);
+      await navLink(page, 'Teams').click();
       await page.getByRole('link', { name: 'Payments' }).click();
       await page.getByRole('cell', { name: MEMBER.email, exact: true }).waitFor();
       expect(await page.getByRole('button', { name: /Add member|Delete team|Remove/ }).count()).toBe(0);
       await page.goto(`${base}/routing`);
       await page.getByRole('heading', { name: 'Not available' }).waitFor();
       await navLink(page, 'API keys').click();
-      await page.getByRole('heading', { name: 'API keys' }).waitFor();
       await page.getByLabel('Name').fill('my laptop');
       await page.getByRole('button', { name: 'Create key' }).click();
       expect(await page.getByRole('textbox', { name: 'API key', exact: true }).inputValue()).toMatch(/^klx_/);

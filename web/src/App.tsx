@@ -6,9 +6,15 @@ import { AlertDetailPage } from './pages/AlertDetail';
 import { AlertsPage } from './pages/Alerts';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { AuditPage } from './pages/Audit';
+import { EscalationPoliciesPage } from './pages/EscalationPolicies';
+import { IncidentDetailPage } from './pages/IncidentDetail';
+import { IncidentsPage } from './pages/Incidents';
 import { IntegrationDetailPage } from './pages/IntegrationDetail';
 import { IntegrationsPage } from './pages/Integrations';
+import { ProfilePage } from './pages/Profile';
 import { RoutingPage } from './pages/Routing';
+import { ScheduleDetailPage } from './pages/ScheduleDetail';
+import { SchedulesPage } from './pages/Schedules';
 import { SignInPage } from './pages/SignIn';
 import { TeamDetailPage } from './pages/TeamDetail';
 import { TeamsPage } from './pages/Teams';
@@ -23,13 +29,18 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { href: '/alerts', label: 'Alerts', admin: true },
+  { href: '/incidents', label: 'Incidents', admin: false },
+  { href: '/schedules', label: 'Schedules', admin: false },
+  { href: '/escalation-policies', label: 'Escalation', admin: false },
   { href: '/integrations', label: 'Integrations', admin: true },
   { href: '/teams', label: 'Teams', admin: false },
   { href: '/routing', label: 'Routing', admin: true },
   { href: '/audit', label: 'Audit log', admin: true },
   { href: '/users', label: 'Users', admin: true },
   { href: '/api-keys', label: 'API keys', admin: false },
+  { href: '/profile', label: 'Profile', admin: false },
 ];
+const ADMIN_SECTIONS = ['alerts', 'integrations', 'routing', 'audit', 'users', 'people'];
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -144,18 +155,25 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
 
 function Page({ path, me }: { path: string; me: Me }) {
   const [, section, id] = path.split('/');
-  if (!me.isPlatformAdmin && section !== 'api-keys' && section !== 'teams') {
-    if (['alerts', 'integrations', 'routing', 'audit', 'users'].includes(section ?? '')) {
-      return (
-        <section>
-          <h1>Not available</h1>
-          <p>This page is for platform admins. Ask an admin if you need access.</p>
-        </section>
-      );
-    }
-    return <ApiKeysPage me={me} />;
+  if (!me.isPlatformAdmin && ADMIN_SECTIONS.includes(section ?? '')) {
+    return (
+      <section>
+        <h1>Not available</h1>
+        <p>This page is for platform admins. Ask an admin if you need access.</p>
+      </section>
+    );
   }
   switch (section) {
+    case 'incidents':
+      return id ? <IncidentDetailPage id={id} me={me} /> : <IncidentsPage />;
+    case 'schedules':
+      return id ? <ScheduleDetailPage id={id} /> : <SchedulesPage me={me} />;
+    case 'escalation-policies':
+      return <EscalationPoliciesPage me={me} />;
+    case 'profile':
+      return <ProfilePage key={me.id} me={me} userId={me.id} />;
+    case 'people':
+      return id ? <ProfilePage key={id} me={me} userId={id} /> : <UsersPage />;
     case 'alerts':
       return id ? <AlertDetailPage id={id} /> : <AlertsPage />;
     case 'integrations':
@@ -171,6 +189,6 @@ function Page({ path, me }: { path: string; me: Me }) {
     case 'api-keys':
       return <ApiKeysPage me={me} />;
     default:
-      return <AlertsPage />;
+      return me.isPlatformAdmin ? <AlertsPage /> : <IncidentsPage />;
   }
 }

@@ -1,5 +1,6 @@
 /** Shapes of the teams and routing API (docs/routing.md). */
 import type { ALERT_SEVERITIES } from './api';
+import type { TeamMember } from './paging-api';
 
 export const TEAM_ROLES = ['member', 'manager'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
@@ -15,11 +16,8 @@ export interface Team {
   updatedAt: string;
 }
 
-export interface TeamMember {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: TeamRole;
+/** A member as the team page lists them: the paging pages' member, with when they joined. */
+export interface TeamMembership extends TeamMember {
   createdAt: string;
 }
 

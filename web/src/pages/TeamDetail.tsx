@@ -2,12 +2,12 @@ import { type FormEvent, useState } from 'react';
 import { api, type Me, type User } from '../api';
 import { Badge, EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
 import { Link, navigate } from '../router';
-import { TEAM_ROLES, type Team, type TeamMember, type TeamRole } from '../teams-api';
+import { TEAM_ROLES, type Team, type TeamMembership, type TeamRole } from '../teams-api';
 
 /** One team: its members for everyone in it; renaming, deleting and membership for platform admins. */
 export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
   const team = useResource(() => api<Team>('GET', `/api/teams/${id}`), id);
-  const members = useResource(() => api<{ members: TeamMember[] }>('GET', `/api/teams/${id}/members`), id);
+  const members = useResource(() => api<{ members: TeamMembership[] }>('GET', `/api/teams/${id}/members`), id);
   const admin = me.isPlatformAdmin;
 
   if (team.data === undefined) {
@@ -155,7 +155,7 @@ function EditTeam({ team, onSaved }: { team: Team; onSaved: () => void }) {
   );
 }
 
-function AddMember({ teamId, members, onAdded }: { teamId: string; members: TeamMember[]; onAdded: () => void }) {
+function AddMember({ teamId, members, onAdded }: { teamId: string; members: TeamMembership[]; onAdded: () => void }) {
   const users = useResource(() => api<{ users: User[] }>('GET', '/api/users'), '');
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<TeamRole>('member');
@@ -208,7 +208,7 @@ function MemberRow({
   onChanged,
 }: {
   teamId: string;
-  member: TeamMember;
+  member: TeamMembership;
   admin: boolean;
   onChanged: () => void;
 }) {
