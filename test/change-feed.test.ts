@@ -103,7 +103,7 @@ describe('change feed', () => {
   });
 });
 
-describe('change notification triggers (migration 0007)', () => {
+describe('change notification triggers (migration 0009)', () => {
   it('split a large team list into messages under the 8000-byte NOTIFY limit', async () => {
     const payloads: string[] = [];
     const stop = await database.listen(CHANGES_CHANNEL, {

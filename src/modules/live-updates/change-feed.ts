@@ -1,7 +1,7 @@
 import type { ChannelHandlers } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 
-/** The channel the triggers of migration 0007 NOTIFY on, from whichever process made the change. */
+/** The channel the triggers of migration 0009 NOTIFY on, from whichever process made the change. */
 export const CHANGES_CHANNEL = 'klaxon_changes';
 export const CHANGE_TOPICS = ['alerts', 'deliveries', 'incidents'] as const;
 export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
@@ -68,7 +68,7 @@ export function createChangeFeed(options: ChangeFeedOptions) {
 
   const onMessage = (payload: string): void => {
     const change = parseChange(payload);
-    // Only the triggers of migration 0007 write to the channel; anything else is not for us.
+    // Only the triggers of migration 0009 write to the channel; anything else is not for us.
     if (change === undefined) return;
     const entry = pending.get(change.topic);
     if (entry !== undefined) {
