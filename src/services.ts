@@ -20,6 +20,7 @@ import { createIncidentsService } from './modules/incidents/incidents.service.js
 import type { OnCallResolver } from './modules/incidents/on-call-resolver.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { createIntegrationsService } from './modules/integrations/integrations.service.js';
+import { createChangeFeed } from './modules/live-updates/change-feed.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
@@ -222,6 +223,9 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
 
+  // Live console updates: LISTENs only while a console stream is open (never in the CLI).
+  const changeFeed = createChangeFeed({ listen: (channel, handlers) => deps.database.listen(channel, handlers) });
+
   return {
     auditService,
     usersService,
@@ -241,6 +245,8 @@ export function createServices(deps: ServiceDeps) {
     escalationPoliciesService,
     contactMethodsService,
     escalationEngine,
+    teamAccess,
+    changeFeed,
   };
 }
 

@@ -33,6 +33,7 @@ export const errorCatalog = {
   'contact-method-not-found': { status: 404, title: 'Contact method not found' },
   'notification-rule-not-found': { status: 404, title: 'Notification rule not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'not-acceptable': { status: 406, title: 'Not acceptable' },
   'request-timeout': { status: 408, title: 'Request not received in time' },
   conflict: { status: 409, title: 'Conflict' },
   'duplicate-user': { status: 409, title: 'A user with this email already exists' },

@@ -21,9 +21,7 @@ export function registerRequestDeadline(app: FastifyInstance, timeoutMs: number)
       // socket-less requests of `app.inject()` (which have no `socket.destroy`).
       if (!reply.raw.headersSent) {
         reply.raw.writeHead(408, { 'content-type': 'application/problem+json', connection: 'close' });
-        reply.raw.end(JSON.stringify(toProblem(error, request.url.split('?')[0] ?? request.url)), () =>
-          raw.destroy(),
-        );
+        reply.raw.end(JSON.stringify(toProblem(error, request.url.split('?')[0] ?? request.url)), () => raw.destroy());
       } else {
         raw.destroy();
       }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, type Me, setCsrfToken, setUnauthorizedHandler } from './api';
-import { Loading, ProblemMessage } from './components';
+import { LiveStatus, Loading, ProblemMessage } from './components';
+import { startLiveUpdates } from './live';
 import { AlertDetailPage } from './pages/AlertDetail';
 import { AlertsPage } from './pages/Alerts';
 import { ApiKeysPage } from './pages/ApiKeys';
@@ -11,9 +12,12 @@ import { IncidentsPage } from './pages/Incidents';
 import { IntegrationDetailPage } from './pages/IntegrationDetail';
 import { IntegrationsPage } from './pages/Integrations';
 import { ProfilePage } from './pages/Profile';
+import { RoutingPage } from './pages/Routing';
 import { ScheduleDetailPage } from './pages/ScheduleDetail';
 import { SchedulesPage } from './pages/Schedules';
 import { SignInPage } from './pages/SignIn';
+import { TeamDetailPage } from './pages/TeamDetail';
+import { TeamsPage } from './pages/Teams';
 import { UsersPage } from './pages/Users';
 import { Link, navigate, useLocation } from './router';
 
@@ -29,12 +33,14 @@ const NAV: NavItem[] = [
   { href: '/schedules', label: 'Schedules', admin: false },
   { href: '/escalation-policies', label: 'Escalation', admin: false },
   { href: '/integrations', label: 'Integrations', admin: true },
+  { href: '/teams', label: 'Teams', admin: false },
+  { href: '/routing', label: 'Routing', admin: true },
   { href: '/audit', label: 'Audit log', admin: true },
   { href: '/users', label: 'Users', admin: true },
   { href: '/api-keys', label: 'API keys', admin: false },
   { href: '/profile', label: 'Profile', admin: false },
 ];
-const ADMIN_SECTIONS = ['alerts', 'integrations', 'audit', 'users', 'people'];
+const ADMIN_SECTIONS = ['alerts', 'integrations', 'routing', 'audit', 'users', 'people'];
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -83,6 +89,7 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   useEffect(() => {
     if (path === '/' || path === '/login') navigate(home, { replace: true });
   }, [path, home]);
+  useEffect(() => startLiveUpdates(), []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the phone menu on every navigation
   useEffect(() => setMenuOpen(false), [path]);
 
@@ -128,6 +135,7 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
             ))}
           </ul>
           <div className="account">
+            <LiveStatus />
             <span className="account-email" title={me.email}>
               {me.email}
               {me.isPlatformAdmin ? ' (admin)' : ''}
@@ -170,6 +178,10 @@ function Page({ path, me }: { path: string; me: Me }) {
       return id ? <AlertDetailPage id={id} /> : <AlertsPage />;
     case 'integrations':
       return id ? <IntegrationDetailPage id={id} /> : <IntegrationsPage />;
+    case 'teams':
+      return id ? <TeamDetailPage id={id} me={me} /> : <TeamsPage me={me} />;
+    case 'routing':
+      return <RoutingPage />;
     case 'audit':
       return <AuditPage />;
     case 'users':

@@ -50,7 +50,9 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
     data: incident,
     error,
     reload,
-  } = useResource(() => api<IncidentDetail>('GET', `/api/incidents/${id}`), id, 5_000);
+  } = useResource(() => api<IncidentDetail>('GET', `/api/incidents/${id}`), id, {
+    topics: ['incidents', 'alerts'],
+  });
   const teamId = incident?.teamId ?? '';
   const members = useResource(() => (teamId === '' ? Promise.resolve([]) : loadMembers(teamId)), teamId);
   const teams = useResource(loadTeams, 'teams');

@@ -13,7 +13,9 @@ export function IncidentsPage() {
   const filtered = search.size > 0;
   search.set('limit', '100');
   const key = search.toString();
-  const { data, error } = useResource(() => api<{ incidents: Incident[] }>('GET', `/api/incidents?${key}`), key, 5_000);
+  const { data, error } = useResource(() => api<{ incidents: Incident[] }>('GET', `/api/incidents?${key}`), key, {
+    topics: ['incidents'],
+  });
   const teams = useResource(loadTeams, 'teams');
   const teamName = new Map((teams.data ?? []).map((team) => [team.id, team.name]));
 
