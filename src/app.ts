@@ -19,6 +19,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { incidentsRoutes } from './modules/incidents/incidents.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { testAlertRoutes } from './modules/integrations/test-alert.routes.js';
+import { liveUpdatesRoutes } from './modules/live-updates/live-updates.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   now?: () => Date;
   /** The built web console (index.html and assets); web/dist by default. */
   consoleDir?: string;
+  /** Heartbeat and stream lifetime of GET /api/events/stream (tests shorten them). */
+  liveUpdates?: { heartbeatMs?: number; streamLifetimeMs?: number };
   /** The services to serve; built from the other deps when not given (the CLI and tests share them). */
   services?: Services;
 }
@@ -155,6 +158,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(incidentsRoutes, { incidentsService: services.incidentsService });
   await app.register(escalationPoliciesRoutes, { service: services.escalationPoliciesService });
   await app.register(notificationsRoutes, { service: services.contactMethodsService });
+  await app.register(liveUpdatesRoutes, {
+    changeFeed: services.changeFeed,
+    scopeOf: services.teamAccess.scopeOf,
+    ...deps.liveUpdates,
+  });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
   await consoleSite.register(app);

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
         notificationRetryLimit: 5,
         notificationRetryDelaySeconds: 30,
         jobWorkers: true,
+        outboundAllowedNetworks: [],
       },
     });
   });
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
       KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS: '5',
       KLAXON_JOB_WORKERS: 'false',
       KLAXON_WORKERS: '4',
+      KLAXON_OUTBOUND_ALLOWED_NETWORKS: '10.20.0.0/16, 192.0.2.7',
       LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
@@ -89,6 +91,10 @@ describe('loadConfig', () => {
         notificationRetryLimit: 0,
         notificationRetryDelaySeconds: 5,
         jobWorkers: false,
+        outboundAllowedNetworks: [
+          { bytes: [10, 20, 0, 0], prefix: 16 },
+          { bytes: [192, 0, 2, 7], prefix: 32 },
+        ],
       },
     });
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Network, parseNetwork } from './lib/outbound-guard.js';
 
 /**
  * The whole configuration, read from the environment once and validated. A bad value stops
@@ -51,6 +52,23 @@ const environmentSchema = z
       .default(5),
     KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS: positiveInt.max(3600, 'must be at most 3600').default(30),
     KLAXON_WORKERS: positiveInt.max(64, 'must be at most 64').default(1),
+    KLAXON_OUTBOUND_ALLOWED_NETWORKS: z
+      .string()
+      .transform((value, ctx) => {
+        try {
+          return value
+            .split(',')
+            .filter((item) => item.trim() !== '')
+            .map(parseNetwork);
+        } catch (error) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be a comma-separated list of CIDRs: ${(error as Error).message}`,
+          });
+          return z.NEVER;
+        }
+      })
+      .default([]),
     KLAXON_JOB_WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
@@ -110,6 +128,11 @@ export interface IncidentsConfig {
   notificationRetryDelaySeconds: number;
   /** Whether this process runs escalation and notification jobs (any number of processes may). */
   jobWorkers: boolean;
+  /**
+   * KLAXON_OUTBOUND_ALLOWED_NETWORKS: networks that chat and webhook contact methods may reach
+   * although they are not public (loopback, private…); by default none.
+   */
+  outboundAllowedNetworks: Network[];
 }
 
 export class ConfigError extends Error {
@@ -158,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       notificationRetryLimit: e.KLAXON_NOTIFICATION_RETRY_LIMIT,
       notificationRetryDelaySeconds: e.KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS,
       jobWorkers: e.KLAXON_JOB_WORKERS === 'true',
+      outboundAllowedNetworks: e.KLAXON_OUTBOUND_ALLOWED_NETWORKS,
     },
   };
 }

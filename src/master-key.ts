@@ -14,7 +14,7 @@ export function resolveMasterKey(config: Config): Buffer {
   if (config.database.kind === 'postgres') {
     throw new ConfigError('Invalid configuration: KLAXON_MASTER_KEY is required when DATABASE_URL is set');
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const path = join(config.dataDir, MASTER_KEY_FILE);
   try {
     writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });

@@ -2,6 +2,7 @@ import type { IncidentsConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import type { RoutingRuleRow } from './db/schema/index.js';
 import { createWatchedCache, watchTables } from './db/watched-cache.js';
+import { createOutboundGuard } from './lib/outbound-guard.js';
 import { createAlertIngestService } from './modules/alerts/alert-ingest.service.js';
 import { createAlertsRepository } from './modules/alerts/alerts.repository.js';
 import { createAlertsService } from './modules/alerts/alerts.service.js';
@@ -21,6 +22,7 @@ import { createIncidentsService } from './modules/incidents/incidents.service.js
 import type { OnCallResolver } from './modules/incidents/on-call-resolver.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { type CachedIntegration, createIntegrationsService } from './modules/integrations/integrations.service.js';
+import { createChangeFeed } from './modules/live-updates/change-feed.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
@@ -114,11 +116,13 @@ export function createServices(deps: ServiceDeps) {
   const escalationPoliciesRepository = createEscalationPoliciesRepository();
   const notificationsRepository = createNotificationsRepository();
   const teamAccess = createTeamAccess({ db, teamsRepository });
+  const outboundGuard = createOutboundGuard(incidentsConfig.outboundAllowedNetworks ?? []);
   const channels =
     incidentsConfig.channels ??
     createChannels({
       smtpUrl: incidentsConfig.smtpUrl,
       smtpFrom: incidentsConfig.smtpFrom ?? 'Klaxon <klaxon@localhost>',
+      outboundGuard,
       now,
     });
   const schedulesService = createSchedulesService({ db, schedulesRepository, auditService, now });
@@ -131,6 +135,8 @@ export function createServices(deps: ServiceDeps) {
     // Schedule targets page whoever the schedule says is on call at the moment of the step.
     resolver: incidentsConfig.resolver ?? schedulesService,
     channels,
+    // Called by jobs only, after the incidents service below exists.
+    acknowledgementTimedOut: (timeout) => incidentsService.acknowledgementTimedOut(timeout),
     masterKey: deps.masterKey,
     actionTokenKey: linkKey,
     publicUrl,
@@ -172,6 +178,7 @@ export function createServices(deps: ServiceDeps) {
     db,
     repository: notificationsRepository,
     channels,
+    outboundGuard,
     masterKey: deps.masterKey,
     publicUrl,
     now,
@@ -223,6 +230,9 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
 
+  // Live console updates: LISTENs only while a console stream is open (never in the CLI).
+  const changeFeed = createChangeFeed({ listen: (channel, handlers) => deps.database.listen(channel, handlers) });
+
   return {
     auditService,
     usersService,
@@ -249,6 +259,8 @@ export function createServices(deps: ServiceDeps) {
      */
     watchIngestConfig: () =>
       watchTables(deps.database, { integrations: integrationCache, routing_rules: routingRulesCache }),
+    teamAccess,
+    changeFeed,
   };
 }
 

@@ -1,9 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertmanagerProcess, alertmanagerAvailable, startAlertmanager } from './helpers/alertmanager.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createIntegration } from './helpers/webhooks.js';
 
@@ -12,39 +8,23 @@ import { createIntegration } from './helpers/webhooks.js';
  * delivering to Klaxon with the configuration the README documents: a webhook receiver with
  * bearer credentials and a pagerduty receiver pointed at /v2/enqueue.
  */
-const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
-const available = existsSync(ALERTMANAGER);
-
 let t: TestApp;
 let admin: { userId: string; apiKey: string };
-let alertmanager: ChildProcess | undefined;
-let alertmanagerUrl = '';
-let dir = '';
-let amOutput = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+let alertmanager: AlertmanagerProcess | undefined;
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nalertmanager output:\n${amOutput}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}\nalertmanager output:\n${alertmanager?.output()}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
-describe.runIf(available)('a stock Prometheus Alertmanager delivers to Klaxon', () => {
+describe.runIf(alertmanagerAvailable)('a stock Prometheus Alertmanager delivers to Klaxon', () => {
   let webhook: Awaited<ReturnType<typeof createIntegration>>;
   let events: Awaited<ReturnType<typeof createIntegration>>;
 
@@ -55,8 +35,7 @@ describe.runIf(available)('a stock Prometheus Alertmanager delivers to Klaxon', 
     events = await createIntegration(t, admin.apiKey, { name: 'am-pagerduty', type: 'generic' });
     const klaxon = await t.app.listen({ port: 0, host: '127.0.0.1' });
 
-    dir = mkdtempSync(join(tmpdir(), 'klaxon-am-'));
-    const config = `
+    alertmanager = await startAlertmanager(`
 route:
   receiver: klaxon
   group_by: ["alertname"]
@@ -75,36 +54,12 @@ receivers:
       - url: ${klaxon}/v2/enqueue
         routing_key: ${events.webhookSecret}
         send_resolved: true
-`;
-    writeFileSync(join(dir, 'alertmanager.yml'), config);
-    const port = await freePort();
-    alertmanagerUrl = `http://127.0.0.1:${port}`;
-    alertmanager = spawn(
-      ALERTMANAGER,
-      [
-        `--config.file=${join(dir, 'alertmanager.yml')}`,
-        `--storage.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    alertmanager.stdout?.on('data', (chunk: Buffer) => {
-      amOutput += chunk.toString();
-    });
-    alertmanager.stderr?.on('data', (chunk: Buffer) => {
-      amOutput += chunk.toString();
-    });
-    await waitFor(
-      async () => ((await fetch(`${alertmanagerUrl}/-/ready`).catch(() => undefined))?.ok ? true : undefined),
-      'alertmanager to be ready',
-    );
+`);
   }, 60_000);
 
   afterAll(async () => {
-    alertmanager?.kill('SIGTERM');
+    await alertmanager?.stop();
     await t?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const alertsOf = async (integrationId: string) => {
@@ -122,18 +77,14 @@ receivers:
   };
 
   const postAlert = (endsAt?: string) =>
-    fetch(`${alertmanagerUrl}/api/v2/alerts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify([
-        {
-          labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db-1' },
-          annotations: { summary: 'Disk full on db-1' },
-          generatorURL: 'http://prometheus.example.com/graph',
-          ...(endsAt ? { endsAt } : {}),
-        },
-      ]),
-    });
+    (alertmanager as AlertmanagerProcess).postAlerts([
+      {
+        labels: { alertname: 'DiskFull', severity: 'critical', instance: 'db-1' },
+        annotations: { summary: 'Disk full on db-1' },
+        generatorURL: 'http://prometheus.example.com/graph',
+        ...(endsAt ? { endsAt } : {}),
+      },
+    ]);
 
   it('fires through both receivers, then resolves through both', async () => {
     expect((await postAlert()).ok).toBe(true);

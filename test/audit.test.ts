@@ -243,6 +243,12 @@ describe('the audit trail is append-only', () => {
     await expect(t.database.db.execute(sql`delete from audit_logs`)).rejects.toThrow();
   });
 
+  it('rejects a TRUNCATE, and the entry is still there', async () => {
+    await expect(t.database.db.execute(sql`truncate audit_logs`)).rejects.toThrow();
+    const [row] = await t.database.db.select().from(auditLogs).where(eq(auditLogs.id, id));
+    expect(row?.action).toBe('immutable.event');
+  });
+
   it('names the rule in the database error, and the entry is unchanged', async () => {
     const error = await t.database.db.execute(sql`delete from audit_logs where id = ${id}`).then(
       () => undefined,

@@ -3,7 +3,7 @@ import { openPostgres } from '../src/db/client.js';
 import { createServices, type Services } from '../src/services.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/database.js';
-import { startReceiver, waitFor } from './helpers/paging.js';
+import { allowLoopbackReceivers, startReceiver, waitFor } from './helpers/paging.js';
 import { createIntegration, sendSigned } from './helpers/webhooks.js';
 
 /**
@@ -20,7 +20,12 @@ let t: TestApp;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const extra: Array<{ services: Services; close: () => Promise<void> }> = [];
 
-const engineOptions = { minuteMs: MINUTE_MS, pollingIntervalSeconds: 0.5, reconcileIntervalMs: 500 };
+const engineOptions = {
+  ...allowLoopbackReceivers,
+  minuteMs: MINUTE_MS,
+  pollingIntervalSeconds: 0.5,
+  reconcileIntervalMs: 500,
+};
 
 async function secondEngine(): Promise<Services> {
   const url = (t.database as { url?: string }).url;

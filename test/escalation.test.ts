@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OnCallResolver } from '../src/modules/incidents/on-call-resolver.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { linksIn, startReceiver, startSmtpServer, waitFor } from './helpers/paging.js';
+import { allowLoopbackReceivers, linksIn, startReceiver, startSmtpServer, waitFor } from './helpers/paging.js';
 import { createIntegration, sendSigned } from './helpers/webhooks.js';
 
 /**
@@ -73,6 +73,7 @@ beforeAll(async () => {
   t = await createTestApp({
     now: () => new Date(Date.now() + clockOffsetMs),
     incidents: {
+      ...allowLoopbackReceivers,
       resolver,
       smtpUrl: smtp.url,
       smtpFrom: 'Klaxon <klaxon@example.com>',

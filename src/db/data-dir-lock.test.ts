@@ -67,10 +67,11 @@ describe('lockDataDir', () => {
     expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
   });
 
-  it('creates the data dir when it does not exist yet', () => {
+  it('creates the data dir when it does not exist yet, readable by its owner only', () => {
     const nested = join(dir, 'a', 'b');
     const release = lockDataDir(nested);
     expect(existsSync(join(nested, LOCK_FILE))).toBe(true);
+    expect(statSync(nested).mode & 0o777).toBe(0o700);
     release();
   });
 });

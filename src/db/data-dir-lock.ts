@@ -13,7 +13,8 @@ const LOCK_FILE = 'klaxon.lock';
  * process is gone (a crash, a kill -9) is stale and taken over.
  */
 export function lockDataDir(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
+  // Owner-only: the directory holds the database files and the master key.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

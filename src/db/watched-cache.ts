@@ -1,13 +1,13 @@
 import type { DatabaseHandle } from './client.js';
 
-/** The channel migration 0007's triggers notify, with the changed table's name as payload. */
+/** The channel migration 0010's triggers notify, with the changed table's name as payload. */
 export const INGEST_CONFIG_CHANNEL = 'klaxon_ingest_config';
 /** A bound on memory, not a policy: past it the cache starts over (names are few in practice). */
 const MAX_ENTRIES = 10_000;
 
 /**
  * A process-local cache of rows the ingest path reads on every request, dropped whenever the
- * database announces a change to their table (LISTEN/NOTIFY, see migration 0007).
+ * database announces a change to their table (LISTEN/NOTIFY, see migration 0010).
  *
  * Entries are served only while the listener is connected: a lost connection could hide a
  * change, so until it listens again every read goes to the database and nothing is stored.

@@ -17,14 +17,13 @@ export function registerRequestDeadline(app: FastifyInstance, timeoutMs: number)
       if (raw.complete || raw.destroyed) return;
       request.log.warn({ timeoutMs }, 'request body not received in time; closing the connection');
       const error = new AppError('request-timeout', `The request was not received within ${timeoutMs} ms`);
-      const socket = raw.socket;
+      // `raw.destroy()` closes the connection on a real socket, and is also safe on the
+      // socket-less requests of `app.inject()` (which have no `socket.destroy`).
       if (!reply.raw.headersSent) {
         reply.raw.writeHead(408, { 'content-type': 'application/problem+json', connection: 'close' });
-        reply.raw.end(JSON.stringify(toProblem(error, request.url.split('?')[0] ?? request.url)), () =>
-          socket.destroy(),
-        );
+        reply.raw.end(JSON.stringify(toProblem(error, request.url.split('?')[0] ?? request.url)), () => raw.destroy());
       } else {
-        socket.destroy();
+        raw.destroy();
       }
     }, timeoutMs);
     timer.unref();

@@ -1,29 +1,25 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { hmacHex } from '../helpers/webhooks.js';
+import {
+  hasChromium,
+  launchChromium,
+  navLink,
+  prepareConsole,
+  screenshot,
+  signIn as signInAt,
+  E2E_TIMEOUT as TIMEOUT,
+} from './helpers/browser.js';
 
 /**
  * The console end to end, in a real headless Chromium (Debian's /usr/bin/chromium driven by
  * playwright-core) against a Klaxon listening on a loopback port. Screenshots of the main pages
  * go to docs/screenshots/.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `e2e: ${CHROMIUM} is missing, so the console end-to-end tests are skipped (apt-get install -y chromium)`,
-  );
-}
-
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const ADMIN = { email: 'ops-lead@example.com', password: 'e2e admin password' };
 const MEMBER = { email: 'member@example.com', password: 'e2e member password' };
-const TIMEOUT = 90_000;
 
 let t: TestApp;
 let base: string;
@@ -32,27 +28,12 @@ let context: BrowserContext;
 let page: Page;
 let secret = '';
 
-async function shot(name: string, target: Page = page) {
-  await target.screenshot({ path: `${SCREENSHOTS}${name}.png` });
-}
-
-function navLink(target: Page, name: string) {
-  return target.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name, exact: true });
-}
-
-async function signIn(target: Page, user: { email: string; password: string }) {
-  await target.goto(`${base}/`);
-  await target.getByLabel('Email').fill(user.email);
-  await target.getByLabel('Password').fill(user.password);
-  await target.getByRole('button', { name: 'Sign in' }).click();
-  await target.getByRole('button', { name: 'Sign out' }).waitFor();
-}
+const shot = (name: string, target: Page = page) => screenshot(target, name);
+const signIn = (target: Page, user: { email: string; password: string }) => signInAt(target, base, user);
 
 describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-missing'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('could not build the web console');
+    prepareConsole();
     t = await createTestApp();
     await t.services.bootstrapAdminService.bootstrap({
       email: ADMIN.email,
@@ -63,19 +44,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
     await t.services.sessionsService.setPassword({ userId: member.id }, MEMBER.password, null);
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     context.setDefaultTimeout(15_000);
@@ -214,6 +183,71 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
   );
 
   it(
+    'shows a new alert in the alerts list live, without a reload',
+    async () => {
+      await navLink(page, 'Alerts').click();
+      await page.getByRole('link', { name: 'Test alert from the Klaxon console' }).waitFor();
+      await page.getByText('● live').waitFor();
+      const body = JSON.stringify({ title: 'Disk almost full on db-1', severity: 'critical', dedupKey: 'live-1' });
+      const response = await fetch(`${base}/webhooks/alerts/checkout-api`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-signature': hmacHex(secret, body) },
+        body,
+      });
+      expect(response.status).toBe(202);
+      // Well within the 15 s fallback poll: the stream told the page.
+      await page.getByRole('link', { name: 'Disk almost full on db-1' }).waitFor({ timeout: 5_000 });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'creates a team with a member, adds a routing rule, and the dry-run shows the match',
+    async () => {
+      await navLink(page, 'Teams').click();
+      await page.getByText('No teams yet').waitFor();
+      await page.getByLabel('Name', { exact: true }).fill('Payments');
+      await page.getByLabel('Description (optional)').fill('Checkout and billing');
+      await page.getByRole('button', { name: 'Create team' }).click();
+      await page.getByRole('heading', { name: 'Payments' }).waitFor();
+      await page.getByText('No members yet').waitFor();
+      await page.getByLabel('Person').selectOption({ label: MEMBER.email });
+      await page.getByRole('button', { name: 'Add member' }).click();
+      await page.getByRole('cell', { name: MEMBER.email, exact: true }).waitFor();
+      await shot('team-detail');
+
+      await navLink(page, 'Routing').click();
+      await page.getByText('No routing rules yet').waitFor();
+      await page.getByRole('button', { name: 'Add rule' }).click();
+      await page.getByLabel('Name', { exact: true }).fill('Payments by label');
+      await page.getByLabel('Send to team').selectOption({ label: 'Payments' });
+      await page.getByLabel('Label name').fill('team');
+      await page.getByLabel('Value', { exact: true }).fill('payments');
+      await page.getByRole('button', { name: 'Create rule' }).click();
+      const rule = page.getByTestId('routing-rule');
+      await rule.getByText('labels.team = "payments"').waitFor();
+      expect(await rule.textContent()).toContain('Payments');
+
+      await page.getByLabel('Title', { exact: true }).fill('Card payments failing');
+      await page.getByLabel('Severity', { exact: true }).selectOption('critical');
+      await page.getByLabel('Labels, one name=value per line').fill('team=payments\nenv=production');
+      await page.getByRole('button', { name: 'Run dry-run' }).click();
+      const result = page.getByTestId('dry-run-result');
+      await result.getByTestId('dry-run-teams').getByText('Payments').waitFor();
+      await result.getByRole('cell', { name: 'Payments by label' }).waitFor();
+      await result.getByText('matched', { exact: true }).waitFor();
+      await page.getByRole('heading', { name: 'Dry-run' }).evaluate((heading) => heading.scrollIntoView());
+      await shot('routing');
+
+      await page.getByLabel('Labels, one name=value per line').fill('team=search');
+      await page.getByRole('button', { name: 'Run dry-run' }).click();
+      await page.getByText('Lands on no team').waitFor();
+      await result.getByText(/matcher 1 \(labels\.team equals\) did not hold/).waitFor();
+    },
+    TIMEOUT,
+  );
+
+  it(
     'shows the audit log with filters, and users',
     async () => {
       await navLink(page, 'Audit log').click();
@@ -227,7 +261,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       await page.getByText('integration.created').first().waitFor();
       await shot('audit-log');
       await navLink(page, 'Users').click();
-      await page.getByRole('cell', { name: MEMBER.email }).waitFor();
+      await page.getByRole('cell', { name: MEMBER.email, exact: true }).waitFor();
       await shot('users');
     },
     TIMEOUT,
@@ -252,6 +286,10 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       await navLink(mobile, 'Integrations').click();
       await mobile.getByRole('link', { name: 'checkout-api' }).waitFor();
       await shot('phone-integrations', mobile);
+      await mobile.goto(`${base}/routing`);
+      await mobile.getByTestId('routing-rule').waitFor();
+      const routingOverflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(routingOverflow).toBeLessThanOrEqual(0);
       await phone.close();
     },
     TIMEOUT,
@@ -263,9 +301,24 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: /Sign in to Klaxon/ }).waitFor();
       await signIn(page, MEMBER);
-      await page.getByRole('heading', { name: 'API keys' }).waitFor();
+      // A member lands on Incidents; their teams are read-only, routing and administration not offered.
+      await page.getByRole('heading', { name: 'Incidents' }).waitFor();
       const nav = page.getByRole('navigation', { name: 'Primary' });
-      expect(await nav.getByRole('link').allTextContents()).toEqual(['API keys']);
+      expect(await nav.getByRole('link').allTextContents()).toEqual([
+        'Incidents',
+        'Schedules',
+        'Escalation',
+        'Teams',
+        'API keys',
+        'Profile',
+      ]);
+      await navLink(page, 'Teams').click();
+      await page.getByRole('link', { name: 'Payments' }).click();
+      await page.getByRole('cell', { name: MEMBER.email, exact: true }).waitFor();
+      expect(await page.getByRole('button', { name: /Add member|Delete team|Remove/ }).count()).toBe(0);
+      await page.goto(`${base}/routing`);
+      await page.getByRole('heading', { name: 'Not available' }).waitFor();
+      await navLink(page, 'API keys').click();
       await page.getByLabel('Name').fill('my laptop');
       await page.getByRole('button', { name: 'Create key' }).click();
       expect(await page.getByRole('textbox', { name: 'API key', exact: true }).inputValue()).toMatch(/^klx_/);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp, LOG_REDACT_PATHS } from '../../src/app.js';
+import { type AppDeps, buildApp, LOG_REDACT_PATHS } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { createServices, type ServiceDeps, type Services } from '../../src/services.js';
 import { createTestDatabase } from './database.js';
@@ -32,6 +32,10 @@ export interface TestAppOptions {
   webhookRateLimitPerMinute?: number;
   /** Incidents and paging options (resolver, short minutes, SMTP…). */
   incidents?: ServiceDeps['incidents'];
+  /** Request deadline (KLAXON_REQUEST_TIMEOUT_MS); the app's default when not given. */
+  requestTimeoutMs?: number;
+  /** Heartbeat and lifetime of live-update streams. */
+  liveUpdates?: AppDeps['liveUpdates'];
   /** Register extra routes (e.g. to provoke failures) before the app is ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -60,6 +64,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       stream: { write: (line: string) => void logs.push(line) },
     },
     ...(options.now ? { now: options.now } : {}),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.liveUpdates ? { liveUpdates: options.liveUpdates } : {}),
   });
   await options.extend?.(app);
   await app.ready();

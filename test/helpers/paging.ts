@@ -3,6 +3,14 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
+import { parseNetwork } from '../../src/lib/outbound-guard.js';
+
+/**
+ * The receivers here listen on loopback, where Klaxon refuses to send chat and webhook
+ * notifications unless told otherwise: tests that use them allow it explicitly.
+ */
+export const allowLoopbackReceivers = { outboundAllowedNetworks: [parseNetwork('127.0.0.0/8')] };
+export const allowLoopbackReceiversEnv = { KLAXON_OUTBOUND_ALLOWED_NETWORKS: '127.0.0.0/8' };
 
 export interface ReceivedMail {
   to: string[];

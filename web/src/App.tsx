@@ -1,13 +1,23 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, type Me, setCsrfToken, setUnauthorizedHandler } from './api';
-import { Loading, ProblemMessage } from './components';
+import { LiveStatus, Loading, ProblemMessage } from './components';
+import { startLiveUpdates } from './live';
 import { AlertDetailPage } from './pages/AlertDetail';
 import { AlertsPage } from './pages/Alerts';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { AuditPage } from './pages/Audit';
+import { EscalationPoliciesPage } from './pages/EscalationPolicies';
+import { IncidentDetailPage } from './pages/IncidentDetail';
+import { IncidentsPage } from './pages/Incidents';
 import { IntegrationDetailPage } from './pages/IntegrationDetail';
 import { IntegrationsPage } from './pages/Integrations';
+import { ProfilePage } from './pages/Profile';
+import { RoutingPage } from './pages/Routing';
+import { ScheduleDetailPage } from './pages/ScheduleDetail';
+import { SchedulesPage } from './pages/Schedules';
 import { SignInPage } from './pages/SignIn';
+import { TeamDetailPage } from './pages/TeamDetail';
+import { TeamsPage } from './pages/Teams';
 import { UsersPage } from './pages/Users';
 import { Link, navigate, useLocation } from './router';
 
@@ -19,11 +29,18 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { href: '/alerts', label: 'Alerts', admin: true },
+  { href: '/incidents', label: 'Incidents', admin: false },
+  { href: '/schedules', label: 'Schedules', admin: false },
+  { href: '/escalation-policies', label: 'Escalation', admin: false },
   { href: '/integrations', label: 'Integrations', admin: true },
+  { href: '/teams', label: 'Teams', admin: false },
+  { href: '/routing', label: 'Routing', admin: true },
   { href: '/audit', label: 'Audit log', admin: true },
   { href: '/users', label: 'Users', admin: true },
   { href: '/api-keys', label: 'API keys', admin: false },
+  { href: '/profile', label: 'Profile', admin: false },
 ];
+const ADMIN_SECTIONS = ['alerts', 'integrations', 'routing', 'audit', 'users', 'people'];
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -72,6 +89,7 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   useEffect(() => {
     if (path === '/' || path === '/login') navigate(home, { replace: true });
   }, [path, home]);
+  useEffect(() => startLiveUpdates(), []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the phone menu on every navigation
   useEffect(() => setMenuOpen(false), [path]);
 
@@ -117,6 +135,7 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
             ))}
           </ul>
           <div className="account">
+            <LiveStatus />
             <span className="account-email" title={me.email}>
               {me.email}
               {me.isPlatformAdmin ? ' (admin)' : ''}
@@ -136,22 +155,33 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
 
 function Page({ path, me }: { path: string; me: Me }) {
   const [, section, id] = path.split('/');
-  if (!me.isPlatformAdmin && section !== 'api-keys') {
-    if (['alerts', 'integrations', 'audit', 'users'].includes(section ?? '')) {
-      return (
-        <section>
-          <h1>Not available</h1>
-          <p>This page is for platform admins. Ask an admin if you need access.</p>
-        </section>
-      );
-    }
-    return <ApiKeysPage me={me} />;
+  if (!me.isPlatformAdmin && ADMIN_SECTIONS.includes(section ?? '')) {
+    return (
+      <section>
+        <h1>Not available</h1>
+        <p>This page is for platform admins. Ask an admin if you need access.</p>
+      </section>
+    );
   }
   switch (section) {
+    case 'incidents':
+      return id ? <IncidentDetailPage id={id} me={me} /> : <IncidentsPage />;
+    case 'schedules':
+      return id ? <ScheduleDetailPage id={id} /> : <SchedulesPage me={me} />;
+    case 'escalation-policies':
+      return <EscalationPoliciesPage me={me} />;
+    case 'profile':
+      return <ProfilePage key={me.id} me={me} userId={me.id} />;
+    case 'people':
+      return id ? <ProfilePage key={id} me={me} userId={id} /> : <UsersPage />;
     case 'alerts':
       return id ? <AlertDetailPage id={id} /> : <AlertsPage />;
     case 'integrations':
       return id ? <IntegrationDetailPage id={id} /> : <IntegrationsPage />;
+    case 'teams':
+      return id ? <TeamDetailPage id={id} me={me} /> : <TeamsPage me={me} />;
+    case 'routing':
+      return <RoutingPage />;
     case 'audit':
       return <AuditPage />;
     case 'users':
@@ -159,6 +189,6 @@ function Page({ path, me }: { path: string; me: Me }) {
     case 'api-keys':
       return <ApiKeysPage me={me} />;
     default:
-      return <AlertsPage />;
+      return me.isPlatformAdmin ? <AlertsPage /> : <IncidentsPage />;
   }
 }

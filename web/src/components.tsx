@@ -1,5 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from './api';
+import { isLive, type LiveTopic, onLiveChange, onLiveStatus } from './live';
 
 /** An API error as its problem+json title and detail (and field errors), announced to screen readers. */
 export function ProblemMessage({ error }: { error: unknown }) {
@@ -86,35 +87,67 @@ export function Loading() {
   );
 }
 
+/** While the live-update stream is down, pages that follow topics poll this often instead. */
+const FALLBACK_POLL_MS = 15_000;
+
 /**
- * Loads data and, with `intervalMs`, polls it while the tab is visible: the console's live
- * updates. Errors are kept (shown as problem details) without dropping the last good data.
+ * Loads data and keeps it current: with `live.topics`, it refetches whenever the live-update
+ * stream says one of them changed (and polls slowly while the stream is down); with a number,
+ * it polls that often while the tab is visible (for data that changes with time, not events).
+ * Errors are kept (shown as problem details) without dropping the last good data.
  */
-export function useResource<T>(load: () => Promise<T>, key: string, intervalMs?: number) {
+export function useResource<T>(load: () => Promise<T>, key: string, live?: number | { topics: LiveTopic[] }) {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const loadRef = useRef(load);
   loadRef.current = load;
+  // Refetches can overlap when changes come quickly; only the latest one's answer is kept.
+  const latest = useRef(0);
   // `key` names what the loader depends on; a new key loads afresh.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the loader is read through a ref
   const reload = useCallback(async () => {
+    const attempt = ++latest.current;
     try {
       const value = await loadRef.current();
+      if (attempt !== latest.current) return;
       setData(value);
       setError(null);
     } catch (caught) {
-      setError(caught);
+      if (attempt === latest.current) setError(caught);
     }
   }, [key]);
+  const pollMs = typeof live === 'number' ? live : live === undefined ? undefined : FALLBACK_POLL_MS;
+  const topics = typeof live === 'object' ? live.topics.join(',') : '';
   useEffect(() => {
     void reload();
-    if (intervalMs === undefined) return;
+    if (pollMs === undefined) return;
+    const followed = topics === '' ? [] : topics.split(',');
     const timer = window.setInterval(() => {
-      if (document.visibilityState === 'visible') void reload();
-    }, intervalMs);
-    return () => window.clearInterval(timer);
-  }, [reload, intervalMs]);
+      if (document.visibilityState === 'visible' && (followed.length === 0 || !isLive())) void reload();
+    }, pollMs);
+    const stopFollowing =
+      followed.length === 0
+        ? () => {}
+        : onLiveChange((topic) => {
+            if (topic === 'all' || followed.includes(topic)) void reload();
+          });
+    return () => {
+      window.clearInterval(timer);
+      stopFollowing();
+    };
+  }, [reload, pollMs, topics]);
   return { data, error, reload };
+}
+
+/** "Live" while the update stream is connected; otherwise the pages poll slowly. */
+export function LiveStatus() {
+  const [connected, setConnected] = useState(isLive());
+  useEffect(() => onLiveStatus(setConnected), []);
+  return (
+    <span className="live-status" title={connected ? 'Updates arrive as they happen' : 'Reconnecting'}>
+      {connected ? '● live' : '○ reconnecting'}
+    </span>
+  );
 }
 
 /** Runs an action, tracking busy state and its error. */

@@ -27,6 +27,11 @@ export const escalationPolicies = pgTable(
     /** How many times the whole policy runs again after its last level (0 = once). */
     repeatCount: integer('repeat_count').notNull().default(0),
     isDefault: boolean('is_default').notNull().default(false),
+    /**
+     * An acknowledged incident that is still open this many minutes later is triggered again and
+     * escalation restarts at level 1 (PagerDuty's acknowledgement timeout); null: never.
+     */
+    ackTimeoutMinutes: integer('ack_timeout_minutes'),
     levels: jsonb('levels').$type<EscalationLevel[]>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),

@@ -40,6 +40,13 @@ export const incidents = pgTable(
     escalationLevel: integer('escalation_level'),
     escalationRepetition: integer('escalation_repetition').notNull().default(0),
     nextEscalationAt: timestamp('next_escalation_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * The round escalation last (re)started at. Rounds keep counting up when an acknowledgement
+     * times out, so every notification keeps a key of its own; `repeatCount` counts from here.
+     */
+    escalationFirstRound: integer('escalation_first_round').notNull().default(0),
+    /** When an acknowledgement runs out (the policy's `ackTimeoutMinutes`); null when none is pending. */
+    ackTimeoutAt: timestamp('ack_timeout_at', { withTimezone: true, mode: 'date' }),
     /** Bumped by each reassignment; part of the idempotency key of the assignee's notifications. */
     reassignmentCount: integer('reassignment_count').notNull().default(0),
     alertCount: integer('alert_count').notNull().default(0),
@@ -59,6 +66,9 @@ export const incidents = pgTable(
     index('incidents_due_idx')
       .on(table.nextEscalationAt)
       .where(sql`${table.status} = 'triggered' AND ${table.escalationLevel} IS NOT NULL`),
+    index('incidents_ack_timeout_idx')
+      .on(table.ackTimeoutAt)
+      .where(sql`${table.status} = 'acknowledged' AND ${table.ackTimeoutAt} IS NOT NULL`),
   ],
 );
 
@@ -93,6 +103,7 @@ export const TIMELINE_KINDS = [
   'notification_sent',
   'notification_failed',
   'acknowledged',
+  'acknowledgement_timeout',
   'resolved',
   'note',
   'reassigned',

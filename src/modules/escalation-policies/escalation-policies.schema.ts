@@ -9,6 +9,14 @@ const target = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('schedule'), id: z.uuid() }),
 ]);
 
+const ackTimeoutMinutes = z
+  .number()
+  .int()
+  .min(1)
+  .max(1440)
+  .nullable()
+  .describe('An acknowledged incident still open this many minutes later is triggered again; null: never');
+
 const level = z.strictObject({
   delayMinutes: z.number().int().min(0).max(1440),
   targets: z.array(target).min(1).max(MAX_TARGETS_PER_LEVEL),
@@ -20,6 +28,7 @@ export const createPolicyBody = z.strictObject({
   description: z.string().max(1000).nullable().optional(),
   repeatCount: z.number().int().min(0).max(10).default(0),
   isDefault: z.boolean().default(false),
+  ackTimeoutMinutes: ackTimeoutMinutes.default(null),
   levels: z.array(level).min(1).max(MAX_LEVELS),
 });
 
@@ -28,6 +37,7 @@ export const updatePolicyBody = z.strictObject({
   description: z.string().max(1000).nullable().optional(),
   repeatCount: z.number().int().min(0).max(10).optional(),
   isDefault: z.boolean().optional(),
+  ackTimeoutMinutes: ackTimeoutMinutes.optional(),
   levels: z.array(level).min(1).max(MAX_LEVELS).optional(),
 });
 
@@ -41,6 +51,7 @@ export const policySchema = z.object({
   description: z.string().nullable(),
   repeatCount: z.number().int(),
   isDefault: z.boolean(),
+  ackTimeoutMinutes: z.number().int().nullable(),
   levels: z.array(
     z.object({
       delayMinutes: z.number().int(),

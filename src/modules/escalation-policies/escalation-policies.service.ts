@@ -77,6 +77,7 @@ export function createEscalationPoliciesService(deps: {
             description: input.description ?? null,
             repeatCount: input.repeatCount,
             isDefault: input.isDefault,
+            ackTimeoutMinutes: input.ackTimeoutMinutes,
             levels: input.levels,
             createdAt: at,
             updatedAt: at,
@@ -87,7 +88,13 @@ export function createEscalationPoliciesService(deps: {
             resourceType: 'escalation_policy',
             resourceId: policy.id,
             severity: 'MEDIUM',
-            metadata: { name: policy.name, teamId: policy.teamId, isDefault: policy.isDefault, levels: policy.levels },
+            metadata: {
+              name: policy.name,
+              teamId: policy.teamId,
+              isDefault: policy.isDefault,
+              ackTimeoutMinutes: policy.ackTimeoutMinutes,
+              levels: policy.levels,
+            },
           });
           return policy;
         });

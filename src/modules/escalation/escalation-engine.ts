@@ -6,7 +6,12 @@ import { uuidv7 } from '../../lib/ids.js';
 import type { EscalationPoliciesRepository } from '../escalation-policies/escalation-policies.repository.js';
 import { signActionToken } from '../incidents/action-tokens.js';
 import type { IncidentsRepository, NewTimelineEntry } from '../incidents/incidents.repository.js';
-import type { EscalationScheduler, EscalationStep } from '../incidents/incidents.service.js';
+import {
+  type AckTimeout,
+  ackTimeoutOf,
+  type EscalationScheduler,
+  type EscalationStep,
+} from '../incidents/incidents.service.js';
 import type { OnCallResolver } from '../incidents/on-call-resolver.js';
 import type { Channels, DeliveryResult, NotificationMessage } from '../notifications/channels.js';
 import { planNotifications } from '../notifications/notification-planner.js';
@@ -15,6 +20,7 @@ import type { TeamsRepository } from '../teams/teams.repository.js';
 
 export const STEP_QUEUE = 'klaxon-escalation-step';
 export const SEND_QUEUE = 'klaxon-notification-send';
+export const ACK_TIMEOUT_QUEUE = 'klaxon-acknowledgement-timeout';
 
 /** A sender that died mid-send gives up its claim after this; below the jobs' expiry, so the retry can claim. */
 const SEND_LEASE_MS = 45_000;
@@ -29,6 +35,8 @@ export interface EscalationEngineOptions {
   teamsRepository: Pick<TeamsRepository, 'namesByIds'>;
   resolver: OnCallResolver;
   channels: Channels;
+  /** Re-triggers an incident whose acknowledgement ran out (the incidents service owns the transition). */
+  acknowledgementTimedOut: (timeout: AckTimeout) => Promise<'retriggered' | 'stale' | 'early'>;
   masterKey: Buffer;
   actionTokenKey: Buffer;
   /** Base of console and one-click links in messages, without a trailing slash. */
@@ -56,6 +64,9 @@ export function nameBasedUuid(name: string): string {
 
 export const stepJobId = (step: EscalationStep) =>
   nameBasedUuid(`klaxon:escalation-step:${step.incidentId}:${step.level}:${step.repetition}`);
+
+const ackTimeoutJobId = (timeout: AckTimeout) =>
+  nameBasedUuid(`klaxon:ack-timeout:${timeout.incidentId}:${timeout.firstRound}`);
 
 const matches = (incident: IncidentRow | undefined, step: EscalationStep): incident is IncidentRow =>
   incident !== undefined &&
@@ -121,6 +132,23 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
       if (!started || boss === undefined) return;
       if (steps.length > 0) await boss.cancel(STEP_QUEUE, steps.map(stepJobId));
       if (notificationIds.length > 0) await boss.cancel(SEND_QUEUE, notificationIds);
+    },
+
+    async ackTimeoutsDue(incidents: IncidentRow[]) {
+      if (!started || boss === undefined) return;
+      for (const incident of incidents) {
+        if (incident.status !== 'acknowledged' || incident.ackTimeoutAt === null) continue;
+        const timeout = ackTimeoutOf(incident);
+        await boss.send(ACK_TIMEOUT_QUEUE, timeout, {
+          id: ackTimeoutJobId(timeout),
+          startAfter: incident.ackTimeoutAt,
+        });
+      }
+    },
+
+    async ackTimeoutsCancelled(timeouts: AckTimeout[]) {
+      if (!started || boss === undefined || timeouts.length === 0) return;
+      await boss.cancel(ACK_TIMEOUT_QUEUE, timeouts.map(ackTimeoutJobId));
     },
   };
 
@@ -214,7 +242,7 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
       const lastLevel = step.level + 1 >= policy.levels.length;
       const next = !lastLevel
         ? { level: step.level + 1, repetition: step.repetition }
-        : step.repetition < policy.repeatCount
+        : step.repetition - incident.escalationFirstRound < policy.repeatCount
           ? { level: 0, repetition: step.repetition + 1 }
           : undefined;
       if (next === undefined) {
@@ -343,6 +371,7 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
     const at = now();
     await scheduler.stepsDue(await incidentsRepository.listOverdue(db, at, RECONCILE_BATCH));
     await scheduler.notificationsDue(await notificationsRepository.listOverduePending(db, at, RECONCILE_BATCH));
+    await scheduler.ackTimeoutsDue(await incidentsRepository.listAckTimeoutsOverdue(db, at, RECONCILE_BATCH));
   }
 
   async function ensureQueue(instance: PgBoss, name: string, queue: Omit<PgBoss.Queue, 'name'>) {
@@ -384,6 +413,12 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
           retryBackoff: true,
           expireInSeconds: JOB_EXPIRY_SECONDS,
         });
+        await ensureQueue(instance, ACK_TIMEOUT_QUEUE, {
+          retryLimit: 20,
+          retryDelay: 1,
+          retryBackoff: true,
+          expireInSeconds: JOB_EXPIRY_SECONDS,
+        });
         await ensureQueue(instance, SEND_QUEUE, {
           retryLimit: options.retryLimit,
           retryDelay: options.retryDelaySeconds,
@@ -397,6 +432,13 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
       workerIds.push(
         await instance.work<EscalationStep>(STEP_QUEUE, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
           if (job !== undefined) await runStep(job.data);
+        }),
+        await instance.work<AckTimeout>(ACK_TIMEOUT_QUEUE, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+          if (job === undefined) return;
+          // Due by another process's clock but not yet by ours: pg-boss retries it shortly.
+          if ((await options.acknowledgementTimedOut(job.data)) === 'early') {
+            throw new Error(`acknowledgement timeout of incident ${job.data.incidentId} is not due yet`);
+          }
         }),
         await instance.work<{ notificationId: string }>(
           SEND_QUEUE,

@@ -115,6 +115,15 @@ export function createIncidentsRepository() {
         .limit(limit);
     },
 
+    /** Acknowledged incidents whose acknowledgement has run out (its job may have been lost). */
+    async listAckTimeoutsOverdue(executor: Executor, before: Date, limit: number): Promise<IncidentRow[]> {
+      return executor
+        .select()
+        .from(incidents)
+        .where(and(eq(incidents.status, 'acknowledged'), lte(incidents.ackTimeoutAt, before)))
+        .limit(limit);
+    },
+
     async linkAlert(executor: Executor, incidentId: string, alertId: string, teamId: string, at: Date) {
       const rows = await executor
         .insert(incidentAlerts)
@@ -182,6 +191,21 @@ export function createIncidentsRepository() {
           and(
             members,
             to === 'acknowledged' ? eq(alerts.status, 'firing') : inArray(alerts.status, ['firing', 'acknowledged']),
+          ),
+        )
+        .returning({ id: alerts.id });
+      return rows.map((row) => row.id);
+    },
+
+    /** The incident's acknowledged alerts fire again (its acknowledgement timed out); returns their ids. */
+    async retriggerAlerts(executor: Executor, incidentId: string): Promise<string[]> {
+      const rows = await executor
+        .update(alerts)
+        .set({ status: 'firing', acknowledgedAt: null, acknowledgedBy: null })
+        .where(
+          and(
+            sql`${alerts.id} IN (SELECT ${incidentAlerts.alertId} FROM ${incidentAlerts} WHERE ${incidentAlerts.incidentId} = ${incidentId})`,
+            eq(alerts.status, 'acknowledged'),
           ),
         )
         .returning({ id: alerts.id });

@@ -30,6 +30,7 @@ const incidentSchema = z.object({
   lastAlertAt: z.string(),
   acknowledgedAt: z.string().nullable(),
   acknowledgedBy: z.string().nullable(),
+  ackTimeoutAt: z.string().nullable().describe('When the acknowledgement runs out and the incident triggers again'),
   resolvedAt: z.string().nullable(),
   resolvedBy: z.string().nullable(),
 });
@@ -63,13 +64,14 @@ const groupingSchema = z.object({ teamId: z.uuid(), groupBy: z.array(z.string())
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 export function toIncidentDto(row: IncidentRow): z.infer<typeof incidentSchema> {
-  const { reassignmentCount: _, ...rest } = row;
+  const { reassignmentCount: _, escalationFirstRound: __, ...rest } = row;
   return {
     ...rest,
     nextEscalationAt: iso(row.nextEscalationAt),
     createdAt: row.createdAt.toISOString(),
     lastAlertAt: row.lastAlertAt.toISOString(),
     acknowledgedAt: iso(row.acknowledgedAt),
+    ackTimeoutAt: iso(row.ackTimeoutAt),
     resolvedAt: iso(row.resolvedAt),
   };
 }

@@ -36,6 +36,17 @@ export interface EscalationStep {
   repetition: number;
 }
 
+/** The acknowledgement timeout of one acknowledgement: the incident and the round escalation had started at. */
+export interface AckTimeout {
+  incidentId: string;
+  firstRound: number;
+}
+
+export const ackTimeoutOf = (incident: IncidentRow): AckTimeout => ({
+  incidentId: incident.id,
+  firstRound: incident.escalationFirstRound,
+});
+
 /**
  * The escalation engine as the incidents see it. Both calls come after commit and only speed
  * things up: the durable state is in the incidents and notifications tables, which the engine
@@ -48,12 +59,18 @@ export interface EscalationScheduler {
   notificationsDue(notifications: NotificationRow[]): Promise<void>;
   /** These steps and notifications will not run any more (ack/resolve): drop their jobs. */
   stepsCancelled(steps: EscalationStep[], notificationIds: string[]): Promise<void>;
+  /** These acknowledgements run out at their `ackTimeoutAt`: make sure a job will re-trigger them. */
+  ackTimeoutsDue(incidents: IncidentRow[]): Promise<void>;
+  /** These acknowledgement timeouts will not run any more (resolved): drop their jobs. */
+  ackTimeoutsCancelled(timeouts: AckTimeout[]): Promise<void>;
 }
 
 export const idleScheduler: EscalationScheduler = {
   async stepsDue() {},
   async notificationsDue() {},
   async stepsCancelled() {},
+  async ackTimeoutsDue() {},
+  async ackTimeoutsCancelled() {},
 };
 
 export interface IncidentQuery {
@@ -70,7 +87,7 @@ export function createIncidentsService(deps: {
   db: Database;
   repository: IncidentsRepository;
   alertsRepository: Pick<AlertsRepository, 'findById' | 'insertOccurrences'>;
-  policiesRepository: Pick<EscalationPoliciesRepository, 'findDefault' | 'existingUserIds'>;
+  policiesRepository: Pick<EscalationPoliciesRepository, 'findDefault' | 'findById' | 'existingUserIds'>;
   notificationsRepository: Pick<
     NotificationsRepository,
     'cancelPending' | 'listContactMethods' | 'listRules' | 'insertNotifications'
@@ -88,6 +105,7 @@ export function createIncidentsService(deps: {
     deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? (() => {});
+  const minuteMs = deps.minuteMs ?? 60_000;
   const notFound = (id: string) => new AppError('incident-not-found', `No incident with id ${id}`);
 
   /** Effects collected inside a transaction, run once it has committed. */
@@ -96,14 +114,18 @@ export function createIncidentsService(deps: {
     notifications: NotificationRow[] = [];
     cancelledSteps: EscalationStep[] = [];
     cancelledNotifications: string[] = [];
+    ackTimeouts: IncidentRow[] = [];
+    cancelledAckTimeouts: AckTimeout[] = [];
     run: AfterCommit = async () => {
       const scheduler = deps.scheduler();
       try {
         if (this.cancelledSteps.length > 0 || this.cancelledNotifications.length > 0) {
           await scheduler.stepsCancelled(this.cancelledSteps, this.cancelledNotifications);
         }
+        if (this.cancelledAckTimeouts.length > 0) await scheduler.ackTimeoutsCancelled(this.cancelledAckTimeouts);
         if (this.due.length > 0) await scheduler.stepsDue(this.due);
         if (this.notifications.length > 0) await scheduler.notificationsDue(this.notifications);
+        if (this.ackTimeouts.length > 0) await scheduler.ackTimeoutsDue(this.ackTimeouts);
       } catch (error) {
         // Committed already; the engine's reconciliation catches up with what was not scheduled.
         log(error, 'escalation scheduling after commit failed');
@@ -181,11 +203,18 @@ export function createIncidentsService(deps: {
         lastAlertAt: at,
         severity: severityRank(alert.severity) < severityRank(existing.severity) ? alert.severity : existing.severity,
       });
+      // As in PagerDuty, a new alert grouped into an acknowledged incident does not trigger it
+      // again: whoever acknowledged is on it. The alert takes the incident's state.
+      const acknowledged = existing.status === 'acknowledged';
+      if (acknowledged) {
+        const moved = await repository.transitionAlerts(tx, existing.id, 'acknowledged', existing.acknowledgedBy, at);
+        await recordAlertOccurrences(tx, moved, 'acknowledged', existing.acknowledgedBy, at);
+      }
       await repository.insertTimeline(tx, [
         {
           incidentId: existing.id,
           kind: 'alert_joined',
-          message: `Alert "${alert.title}" (${alert.severity}) joined`,
+          message: `Alert "${alert.title}" (${alert.severity}) joined${acknowledged ? '; the incident stays acknowledged' : ''}`,
           metadata: { alertId: alert.id },
           createdAt: at,
         },
@@ -203,6 +232,14 @@ export function createIncidentsService(deps: {
       });
     }
     fx.cancelledNotifications.push(...(await notificationsRepository.cancelPending(tx, incident.id, at)));
+    if (incident.ackTimeoutAt !== null) fx.cancelledAckTimeouts.push(ackTimeoutOf(incident));
+  }
+
+  /** When an acknowledgement made now runs out under the incident's policy; null: never. */
+  async function ackTimeoutFrom(tx: Transaction, incident: IncidentRow, at: Date): Promise<Date | null> {
+    if (incident.escalationPolicyId === null) return null;
+    const minutes = (await policiesRepository.findById(tx, incident.escalationPolicyId))?.ackTimeoutMinutes ?? null;
+    return minutes === null ? null : new Date(at.getTime() + minutes * minuteMs);
   }
 
   async function recordAlertOccurrences(
@@ -235,13 +272,16 @@ export function createIncidentsService(deps: {
     const applies = target === 'acknowledged' ? incident.status === 'triggered' : incident.status !== 'resolved';
     if (!applies) return incident;
     await stopEscalation(tx, incident, at, fx);
+    const ackTimeoutAt = target === 'acknowledged' ? await ackTimeoutFrom(tx, incident, at) : null;
     const updated = await repository.update(tx, incident.id, {
       ...(target === 'acknowledged'
         ? { status: 'acknowledged' as const, acknowledgedAt: at, acknowledgedBy: userId }
         : { status: 'resolved' as const, resolvedAt: at, resolvedBy: userId }),
       escalationLevel: null,
       nextEscalationAt: null,
+      ackTimeoutAt,
     });
+    if (ackTimeoutAt !== null) fx.ackTimeouts.push(updated);
     const moved = await repository.transitionAlerts(tx, incident.id, target, userId, at);
     await recordAlertOccurrences(tx, moved, target, userId, at);
     const verb = target === 'acknowledged' ? 'Acknowledged' : 'Resolved';
@@ -249,6 +289,37 @@ export function createIncidentsService(deps: {
       { incidentId: incident.id, kind: target, userId, message: `${verb} ${how}`, createdAt: at },
     ]);
     return updated;
+  }
+
+  /**
+   * The acknowledgement ran out with the incident still open: it is triggered again, so are its
+   * acknowledged alerts, and escalation restarts at level 1 in a new round (new idempotency keys).
+   */
+  async function retriggerLocked(tx: Transaction, incident: IncidentRow, at: Date, fx: Effects) {
+    const firstRound = incident.escalationRepetition + 1;
+    const escalates = incident.escalationPolicyId !== null;
+    const updated = await repository.update(tx, incident.id, {
+      status: 'triggered',
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      ackTimeoutAt: null,
+      escalationFirstRound: firstRound,
+      escalationRepetition: firstRound,
+      escalationLevel: escalates ? 0 : null,
+      nextEscalationAt: escalates ? at : null,
+    });
+    const moved = await repository.retriggerAlerts(tx, incident.id);
+    const acknowledgedFor = Math.round((at.getTime() - (incident.acknowledgedAt ?? at).getTime()) / minuteMs);
+    await repository.insertTimeline(tx, [
+      {
+        incidentId: incident.id,
+        kind: 'acknowledgement_timeout',
+        message: `Still open ${acknowledgedFor} minute(s) after the acknowledgement: triggered again, escalation restarts at level 1`,
+        metadata: { acknowledgedBy: incident.acknowledgedBy, alertIds: moved },
+        createdAt: at,
+      },
+    ]);
+    if (escalates) fx.due.push(updated);
   }
 
   const acknowledgeLocked = (
@@ -335,6 +406,30 @@ export function createIncidentsService(deps: {
       return fx.run;
     },
 
+    /**
+     * Runs an acknowledgement timeout (from its job). Only the timeout of the current
+     * acknowledgement applies; a stale or duplicate job does nothing, an early one is retried.
+     */
+    async acknowledgementTimedOut(timeout: AckTimeout): Promise<'retriggered' | 'stale' | 'early'> {
+      const fx = new Effects();
+      const outcome = await db.transaction(async (tx) => {
+        const incident = await repository.findByIdForUpdate(tx, timeout.incidentId);
+        if (
+          incident?.status !== 'acknowledged' ||
+          incident.ackTimeoutAt === null ||
+          incident.escalationFirstRound !== timeout.firstRound
+        ) {
+          return 'stale' as const;
+        }
+        const at = now();
+        if (incident.ackTimeoutAt.getTime() > at.getTime()) return 'early' as const;
+        await retriggerLocked(tx, incident, at, fx);
+        return 'retriggered' as const;
+      });
+      await fx.run();
+      return outcome;
+    },
+
     async list(viewer: Principal, query: IncidentQuery) {
       const scope = await teamAccess.scopeOf(viewer);
       if (scope !== 'all' && scope.length === 0) return { incidents: [], nextCursor: null };
@@ -409,7 +504,7 @@ export function createIncidentsService(deps: {
         await audit(tx, viewer, 'incident.reassigned', incident, { from: incident.assigneeUserId, to: userId });
         if (updated.status === 'triggered') {
           const step = { incidentId: id, level: -1, repetition: updated.reassignmentCount, userIds: [userId] };
-          const planned = await planNotifications(tx, notificationsRepository, step, at, deps.minuteMs ?? 60_000);
+          const planned = await planNotifications(tx, notificationsRepository, step, at, minuteMs);
           fx.notifications.push(...planned.created);
         }
         return updated;

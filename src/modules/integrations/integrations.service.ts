@@ -50,7 +50,7 @@ export function createIntegrationsService(deps: {
   auditService: Pick<AuditService, 'record'>;
   masterKey: Buffer;
   /**
-   * Integrations by name for the webhook path, dropped on every change (migration 0007's
+   * Integrations by name for the webhook path, dropped on every change (migration 0010's
    * trigger notifies other processes; this process drops its own after each commit).
    */
   cache?: WatchedCache<CachedIntegration>;

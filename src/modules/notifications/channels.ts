@@ -1,6 +1,9 @@
+import http from 'node:http';
+import https from 'node:https';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { AttemptOutcome, ContactMethodType } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
+import { addressBytes, type OutboundGuard, OutboundUrlRefusedError } from '../../lib/outbound-guard.js';
 import { fromStandardWebhooksSecret, signStandardWebhooks } from '../webhooks/signatures/standard-webhooks.js';
 
 /** The facts every channel carries, whatever its format. */
@@ -77,21 +80,69 @@ function classifyHttp(status: number): AttemptOutcome {
   return 'permanent_failure';
 }
 
-async function post(url: string, body: string, headers: Record<string, string>): Promise<DeliveryResult> {
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'Klaxon', ...headers },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+const RESPONSE_EXCERPT_CHARS = 200;
+
+/**
+ * POSTs through node:http(s) so the connection goes only to addresses the outbound guard allows
+ * (its `lookup` sees the resolved address; literal addresses are checked here). Redirects are not
+ * followed: a 3xx is an answer like any other (permanent).
+ */
+function post(guard: OutboundGuard, url: string, body: string, headers: Record<string, string>) {
+  return new Promise<DeliveryResult>((resolve) => {
+    const refused = (detail: string) => resolve({ outcome: 'permanent_failure', detail: `refused: ${detail}` });
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      return refused('not a valid URL');
+    }
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') return refused('not an http(s) URL');
+    const literal = target.hostname.replace(/^\[|\]$/g, '');
+    const reason = addressBytes(literal) === undefined ? undefined : guard.refusal(literal);
+    if (reason !== undefined) return refused(reason);
+
+    const request = (target.protocol === 'https:' ? https : http).request(
+      target,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          'user-agent': 'Klaxon',
+          ...headers,
+        },
+        lookup: guard.lookup,
+        // A fresh connection per delivery: each one resolves and is checked again (no pooled
+        // socket connected under an earlier answer).
+        agent: false,
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          text += chunk;
+          if (text.length > RESPONSE_EXCERPT_CHARS) response.destroy();
+        });
+        response.on('close', () => {
+          clearTimeout(timer);
+          const status = response.statusCode ?? 0;
+          const excerpt = text.slice(0, RESPONSE_EXCERPT_CHARS);
+          resolve({ outcome: classifyHttp(status), detail: `HTTP ${status}${excerpt ? `: ${excerpt}` : ''}` });
+        });
+      },
+    );
+    const timer = setTimeout(
+      () => request.destroy(new Error(`no answer within ${HTTP_TIMEOUT_MS / 1000} s`)),
+      HTTP_TIMEOUT_MS,
+    );
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      if (error instanceof OutboundUrlRefusedError) return refused(error.message);
+      // Network errors and timeouts: the receiver may be back soon.
+      resolve({ outcome: 'transient_failure', detail: errorText(error) });
     });
-    const text = (await response.text().catch(() => '')).slice(0, 200);
-    return { outcome: classifyHttp(response.status), detail: `HTTP ${response.status}${text ? `: ${text}` : ''}` };
-  } catch (error) {
-    // Network errors and timeouts: the receiver may be back soon.
-    return { outcome: 'transient_failure', detail: errorText(error) };
-  }
+    request.end(body);
+  });
 }
 
 function errorText(error: unknown): string {
@@ -120,6 +171,8 @@ export function webhookPayload(message: NotificationMessage, at: Date): Record<s
 export function createChannels(options: {
   smtpUrl?: string | undefined;
   smtpFrom: string;
+  /** Decides which addresses chat and webhook deliveries may connect to. */
+  outboundGuard: OutboundGuard;
   now?: () => Date;
 }): Channels {
   const now = options.now ?? (() => new Date());
@@ -157,7 +210,7 @@ export function createChannels(options: {
         case 'email':
           return email(destination, message);
         case 'slack':
-          return post(destination.address, JSON.stringify(slackPayload(message)), {});
+          return post(options.outboundGuard, destination.address, JSON.stringify(slackPayload(message)), {});
         case 'webhook': {
           if (!destination.signingSecret) return { outcome: 'permanent_failure', detail: 'no signing secret' };
           const body = Buffer.from(JSON.stringify(webhookPayload(message, now())), 'utf8');
@@ -169,7 +222,7 @@ export function createChannels(options: {
             timestamp,
             body,
           );
-          return post(destination.address, body.toString('utf8'), {
+          return post(options.outboundGuard, destination.address, body.toString('utf8'), {
             'webhook-id': id,
             'webhook-timestamp': String(timestamp),
             'webhook-signature': signature,

@@ -4,6 +4,7 @@ import type { ContactMethodType } from '../../db/schema/index.js';
 import { decryptSecret, encryptSecret, randomHex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
+import { type OutboundGuard, OutboundUrlRefusedError } from '../../lib/outbound-guard.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import { toStandardWebhooksSecret } from '../webhooks/signatures/standard-webhooks.js';
@@ -18,6 +19,7 @@ export function createContactMethodsService(deps: {
   db: Database;
   repository: NotificationsRepository;
   channels: Channels;
+  outboundGuard: Pick<OutboundGuard, 'checkUrl'>;
   masterKey: Buffer;
   publicUrl: string;
   now?: () => Date;
@@ -41,6 +43,18 @@ export function createContactMethodsService(deps: {
     return method;
   }
 
+  /** Chat and webhook URLs must lead to public addresses (SSRF); sends check again at connect time. */
+  async function assertReachable(address: string) {
+    try {
+      await deps.outboundGuard.checkUrl(address);
+    } catch (error) {
+      if (!(error instanceof OutboundUrlRefusedError)) throw error;
+      throw new AppError('outbound-url-refused', `The address ${error.message}`, {
+        errors: [{ path: 'address', message: error.message }],
+      });
+    }
+  }
+
   return {
     /** Webhook methods get a Standard Webhooks signing secret, shown in this answer only. */
     async create(
@@ -53,6 +67,7 @@ export function createContactMethodsService(deps: {
       },
     ) {
       const userId = ownerOf(actor, input.userId);
+      if (input.type !== 'email') await assertReachable(input.address);
       const signingSecret = input.type === 'webhook' ? toStandardWebhooksSecret(randomHex(32)) : undefined;
       const method = await repository.insertContactMethod(db, {
         id: uuidv7(),

@@ -23,7 +23,9 @@ export function AlertDetailPage({ id }: { id: string }) {
     data: alert,
     error,
     reload,
-  } = useResource(() => api<AlertWithHistory>('GET', `/api/alerts/${id}`), id, 5_000);
+  } = useResource(() => api<AlertWithHistory>('GET', `/api/alerts/${id}`), id, {
+    topics: ['alerts'],
+  });
   const action = useAction();
   const act = async (verb: 'acknowledge' | 'resolve') => {
     await action.run(() => api('POST', `/api/alerts/${id}/${verb}`));

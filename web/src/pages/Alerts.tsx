@@ -22,7 +22,9 @@ export function AlertsPage() {
   const search = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== ''));
   search.set('limit', '100');
   const key = search.toString();
-  const { data, error } = useResource(() => api<{ alerts: Alert[] }>('GET', `/api/alerts?${key}`), key, 5_000);
+  const { data, error } = useResource(() => api<{ alerts: Alert[] }>('GET', `/api/alerts?${key}`), key, {
+    topics: ['alerts'],
+  });
   const integrations = useResource(() => api<{ integrations: Integration[] }>('GET', '/api/integrations'), '');
 
   const setFilter = (name: string, value: string) => {

@@ -17,7 +17,9 @@ export function IntegrationDetailPage({ id }: { id: string }) {
     data: integration,
     error,
     reload,
-  } = useResource(() => api<Integration>('GET', `/api/integrations/${id}`), id, 15_000);
+  } = useResource(() => api<Integration>('GET', `/api/integrations/${id}`), id, {
+    topics: ['alerts', 'deliveries'],
+  });
   if (integration === undefined) {
     return (
       <section>
@@ -241,7 +243,7 @@ function Deliveries({ integration }: { integration: Integration }) {
         `/api/integrations/${integration.id}/deliveries?limit=50${status ? `&status=${status}` : ''}`,
       ),
     `${integration.id}|${status}`,
-    3_000,
+    { topics: ['deliveries'] },
   );
   return (
     <section className="card" aria-labelledby="deliveries-title">

@@ -18,7 +18,7 @@ export function IntegrationsPage() {
   const { data, error, reload } = useResource(
     () => api<{ integrations: Integration[] }>('GET', '/api/integrations'),
     '',
-    10_000,
+    { topics: ['alerts', 'deliveries'] },
   );
   const [creating, setCreating] = useState(false);
 

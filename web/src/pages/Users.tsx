@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { api, type User } from '../api';
 import { Badge, EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
+import { Link } from '../router';
 
 export function UsersPage() {
   const { data, error, reload } = useResource(() => api<{ users: User[] }>('GET', '/api/users'), '');
@@ -93,7 +94,9 @@ export function UsersPage() {
             <tbody>
               {data.users.map((user) => (
                 <tr key={user.id}>
-                  <td>{user.email}</td>
+                  <td>
+                    <Link href={`/people/${user.id}`}>{user.email}</Link>
+                  </td>
                   <td>{user.name ?? <span className="muted">—</span>}</td>
                   <td>{user.isPlatformAdmin ? <Badge tone="blue">admin</Badge> : 'member'}</td>
                   <td>

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../src/db/client.js';
+import { uuidv7 } from '../src/lib/ids.js';
+import {
+  CHANGES_CHANNEL,
+  type ChangeFeed,
+  type ChangeSignal,
+  createChangeFeed,
+} from '../src/modules/live-updates/change-feed.js';
+import { createTestDatabase } from './helpers/database.js';
+
+/** The feed against the real database's LISTEN/NOTIFY, with notifications sent as the triggers send them. */
+let database: DatabaseHandle;
+let feed: ChangeFeed;
+
+beforeEach(async () => {
+  database = await createTestDatabase();
+  feed = createChangeFeed({ listen: (channel, handlers) => database.listen(channel, handlers) });
+});
+afterEach(async () => {
+  await feed.close();
+  await database.close();
+});
+
+function subscriber(scope: string[] | 'all', userId = uuidv7()) {
+  const signals: ChangeSignal[] = [];
+  let ended = false;
+  const subscription = feed.subscribe({
+    userId,
+    scope,
+    deliver: (signal) => signals.push(signal),
+    end: () => {
+      ended = true;
+    },
+  });
+  return { signals, subscription, ended: () => ended };
+}
+
+const notify = (topic: string, teams: string[]) =>
+  database.executeSql('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify({ topic, teams })]);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean) {
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await pause(10);
+  }
+}
+
+describe('change feed', () => {
+  it('delivers to admins everything and to others only their teams; ignores foreign payloads', async () => {
+    const teamA = uuidv7();
+    const teamB = uuidv7();
+    await feed.start();
+    const admin = subscriber('all');
+    const member = subscriber([teamA]);
+    await database.executeSql('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, 'not json']);
+    await notify('alerts', [teamB]);
+    await notify('deliveries', []);
+    await until(() => admin.signals.length === 2);
+    expect(admin.signals.sort()).toEqual(['alerts', 'deliveries']);
+    await pause(300);
+    expect(member.signals).toEqual([]);
+
+    await notify('incidents', [teamA, teamB]);
+    await until(() => member.signals.length === 1);
+    expect(member.signals).toEqual(['incidents']);
+
+    member.subscription.setScope([teamB]);
+    await pause(300);
+    await notify('alerts', [teamB]);
+    await until(() => member.signals.length === 2);
+    expect(member.signals[1]).toBe('alerts');
+  });
+
+  it('coalesces a burst into one signal per topic per 250 ms, keeping every team seen', async () => {
+    const teams = Array.from({ length: 50 }, () => uuidv7());
+    await feed.start();
+    const admin = subscriber('all');
+    const lastTeam = subscriber([teams[49] as string]);
+    const started = Date.now();
+    for (const teamId of teams) await notify('alerts', [teamId]);
+    await until(() => lastTeam.signals.length === 1);
+    await pause(600);
+    const elapsed = Date.now() - started;
+    expect(admin.signals.length).toBeGreaterThanOrEqual(1);
+    expect(admin.signals.length).toBeLessThanOrEqual(Math.ceil(elapsed / 250) + 1);
+  });
+
+  it('caps streams per user and frees the slot on unsubscribe; close() ends every stream', async () => {
+    await feed.start();
+    const userId = uuidv7();
+    const streams = Array.from({ length: 10 }, () => subscriber('all', userId));
+    expect(() => subscriber('all', userId)).toThrow(/At most 10 live-update streams/);
+    streams[0]?.subscription.unsubscribe();
+    const replacement = subscriber('all', userId);
+    await feed.close();
+    expect(replacement.ended()).toBe(true);
+    expect(streams[1]?.ended()).toBe(true);
+    expect(feed.size).toBe(0);
+    await expect(feed.start()).rejects.toThrow(/shutting down/);
+  });
+});
+
+describe('change notification triggers (migration 0009)', () => {
+  it('split a large team list into messages under the 8000-byte NOTIFY limit', async () => {
+    const payloads: string[] = [];
+    const stop = await database.listen(CHANGES_CHANNEL, {
+      onMessage: (payload) => payloads.push(payload),
+      onResync() {},
+    });
+    const teams = Array.from({ length: 400 }, () => uuidv7()).sort();
+    await database.executeSql(`SELECT klaxon_notify_teams('alerts', $1::uuid[])`, [teams]);
+    await until(() => payloads.length === 3);
+    expect(payloads.every((payload) => Buffer.byteLength(payload) < 8000)).toBe(true);
+    const received = payloads.flatMap((payload) => (JSON.parse(payload) as { teams: string[] }).teams);
+    expect(received.sort()).toEqual(teams);
+    await stop();
+  });
+});

@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/**
+ * Shared setup of the console end-to-end suites: Debian's /usr/bin/chromium driven by
+ * playwright-core, the console built into web/dist, screenshots written to docs/screenshots/.
+ */
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(
+    `e2e: ${CHROMIUM} is missing, so the console end-to-end tests are skipped (apt-get install -y chromium)`,
+  );
+}
+
+export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+export const E2E_TIMEOUT = 90_000;
+
+/** Builds web/dist unless it exists, and makes sure the screenshot folder does. */
+export function prepareConsole(): void {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-missing'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('could not build the web console');
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
+}
+
+export function navLink(page: Page, name: string) {
+  return page.getByRole('navigation', { name: 'Primary' }).getByRole('link', { name, exact: true });
+}
+
+export async function signIn(page: Page, base: string, user: { email: string; password: string }): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // The signed-in layout's top bar (at phone width Sign out hides behind the Menu button).
+  await page.getByRole('banner').waitFor();
+}
