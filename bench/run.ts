@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--db pglite|postgres] [--workload unique,hot,batch,grown,naive|all] [--duration 10]
- *   [--warmup 3] [--connections 50] [--grown-rows 1000000] [--cpu-prof]`
+ *   [--warmup 3] [--connections 50] [--grown-rows 1000000] [--cpu-prof] [--workers 1]`
  *
  * Starts Klaxon as its own process on a fresh database per workload, drives signed webhooks at it
  * over loopback with autocannon, and prints every figure with its ratio to a ceiling (a bare
@@ -65,6 +65,7 @@ function parseOptions() {
       connections: { type: 'string', default: '50' },
       'grown-rows': { type: 'string', default: '1000000' },
       'cpu-prof': { type: 'boolean', default: false },
+      workers: { type: 'string', default: '1' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -97,6 +98,7 @@ function parseOptions() {
     connections: number('connections', values.connections, 1),
     grownRows: Math.floor(number('grown-rows', values['grown-rows'], 0)),
     cpuProf: values['cpu-prof'],
+    workers: Math.floor(number('workers', values.workers, 1)),
   };
 }
 
@@ -331,8 +333,15 @@ async function measureKlaxon(
         ...targetEnv(target, masterKeyHex),
         LOG_LEVEL: 'warn',
         KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: '10000000',
+        KLAXON_WORKERS: String(options.workers),
       },
-      { nodeArgs },
+      {
+        nodeArgs,
+        // With workers, /readyz answers as soon as the first listens; the primary says when all do.
+        ...(options.workers > 1 && target.kind === 'postgres'
+          ? { readyWhen: (output: string) => output.includes(`"workers":${options.workers},"msg":"Klaxon is ready"`) }
+          : {}),
+      },
     );
     let load: LoadResult;
     let peakRssMiB: number;
@@ -540,7 +549,7 @@ async function main(): Promise<void> {
   const output = [
     '',
     `Klaxon ingestion benchmark — ${options.db}${postgresVersion ? ` ${postgresVersion}` : ''}, ${startedAt.toISOString()}`,
-    `${info.nproc} CPUs (${info.cpu}), ${info.memTotalGiB} GiB, load avg at start ${info.loadAvg}; ${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s, ${BODY_BYTES} B signed generic bodies, batches of ${BATCH_SIZE}`,
+    `${info.nproc} CPUs (${info.cpu}), ${info.memTotalGiB} GiB, load avg at start ${info.loadAvg}; Klaxon ${options.workers > 1 ? `${options.workers} worker processes (peak RSS summed over them and the primary)` : 'one process'}; ${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s, ${BODY_BYTES} B signed generic bodies, batches of ${BATCH_SIZE}`,
     '',
     table(options.db, runs),
     '',

@@ -167,5 +167,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
   await consoleSite.register(app);
 
+  // Integrations and routing rules are served from memory while the app listens for changes to them.
+  let stopWatchingIngestConfig: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    stopWatchingIngestConfig = await services.watchIngestConfig();
+  });
+  app.addHook('onClose', async () => {
+    await stopWatchingIngestConfig?.();
+  });
+
   return app;
 }

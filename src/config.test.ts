@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       webhookRateLimitPerMinute: 120_000,
       deliveryRetentionDays: 30,
       logLevel: 'info',
+      workers: 1,
       incidents: {
         smtpUrl: undefined,
         smtpFrom: 'Klaxon <klaxon@localhost>',
@@ -60,6 +61,7 @@ describe('loadConfig', () => {
       KLAXON_NOTIFICATION_RETRY_LIMIT: '0',
       KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS: '5',
       KLAXON_JOB_WORKERS: 'false',
+      KLAXON_WORKERS: '4',
       KLAXON_OUTBOUND_ALLOWED_NETWORKS: '10.20.0.0/16, 192.0.2.7',
       LOG_LEVEL: 'debug',
     });
@@ -80,6 +82,7 @@ describe('loadConfig', () => {
       webhookRateLimitPerMinute: 600,
       deliveryRetentionDays: 7,
       logLevel: 'debug',
+      workers: 4,
       incidents: {
         smtpUrl: 'smtp://mailer:secret@mail.example.com:587',
         smtpFrom: 'Pager <pager@example.com>',
@@ -119,6 +122,8 @@ describe('loadConfig', () => {
     ['KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE', { KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: '1e9' }, 'must be at most'],
     ['KLAXON_DELIVERY_RETENTION_DAYS', { KLAXON_DELIVERY_RETENTION_DAYS: '0' }, 'must be a positive integer'],
     ['KLAXON_DELIVERY_RETENTION_DAYS', { KLAXON_DELIVERY_RETENTION_DAYS: '4000' }, 'must be at most 3650'],
+    ['KLAXON_WORKERS', { KLAXON_WORKERS: '0' }, 'must be a positive integer'],
+    ['KLAXON_WORKERS', { KLAXON_WORKERS: '100' }, 'must be at most 64'],
   ])('rejects a bad %s with one readable line naming it (%j)', (variable, env, rule) => {
     const error = failure(env);
     expect(error.message).not.toContain('\n');

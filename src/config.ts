@@ -51,6 +51,7 @@ const environmentSchema = z
       .max(20, 'must be an integer from 0 to 20')
       .default(5),
     KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS: positiveInt.max(3600, 'must be at most 3600').default(30),
+    KLAXON_WORKERS: positiveInt.max(64, 'must be at most 64').default(1),
     KLAXON_OUTBOUND_ALLOWED_NETWORKS: z
       .string()
       .transform((value, ctx) => {
@@ -109,6 +110,11 @@ export interface Config {
   /** Webhook deliveries older than this are pruned in the background. */
   deliveryRetentionDays: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /**
+   * KLAXON_WORKERS (default 1): server processes sharing the port (node:cluster), PostgreSQL
+   * only; the embedded database can be open in one process, so PGlite ignores it (with a log line).
+   */
+  workers: number;
   incidents: IncidentsConfig;
 }
 
@@ -163,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRateLimitPerMinute: e.KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE,
     deliveryRetentionDays: e.KLAXON_DELIVERY_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    workers: e.KLAXON_WORKERS,
     incidents: {
       smtpUrl: e.SMTP_URL,
       smtpFrom: e.SMTP_FROM,

@@ -1,5 +1,7 @@
 import type { IncidentsConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
+import type { RoutingRuleRow } from './db/schema/index.js';
+import { createWatchedCache, watchTables } from './db/watched-cache.js';
 import { createOutboundGuard } from './lib/outbound-guard.js';
 import { createAlertIngestService } from './modules/alerts/alert-ingest.service.js';
 import { createAlertsRepository } from './modules/alerts/alerts.repository.js';
@@ -19,7 +21,7 @@ import { createIncidentsRepository } from './modules/incidents/incidents.reposit
 import { createIncidentsService } from './modules/incidents/incidents.service.js';
 import type { OnCallResolver } from './modules/incidents/on-call-resolver.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
-import { createIntegrationsService } from './modules/integrations/integrations.service.js';
+import { type CachedIntegration, createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createChangeFeed } from './modules/live-updates/change-feed.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
@@ -89,11 +91,15 @@ export function createServices(deps: ServiceDeps) {
     ...(deps.sessionPolicy ? { policy: deps.sessionPolicy } : {}),
   });
   const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService });
+  // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
+  const integrationCache = createWatchedCache<CachedIntegration>();
+  const routingRulesCache = createWatchedCache<RoutingRuleRow[]>();
   const integrationsService = createIntegrationsService({
     db,
     integrationsRepository,
     auditService,
     masterKey: deps.masterKey,
+    cache: integrationCache,
     now,
   });
   const deliveriesService = createDeliveriesService({ db, deliveriesRepository, integrationsService, now });
@@ -193,13 +199,14 @@ export function createServices(deps: ServiceDeps) {
     integrationsRepository,
     alertsRepository,
     auditService,
+    rulesCache: routingRulesCache,
     now,
   });
   const alertIngestService = createAlertIngestService({
     db,
     alertsRepository,
     deliveriesRepository,
-    route: createAlertRouter({ routingRulesRepository }),
+    route: createAlertRouter({ routingRulesRepository, cache: routingRulesCache }),
     // PGlite serves one query at a time; on PostgreSQL a few batches overlap their commits.
     concurrency: deps.database.kind === 'pglite' ? 1 : INGEST_CONCURRENCY_POSTGRES,
     incidents: incidentsService,
@@ -245,6 +252,13 @@ export function createServices(deps: ServiceDeps) {
     escalationPoliciesService,
     contactMethodsService,
     escalationEngine,
+    /**
+     * Starts serving integrations and routing rules from memory, dropped whenever any process
+     * changes them (the server calls this; the CLI, which serves no webhooks, does not).
+     * Resolves to a function that stops.
+     */
+    watchIngestConfig: () =>
+      watchTables(deps.database, { integrations: integrationCache, routing_rules: routingRulesCache }),
     teamAccess,
     changeFeed,
   };

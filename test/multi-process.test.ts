@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../src/lib/ids.js';
 import { createServices } from '../src/services.js';
@@ -53,6 +55,119 @@ describe.runIf(testDatabaseKind() === 'postgres')('several server processes on o
     for (const alert of open) expect(alert.occurrenceCount).toBe(expected.get(alert.dedupKey));
     expect(open.reduce((sum, a) => sum + a.occurrenceCount, 0)).toBe(requests.length);
   });
+
+  it('a secret rotated or an integration disabled through one process is refused by the other shortly after', async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    const masterKey = randomBytes(32);
+    const env = { DATABASE_URL: database.url as string, KLAXON_MASTER_KEY: masterKey.toString('hex') };
+    const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    if (a === undefined || b === undefined) throw new Error('servers did not start');
+    cleanups.push(() => a.stop().then(() => undefined));
+    cleanups.push(() => b.stop().then(() => undefined));
+    const services = createServices({ database, masterKey });
+    const admin = await services.bootstrapAdminService.bootstrap({ email: 'cache@example.com' });
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${a.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${admin.apiKey}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const created = await (await api('POST', '/api/integrations', { name: 'cached', type: 'generic' })).json();
+    let n = 0;
+    const sendToB = (secret: string) => {
+      const body = JSON.stringify({ title: 'cache', dedupKey: `k-${n++}` });
+      return fetch(`${b.url}/webhooks/alerts/cached`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-signature': hmacHex(secret, body) },
+        body,
+      }).then((response) => response.status);
+    };
+    /** B's answer once it is no longer `accepted`, or `accepted` if it still is after 2 s. */
+    const refusedWithin2s = async (secret: string, accepted = 202) => {
+      const deadline = Date.now() + 2_000;
+      for (;;) {
+        const status = await sendToB(secret);
+        if (status !== accepted || Date.now() > deadline) return status;
+        await sleep(10);
+      }
+    };
+    // B has the integration cached (it served it twice).
+    expect([await sendToB(created.webhookSecret), await sendToB(created.webhookSecret)]).toEqual([202, 202]);
+
+    const rotated = await (
+      await api('POST', `/api/integrations/${created.id}/rotate-secret`, { gracePeriodMinutes: 0 })
+    ).json();
+    expect(await refusedWithin2s(created.webhookSecret)).toBe(401);
+    expect(await sendToB(rotated.webhookSecret)).toBe(202);
+
+    expect((await api('PATCH', `/api/integrations/${created.id}`, { isActive: false })).status).toBe(200);
+    expect(await refusedWithin2s(rotated.webhookSecret)).toBe(403);
+  });
+});
+
+describe.runIf(testDatabaseKind() === 'postgres')('KLAXON_WORKERS: one server, several worker processes', () => {
+  /**
+   * GET /readyz on a fresh connection each time, so the primary hands each to the next worker.
+   * Bounded: a connection handed to a worker at the moment it is killed is never answered.
+   */
+  const readyOnNewConnection = (url: string) =>
+    new Promise<number>((resolve, reject) => {
+      const request = get(`${url}/readyz`, { agent: false, timeout: 2_000 }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('timeout', () => request.destroy(new Error('no answer within 2 s')));
+      request.on('error', reject);
+    });
+  const servingPids = (output: string) =>
+    new Set([...output.matchAll(/"pid":(\d+)[^\n]*"msg":"request completed"/g)].map((match) => Number(match[1])));
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('both workers serve, a crashed worker is replaced, and SIGTERM drains them all and exits 0', async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    const server = await startServer({
+      DATABASE_URL: database.url as string,
+      KLAXON_MASTER_KEY: randomBytes(32).toString('hex'),
+      KLAXON_WORKERS: '2',
+    });
+    cleanups.push(() => server.stop().then(() => undefined));
+    // The helper returns once the first worker listens; the primary says when both do.
+    const readyBy = Date.now() + 60_000;
+    while (!server.output().includes('"workers":2,"msg":"Klaxon is ready"')) {
+      if (Date.now() > readyBy) throw new Error(`workers did not start:\n${server.output()}`);
+      await sleep(100);
+    }
+    for (let i = 0; i < 20; i++) expect(await readyOnNewConnection(server.url)).toBe(200);
+    const first = servingPids(server.output());
+    expect(first.size).toBe(2);
+    expect(first.has(server.child.pid as number)).toBe(false);
+
+    const [crashed] = [...first];
+    process.kill(crashed as number, 'SIGKILL');
+    const deadline = Date.now() + 30_000;
+    while (
+      !/"msg":"a worker exited; starting another"/.test(server.output()) ||
+      servingPids(server.output()).size < 3
+    ) {
+      if (Date.now() > deadline) throw new Error(`no replacement worker:\n${server.output()}`);
+      await readyOnNewConnection(server.url).catch(() => 0);
+      await sleep(100);
+    }
+
+    const workers = [...servingPids(server.output())].filter((pid) => pid !== crashed);
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(workers.filter(alive)).toEqual([]);
+    expect(server.output()).toContain('shutting down: draining every worker');
+  }, 120_000);
 });
 
 describe.runIf(testDatabaseKind() === 'pglite')('the embedded database is held by one process', () => {
@@ -66,5 +181,15 @@ describe.runIf(testDatabaseKind() === 'pglite')('the embedded database is held b
     const health = await fetch(`${first.url}/readyz`);
     expect(health.status).toBe(200);
     expect(await first.stop()).toBe(0);
+  });
+
+  it('KLAXON_WORKERS > 1 is ignored with a log line naming why, and the one process serves', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'klaxon-mp-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const server = await startServer({ KLAXON_DATA_DIR: dataDir, DATABASE_URL: '', KLAXON_WORKERS: '2' });
+    cleanups.push(() => server.stop().then(() => undefined));
+    expect(server.output()).toContain('KLAXON_WORKERS=2 ignored: the embedded database is open in one process only');
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    expect(await server.stop()).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -21,7 +21,10 @@ export interface ServerProcess {
   url: string;
   pid: number;
   output(): string;
-  /** Peak resident set size so far (VmHWM), in MiB. */
+  /**
+   * Peak resident set size so far (VmHWM), in MiB: of the process and every process it started
+   * (cluster workers), each process's own peak, summed.
+   */
   peakRssMiB(): number;
   stop(): Promise<number | null>;
 }
@@ -30,7 +33,12 @@ export interface ServerProcess {
 export async function startNodeServer(
   script: string,
   env: Record<string, string>,
-  options: { nodeArgs?: string[]; timeoutMs?: number } = {},
+  options: {
+    nodeArgs?: string[];
+    timeoutMs?: number;
+    /** Ready only once this holds for the output too (e.g. every cluster worker listens). */
+    readyWhen?: (output: string) => boolean;
+  } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script], {
@@ -53,27 +61,29 @@ export async function startNodeServer(
     }
     try {
       const response = await fetch(`${url}/readyz`);
-      if (response.status === 200) break;
+      if (response.status === 200 && (options.readyWhen?.(output) ?? true)) break;
     } catch {
       // Not listening yet.
     }
     await sleep(100);
   }
   const pid = child.pid ?? 0;
-  let lastPeak = 0;
+  const peaks = new Map<number, number>();
   return {
     url,
     pid,
     output: () => output,
     peakRssMiB() {
-      try {
-        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-        const match = /VmHWM:\s+(\d+) kB/.exec(status) ?? /VmRSS:\s+(\d+) kB/.exec(status);
-        if (match?.[1]) lastPeak = Math.max(lastPeak, Number(match[1]) / 1024);
-      } catch {
-        // The process is gone: keep the last sample.
+      for (const member of processTree(pid)) {
+        try {
+          const status = readFileSync(`/proc/${member}/status`, 'utf8');
+          const match = /VmHWM:\s+(\d+) kB/.exec(status) ?? /VmRSS:\s+(\d+) kB/.exec(status);
+          if (match?.[1]) peaks.set(member, Math.max(peaks.get(member) ?? 0, Number(match[1]) / 1024));
+        } catch {
+          // The process is gone: keep its last sample.
+        }
       }
-      return lastPeak;
+      return [...peaks.values()].reduce((sum, peak) => sum + peak, 0);
     },
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
@@ -85,4 +95,21 @@ export async function startNodeServer(
       return code as number | null;
     },
   };
+}
+
+/** The process and its descendants, from /proc/<pid>/task/<tid>/children. */
+function processTree(root: number): number[] {
+  const found = [root];
+  for (let index = 0; index < found.length; index++) {
+    const pid = found[index] as number;
+    try {
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+        if (children !== '') found.push(...children.split(/\s+/).map(Number));
+      }
+    } catch {
+      // Gone, or no children file: nothing below it.
+    }
+  }
+  return found;
 }

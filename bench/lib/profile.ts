@@ -4,6 +4,7 @@ interface CpuProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -39,7 +40,13 @@ function place(url: string): string {
 export function summarizeProfile(
   path: string,
   top = 25,
-): { functions: ProfileEntry[]; places: ProfileEntry[]; totalMs: number; idleMs: number } {
+): {
+  functions: ProfileEntry[];
+  places: ProfileEntry[];
+  projectInclusive: ProfileEntry[];
+  totalMs: number;
+  idleMs: number;
+} {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
@@ -66,6 +73,7 @@ export function summarizeProfile(
     functions.set(key, entry);
     places.set(where, (places.get(where) ?? 0) + us);
   }
+  const projectInclusive = inclusiveProjectTime(profile, byId, selfUs);
   const toEntry = (name: string, where: string, us: number): ProfileEntry => ({
     name,
     where,
@@ -83,7 +91,44 @@ export function summarizeProfile(
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([where, us]) => toEntry(where, '', us)),
+    projectInclusive: [...projectInclusive.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((e) => toEntry(e.name, e.where, e.us)),
   };
+}
+
+/**
+ * Time spent in each project function (src/) including everything it called — what self time
+ * cannot show: which of Klaxon's own steps the driver and query-builder time belongs to.
+ * A function counts once per sample, however often it recurs on the stack.
+ */
+function inclusiveProjectTime(
+  profile: CpuProfile,
+  byId: Map<number, CpuProfileNode>,
+  selfUs: Map<number, number>,
+): Map<string, { name: string; where: string; us: number }> {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const totals = new Map<string, { name: string; where: string; us: number }>();
+  for (const [id, us] of selfUs) {
+    const seen = new Set<string>();
+    for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
+      const frame = byId.get(current)?.callFrame;
+      if (frame === undefined || !frame.url.includes('/src/') || frame.url.includes('node_modules')) continue;
+      const key = `${frame.functionName}@${frame.url}:${frame.lineNumber}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const entry = totals.get(key) ?? {
+        name: frame.functionName || '(anonymous)',
+        where: `${place(frame.url)}:${frame.lineNumber + 1}`,
+        us: 0,
+      };
+      entry.us += us;
+      totals.set(key, entry);
+    }
+  }
+  return totals;
 }
 
 export function formatProfile(summary: ReturnType<typeof summarizeProfile>): string {
@@ -99,5 +144,8 @@ export function formatProfile(summary: ReturnType<typeof summarizeProfile>): str
   lines.push('', 'self time by package / file:');
   for (const e of summary.places)
     lines.push(`  ${e.selfPct.toFixed(1).padStart(5)}%  ${e.selfMs.toFixed(0).padStart(7)} ms  ${e.name}`);
+  lines.push('', "inclusive time by Klaxon's own functions (src/, callees included):");
+  for (const e of summary.projectInclusive)
+    lines.push(`  ${e.selfPct.toFixed(1).padStart(5)}%  ${e.selfMs.toFixed(0).padStart(7)} ms  ${e.name}  ${e.where}`);
   return lines.join('\n');
 }

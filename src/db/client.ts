@@ -45,6 +45,12 @@ export interface DatabaseHandle {
 export interface ChannelHandlers {
   onMessage(payload: string): void;
   onResync(): void;
+  /**
+   * Whether messages are being received: false as soon as the listening connection is lost,
+   * true again once it listens anew (just before that `onResync`). A cache that must never
+   * serve a change it was not told about trusts its entries only while this is true.
+   */
+  onListeningChange?(listening: boolean): void;
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -174,6 +180,7 @@ async function listenOnPostgres(url: string, channel: string, handlers: ChannelH
     candidate.on('end', () => {
       if (client !== candidate || stopped) return;
       client = undefined;
+      handlers.onListeningChange?.(false);
       handlers.onResync();
       scheduleReconnect();
     });
@@ -194,7 +201,10 @@ async function listenOnPostgres(url: string, channel: string, handlers: ChannelH
     retryTimer = setTimeout(() => {
       connect()
         // Anything changed while nobody listened.
-        .then(() => handlers.onResync())
+        .then(() => {
+          handlers.onListeningChange?.(true);
+          handlers.onResync();
+        })
         .catch(scheduleReconnect);
     }, LISTEN_RETRY_MS);
     retryTimer.unref();
@@ -208,6 +218,36 @@ async function listenOnPostgres(url: string, channel: string, handlers: ChannelH
     client = undefined;
     await current?.end().catch(() => {});
   };
+}
+
+/** A hand-written statement for the ingest hot path, where building SQL with Drizzle costs. */
+export interface HotStatement {
+  /** Unique per text: node-postgres prepares it once per connection under this name. */
+  name: string;
+  text: string;
+}
+
+/**
+ * Runs a hot-path statement on the database or inside a transaction: a named prepared
+ * statement on node-postgres (parsed and planned once per pooled connection), an extended-protocol
+ * query on PGlite. Values are passed as they are (arrays for `unnest`, so the text and the
+ * parameter count stay the same whatever the number of rows). Rows come back unmapped: column
+ * names as in SQL, timestamps as strings.
+ */
+export async function queryHot<Row>(executor: Executor, statement: HotStatement, values: unknown[]): Promise<Row[]> {
+  const prepared = executor._.session.prepareQuery(
+    { sql: statement.text, params: values },
+    undefined,
+    statement.name,
+    false,
+  );
+  const result = (await prepared.execute()) as { rows: Row[] };
+  return result.rows;
+}
+
+/** A uuid[] per row cannot ride in a 2-D array for `unnest` (rows differ in length): each goes as its literal. */
+export function toUuidArrayLiteral(ids: string[]): string {
+  return `{${ids.join(',')}}`;
 }
 
 /** Unique-constraint violation, as reported by node-postgres and (under `cause`) by PGlite. */

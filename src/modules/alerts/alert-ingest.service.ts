@@ -1,7 +1,7 @@
 import type { Database, Executor, Transaction } from '../../db/client.js';
 import { isRetryableConflict } from '../../db/client.js';
 import type { IntegrationRow, OccurrenceKind, WebhookDeliveryRow } from '../../db/schema/index.js';
-import type { DeliveriesRepository } from '../deliveries/deliveries.repository.js';
+import type { DeliveriesRepository, NewOccurrence } from '../deliveries/deliveries.repository.js';
 import type { AfterCommit, AlertChange, IncidentsService } from '../incidents/incidents.service.js';
 import type { AlertsRepository } from './alerts.repository.js';
 import { createIngestBatcher } from './ingest-batcher.js';
@@ -118,7 +118,7 @@ export function createAlertIngestService(deps: {
       // Sorted keys: every transaction locks alert rows in the same order, so none deadlock.
       const groups = [...byKey.keys()].sort().map((key) => byKey.get(key) as KeyedEvent[]);
       const results: IngestedAlert[][] = batch.map(({ normalized }) => new Array(normalized.length));
-      const occurrences: Parameters<AlertsRepository['insertOccurrences']>[1] = [];
+      const occurrences: NewOccurrence[] = [];
       const changes: AlertChange[] = [];
       // New alerts that reached no team open no incident: the incident engine need not look at them.
       const unrouted = new Set<string>();
@@ -164,7 +164,6 @@ export function createAlertIngestService(deps: {
         }
       }
 
-      await alertsRepository.insertOccurrences(tx, occurrences);
       const deliveries = batch.map(({ delivery, startedAt }, request) => ({
         ...delivery,
         status: 'accepted' as const,
@@ -172,7 +171,7 @@ export function createAlertIngestService(deps: {
         processingMs: Math.round(performance.now() - startedAt),
       }));
       // Fewer rows than requests: a concurrent request with the same webhook-id committed first.
-      if ((await deliveriesRepository.insertMany(tx, deliveries)) < deliveries.length) {
+      if ((await deliveriesRepository.insertManyWithOccurrences(tx, deliveries, occurrences)) < deliveries.length) {
         throw new DuplicateDeliveryError();
       }
       const afterCommit = changes.length > 0 ? await deps.incidents?.alertsChanged(tx, changes, at, null) : undefined;

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import type { IntegrationRow, IntegrationType } from '../../db/schema/index.js';
+import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -30,6 +31,16 @@ export interface ResolvedIntegration {
   secrets: string[];
 }
 
+/**
+ * What the webhook path keeps per integration name: the row and its secrets already decrypted.
+ * Whether the previous secret still verifies is decided at each use, as its grace period ends.
+ */
+export interface CachedIntegration {
+  integration: IntegrationRow;
+  secret: string;
+  previousSecret: string | null;
+}
+
 const MINUTE_MS = 60_000;
 const DEFAULT_TEAM_FK = 'integrations_default_team_id_teams_id_fk';
 
@@ -38,9 +49,15 @@ export function createIntegrationsService(deps: {
   integrationsRepository: IntegrationsRepository;
   auditService: Pick<AuditService, 'record'>;
   masterKey: Buffer;
+  /**
+   * Integrations by name for the webhook path, dropped on every change (migration 0010's
+   * trigger notifies other processes; this process drops its own after each commit).
+   */
+  cache?: WatchedCache<CachedIntegration>;
   now?: () => Date;
 }) {
   const { db, integrationsRepository: repository, auditService, masterKey } = deps;
+  const cache = deps.cache;
   const now = deps.now ?? (() => new Date());
 
   function notFound(id: string): AppError {
@@ -55,13 +72,28 @@ export function createIntegrationsService(deps: {
     return new AppError('team-not-found', `No team with id ${teamId} (defaultTeamId)`);
   }
 
-  function resolveSecrets(integration: IntegrationRow): ResolvedIntegration {
-    const secrets = [openSecret(masterKey, integration.secretCiphertext)];
+  function openSecrets(integration: IntegrationRow): CachedIntegration {
+    return {
+      integration,
+      secret: openSecret(masterKey, integration.secretCiphertext),
+      previousSecret:
+        integration.previousSecretCiphertext === null
+          ? null
+          : openSecret(masterKey, integration.previousSecretCiphertext),
+    };
+  }
+
+  function currentSecrets({ integration, secret, previousSecret }: CachedIntegration): ResolvedIntegration {
     const graceEnds = integration.previousSecretExpiresAt;
-    if (integration.previousSecretCiphertext !== null && graceEnds !== null && graceEnds > now()) {
-      secrets.push(openSecret(masterKey, integration.previousSecretCiphertext));
-    }
-    return { integration, secrets };
+    const inGrace = previousSecret !== null && graceEnds !== null && graceEnds > now();
+    return { integration, secrets: inGrace ? [secret, previousSecret] : [secret] };
+  }
+
+  /** A change this process committed applies to its very next request, before any notice arrives. */
+  async function committed<T>(change: Promise<T>): Promise<T> {
+    const result = await change;
+    cache?.clear();
+    return result;
   }
 
   return {
@@ -71,32 +103,34 @@ export function createIntegrationsService(deps: {
       const webhookSecret = generateWebhookSecret();
       const sealed = sealSecret(masterKey, webhookSecret);
       try {
-        const integration = await db.transaction(async (tx) => {
-          const row = await repository.insert(tx, {
-            id: uuidv7(),
-            name,
-            type,
-            ...settings,
-            rateLimitPerMinute: rateLimitPerMinute ?? null,
-            defaultTeamId: defaultTeamId ?? null,
-            isActive: true,
-            secretCiphertext: sealed.ciphertext,
-            secretHash: sealed.hash,
-            secretPrefix: sealed.prefix,
-            previousSecretCiphertext: null,
-            previousSecretHash: null,
-            previousSecretExpiresAt: null,
-          });
-          await auditService.record(tx, {
-            action: 'integration.created',
-            userId: actorId,
-            resourceType: 'integration',
-            resourceId: row.id,
-            severity: 'HIGH',
-            metadata: { name, type, signatureScheme: settings.signatureScheme, defaultTeamId: defaultTeamId ?? null },
-          });
-          return row;
-        });
+        const integration = await committed(
+          db.transaction(async (tx) => {
+            const row = await repository.insert(tx, {
+              id: uuidv7(),
+              name,
+              type,
+              ...settings,
+              rateLimitPerMinute: rateLimitPerMinute ?? null,
+              defaultTeamId: defaultTeamId ?? null,
+              isActive: true,
+              secretCiphertext: sealed.ciphertext,
+              secretHash: sealed.hash,
+              secretPrefix: sealed.prefix,
+              previousSecretCiphertext: null,
+              previousSecretHash: null,
+              previousSecretExpiresAt: null,
+            });
+            await auditService.record(tx, {
+              action: 'integration.created',
+              userId: actorId,
+              resourceType: 'integration',
+              resourceId: row.id,
+              severity: 'HIGH',
+              metadata: { name, type, signatureScheme: settings.signatureScheme, defaultTeamId: defaultTeamId ?? null },
+            });
+            return row;
+          }),
+        );
         return { integration, webhookSecret };
       } catch (error) {
         if (isUniqueViolation(error, 'integrations_name_unique')) throw duplicateName(name);
@@ -121,28 +155,30 @@ export function createIntegrationsService(deps: {
 
     async update(id: string, input: UpdateIntegrationInput, actorId: string) {
       try {
-        return await db.transaction(async (tx) => {
-          const existing = await repository.findByIdForUpdate(tx, id);
-          if (existing === undefined) throw notFound(id);
-          const changes: IntegrationChanges = {};
-          const changed: Record<string, { from: unknown; to: unknown }> = {};
-          for (const [field, value] of Object.entries(input) as Array<[keyof UpdateIntegrationInput, unknown]>) {
-            if (value === undefined || existing[field] === value) continue;
-            changed[field] = { from: existing[field], to: value };
-            Object.assign(changes, { [field]: value });
-          }
-          if (Object.keys(changes).length === 0) return existing;
-          const updated = await repository.update(tx, id, changes, now());
-          await auditService.record(tx, {
-            action: 'integration.updated',
-            userId: actorId,
-            resourceType: 'integration',
-            resourceId: id,
-            severity: 'INFO',
-            metadata: { name: updated.name, changes: changed },
-          });
-          return updated;
-        });
+        return await committed(
+          db.transaction(async (tx) => {
+            const existing = await repository.findByIdForUpdate(tx, id);
+            if (existing === undefined) throw notFound(id);
+            const changes: IntegrationChanges = {};
+            const changed: Record<string, { from: unknown; to: unknown }> = {};
+            for (const [field, value] of Object.entries(input) as Array<[keyof UpdateIntegrationInput, unknown]>) {
+              if (value === undefined || existing[field] === value) continue;
+              changed[field] = { from: existing[field], to: value };
+              Object.assign(changes, { [field]: value });
+            }
+            if (Object.keys(changes).length === 0) return existing;
+            const updated = await repository.update(tx, id, changes, now());
+            await auditService.record(tx, {
+              action: 'integration.updated',
+              userId: actorId,
+              resourceType: 'integration',
+              resourceId: id,
+              severity: 'INFO',
+              metadata: { name: updated.name, changes: changed },
+            });
+            return updated;
+          }),
+        );
       } catch (error) {
         if (isUniqueViolation(error, 'integrations_name_unique')) throw duplicateName(input.name ?? '');
         if (isForeignKeyViolation(error, DEFAULT_TEAM_FK)) throw teamNotFound(input.defaultTeamId);
@@ -158,54 +194,58 @@ export function createIntegrationsService(deps: {
       const webhookSecret = generateWebhookSecret();
       const sealed = sealSecret(masterKey, webhookSecret);
       const at = now();
-      const integration = await db.transaction(async (tx) => {
-        const existing = await repository.findByIdForUpdate(tx, id);
-        if (existing === undefined) throw notFound(id);
-        const graceEndsAt = gracePeriodMinutes > 0 ? new Date(at.getTime() + gracePeriodMinutes * MINUTE_MS) : null;
-        const updated = await repository.update(
-          tx,
-          id,
-          {
-            secretCiphertext: sealed.ciphertext,
-            secretHash: sealed.hash,
-            secretPrefix: sealed.prefix,
-            previousSecretCiphertext: graceEndsAt === null ? null : existing.secretCiphertext,
-            previousSecretHash: graceEndsAt === null ? null : existing.secretHash,
-            previousSecretExpiresAt: graceEndsAt,
-          },
-          at,
-        );
-        await auditService.record(tx, {
-          action: 'integration.secret_rotated',
-          userId: actorId,
-          resourceType: 'integration',
-          resourceId: id,
-          severity: 'HIGH',
-          metadata: {
-            name: updated.name,
-            gracePeriodMinutes,
-            previousSecretValidUntil: graceEndsAt?.toISOString() ?? null,
-          },
-        });
-        return updated;
-      });
+      const integration = await committed(
+        db.transaction(async (tx) => {
+          const existing = await repository.findByIdForUpdate(tx, id);
+          if (existing === undefined) throw notFound(id);
+          const graceEndsAt = gracePeriodMinutes > 0 ? new Date(at.getTime() + gracePeriodMinutes * MINUTE_MS) : null;
+          const updated = await repository.update(
+            tx,
+            id,
+            {
+              secretCiphertext: sealed.ciphertext,
+              secretHash: sealed.hash,
+              secretPrefix: sealed.prefix,
+              previousSecretCiphertext: graceEndsAt === null ? null : existing.secretCiphertext,
+              previousSecretHash: graceEndsAt === null ? null : existing.secretHash,
+              previousSecretExpiresAt: graceEndsAt,
+            },
+            at,
+          );
+          await auditService.record(tx, {
+            action: 'integration.secret_rotated',
+            userId: actorId,
+            resourceType: 'integration',
+            resourceId: id,
+            severity: 'HIGH',
+            metadata: {
+              name: updated.name,
+              gracePeriodMinutes,
+              previousSecretValidUntil: graceEndsAt?.toISOString() ?? null,
+            },
+          });
+          return updated;
+        }),
+      );
       return { integration, webhookSecret };
     },
 
     async delete(id: string, actorId: string): Promise<void> {
-      await db.transaction(async (tx) => {
-        const existing = await repository.findByIdForUpdate(tx, id);
-        if (existing === undefined) throw notFound(id);
-        await repository.delete(tx, id);
-        await auditService.record(tx, {
-          action: 'integration.deleted',
-          userId: actorId,
-          resourceType: 'integration',
-          resourceId: id,
-          severity: 'HIGH',
-          metadata: { name: existing.name, type: existing.type },
-        });
-      });
+      await committed(
+        db.transaction(async (tx) => {
+          const existing = await repository.findByIdForUpdate(tx, id);
+          if (existing === undefined) throw notFound(id);
+          await repository.delete(tx, id);
+          await auditService.record(tx, {
+            action: 'integration.deleted',
+            userId: actorId,
+            resourceType: 'integration',
+            resourceId: id,
+            severity: 'HIGH',
+            metadata: { name: existing.name, type: existing.type },
+          });
+        }),
+      );
     },
 
     /** For the webhook path: the integration named in the URL, with the secrets that verify it now. */
@@ -213,40 +253,46 @@ export function createIntegrationsService(deps: {
       // A name no integration can have is unknown without asking the database, which would
       // refuse some of them (U+0000) with an error instead of "not found".
       if (!INTEGRATION_NAME_PATTERN.test(name)) return undefined;
-      const integration = await repository.findByName(db, name);
-      return integration === undefined ? undefined : resolveSecrets(integration);
+      const read = async () => {
+        const integration = await repository.findByName(db, name);
+        return integration === undefined ? undefined : openSecrets(integration);
+      };
+      const cached = cache === undefined ? await read() : await cache.get(name, read);
+      return cached === undefined ? undefined : currentSecrets(cached);
     },
 
     /** For the PagerDuty Events API: the integration whose secret is this routing key (lookup by hash). */
     async resolveBySecret(secret: string): Promise<ResolvedIntegration | undefined> {
       const integration = await repository.findBySecretHash(db, hashSecret(secret), now());
-      return integration === undefined ? undefined : resolveSecrets(integration);
+      return integration === undefined ? undefined : currentSecrets(openSecrets(integration));
     },
 
     /** Re-encrypts every stored secret under a new master key, in one transaction. Returns how many rows. */
     async reencryptSecrets(newMasterKey: Buffer): Promise<number> {
-      return db.transaction(async (tx) => {
-        const rows = await repository.listAllSecrets(tx);
-        for (const row of rows) {
-          await repository.update(
-            tx,
-            row.id,
-            {
-              secretCiphertext: sealSecret(newMasterKey, openSecret(masterKey, row.secretCiphertext)).ciphertext,
-              ...(row.previousSecretCiphertext === null
-                ? {}
-                : {
-                    previousSecretCiphertext: sealSecret(
-                      newMasterKey,
-                      openSecret(masterKey, row.previousSecretCiphertext),
-                    ).ciphertext,
-                  }),
-            },
-            now(),
-          );
-        }
-        return rows.length;
-      });
+      return committed(
+        db.transaction(async (tx) => {
+          const rows = await repository.listAllSecrets(tx);
+          for (const row of rows) {
+            await repository.update(
+              tx,
+              row.id,
+              {
+                secretCiphertext: sealSecret(newMasterKey, openSecret(masterKey, row.secretCiphertext)).ciphertext,
+                ...(row.previousSecretCiphertext === null
+                  ? {}
+                  : {
+                      previousSecretCiphertext: sealSecret(
+                        newMasterKey,
+                        openSecret(masterKey, row.previousSecretCiphertext),
+                      ).ciphertext,
+                    }),
+              },
+              now(),
+            );
+          }
+          return rows.length;
+        }),
+      );
     },
   };
 }

@@ -2,6 +2,7 @@ import { ZodError } from 'zod';
 import type { Database, Executor, Transaction } from '../../db/client.js';
 import { isForeignKeyViolation } from '../../db/client.js';
 import type { AlertRow, IntegrationRow, RoutingRuleRow, RuleMatcher } from '../../db/schema/index.js';
+import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AlertRouter } from '../alerts/alert-ingest.service.js';
@@ -86,11 +87,16 @@ async function decide(
 }
 
 /**
- * The router the ingest path calls for each firing alert: one indexed query for the rules that
- * apply to the integration, made once per ingest transaction however many alerts the payload
- * carries, and always fresh, so a rule change applies to the very next event in every process.
+ * The router the ingest path calls for each firing alert. The rules that apply to an
+ * integration are read once per ingest transaction however many alerts it carries, and with a
+ * cache (dropped on every rule or integration change, in every process: see WatchedCache) once
+ * until they change.
  */
-export function createAlertRouter(deps: { routingRulesRepository: Pick<RoutingRulesRepository, 'listActive'> }) {
+export function createAlertRouter(deps: {
+  routingRulesRepository: Pick<RoutingRulesRepository, 'listActive'>;
+  cache?: WatchedCache<RoutingRuleRow[]>;
+}) {
+  const { cache } = deps;
   const perTransaction = new WeakMap<object, Map<string, Promise<RoutingRuleRow[]>>>();
   const router: AlertRouter = async (integration, alert, executor) => {
     let byIntegration = perTransaction.get(executor);
@@ -100,7 +106,8 @@ export function createAlertRouter(deps: { routingRulesRepository: Pick<RoutingRu
     }
     let rules = byIntegration.get(integration.id);
     if (rules === undefined) {
-      rules = deps.routingRulesRepository.listActive(executor, integration.id);
+      const read = () => deps.routingRulesRepository.listActive(executor, integration.id);
+      rules = cache === undefined ? read() : cache.get(integration.id, read).then((found) => found ?? []);
       byIntegration.set(integration.id, rules);
     }
     const { decision } = await decide(deps.routingRulesRepository, executor, integration, alert, await rules);
@@ -116,11 +123,20 @@ export function createRoutingService(deps: {
   integrationsRepository: Pick<IntegrationsRepository, 'findById'>;
   alertsRepository: Pick<AlertsRepository, 'findByIdForUpdate' | 'update'>;
   auditService: Pick<AuditService, 'record'>;
+  /** The ingest router's cache of rules, dropped after each change this process commits. */
+  rulesCache?: Pick<WatchedCache<unknown>, 'clear'>;
   now?: () => Date;
 }) {
   const { db, routingRulesRepository: repository, teamsRepository, integrationsRepository, alertsRepository } = deps;
   const { auditService } = deps;
   const now = deps.now ?? (() => new Date());
+
+  /** A rule change this process committed routes its very next alert, before any notice arrives. */
+  async function changeRules<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const result = await db.transaction(work);
+    deps.rulesCache?.clear();
+    return result;
+  }
 
   const notFound = (id: string) => new AppError('routing-rule-not-found', `No routing rule with id ${id}`);
 
@@ -173,7 +189,7 @@ export function createRoutingService(deps: {
 
     async create(input: CreateRuleInput, actor: Principal): Promise<RoutingRuleRow> {
       try {
-        return await db.transaction(async (tx) => {
+        return await changeRules(async (tx) => {
           await repository.lockOrder(tx);
           const total = await repository.count(tx);
           const position = Math.min(input.position ?? total + 1, total + 1);
@@ -217,7 +233,7 @@ export function createRoutingService(deps: {
 
     async update(id: string, input: UpdateRuleInput, actor: Principal): Promise<RoutingRuleRow> {
       try {
-        return await db.transaction(async (tx) => {
+        return await changeRules(async (tx) => {
           const existing = await lockRule(tx, id);
           const changes: RoutingRuleChanges = {};
           const changed: Record<string, { from: unknown; to: unknown }> = {};
@@ -255,7 +271,7 @@ export function createRoutingService(deps: {
     },
 
     async delete(id: string, actor: Principal): Promise<void> {
-      await db.transaction(async (tx) => {
+      await changeRules(async (tx) => {
         const existing = await lockRule(tx, id);
         await repository.delete(tx, id);
         await repository.closeGapAfter(tx, existing.position);
@@ -279,7 +295,7 @@ export function createRoutingService(deps: {
 
     /** Sets the whole order at once; the list must name every rule exactly once. */
     async reorder(ruleIds: string[], actor: Principal): Promise<RoutingRuleRow[]> {
-      return db.transaction(async (tx) => {
+      return changeRules(async (tx) => {
         await repository.lockOrder(tx);
         const current = await repository.list(tx);
         const known = new Set(current.map((rule) => rule.id));
