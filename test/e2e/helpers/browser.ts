@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 
 /**
  * Shared setup of the console end-to-end suites: Debian's /usr/bin/chromium driven by
- * playwright-core, the console built into web/dist, screenshots written to docs/screenshots/.
+ * playwright-core, the console built into web/dist, a screenshot of every main page.
  */
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -15,7 +15,17 @@ if (!hasChromium) {
   );
 }
 
-export const SCREENSHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+/**
+ * Screenshots are test artifacts under test-results/screenshots/, so a test run leaves the
+ * working tree clean; `npm run screenshots` (KLAXON_UPDATE_SCREENSHOTS=1) refreshes the copies
+ * the docs show.
+ */
+export const SCREENSHOTS = fileURLToPath(
+  new URL(
+    process.env.KLAXON_UPDATE_SCREENSHOTS === '1' ? '../../../docs/screenshots/' : '../../../test-results/screenshots/',
+    import.meta.url,
+  ),
+);
 export const E2E_TIMEOUT = 90_000;
 
 /** Builds web/dist unless it exists, and makes sure the screenshot folder does. */
