@@ -1,15 +1,7 @@
 import { type AlertWithHistory, api } from '../api';
-import {
-  Badge,
-  Loading,
-  ProblemMessage,
-  SEVERITY_TONE,
-  STATUS_TONE,
-  Time,
-  useAction,
-  useResource,
-} from '../components';
+import { Loading, ProblemMessage, STATUS_TONE, Time, useResource } from '../components';
 import { Link } from '../router';
+import { TriageHeader } from '../triage-header';
 
 const KIND_LABEL: Record<string, string> = {
   created: 'Created',
@@ -26,11 +18,6 @@ export function AlertDetailPage({ id }: { id: string }) {
   } = useResource(() => api<AlertWithHistory>('GET', `/api/alerts/${id}`), id, {
     topics: ['alerts'],
   });
-  const action = useAction();
-  const act = async (verb: 'acknowledge' | 'resolve') => {
-    await action.run(() => api('POST', `/api/alerts/${id}/${verb}`));
-    await reload();
-  };
 
   return (
     <section aria-labelledby="alert-title">
@@ -42,33 +29,18 @@ export function AlertDetailPage({ id }: { id: string }) {
         error === null && <Loading />
       ) : (
         <>
-          <div className="page-head">
-            <h1 id="alert-title">{alert.title}</h1>
-            <div className="badges">
-              <Badge tone={STATUS_TONE[alert.status] ?? 'grey'}>
-                <span data-testid="alert-status">{alert.status}</span>
-              </Badge>
-              <Badge tone={SEVERITY_TONE[alert.severity] ?? 'grey'}>{alert.severity}</Badge>
-            </div>
-          </div>
-          <ProblemMessage error={action.error} />
-          <div className="actions">
-            <button
-              type="button"
-              onClick={() => act('acknowledge')}
-              disabled={action.busy || alert.status !== 'firing'}
-            >
-              Acknowledge
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => act('resolve')}
-              disabled={action.busy || alert.status === 'resolved'}
-            >
-              Resolve
-            </button>
-          </div>
+          <TriageHeader
+            titleId="alert-title"
+            title={alert.title}
+            status={alert.status}
+            statusTone={STATUS_TONE[alert.status] ?? 'grey'}
+            statusTestId="alert-status"
+            severity={alert.severity}
+            canAcknowledge={alert.status === 'firing'}
+            canResolve={alert.status !== 'resolved'}
+            resourcePath={`/api/alerts/${id}`}
+            onChanged={reload}
+          />
           <div className="grid-2">
             <div className="card">
               <h2>Details</h2>

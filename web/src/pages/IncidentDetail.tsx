@@ -1,15 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
-import {
-  Badge,
-  Loading,
-  ProblemMessage,
-  SEVERITY_TONE,
-  STATUS_TONE,
-  Time,
-  useAction,
-  useResource,
-} from '../components';
+import { Badge, Loading, ProblemMessage, STATUS_TONE, Time, useAction, useResource } from '../components';
 import {
   INCIDENT_STATUS_TONE,
   type IncidentDetail,
@@ -19,6 +10,7 @@ import {
   type TeamMember,
 } from '../paging-api';
 import { Link } from '../router';
+import { TriageHeader } from '../triage-header';
 
 const KIND_LABEL: Record<string, string> = {
   opened: 'Opened',
@@ -60,11 +52,6 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
   // Platform admins act on incidents of teams they are not in; their names are not in the member list.
   const who = (userId: string | null) =>
     userId === null ? null : userId === me.id ? 'you' : personName(people.get(userId), 'someone outside the team');
-  const action = useAction();
-  const act = async (verb: 'acknowledge' | 'resolve') => {
-    await action.run(() => api('POST', `/api/incidents/${id}/${verb}`));
-    await reload();
-  };
 
   return (
     <section aria-labelledby="incident-title">
@@ -76,33 +63,18 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
         error === null && <Loading />
       ) : (
         <>
-          <div className="page-head">
-            <h1 id="incident-title">{incident.title}</h1>
-            <div className="badges">
-              <Badge tone={INCIDENT_STATUS_TONE[incident.status]}>
-                <span data-testid="incident-status">{incident.status}</span>
-              </Badge>
-              <Badge tone={SEVERITY_TONE[incident.severity] ?? 'grey'}>{incident.severity}</Badge>
-            </div>
-          </div>
-          <ProblemMessage error={action.error} />
-          <div className="actions">
-            <button
-              type="button"
-              onClick={() => act('acknowledge')}
-              disabled={action.busy || incident.status !== 'triggered'}
-            >
-              Acknowledge
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => act('resolve')}
-              disabled={action.busy || incident.status === 'resolved'}
-            >
-              Resolve
-            </button>
-          </div>
+          <TriageHeader
+            titleId="incident-title"
+            title={incident.title}
+            status={incident.status}
+            statusTone={INCIDENT_STATUS_TONE[incident.status]}
+            statusTestId="incident-status"
+            severity={incident.severity}
+            canAcknowledge={incident.status === 'triggered'}
+            canResolve={incident.status !== 'resolved'}
+            resourcePath={`/api/incidents/${id}`}
+            onChanged={reload}
+          />
           <div className="grid-2">
             <div className="card">
               <h2>Details</h2>
