@@ -142,6 +142,7 @@ export function createServices(deps: ServiceDeps) {
     usersRepository,
     sessionsRepository,
     auditService,
+    channels,
     rateLimiter: signInLimiter,
     attemptsPerIpPerMinute: sessionsService.policy.loginAttemptsPerIpPerMinute,
     publicUrl,

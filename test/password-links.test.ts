@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { mailText, startSmtpServer } from './helpers/paging.js';
 
 const HOUR = 60 * 60 * 1000;
 const PASSWORD = 'correct horse battery staple';
@@ -163,6 +164,20 @@ describe('password links', () => {
     expect((await createLink('00000000-0000-7000-8000-000000000000')).statusCode).toBe(404);
   });
 
+  it('asked to email the link without SMTP configured: 400, and no link is made', async () => {
+    const user = await t.createUser(admin.apiKey);
+    const refused = await t.request({
+      method: 'POST',
+      url: `/api/users/${user.userId}/password-link`,
+      key: admin.apiKey,
+      body: { email: true },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().detail).toMatch(/SMTP_URL/);
+    const links = await t.database.db.execute(sql`select id from password_links where user_id = ${user.userId}`);
+    expect(links.rows).toEqual([]);
+  });
+
   it('rate-limits the public routes per address with 429 and Retry-After', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++) statuses.push((await describeLink('B'.repeat(43), '10.8.0.1')).statusCode);
@@ -181,5 +196,30 @@ describe('password links', () => {
     expect(audit).not.toContain(token);
     expect(t.logs.join('\n')).not.toContain(token);
     expect(t.logs.join('\n')).toContain('/api/auth/password-links/[redacted]');
+  });
+});
+
+describe('emailed password links', () => {
+  it('sends the link to the user over SMTP and still returns it once', async () => {
+    const smtp = await startSmtpServer();
+    const mailing = await createTestApp({ incidents: { smtpUrl: smtp.url, smtpFrom: 'Klaxon <klaxon@example.com>' } });
+    try {
+      const owner = await mailing.createAdmin();
+      const user = await mailing.createUser(owner.apiKey, 'mailed@example.com');
+      const created = await mailing.request({
+        method: 'POST',
+        url: `/api/users/${user.userId}/password-link`,
+        key: owner.apiKey,
+        body: { email: true },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      expect(created.json()).toMatchObject({ purpose: 'invite', emailed: true, emailError: null });
+      expect(smtp.mails).toHaveLength(1);
+      expect(smtp.mails[0]?.to).toEqual(['mailed@example.com']);
+      expect(mailText(smtp.mails[0]?.raw ?? '')).toContain(created.json().url);
+    } finally {
+      await mailing.close();
+      await smtp.close();
+    }
   });
 });

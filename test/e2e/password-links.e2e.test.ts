@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('invite links in headless Chromium', () => {
       const admin = await adminContext.newPage();
       await signIn(admin, base, ADMIN);
       await navLink(admin, 'Users').click();
-      await admin.getByLabel('Email').fill(NEWCOMER.email);
+      await admin.getByLabel('Email', { exact: true }).fill(NEWCOMER.email);
       await admin.getByRole('button', { name: 'Add user and create invite link' }).click();
       await admin.getByText(`${NEWCOMER.email} was added`).waitFor();
       await admin.getByText('It is shown only this once').waitFor();

@@ -179,6 +179,8 @@ export interface PasswordLink {
   url: string;
   purpose: 'invite' | 'reset';
   expiresAt: string;
+  emailed: boolean;
+  emailError: string | null;
 }
 
 export interface ApiKey {

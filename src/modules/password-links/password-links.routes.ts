@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { principalOf } from '../../plugins/auth.js';
 import {
   createdPasswordLinkSchema,
+  createPasswordLinkBody,
   passwordLinkSchema,
   passwordLinkTokenParams,
   usePasswordLinkBody,
@@ -20,15 +21,19 @@ export const passwordLinksRoutes: FastifyPluginAsyncZod<{ passwordLinksService: 
       config: { access: 'admin' },
       schema: {
         tags: ['users'],
-        summary: 'Create a one-time link with which the user sets their own password; replaces earlier links',
+        summary:
+          'Create a one-time link with which the user sets their own password (optionally emailed); replaces earlier links',
         params: z.object({ id: z.uuid() }),
+        body: createPasswordLinkBody,
         response: { 201: createdPasswordLinkSchema },
       },
     },
     async (request, reply) => {
-      const link = await passwordLinksService.create(request.params.id, principalOf(request).userId);
+      const link = await passwordLinksService.create(request.params.id, principalOf(request).userId, {
+        email: request.body.email,
+      });
       reply.header('cache-control', 'no-store');
-      return reply.code(201).send({ url: link.url, purpose: link.purpose, expiresAt: link.expiresAt.toISOString() });
+      return reply.code(201).send({ ...link, expiresAt: link.expiresAt.toISOString() });
     },
   );
 

@@ -8,7 +8,17 @@ export const createdPasswordLinkSchema = z.object({
   url: z.string(),
   purpose: z.enum(PASSWORD_LINK_PURPOSES),
   expiresAt: z.string(),
+  /** Whether the link was emailed to the user (only when asked to). */
+  emailed: z.boolean(),
+  /** Why emailing failed; the link still works and can be sent by hand. */
+  emailError: z.string().nullable(),
 });
+
+/** Bodyless POSTs are common; no body means no email. */
+export const createPasswordLinkBody = z
+  .strictObject({ email: z.boolean().default(false) })
+  .nullish()
+  .transform((body) => body ?? { email: false });
 
 export const passwordLinkSchema = z.object({
   email: z.string(),

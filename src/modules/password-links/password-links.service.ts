@@ -5,6 +5,7 @@ import { sha256Hex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { Channels } from '../notifications/channels.js';
 import type { SessionsRepository } from '../sessions/sessions.repository.js';
 import { hashAcceptablePassword } from '../sessions/sessions.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
@@ -24,6 +25,8 @@ export function createPasswordLinksService(deps: {
   usersRepository: Pick<UsersRepository, 'findById' | 'update'>;
   sessionsRepository: Pick<SessionsRepository, 'revokeAllForUser'>;
   auditService: Pick<AuditService, 'record'>;
+  /** Emails links on request, when SMTP is configured. */
+  channels: Pick<Channels, 'canEmail' | 'sendMail'>;
   /** The sign-in limiter: guessing link tokens spends the same kind of budget as guessing passwords. */
   rateLimiter: RateLimiter;
   attemptsPerIpPerMinute: number;
@@ -60,8 +63,14 @@ export function createPasswordLinksService(deps: {
   }
 
   return {
-    /** Creates a link for the user, revoking their earlier unused ones. The URL is returned once. */
-    async create(userId: string, actorId: string) {
+    /**
+     * Creates a link for the user, revoking their earlier unused ones, and emails it to them on
+     * request. The URL is returned once, even when emailed, so a failed mail can be sent by hand.
+     */
+    async create(userId: string, actorId: string, options: { email?: boolean } = {}) {
+      if (options.email === true && !deps.channels.canEmail) {
+        throw new AppError('bad-request', 'Klaxon cannot send email: SMTP_URL is not configured');
+      }
       const token = randomBytes(32).toString('base64url');
       const at = now();
       const expiresAt = new Date(at.getTime() + deps.ttlHours * 60 * 60 * 1000);
@@ -84,12 +93,26 @@ export function createPasswordLinksService(deps: {
           resourceType: 'user',
           resourceId: user.id,
           severity: 'HIGH',
-          metadata: { linkId: row.id, purpose: row.purpose, expiresAt: expiresAt.toISOString(), revokedLinks },
+          metadata: {
+            linkId: row.id,
+            purpose: row.purpose,
+            expiresAt: expiresAt.toISOString(),
+            revokedLinks,
+            emailRequested: options.email === true,
+          },
         });
-        return row;
+        return { row, email: user.email };
       });
       // In the fragment, the token never reaches a server in the request for the page itself.
-      return { url: `${deps.publicUrl}/set-password#token=${token}`, expiresAt, purpose: link.purpose };
+      const url = `${deps.publicUrl}/set-password#token=${token}`;
+      const mailed = options.email === true ? await deps.channels.sendMail(linkMail(link.email, link.row, url)) : null;
+      return {
+        url,
+        expiresAt,
+        purpose: link.row.purpose,
+        emailed: mailed?.outcome === 'sent',
+        emailError: mailed === null || mailed.outcome === 'sent' ? null : mailed.detail,
+      };
     },
 
     /** Whose account a link opens, for the page that asks for the new password. */
@@ -122,6 +145,21 @@ export function createPasswordLinksService(deps: {
         return { userId: consumed.userId };
       });
     },
+  };
+}
+
+function linkMail(to: string, link: PasswordLinkRow, url: string) {
+  const action = link.purpose === 'invite' ? 'choose your password' : 'choose a new password';
+  return {
+    to,
+    subject: link.purpose === 'invite' ? 'Your Klaxon account' : 'Reset your Klaxon password',
+    text: [
+      `Open this link to ${action} for ${to}:`,
+      '',
+      url,
+      '',
+      `It works once, until ${link.expiresAt.toISOString()}. If you did not expect this email, ignore it.`,
+    ].join('\n'),
   };
 }
 

@@ -8,6 +8,7 @@ export function UsersPage() {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [isAdmin, setIsAdmin] = useState(false);
+  const [emailLink, setEmailLink] = useState(false);
   const [created, setCreated] = useState<{ user: User; link: PasswordLink } | null>(null);
   const create = useAction();
 
@@ -20,7 +21,7 @@ export function UsersPage() {
         ...(name ? { name } : {}),
         isPlatformAdmin: isAdmin,
       });
-      const link = await api<PasswordLink>('POST', `/api/users/${user.id}/password-link`);
+      const link = await api<PasswordLink>('POST', `/api/users/${user.id}/password-link`, { email: emailLink });
       return { user, link };
     });
     if (result !== undefined) {
@@ -41,8 +42,16 @@ export function UsersPage() {
         {created !== null && (
           <>
             <p role="status" className="ok">
-              {created.user.email} was added. Send them this invite link so they can choose a password.
+              {created.user.email} was added.{' '}
+              {created.link.emailed
+                ? 'The invite link was emailed to them; it is also shown below.'
+                : 'Send them this invite link so they can choose a password.'}
             </p>
+            {created.link.emailError !== null && (
+              <p className="warning">
+                The email could not be sent ({created.link.emailError}); send the link yourself.
+              </p>
+            )}
             <LinkOnce user={created.user} link={created.link} />
           </>
         )}
@@ -59,6 +68,15 @@ export function UsersPage() {
         <div className="checkbox">
           <input id="user-admin" type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} />
           <label htmlFor="user-admin">Platform admin</label>
+        </div>
+        <div className="checkbox">
+          <input
+            id="user-email-link"
+            type="checkbox"
+            checked={emailLink}
+            onChange={(e) => setEmailLink(e.target.checked)}
+          />
+          <label htmlFor="user-email-link">Also email the invite link to them (needs SMTP_URL on the server)</label>
         </div>
         <button type="submit" disabled={create.busy}>
           Add user and create invite link
