@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -8,6 +8,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { DatabaseHandle } from './db/client.js';
+import { withoutCredentials } from './lib/credential-paths.js';
 import { uuidv7 } from './lib/ids.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
@@ -21,6 +22,7 @@ import { integrationsRoutes } from './modules/integrations/integrations.routes.j
 import { testAlertRoutes } from './modules/integrations/test-alert.routes.js';
 import { liveUpdatesRoutes } from './modules/live-updates/live-updates.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { passwordLinksRoutes } from './modules/password-links/password-links.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
@@ -62,6 +64,17 @@ export const LOG_REDACT_PATHS = [
   '*.password',
   '*.routing_key',
 ];
+
+/** Fastify's request log line, with credentials in the path replaced. */
+export const LOG_SERIALIZERS = {
+  req: (request: FastifyRequest) => ({
+    method: request.method,
+    url: withoutCredentials(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  }),
+};
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -140,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionsService: services.sessionsService,
     usersService: services.usersService,
   });
+  await app.register(passwordLinksRoutes, { passwordLinksService: services.passwordLinksService });
   await app.register(apiKeysRoutes, { apiKeysService: services.apiKeysService });
   await app.register(auditRoutes, { auditService: services.auditService });
   await app.register(integrationsRoutes, {

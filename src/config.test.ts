@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       requestTimeoutMs: 30_000,
       webhookRateLimitPerMinute: 120_000,
       deliveryRetentionDays: 30,
+      passwordLinkTtlHours: 24,
       logLevel: 'info',
       workers: 1,
       incidents: {
@@ -54,6 +55,7 @@ describe('loadConfig', () => {
       KLAXON_BODY_LIMIT_BYTES: '1048576',
       KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: '600',
       KLAXON_DELIVERY_RETENTION_DAYS: '7',
+      KLAXON_PASSWORD_LINK_TTL_HOURS: '72',
       SMTP_URL: 'smtp://mailer:secret@mail.example.com:587',
       SMTP_FROM: 'Pager <pager@example.com>',
       KLAXON_PUBLIC_URL: 'https://klaxon.example.com/',
@@ -81,6 +83,7 @@ describe('loadConfig', () => {
       requestTimeoutMs: 12_000,
       webhookRateLimitPerMinute: 600,
       deliveryRetentionDays: 7,
+      passwordLinkTtlHours: 72,
       logLevel: 'debug',
       workers: 4,
       incidents: {

@@ -44,6 +44,7 @@ const environmentSchema = z
       .regex(/^https?:\/\/[^/]+(\/.*)?$/, 'must be an http:// or https:// URL')
       .optional(),
     KLAXON_ACTION_LINK_TTL_MINUTES: positiveInt.max(43_200, 'must be at most 43200').default(1440),
+    KLAXON_PASSWORD_LINK_TTL_HOURS: positiveInt.max(720, 'must be at most 720').default(24),
     KLAXON_NOTIFICATION_RETRY_LIMIT: z.coerce
       .number({ error: 'must be an integer from 0 to 20' })
       .int('must be an integer from 0 to 20')
@@ -109,6 +110,8 @@ export interface Config {
   webhookRateLimitPerMinute: number;
   /** Webhook deliveries older than this are pruned in the background. */
   deliveryRetentionDays: number;
+  /** KLAXON_PASSWORD_LINK_TTL_HOURS (default 24): how long an invite or password reset link works. */
+  passwordLinkTtlHours: number;
   logLevel: (typeof LOG_LEVELS)[number];
   /**
    * KLAXON_WORKERS (default 1): server processes sharing the port (node:cluster), PostgreSQL
@@ -168,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: e.KLAXON_REQUEST_TIMEOUT_MS,
     webhookRateLimitPerMinute: e.KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE,
     deliveryRetentionDays: e.KLAXON_DELIVERY_RETENTION_DAYS,
+    passwordLinkTtlHours: e.KLAXON_PASSWORD_LINK_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
     workers: e.KLAXON_WORKERS,
     incidents: {

@@ -22,6 +22,7 @@ export async function serve(config: Config, options: { migrate: boolean }): Prom
     database,
     masterKey,
     webhookRateLimitPerMinute: config.webhookRateLimitPerMinute,
+    passwordLinkTtlHours: config.passwordLinkTtlHours,
     incidents: { ...config.incidents, log: jobLog },
   });
   const app = await buildApp({

@@ -26,6 +26,11 @@ import { createChangeFeed } from './modules/live-updates/change-feed.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
+import { createPasswordLinksRepository } from './modules/password-links/password-links.repository.js';
+import {
+  createPasswordLinksService,
+  DEFAULT_PASSWORD_LINK_TTL_HOURS,
+} from './modules/password-links/password-links.service.js';
 import { createAlertRouter, createRoutingService } from './modules/routing/routing.service.js';
 import { createRoutingRulesRepository } from './modules/routing/routing-rules.repository.js';
 import { createSchedulesRepository } from './modules/schedules/schedules.repository.js';
@@ -60,6 +65,8 @@ export interface ServiceDeps {
   now?: () => Date;
   /** Console session lifetimes and sign-in rate limits; defaults in sessions.service.ts. */
   sessionPolicy?: Partial<SessionPolicy>;
+  /** How long an invite or password reset link works (KLAXON_PASSWORD_LINK_TTL_HOURS). */
+  passwordLinkTtlHours?: number;
 }
 
 const DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE = 120_000;
@@ -82,11 +89,15 @@ export function createServices(deps: ServiceDeps) {
   const auditService = createAuditService({ db, auditRepository });
   const usersService = createUsersService({ db, usersRepository, auditService });
   const apiKeysService = createApiKeysService({ db, apiKeysRepository, usersRepository, auditService, now });
+  const sessionsRepository = createSessionsRepository();
+  // Sign-in and password links draw on one limiter: both are public routes that guess at credentials.
+  const signInLimiter = createRateLimiter({ now: () => now().getTime() });
   const sessionsService = createSessionsService({
     db,
-    sessionsRepository: createSessionsRepository(),
+    sessionsRepository,
     usersRepository,
     auditService,
+    rateLimiter: signInLimiter,
     now,
     ...(deps.sessionPolicy ? { policy: deps.sessionPolicy } : {}),
   });
@@ -125,6 +136,19 @@ export function createServices(deps: ServiceDeps) {
       outboundGuard,
       now,
     });
+  const passwordLinksService = createPasswordLinksService({
+    db,
+    repository: createPasswordLinksRepository(),
+    usersRepository,
+    sessionsRepository,
+    auditService,
+    channels,
+    rateLimiter: signInLimiter,
+    attemptsPerIpPerMinute: sessionsService.policy.loginAttemptsPerIpPerMinute,
+    publicUrl,
+    ttlHours: deps.passwordLinkTtlHours ?? DEFAULT_PASSWORD_LINK_TTL_HOURS,
+    now,
+  });
   const schedulesService = createSchedulesService({ db, schedulesRepository, auditService, now });
   const escalationEngine = createEscalationEngine({
     database: deps.database,
@@ -238,6 +262,7 @@ export function createServices(deps: ServiceDeps) {
     usersService,
     apiKeysService,
     sessionsService,
+    passwordLinksService,
     bootstrapAdminService,
     integrationsService,
     deliveriesService,

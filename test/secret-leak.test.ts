@@ -14,7 +14,8 @@ function describe(response: LightMyRequestResponse): string {
 /**
  * A realistic session, then a scan of everything it produced — every log line, every response
  * body and header, every audit row, every delivery row, every integration and API key row — for
- * every secret it handled: webhook secrets (and their whsec_ form), API keys, the master key.
+ * every secret it handled: webhook secrets (and their whsec_ form), API keys, an invite link's
+ * token, the master key.
  * Only the one response that hands a secret out may contain it.
  */
 suite('secrets do not leak', () => {
@@ -51,6 +52,19 @@ suite('secrets do not leak', () => {
         body: { name: 'own' },
       });
       issue(ownKey, ownKey.json().key);
+
+      // An invite link: its token is a credential until used, in the URL path of the public routes.
+      const link = await t.request({ method: 'POST', url: `/api/users/${userId}/password-link`, key: admin.apiKey });
+      const linkToken = new URL(link.json().url).hash.replace('#token=', '');
+      issue(link, linkToken);
+      await t.request({ method: 'GET', url: `/api/auth/password-links/${linkToken}` });
+      const linkUsed = await t.request({
+        method: 'POST',
+        url: `/api/auth/password-links/${linkToken}`,
+        body: { password: 'leak-user password' },
+      });
+      expect(linkUsed.statusCode).toBe(204);
+      await t.request({ method: 'GET', url: `/api/auth/password-links/${linkToken}` }); // 410
 
       const integrations: Array<Record<string, string>> = [];
       for (const type of INTEGRATION_TYPES) {
@@ -176,6 +190,7 @@ suite('secrets do not leak', () => {
         ...(await table('integrations')),
         ...(await table('api_keys')),
         ...(await table('users')),
+        ...(await table('password_links')),
         ...(await table('alerts')),
       );
 

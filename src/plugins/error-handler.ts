@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/client.js';
+import { withoutCredentials } from '../lib/credential-paths.js';
 import { AppError, type ErrorCode, type FieldError, toProblem } from '../lib/errors.js';
 import { findUnstorableText } from '../lib/unstorable-text.js';
 
@@ -70,7 +71,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   return reply
     .code(error.status)
     .type('application/problem+json')
-    .send(toProblem(error, request.url.split('?')[0] ?? request.url));
+    .send(toProblem(error, withoutCredentials(request.url.split('?')[0] ?? request.url)));
 }
 
 /** Logs server-side failures with the request id, then answers with problem+json. */

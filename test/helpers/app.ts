@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { type AppDeps, buildApp, LOG_REDACT_PATHS } from '../../src/app.js';
+import { type AppDeps, buildApp, LOG_REDACT_PATHS, LOG_SERIALIZERS } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { createServices, type ServiceDeps, type Services } from '../../src/services.js';
 import { createTestDatabase } from './database.js';
@@ -61,6 +61,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logger: {
       level: 'info',
       redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+      serializers: LOG_SERIALIZERS,
       stream: { write: (line: string) => void logs.push(line) },
     },
     ...(options.now ? { now: options.now } : {}),

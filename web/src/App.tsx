@@ -15,6 +15,7 @@ import { ProfilePage } from './pages/Profile';
 import { RoutingPage } from './pages/Routing';
 import { ScheduleDetailPage } from './pages/ScheduleDetail';
 import { SchedulesPage } from './pages/Schedules';
+import { SetPasswordPage } from './pages/SetPassword';
 import { SignInPage } from './pages/SignIn';
 import { TeamDetailPage } from './pages/TeamDetail';
 import { TeamsPage } from './pages/Teams';
@@ -45,6 +46,8 @@ const ADMIN_SECTIONS = ['alerts', 'integrations', 'routing', 'audit', 'users', '
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
+  const [passwordSetFor, setPasswordSetFor] = useState<string | null>(null);
+  const { path } = useLocation();
 
   const signedIn = useCallback((user: Me) => {
     setCsrfToken(user.csrfToken);
@@ -62,6 +65,19 @@ export function App() {
     });
   }, [signedIn]);
 
+  // Opened from an invite or reset link, by someone who may have no session (or another person's).
+  if (path === '/set-password') {
+    return (
+      <SetPasswordPage
+        onDone={(email) => {
+          setPasswordSetFor(email);
+          setCsrfToken(null);
+          setMe(null);
+          navigate('/login', { replace: true });
+        }}
+      />
+    );
+  }
   if (error !== null) {
     return (
       <main className="centered">
@@ -76,7 +92,7 @@ export function App() {
       </main>
     );
   }
-  if (me === null) return <SignInPage onSignedIn={signedIn} />;
+  if (me === null) return <SignInPage onSignedIn={signedIn} passwordSetFor={passwordSetFor} />;
   return <Shell me={me} onSignedOut={() => setMe(null)} />;
 }
 

@@ -170,7 +170,17 @@ export interface User {
   email: string;
   name: string | null;
   isPlatformAdmin: boolean;
+  hasPassword: boolean;
   createdAt: string;
+}
+
+/** A one-time invite or reset link, as POST /api/users/:id/password-link returns it (the only time). */
+export interface PasswordLink {
+  url: string;
+  purpose: 'invite' | 'reset';
+  expiresAt: string;
+  emailed: boolean;
+  emailError: string | null;
 }
 
 export interface ApiKey {

@@ -35,8 +35,18 @@ export interface Destination {
   messageId: string;
 }
 
+/** A plain-text email that is not about an incident (an invite link). */
+export interface PlainMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
 export interface Channels {
   send(destination: Destination, message: NotificationMessage): Promise<DeliveryResult>;
+  /** Whether SMTP_URL is configured, so email can be sent at all. */
+  readonly canEmail: boolean;
+  sendMail(mail: PlainMail): Promise<DeliveryResult>;
   close(): void;
 }
 
@@ -183,18 +193,11 @@ export function createChannels(options: {
     return transporter;
   };
 
-  async function email(destination: Destination, message: NotificationMessage): Promise<DeliveryResult> {
+  async function email(mail: Omit<Parameters<Transporter['sendMail']>[0], 'from'>): Promise<DeliveryResult> {
     const transport = mailer();
     if (transport === undefined) return { outcome: 'permanent_failure', detail: 'SMTP_URL is not configured' };
     try {
-      const info = await transport.sendMail({
-        from: options.smtpFrom,
-        to: destination.address,
-        subject: subjectOf(message),
-        text: textOf(message),
-        html: htmlOf(message),
-        headers: { 'X-Klaxon-Incident': message.incidentId },
-      });
+      const info = await transport.sendMail({ from: options.smtpFrom, ...mail });
       return { outcome: 'sent', detail: String(info.response ?? '').slice(0, 200) || null };
     } catch (error) {
       // SMTP 5xx replies are permanent (bad mailbox, rejected); 4xx and connection errors are not.
@@ -205,10 +208,18 @@ export function createChannels(options: {
   }
 
   return {
+    canEmail: options.smtpUrl !== undefined,
+    sendMail: (mail) => email(mail),
     async send(destination, message) {
       switch (destination.type) {
         case 'email':
-          return email(destination, message);
+          return email({
+            to: destination.address,
+            subject: subjectOf(message),
+            text: textOf(message),
+            html: htmlOf(message),
+            headers: { 'X-Klaxon-Incident': message.incidentId },
+          });
         case 'slack':
           return post(options.outboundGuard, destination.address, JSON.stringify(slackPayload(message)), {});
         case 'webhook': {

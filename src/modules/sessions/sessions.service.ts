@@ -37,6 +37,16 @@ export const MIN_PASSWORD_LENGTH = 8;
 const TOUCH_RESOLUTION_MS = 60_000;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
+/** Applies the password policy, then hashes; every way of setting a password goes through here. */
+export async function hashAcceptablePassword(password: string): Promise<string> {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new AppError('validation-failed', `The password must be at least ${MIN_PASSWORD_LENGTH} characters`, {
+      errors: [{ path: 'password', message: `must be at least ${MIN_PASSWORD_LENGTH} characters` }],
+    });
+  }
+  return hashPassword(password);
+}
+
 export interface SessionPrincipal extends Principal {
   sessionId: string;
   csrfToken: string;
@@ -174,12 +184,7 @@ export function createSessionsService(deps: {
      * session the user had, so a reset locks out whoever knew the old password.
      */
     async setPassword(target: { email: string } | { userId: string }, password: string, actorId: string | null) {
-      if (password.length < MIN_PASSWORD_LENGTH) {
-        throw new AppError('validation-failed', `The password must be at least ${MIN_PASSWORD_LENGTH} characters`, {
-          errors: [{ path: 'password', message: `must be at least ${MIN_PASSWORD_LENGTH} characters` }],
-        });
-      }
-      const passwordHash = await hashPassword(password);
+      const passwordHash = await hashAcceptablePassword(password);
       return db.transaction(async (tx) => {
         const user: UserRow | undefined =
           'email' in target

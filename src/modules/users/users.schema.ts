@@ -12,6 +12,8 @@ export const userSchema = z.object({
   email: z.string(),
   name: z.string().nullable(),
   isPlatformAdmin: z.boolean(),
+  /** Whether the user can sign in to the console (has set a password). */
+  hasPassword: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -25,6 +27,7 @@ export function toUserDto(row: UserRow): UserDto {
     email: row.email,
     name: row.name,
     isPlatformAdmin: row.isPlatformAdmin,
+    hasPassword: row.passwordHash !== null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -2,8 +2,15 @@ import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
 import { ProblemMessage, useAction } from '../components';
 
-export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
-  const [email, setEmail] = useState('');
+export function SignInPage({
+  onSignedIn,
+  passwordSetFor = null,
+}: {
+  onSignedIn: (me: Me) => void;
+  /** Set right after someone chose a password with a link: they sign in with it now. */
+  passwordSetFor?: string | null;
+}) {
+  const [email, setEmail] = useState(passwordSetFor ?? '');
   const [password, setPassword] = useState('');
   const { busy, error, run } = useAction();
 
@@ -22,6 +29,11 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           </span>{' '}
           Sign in to Klaxon
         </h1>
+        {passwordSetFor !== null && (
+          <p role="status" className="ok">
+            Your password is set. Sign in with it now.
+          </p>
+        )}
         <ProblemMessage error={error} />
         <label htmlFor="email">Email</label>
         <input
@@ -47,7 +59,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         <p className="muted small-text">
-          No password yet? An admin sets one with{' '}
+          No password yet, or forgot it? Ask an admin for an invite or reset link (Users page), or to run{' '}
           <code>npm run cli -- set-password --email you@example.com --password-stdin</code>.
         </p>
       </form>

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { api, type User } from '../api';
-import { Badge, EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
+import { api, type PasswordLink, type User } from '../api';
+import { Badge, CopyButton, EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
 import { Link } from '../router';
 
 export function UsersPage() {
@@ -8,26 +8,26 @@ export function UsersPage() {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [isAdmin, setIsAdmin] = useState(false);
-  const [password, setPassword] = useState('');
-  const [created, setCreated] = useState<string | null>(null);
+  const [emailLink, setEmailLink] = useState(false);
+  const [created, setCreated] = useState<{ user: User; link: PasswordLink } | null>(null);
   const create = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const user = await create.run(async () => {
-      const made = await api<User>('POST', '/api/users', {
+    // The new person chooses their own password through an invite link; the admin never knows it.
+    const result = await create.run(async () => {
+      const user = await api<User>('POST', '/api/users', {
         email,
         ...(name ? { name } : {}),
         isPlatformAdmin: isAdmin,
       });
-      if (password !== '') await api('PUT', `/api/users/${made.id}/password`, { password });
-      return made;
+      const link = await api<PasswordLink>('POST', `/api/users/${user.id}/password-link`, { email: emailLink });
+      return { user, link };
     });
-    if (user !== undefined) {
-      setCreated(user.email);
+    if (result !== undefined) {
+      setCreated(result);
       setEmail('');
       setName('');
-      setPassword('');
       setIsAdmin(false);
       await reload();
     }
@@ -40,9 +40,20 @@ export function UsersPage() {
         <h2 id="invite-title">Add a user</h2>
         <ProblemMessage error={create.error} />
         {created !== null && (
-          <p role="status" className="ok">
-            {created} was added.
-          </p>
+          <>
+            <p role="status" className="ok">
+              {created.user.email} was added.{' '}
+              {created.link.emailed
+                ? 'The invite link was emailed to them; it is also shown below.'
+                : 'Send them this invite link so they can choose a password.'}
+            </p>
+            {created.link.emailError !== null && (
+              <p className="warning">
+                The email could not be sent ({created.link.emailError}); send the link yourself.
+              </p>
+            )}
+            <LinkOnce user={created.user} link={created.link} />
+          </>
         )}
         <div className="form-grid">
           <div>
@@ -53,24 +64,22 @@ export function UsersPage() {
             <label htmlFor="user-name">Name (optional)</label>
             <input id="user-name" value={name} onChange={(e) => setName(e.target.value)} />
           </div>
-          <div>
-            <label htmlFor="user-password">Initial password (optional, 8+ characters)</label>
-            <input
-              id="user-password"
-              type="password"
-              autoComplete="new-password"
-              minLength={8}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </div>
         </div>
         <div className="checkbox">
           <input id="user-admin" type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} />
           <label htmlFor="user-admin">Platform admin</label>
         </div>
+        <div className="checkbox">
+          <input
+            id="user-email-link"
+            type="checkbox"
+            checked={emailLink}
+            onChange={(e) => setEmailLink(e.target.checked)}
+          />
+          <label htmlFor="user-email-link">Also email the invite link to them (needs SMTP_URL on the server)</label>
+        </div>
         <button type="submit" disabled={create.busy}>
-          Add user
+          Add user and create invite link
         </button>
       </form>
       <ProblemMessage error={error} />
@@ -103,7 +112,7 @@ export function UsersPage() {
                     <Time value={user.createdAt} />
                   </td>
                   <td>
-                    <ResetPassword user={user} />
+                    <PasswordLinkCell user={user} />
                   </td>
                 </tr>
               ))}
@@ -115,48 +124,46 @@ export function UsersPage() {
   );
 }
 
-function ResetPassword({ user }: { user: User }) {
-  const [open, setOpen] = useState(false);
-  const [password, setPassword] = useState('');
-  const [done, setDone] = useState(false);
+/** "Invite link" for someone without a password, "Reset link" otherwise; the link is shown once. */
+function PasswordLinkCell({ user }: { user: User }) {
+  const [link, setLink] = useState<PasswordLink | null>(null);
   const action = useAction();
-  if (!open) {
-    return (
-      <button type="button" className="secondary small" onClick={() => setOpen(true)}>
-        {done ? 'Password set ✓' : 'Set password…'}
-      </button>
-    );
-  }
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const ok = await action.run(async () => {
-      await api('PUT', `/api/users/${user.id}/password`, { password });
-      return true;
-    });
-    if (ok) {
-      setDone(true);
-      setOpen(false);
-      setPassword('');
-    }
+  const label = user.hasPassword ? 'Reset link' : 'Invite link';
+  const create = async () => {
+    const made = await action.run(() => api<PasswordLink>('POST', `/api/users/${user.id}/password-link`));
+    if (made !== undefined) setLink(made);
   };
   return (
-    <form onSubmit={submit} className="copy-row">
-      <label htmlFor={`pw-${user.id}`} className="visually-hidden">
-        New password for {user.email}
-      </label>
-      <input
-        id={`pw-${user.id}`}
-        type="password"
-        autoComplete="new-password"
-        minLength={8}
-        required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-      />
-      <button type="submit" className="small" disabled={action.busy}>
-        Save
+    <div>
+      <button
+        type="button"
+        className="secondary small"
+        onClick={create}
+        disabled={action.busy}
+        aria-label={`${label} for ${user.email}`}
+      >
+        {link === null ? label : `New ${label.toLowerCase()}`}
       </button>
       <ProblemMessage error={action.error} />
-    </form>
+      {link !== null && <LinkOnce user={user} link={link} />}
+    </div>
+  );
+}
+
+function LinkOnce({ user, link }: { user: User; link: PasswordLink }) {
+  const id = `password-link-${user.id}`;
+  return (
+    <div className="secret-once" role="status">
+      <p className="warning">
+        <strong>Copy this link now and send it only to {user.email}.</strong> It is shown only this once, works once,
+        and expires <Time value={link.expiresAt} />. Anyone holding it can set this account’s password; a new link
+        replaces it.
+      </p>
+      <label htmlFor={id}>{link.purpose === 'invite' ? 'Invite link' : 'Password reset link'}</label>
+      <div className="copy-row">
+        <input id={id} readOnly value={link.url} className="mono" />
+        <CopyButton value={link.url} label="Copy link" />
+      </div>
+    </div>
   );
 }

@@ -1,0 +1,10 @@
+/** URL paths whose last segment is a credential: the token of an invite or password reset link. */
+const CREDENTIAL_IN_PATH = /^(\/api\/auth\/password-links\/)[^/?#]+/;
+
+/**
+ * The URL with any credential in its path replaced, for log lines and the `instance` of
+ * problem details: redaction paths match object keys, not parts of a URL.
+ */
+export function withoutCredentials(url: string): string {
+  return url.replace(CREDENTIAL_IN_PATH, '$1[redacted]');
+}
