@@ -1,5 +1,8 @@
-/** URL paths whose last segment is a credential: the token of an invite or password reset link. */
-const CREDENTIAL_IN_PATH = /^(\/api\/auth\/password-links\/)[^/?#]+/;
+/**
+ * URL paths whose last segment is a credential: the token of an invite or password reset link,
+ * of a one-click incident action link, and of a calendar feed.
+ */
+const CREDENTIAL_IN_PATH = /^(\/api\/auth\/password-links\/|\/api\/incidents\/actions\/|\/ical\/)[^/?#]+/;
 
 /**
  * The URL with any credential in its path replaced, for log lines and the `instance` of
