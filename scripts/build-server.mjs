@@ -1,8 +1,8 @@
 // Compiles the server (src/, tests excluded) to JavaScript in dist/, which `npm start` runs with
 // plain node: no TypeScript compiler in the running server's memory (issue 7 measured ~85 MiB
 // less idle RSS than under tsx, see bench/README.md). Run by `npm install` (prepare) and before
-// `npm start` (prestart, with --if-stale: only when a file under src/ or a tsconfig changed since
-// the last build, so a `git pull` never leaves stale code to serve).
+// `npm start` (prestart, with --if-stale: only when a file under src/, a tsconfig or package.json
+// changed since the last build, so a `git pull` never leaves stale code to serve).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const distDir = join(root, 'dist');
 /** Written after a complete build, dated when that build started: a build that failed leaves none. */
 const stamp = join(distDir, '.built');
-const inputs = [join(root, 'src'), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json')];
+// package.json too: its "type" decides the module format tsc emits.
+const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((input) => join(root, input));
 
 /** The newest modification time of a file or directory below `path` (a deletion dates its directory). */
 function newestChange(path) {
