@@ -52,6 +52,8 @@ type DbKind = 'pglite' | 'postgres';
 const BENCH_DIR = new URL('.', import.meta.url).pathname;
 const ROOT = join(BENCH_DIR, '..');
 const RESULTS_DIR = join(BENCH_DIR, 'results');
+/** Klaxon as `npm start` runs it: the compiled build, rebuilt by main() when a source changed. */
+const KLAXON_ENTRY = join(ROOT, 'dist', 'main.js');
 /** The naive PGlite baseline quoted in issue 7, used when this run did not measure one. */
 const QUOTED_NAIVE_PGLITE = 2700;
 
@@ -328,7 +330,7 @@ async function measureKlaxon(
     const profileDir = join(RESULTS_DIR, 'profiles', `${runTag}-${target.kind}-${workload}`);
     const nodeArgs = options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const server = await startNodeServer(
-      join(ROOT, 'src', 'main.ts'),
+      KLAXON_ENTRY,
       {
         ...targetEnv(target, masterKeyHex),
         LOG_LEVEL: 'warn',
@@ -388,7 +390,7 @@ async function measureKlaxon(
 
     let profile: string | undefined;
     if (options.cpuProf) {
-      // tsx's loader runs on a worker thread that gets a profile of its own; the main thread's is the largest.
+      // Every thread that runs JavaScript writes a profile of its own; the main thread's is the largest.
       const file = readdirSync(profileDir)
         .filter((f) => f.endsWith('.cpuprofile'))
         .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size)[0];
@@ -514,6 +516,9 @@ async function main(): Promise<void> {
   log(
     `machine: ${info.nproc} CPUs (${info.cpu}), ${info.memTotalGiB} GiB RAM, load ${info.loadAvg}, node ${info.node}`,
   );
+
+  // What `npm start`'s prestart does: rebuild dist/ only when a file under src/ changed.
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-server.mjs'), '--if-stale'], { stdio: 'inherit' });
 
   let cluster: PostgresCluster | undefined;
   const existingUrl =

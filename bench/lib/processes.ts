@@ -29,7 +29,10 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `node [nodeArgs] --import tsx <script>` on a free port and waits until GET /readyz answers 200. */
+/**
+ * Starts `node [nodeArgs] <script>` on a free port — through tsx when the script is TypeScript —
+ * and waits until GET /readyz answers 200.
+ */
 export async function startNodeServer(
   script: string,
   env: Record<string, string>,
@@ -41,7 +44,8 @@ export async function startNodeServer(
   } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

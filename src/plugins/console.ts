@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fromPackageRoot } from '../package-root.js';
 
 /** Where `npm run build:web` writes the console (web/dist at the repository root). */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+export const DEFAULT_CONSOLE_DIR = fromPackageRoot('web', 'dist');
 
 /** Paths the console never answers, so an API 404 stays a problem+json 404. */
 const SERVER_PREFIXES = ['/api', '/webhooks', '/v2', '/docs', '/openapi.json', '/metrics', '/healthz', '/readyz'];

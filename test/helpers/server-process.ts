@@ -8,9 +8,18 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `src/main.ts` as its own process on a free port and waits until it listens. */
-export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/**
+ * Starts the server as its own process on a free port and waits until it listens: by default the
+ * TypeScript sources under test (`src/main.ts` through tsx, so no build can be stale), or a
+ * compiled `entry` such as `dist/main.js`.
+ */
+export async function startServer(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  entry = 'src/main.ts',
+): Promise<ServerProcess> {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, entry], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

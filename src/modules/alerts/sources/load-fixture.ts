@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { fromPackageRoot } from '../../../package-root.js';
+
+/** The captured payloads, read at run time by the integration test alert (test-alert.ts) too. */
+const FIXTURES_DIR = 'src/modules/alerts/sources/fixtures';
 
 /** A fixture payload (test helper): `loadFixture('grafana', 'zulip-v9-resolved.json')`. */
 export function loadFixture(source: string, file: string): unknown {
-  return JSON.parse(readFileSync(new URL(`./fixtures/${source}/${file}`, import.meta.url), 'utf8'));
+  return JSON.parse(readFileSync(fromPackageRoot(FIXTURES_DIR, source, file), 'utf8'));
 }
 
 /**
