@@ -65,15 +65,21 @@ export const LOG_REDACT_PATHS = [
   '*.routing_key',
 ];
 
-/** Fastify's request log line, with credentials in the path replaced. */
+/**
+ * Fastify's request log line, with credentials in the path replaced. Anything else a handler
+ * logs under `req` is passed through unchanged, for the redaction paths to handle.
+ */
 export const LOG_SERIALIZERS = {
-  req: (request: FastifyRequest) => ({
-    method: request.method,
-    url: withoutCredentials(request.url),
-    host: request.host,
-    remoteAddress: request.ip,
-    remotePort: request.socket?.remotePort,
-  }),
+  req: (request: FastifyRequest): Record<string, unknown> =>
+    typeof request.url === 'string'
+      ? {
+          method: request.method,
+          url: withoutCredentials(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort,
+        }
+      : (request as unknown as Record<string, unknown>),
 };
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOG_REDACT_PATHS } from '../src/app.js';
+import { LOG_REDACT_PATHS, LOG_SERIALIZERS } from '../src/app.js';
 import { loggerOptions } from '../src/logger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 
@@ -151,10 +151,11 @@ describe('logs', () => {
     expect(logged).not.toMatch(/Bearer/i);
   });
 
-  it('the server logger uses the same redaction list as the tests', () => {
+  it('the server logger uses the same redaction list and serializers as the tests', () => {
     expect(loggerOptions({ logLevel: 'warn' })).toEqual({
       level: 'warn',
       redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+      serializers: LOG_SERIALIZERS,
     });
     expect(LOG_REDACT_PATHS).toContain('req.headers.authorization');
   });
