@@ -3,12 +3,29 @@ import cluster, { type Worker } from 'node:cluster';
 /** A crashed worker is replaced after this pause, so a worker that cannot start does not spin. */
 const RESTART_DELAY_MS = 1_000;
 
-/** One JSON log line in the shape the workers' pino writes (the primary has no Fastify logger). */
-export function logLine(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
-  const levels = { info: 30, warn: 40, error: 50 };
-  process.stdout.write(
-    `${JSON.stringify({ level: levels[level], time: Date.now(), pid: process.pid, ...fields, msg: message })}\n`,
-  );
+const PINO_LEVELS = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Number.POSITIVE_INFINITY,
+};
+
+export type PrimaryLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+
+/**
+ * JSON log lines in the shape the workers' pino writes (the primary has no Fastify logger),
+ * filtered by the same LOG_LEVEL, so `LOG_LEVEL=warn` quiets the primary as it quiets the workers.
+ */
+export function primaryLog(threshold: keyof typeof PINO_LEVELS): PrimaryLog {
+  return (level, message, fields = {}) => {
+    if (PINO_LEVELS[level] < PINO_LEVELS[threshold]) return;
+    process.stdout.write(
+      `${JSON.stringify({ level: PINO_LEVELS[level], time: Date.now(), pid: process.pid, ...fields, msg: message })}\n`,
+    );
+  };
 }
 
 /**
@@ -17,7 +34,7 @@ export function logLine(level: 'info' | 'warn' | 'error', message: string, field
  * connections in turn), replaces a worker that dies, and on SIGTERM/SIGINT asks every worker to
  * drain its requests and exits once all have — 0 when each exited cleanly.
  */
-export function runPrimary(workers: number): void {
+export function runPrimary(workers: number, logLine: PrimaryLog): void {
   let stopping = false;
   let exitCode = 0;
   let ready = 0;

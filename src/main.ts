@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { logLine, runPrimary } from './cluster.js';
+import { primaryLog, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { DataDirLockedError } from './db/data-dir-lock.js';
@@ -11,6 +11,7 @@ import { DataDirLockedError } from './db/data-dir-lock.js';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logLine = primaryLog(config.logLevel);
   if (cluster.isPrimary && config.workers > 1) {
     if (config.database.kind === 'postgres') {
       const database = await openDatabase(config);
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
       } finally {
         await database.close();
       }
-      runPrimary(config.workers);
+      runPrimary(config.workers, logLine);
       return;
     }
     logLine('warn', `KLAXON_WORKERS=${config.workers} ignored: the embedded database is open in one process only`);
