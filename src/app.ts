@@ -135,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app, { fallback: consoleSite.serveIndex });
   registerRequestDeadline(app, requestTimeout);
   registerAuth(app, services.apiKeysService, services.sessionsService);
-  const metrics = registerMetrics(app);
+  const metrics = registerMetrics(app, { openLiveUpdateStreams: () => services.changeFeed.size });
 
   await app.register(swagger, {
     openapi: {

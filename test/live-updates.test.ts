@@ -191,6 +191,21 @@ describe('GET /api/events/stream', () => {
     expect(alertMessages).toBeLessThanOrEqual(Math.ceil(elapsed / 250) + 1);
   });
 
+  it('counts open streams in /metrics (klaxon_live_update_streams), and stops counting a closed one', async () => {
+    const streamsNow = async () => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      return Number(/^klaxon_live_update_streams (\d+)$/m.exec(text)?.[1]);
+    };
+    // Earlier tests' streams are closed first, so the count is not moved by them ending meanwhile.
+    for (const earlier of streams.splice(0)) earlier.close();
+    await expect.poll(streamsNow, { timeout: 5_000 }).toBe(0);
+    const stream = await open(admin);
+    await stream.next('ready');
+    expect(await streamsNow()).toBe(1);
+    stream.close();
+    await expect.poll(streamsNow, { timeout: 5_000 }).toBe(0);
+  });
+
   it('limits open streams per user (429) and frees a slot when one closes', async () => {
     const user = await createUser();
     const opened = await Promise.all(Array.from({ length: 10 }, () => open(user)));

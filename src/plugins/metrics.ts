@@ -1,10 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface MetricSources {
+  /** Live-update (SSE) streams open now: they never reach onResponse until they end, so they are counted apart. */
+  openLiveUpdateStreams(): number;
+}
 
 /** Prometheus metrics on a registry of this app's own, so several apps in one process stay apart. */
-export function registerMetrics(app: FastifyInstance): Registry {
+export function registerMetrics(app: FastifyInstance, sources: MetricSources): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'klaxon_' });
+  new Gauge({
+    name: 'klaxon_live_update_streams',
+    help: 'Server-Sent Events streams (GET /api/events/stream) open in this process',
+    registers: [registry],
+    collect() {
+      this.set(sources.openLiveUpdateStreams());
+    },
+  });
   const requests = new Counter({
     name: 'klaxon_http_requests_total',
     help: 'HTTP requests by method, route and status code',
