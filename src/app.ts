@@ -34,6 +34,7 @@ import { createConsoleSite } from './plugins/console.js';
 import { handleError, registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { clientErrorHandler, registerRequestDeadline } from './plugins/request-deadline.js';
+import { registerRouteTable } from './plugins/route-table.js';
 import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
@@ -119,8 +120,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // While the app drains (SIGTERM), a response that finishes closes its connection: left open
+  // and idle, a keep-alive connection would hold the exit until the client drops it.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (draining) reply.header('connection', 'close');
   });
 
   const services =
@@ -132,7 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
 
   const consoleSite = createConsoleSite(deps.consoleDir);
-  registerErrorHandling(app, { fallback: consoleSite.serveIndex });
+  const routeTable = registerRouteTable(app);
+  registerErrorHandling(app, { fallback: consoleSite.serveIndex, allowedMethods: routeTable.allowedMethods });
   registerRequestDeadline(app, requestTimeout);
   registerAuth(app, services.apiKeysService, services.sessionsService);
   const metrics = registerMetrics(app);
