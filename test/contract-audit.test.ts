@@ -195,3 +195,19 @@ describe('draining', () => {
     }
   });
 });
+
+describe('Authorization: Bearer', () => {
+  it('takes the scheme in any case and one or more spaces before the key (RFC 9110 §11.4)', async () => {
+    for (const header of [`Bearer ${adminKey}`, `bearer ${adminKey}`, `BEARER  ${adminKey}`]) {
+      const response = await t.request({ method: 'GET', url: '/api/users', headers: { authorization: header } });
+      expect(response.statusCode, header).toBe(200);
+    }
+    for (const header of [`Token ${adminKey}`, `Bearer${adminKey}`, `Bearer ${adminKey} extra`]) {
+      expectProblem(
+        await t.request({ method: 'GET', url: '/api/users', headers: { authorization: header } }),
+        401,
+        'unauthorized',
+      );
+    }
+  });
+});
