@@ -31,6 +31,7 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { createConsoleSite } from './plugins/console.js';
+import { registerEmptyQueryParams } from './plugins/empty-query-params.js';
 import { handleError, registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { clientErrorHandler, registerRequestDeadline } from './plugins/request-deadline.js';
@@ -142,6 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const consoleSite = createConsoleSite(deps.consoleDir);
   const routeTable = registerRouteTable(app);
   registerErrorHandling(app, { fallback: consoleSite.serveIndex, allowedMethods: routeTable.allowedMethods });
+  registerEmptyQueryParams(app);
   registerRequestDeadline(app, requestTimeout);
   registerAuth(app, services.apiKeysService, services.sessionsService);
   const metrics = registerMetrics(app);
