@@ -77,6 +77,39 @@ describe('bodyless API routes', () => {
     expect(none.json().status).toBe('resolved');
   });
 
+  it("take an empty body whatever content type it declares (curl -d '', fetch with body '')", async () => {
+    const integration = await createIntegration(t, adminKey, { name: 'audit-empty-body', type: 'generic' });
+    const sent = await sendSigned(t, integration, { title: 'cpu', dedupKey: 'empty-body' });
+    const alertId = sent.json().alerts[0].id as string;
+    const form = await t.request({
+      method: 'POST',
+      url: `/api/alerts/${alertId}/acknowledge`,
+      key: adminKey,
+      body: '',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.statusCode, form.body).toBe(200);
+    expect(form.json().status).toBe('acknowledged');
+    const text = await t.request({
+      method: 'POST',
+      url: `/api/alerts/${alertId}/resolve`,
+      key: adminKey,
+      body: '',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    });
+    expect(text.statusCode, text.body).toBe(200);
+    expect(text.json().status).toBe('resolved');
+    // A body that is there is still read by its type: text is not JSON.
+    const notJson = await t.request({
+      method: 'POST',
+      url: `/api/alerts/${alertId}/resolve`,
+      key: adminKey,
+      body: 'resolve it',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expectProblem(notJson, 415, 'unsupported-media-type');
+  });
+
   it('test-alert refuses body fields too', async () => {
     const integration = await createIntegration(t, adminKey, { name: 'audit-test-alert', type: 'generic' });
     const response = await t.request({

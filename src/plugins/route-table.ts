@@ -37,10 +37,30 @@ async function rejectBody(request: FastifyRequest): Promise<void> {
 }
 
 /**
+ * An empty body is no body, whatever type it claims: `curl -X POST -d ''` says
+ * application/x-www-form-urlencoded and `fetch(url, {method: 'POST', body: ''})` text/plain, and
+ * a route that takes no body should not answer those 415.
+ */
+async function ignoreEmptyBodyType(request: FastifyRequest): Promise<void> {
+  const headers = request.raw.headers;
+  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3).
+  const empty =
+    (headers['content-length'] === undefined || headers['content-length'] === '0') &&
+    headers['transfer-encoding'] === undefined;
+  if (empty && headers['content-type'] !== undefined) delete headers['content-type'];
+}
+
+function hookList<T>(existing: T | T[] | undefined): T[] {
+  if (existing === undefined) return [];
+  return Array.isArray(existing) ? existing : [existing];
+}
+
+/**
  * Watches every route as it is registered, for two answers Fastify does not give on its own:
  * - a known path asked with a method it does not serve is a 405 with `Allow`, not a 404;
  * - an API route that takes no body (acknowledge, resolve, test-alert…) refuses fields sent
- *   anyway with 400, as routes with a body schema refuse unknown fields.
+ *   anyway with 400, as routes with a body schema refuse unknown fields, and takes an empty body
+ *   of any declared type.
  * Must be registered before the routes.
  */
 export function registerRouteTable(app: FastifyInstance): {
@@ -56,11 +76,8 @@ export function registerRouteTable(app: FastifyInstance): {
     // Webhook and Events API routes parse their own bodies; only the JSON API is concerned.
     const takesBody = methods.some((method) => BODY_METHODS.has(method.toUpperCase()));
     if (takesBody && route.url.startsWith('/api/') && route.schema?.body === undefined) {
-      const existing = route.preValidation;
-      route.preValidation = [
-        ...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]),
-        rejectBody,
-      ];
+      route.onRequest = [...hookList(route.onRequest), ignoreEmptyBodyType];
+      route.preValidation = [...hookList(route.preValidation), rejectBody];
     }
   });
   return {
