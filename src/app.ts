@@ -31,9 +31,11 @@ import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
 import { createConsoleSite } from './plugins/console.js';
+import { registerEmptyQueryParams } from './plugins/empty-query-params.js';
 import { handleError, registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { clientErrorHandler, registerRequestDeadline } from './plugins/request-deadline.js';
+import { registerRouteTable } from './plugins/route-table.js';
 import { createServices, type Services } from './services.js';
 
 export interface AppDeps {
@@ -119,8 +121,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // While the app drains (SIGTERM), a response that finishes closes its connection: left open
+  // and idle, a keep-alive connection would hold the exit until the client drops it.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (draining) reply.header('connection', 'close');
   });
 
   const services =
@@ -132,7 +141,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
 
   const consoleSite = createConsoleSite(deps.consoleDir);
-  registerErrorHandling(app, { fallback: consoleSite.serveIndex });
+  const routeTable = registerRouteTable(app);
+  registerErrorHandling(app, { fallback: consoleSite.serveIndex, allowedMethods: routeTable.allowedMethods });
+  registerEmptyQueryParams(app);
   registerRequestDeadline(app, requestTimeout);
   registerAuth(app, services.apiKeysService, services.sessionsService);
   const metrics = registerMetrics(app, { openLiveUpdateStreams: () => services.changeFeed.size });

@@ -106,7 +106,11 @@ describe('api keys', () => {
     const bobsKeys = await t.request({ method: 'GET', url: '/api/api-keys', key: bob.apiKey });
     const bobKeyId = bobsKeys.json().apiKeys[0].id;
     const revokeOther = await t.request({ method: 'DELETE', url: `/api/api-keys/${bobKeyId}`, key: alice.apiKey });
-    expect(revokeOther.statusCode).toBe(404);
+    // CONTRACT: owner or admin; authenticated but not allowed is 403.
+    expect(revokeOther.statusCode).toBe(403);
+    expect(revokeOther.json().type).toMatch(/\/forbidden$/);
+    const bobStill = await t.request({ method: 'GET', url: '/api/api-keys', key: bob.apiKey });
+    expect(bobStill.statusCode).toBe(200);
 
     const adminAll = await t.request({ method: 'GET', url: '/api/api-keys', key: admin.apiKey });
     const allOwners = new Set(adminAll.json().apiKeys.map((k: { userId: string }) => k.userId));

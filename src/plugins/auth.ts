@@ -37,7 +37,8 @@ declare module 'fastify' {
   }
 }
 
-const BEARER = /^Bearer ([^\s]+)$/i;
+// RFC 9110 §11.4: one or more spaces separate the scheme (case-insensitive) from the credentials.
+const BEARER = /^Bearer +([^\s]+)$/i;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -89,6 +89,8 @@ export function registerErrorHandling(
   options: {
     /** Tried before the 404 problem: the web console answers browser navigations to its own routes. */
     fallback?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+    /** The methods served at a path, so a wrong method on a known path is a 405 with `Allow`. */
+    allowedMethods?: (path: string) => string[];
   } = {},
 ): void {
   app.setErrorHandler(handleError);
@@ -106,10 +108,17 @@ export function registerErrorHandling(
   });
   app.setNotFoundHandler((request, reply) => {
     if (options.fallback?.(request, reply) === true) return reply;
-    return sendProblem(
-      request,
-      reply,
-      new AppError('not-found', `No route for ${request.method} ${request.url.split('?')[0]}`),
-    );
+    const path = request.url.split('?')[0] ?? request.url;
+    const allowed = options.allowedMethods?.(path) ?? [];
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      return sendProblem(
+        request,
+        reply,
+        new AppError('method-not-allowed', `${request.method} is not allowed here; use ${allowed.join(', ')}`, {
+          headers: { Allow: allowed.join(', ') },
+        }),
+      );
+    }
+    return sendProblem(request, reply, new AppError('not-found', `No route for ${request.method} ${path}`));
   });
 }

@@ -78,12 +78,16 @@ export function createApiKeysService(deps: {
       return rows.map(toPublicApiKey);
     },
 
-    /** Revokes at once; revoking an already revoked key is a no-op. Other users' keys look absent. */
+    /**
+     * Revokes at once; revoking an already revoked key is a no-op. Another user's key is a 403
+     * (CONTRACT: owner or admin; "authenticated but not allowed: 403").
+     */
     async revoke(actor: Principal, id: string): Promise<void> {
       await db.transaction(async (tx) => {
         const existing = await apiKeysRepository.findById(tx, id);
-        if (existing === undefined || (!actor.isPlatformAdmin && existing.userId !== actor.userId)) {
-          throw new AppError('api-key-not-found', `No API key with id ${id}`);
+        if (existing === undefined) throw new AppError('api-key-not-found', `No API key with id ${id}`);
+        if (!actor.isPlatformAdmin && existing.userId !== actor.userId) {
+          throw new AppError('forbidden', "Only the key's owner or a platform admin can revoke it");
         }
         if (existing.revokedAt !== null) return;
         await apiKeysRepository.revoke(tx, id, now());

@@ -120,6 +120,16 @@ export function createDeliveriesRepository() {
       return row;
     },
 
+    /** Whether any delivery of this integration id is kept (it may since have been deleted). */
+    async existsForIntegration(executor: Executor, integrationId: string): Promise<boolean> {
+      const rows = await executor
+        .select({ id: webhookDeliveries.id })
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.integrationId, integrationId))
+        .limit(1);
+      return rows.length > 0;
+    },
+
     async list(
       executor: Executor,
       filter: {

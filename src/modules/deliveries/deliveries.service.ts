@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.js';
 import type { DeliveryStatus } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import type { IntegrationsService } from '../integrations/integrations.service.js';
 import type { DeliveriesRepository } from './deliveries.repository.js';
@@ -19,7 +20,12 @@ export function createDeliveriesService(deps: {
       integrationId: string,
       query: { status?: DeliveryStatus | undefined; limit: number; cursor?: string | undefined },
     ) {
-      await integrationsService.getById(integrationId);
+      // A deleted integration's deliveries stay readable (the contract's DELETE promise): only an
+      // id that never received anything is unknown.
+      await integrationsService.getById(integrationId).catch(async (error: unknown) => {
+        if (!(error instanceof AppError && error.code === 'integration-not-found')) throw error;
+        if (!(await deliveriesRepository.existsForIntegration(db, integrationId))) throw error;
+      });
       const rows = await deliveriesRepository.list(db, {
         integrationId,
         status: query.status,
