@@ -4,9 +4,10 @@
 // `npm start` (prestart, with --if-stale: only when a file under src/, a tsconfig or package.json
 // changed since the last build, so a `git pull` never leaves stale code to serve).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isUpToDate, writeStamp } from './build-stamp.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const distDir = join(root, 'dist');
@@ -15,19 +16,7 @@ const stamp = join(distDir, '.built');
 // package.json too: its "type" decides the module format tsc emits.
 const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].map((input) => join(root, input));
 
-/** The newest modification time of a file or directory below `path` (a deletion dates its directory). */
-function newestChange(path) {
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  let newest = stats.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestChange(join(path, entry)));
-  return newest;
-}
-
-if (process.argv.includes('--if-stale') && existsSync(stamp)) {
-  const builtAt = statSync(stamp).mtimeMs;
-  if (inputs.every((input) => newestChange(input) <= builtAt)) process.exit(0);
-}
+if (process.argv.includes('--if-stale') && isUpToDate(stamp, inputs)) process.exit(0);
 
 const tscBin = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 if (!existsSync(tscBin)) {
@@ -45,5 +34,4 @@ const startedAt = new Date();
 rmSync(distDir, { recursive: true, force: true });
 const result = spawnSync(process.execPath, [tscBin, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) process.exit(result.status ?? 1);
-writeFileSync(stamp, '');
-utimesSync(stamp, startedAt, startedAt);
+writeStamp(stamp, startedAt);

@@ -28,10 +28,10 @@ export const SCREENSHOTS = fileURLToPath(
 );
 export const E2E_TIMEOUT = 90_000;
 
-/** Builds web/dist unless it exists, and makes sure the screenshot folder does. */
+/** Builds web/dist unless it is up to date with web/src, and makes sure the screenshot folder does. */
 export function prepareConsole(): void {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-missing'], { stdio: 'inherit' });
+  const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('could not build the web console');
 }
 
