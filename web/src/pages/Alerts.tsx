@@ -6,6 +6,7 @@ import {
   ProblemMessage,
   SEVERITY_TONE,
   STATUS_TONE,
+  TableWrap,
   Time,
   useResource,
 } from '../components';
@@ -95,14 +96,22 @@ export function AlertsPage() {
       {data === undefined ? (
         error === null && <Loading />
       ) : data.alerts.length === 0 ? (
-        <EmptyState title={search.size > 1 ? 'No alerts match these filters' : 'No alerts yet'}>
-          <p>
-            Alerts arrive from your <Link href="/integrations">integrations</Link>. Open one and press “Send test alert”
-            to see one here.
-          </p>
-        </EmptyState>
+        search.size > 1 ? (
+          <EmptyState title="No alerts match these filters">
+            <p>
+              Change a filter above, or <Link href="/alerts">show all alerts</Link>.
+            </p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No alerts yet">
+            <p>
+              Alerts arrive from your <Link href="/integrations">integrations</Link>. Open one and press “Send test
+              alert” to see one here.
+            </p>
+          </EmptyState>
+        )
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Alerts">
           <table>
             <caption className="visually-hidden">Alerts, newest first</caption>
             <thead>
@@ -139,7 +148,7 @@ export function AlertsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

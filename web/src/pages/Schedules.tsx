@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
-import { EmptyState, Loading, ProblemMessage, useAction, useResource } from '../components';
+import { EmptyState, Loading, ProblemMessage, TableWrap, useAction, useResource } from '../components';
 import { loadTeams, type OnCall, personName, type Schedule, type ScheduleDetail } from '../paging-api';
 import { Link, navigate } from '../router';
 
@@ -66,7 +66,7 @@ export function SchedulesPage({ me }: { me: Me }) {
                   {managed.includes(team) ? 'Create one above.' : 'Ask a team manager to create one.'}
                 </p>
               ) : (
-                <div className="table-wrap">
+                <TableWrap label="Schedules">
                   <table>
                     <caption className="visually-hidden">Schedules of {team.name} and who is on call now</caption>
                     <thead>
@@ -90,7 +90,7 @@ export function SchedulesPage({ me }: { me: Me }) {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableWrap>
               )}
             </section>
           );
