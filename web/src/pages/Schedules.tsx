@@ -51,9 +51,18 @@ export function SchedulesPage({ me }: { me: Me }) {
       {teams.data === undefined || schedules.data === undefined ? (
         teams.error === null && schedules.error === null && <Loading />
       ) : teams.data.length === 0 ? (
-        <EmptyState title="You are not in a team yet">
-          <p>Schedules belong to teams. Ask a platform admin to add you to a team.</p>
-        </EmptyState>
+        me.isPlatformAdmin ? (
+          <EmptyState title="No teams yet">
+            <p>
+              Schedules belong to teams. <Link href="/teams">Create a team</Link> and add its members, then come back to
+              give it a schedule.
+            </p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="You are not in a team yet">
+            <p>Schedules belong to teams. Ask a platform admin to add you to a team.</p>
+          </EmptyState>
+        )
       ) : (
         teams.data.map((team) => {
           const own = all.filter((schedule) => schedule.teamId === team.id);
