@@ -506,6 +506,41 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
   }
 
   it(
+    'at phone width tables are stacked cards that keep their table semantics in Chromium’s accessibility tree',
+    async () => {
+      const { context, page } = await newPage(PHONE);
+      await signInWith(page, ADMIN);
+      await page.goto(`${base}/alerts`);
+      await settle(page, 'Alerts');
+      const row = page.getByRole('row').filter({ hasText: 'Disk almost full on db-1' });
+      await row.waitFor();
+      // Stacked: the header row is visually hidden, each cell shows its column's name.
+      expect(
+        await page
+          .locator('table tbody tr')
+          .first()
+          .evaluate((tr) => getComputedStyle(tr).display),
+      ).toBe('block');
+      const severity = row.locator('td[data-label="Severity"]');
+      expect(await severity.evaluate((td) => getComputedStyle(td, '::before').content)).toContain('Severity');
+      // What assistive technology gets: Chromium's own accessibility tree, not Playwright's guess.
+      const cdp = await context.newCDPSession(page);
+      const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+        nodes: Array<{ role?: { value?: string }; name?: { value?: string } }>;
+      };
+      const roles = nodes.map((node) => node.role?.value);
+      expect(roles).toContain('table');
+      expect(roles).toContain('columnheader');
+      expect(roles.filter((role) => role === 'row').length).toBeGreaterThan(3);
+      const cell = nodes.find((node) => node.role?.value === 'cell' && node.name?.value === 'critical');
+      // The generated "Severity" label is not read out as part of the cell (the column header is).
+      expect(cell?.name?.value).toBe('critical');
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
     'every Tab stop on every page shows a focus ring of at least 2px and 3:1 contrast with what is behind it',
     async () => {
       const { context, page } = await newPage(LAPTOP);

@@ -62,11 +62,30 @@ function scrollRegion(scrolls: boolean, label: string) {
  */
 export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
   const [ref, scrolls] = useScrolls<HTMLDivElement>();
+  useLayoutEffect(() => labelCells(ref.current));
   return (
     <div ref={ref} className="table-wrap" {...scrollRegion(scrolls, `${label} table`)}>
       {children}
     </div>
   );
+}
+
+/**
+ * At phone width (styles.css) a table's rows are shown as stacked cards; each cell then shows its
+ * column's header in front of it, from `data-label`, set here from the table's own header row so
+ * pages need not repeat it. Runs after every render, so rows added by live updates get it too.
+ */
+function labelCells(wrap: HTMLElement | null): void {
+  const table = wrap?.querySelector('table');
+  if (table === null || table === undefined) return;
+  const headers = Array.from(table.querySelectorAll('thead th')).map((th) => th.textContent?.trim() ?? '');
+  for (const row of Array.from(table.querySelectorAll('tbody tr'))) {
+    Array.from(row.children).forEach((cell, index) => {
+      const header = headers[index] ?? '';
+      if (header === '') cell.removeAttribute('data-label');
+      else if (cell.getAttribute('data-label') !== header) cell.setAttribute('data-label', header);
+    });
+  }
 }
 
 /** Preformatted code or JSON; like TableWrap, focusable while it scrolls. */
