@@ -506,6 +506,31 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
   }
 
   it(
+    'no page scrolls sideways at 320 CSS px, the width WCAG 1.4.10 (reflow) asks for',
+    async () => {
+      const { context, page } = await newPage({ width: 320, height: 640 });
+      const found = findings();
+      await page.goto(`${base}/`);
+      await settle(page, /Sign in to Klaxon/);
+      await found.overflow(page, 'sign-in at 320 px');
+      await signInWith(page, ADMIN);
+      for (const consolePage of PAGES) {
+        await page.goto(`${base}${consolePage.path()}`);
+        await settle(page, consolePage.heading);
+        await consolePage.shows(page);
+        await found.overflow(page, `${consolePage.name} at 320 px`);
+        if (consolePage.open !== undefined) {
+          await consolePage.open(page);
+          await found.overflow(page, `${consolePage.name} at 320 px, form open`);
+        }
+      }
+      found.assertNone();
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
     'at phone width tables are stacked cards that keep their table semantics in Chromium’s accessibility tree',
     async () => {
       const { context, page } = await newPage(PHONE);
