@@ -506,6 +506,22 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
   }
 
   it(
+    'filters alerts by team with a labelled list of team names (not a typed team id)',
+    async () => {
+      const { context, page } = await newPage(LAPTOP);
+      await signInWith(page, ADMIN);
+      await settle(page, 'Alerts');
+      await page.getByRole('link', { name: 'CPU high' }).waitFor();
+      await page.getByRole('combobox', { name: 'Team' }).selectOption({ label: 'payments' });
+      await page.getByRole('link', { name: 'CPU high' }).waitFor({ state: 'detached' });
+      await page.getByRole('link', { name: 'Card payments failing' }).waitFor();
+      expect(new URL(page.url()).searchParams.get('teamId')).toBe(ids.team);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
     'no page scrolls sideways at 320 CSS px, the width WCAG 1.4.10 (reflow) asks for',
     async () => {
       const { context, page } = await newPage({ width: 320, height: 640 });

@@ -10,6 +10,7 @@ import {
   Time,
   useResource,
 } from '../components';
+import { loadTeams } from '../paging-api';
 import { Link, navigate, useLocation } from '../router';
 
 const FILTERS = ['status', 'severity', 'integrationId', 'teamId'] as const;
@@ -27,6 +28,7 @@ export function AlertsPage() {
     topics: ['alerts'],
   });
   const integrations = useResource(() => api<{ integrations: Integration[] }>('GET', '/api/integrations'), '');
+  const teams = useResource(loadTeams, 'teams');
 
   const setFilter = (name: string, value: string) => {
     const next = new URLSearchParams(window.location.search);
@@ -82,17 +84,19 @@ export function AlertsPage() {
           </select>
         </div>
         <div>
-          <label htmlFor="filter-team">Team id</label>
-          <input
-            id="filter-team"
-            placeholder="any"
-            defaultValue={filters.teamId}
-            onBlur={(event) => setFilter('teamId', event.target.value.trim())}
-          />
+          <label htmlFor="filter-team">Team</label>
+          <select id="filter-team" value={filters.teamId} onChange={(event) => setFilter('teamId', event.target.value)}>
+            <option value="">any</option>
+            {(teams.data ?? []).map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
         </div>
       </form>
       <p className="help">Updates every 5 seconds.</p>
-      <ProblemMessage error={error} />
+      <ProblemMessage error={error ?? integrations.error ?? teams.error} />
       {data === undefined ? (
         error === null && <Loading />
       ) : data.alerts.length === 0 ? (
