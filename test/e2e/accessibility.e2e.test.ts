@@ -522,6 +522,36 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
   );
 
   it(
+    'at phone width the menu opens, is walked and closes (Escape) with the keyboard',
+    async () => {
+      const { context, page } = await newPage(PHONE);
+      await signInWith(page, ADMIN);
+      await settle(page, 'Alerts');
+      const menu = page.getByRole('button', { name: 'Menu' });
+      await menu.focus();
+      await page.keyboard.press('Enter');
+      expect(await menu.getAttribute('aria-expanded')).toBe('true');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Alerts');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Incidents');
+      await page.keyboard.press('Escape');
+      expect(await menu.getAttribute('aria-expanded')).toBe('false');
+      expect(await navLink(page, 'Incidents').isVisible()).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Menu');
+      // And it opens again to follow a link by keyboard.
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await settle(page, 'Incidents');
+      expect(await navLink(page, 'Incidents').isVisible()).toBe(false);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
     'no page scrolls sideways at 320 CSS px, the width WCAG 1.4.10 (reflow) asks for',
     async () => {
       const { context, page } = await newPage({ width: 320, height: 640 });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, type Me, setCsrfToken, setUnauthorizedHandler } from './api';
 import { LiveStatus, Loading, ProblemMessage } from './components';
 import { startLiveUpdates } from './live';
@@ -99,6 +99,7 @@ export function App() {
 function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   const { path } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
   const items = NAV.filter((item) => me.isPlatformAdmin || !item.admin);
   const home = items[0]?.href ?? '/api-keys';
 
@@ -132,6 +133,7 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
           Klaxon
         </Link>
         <button
+          ref={menuButton}
           type="button"
           className="menu-toggle secondary small"
           aria-expanded={menuOpen}
@@ -140,7 +142,17 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
         >
           Menu
         </button>
-        <nav id="primary-nav" aria-label="Primary" className={menuOpen ? 'open' : ''}>
+        <nav
+          id="primary-nav"
+          aria-label="Primary"
+          className={menuOpen ? 'open' : ''}
+          onKeyDown={(event) => {
+            // Escape closes the phone menu and returns to its button, as a disclosure should.
+            if (event.key !== 'Escape' || !menuOpen) return;
+            setMenuOpen(false);
+            menuButton.current?.focus();
+          }}
+        >
           <ul>
             {items.map((item) => (
               <li key={item.href}>
