@@ -112,6 +112,10 @@ function findings() {
       const violations = await axeViolations(page);
       if (violations.length > 0) problems.push(describeViolations(where, violations));
     },
+    async title(page: Page, expected: string, where: string) {
+      const title = await page.title();
+      if (title !== expected) problems.push(`${where}: the document title is "${title}", not "${expected}"`);
+    },
     async overflow(page: Page, where: string) {
       const overflow = await horizontalOverflow(page);
       if (overflow > 0) problems.push(`${where} scrolls sideways by ${overflow}px`);
@@ -436,6 +440,9 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
           await settle(page, consolePage.heading);
           await consolePage.shows(page);
           await found.axe(page, where);
+          // The tab says which page this is (WCAG 2.4.2): its heading, then Klaxon.
+          const heading = await page.getByRole('heading', { level: 1 }).first().innerText();
+          await found.title(page, `${heading} · Klaxon`, where);
           if (label === 'phone') {
             await found.overflow(page, where);
             await page.evaluate(() => window.scrollTo(0, 0));
@@ -473,6 +480,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
         const { context, page } = await newPage(viewport);
         await page.goto(`${base}/`);
         await settle(page, /Sign in to Klaxon/);
+        expect(await page.title()).toBe('Sign in to Klaxon');
         await expectNoViolations(page, `sign-in at ${label} width`);
         // The API's problem details, as the page shows them.
         await page.getByLabel('Email').fill(ADMIN.email);
@@ -488,6 +496,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
         const link = new URL(inviteUrl);
         await page.goto(`${base}${link.pathname}${link.hash}`);
         await settle(page, 'Choose your Klaxon password');
+        expect(await page.title()).toBe('Choose your Klaxon password');
         await page.getByText('newcomer@example.com').waitFor();
         await expectNoViolations(page, `set-password at ${label} width`);
         await page.getByLabel('New password (at least 8 characters)').fill('one long password');
@@ -694,11 +703,15 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
       await page.keyboard.type(ADMIN.password);
       await page.keyboard.press('Enter');
-      // An admin lands on Alerts.
+      // An admin lands on Alerts, with focus on the page's content (the sign-in form is gone).
       await settle(page, 'Alerts');
       await page.getByRole('link', { name: 'Queue backlog growing' }).waitFor();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
 
-      // The skip link is the first stop and moves focus to the page content.
+      // On a freshly loaded page the skip link is the first stop and moves focus to the content.
+      await page.reload();
+      await settle(page, 'Alerts');
+      await page.getByRole('link', { name: 'Queue backlog growing' }).waitFor();
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
       await expectFocusRing('the skip link');
@@ -711,6 +724,10 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
       await page.keyboard.press('Enter');
       await settle(page, 'Queue backlog growing');
       expect(await page.getByTestId('alert-status').textContent()).toBe('firing');
+      // The followed link is gone with the old page; focus went to the new page's content, not
+      // back to the top of the document.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+      expect(await page.title()).toBe('Queue backlog growing · Klaxon');
 
       await tabTo((focused) => focused.tag === 'button' && focused.name === 'Acknowledge', 'Acknowledge');
       await expectFocusRing('the Acknowledge button');
