@@ -116,6 +116,19 @@ function findings() {
       const title = await page.title();
       if (title !== expected) problems.push(`${where}: the document title is "${title}", not "${expected}"`);
     },
+    /** Buttons, links and fields that stick out of their card (the page may still fit the screen). */
+    async spill(page: Page, where: string) {
+      const spilled = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>('.card button, .card .button, .card input, .card select'))
+          .filter((element) => {
+            const card = element.closest('.card')?.getBoundingClientRect();
+            const box = element.getBoundingClientRect();
+            return card !== undefined && box.width > 0 && box.right > card.right + 1;
+          })
+          .map((element) => `${element.tagName.toLowerCase()} "${(element.textContent || element.id).trim()}"`),
+      );
+      if (spilled.length > 0) problems.push(`${where}: sticks out of its card: ${spilled.join(', ')}`);
+    },
     async overflow(page: Page, where: string) {
       const overflow = await horizontalOverflow(page);
       if (overflow > 0) problems.push(`${where} scrolls sideways by ${overflow}px`);
@@ -445,6 +458,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
           await found.title(page, `${heading} · Klaxon`, where);
           if (label === 'phone') {
             await found.overflow(page, where);
+            await found.spill(page, where);
             await page.evaluate(() => window.scrollTo(0, 0));
             await screenshot(page, `a11y-phone-${consolePage.name}`);
             // The navigation folds behind the Menu button, which opens it.
@@ -464,6 +478,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
             await found.axe(page, `${where}, form open`);
             if (label === 'phone') {
               await found.overflow(page, `${where}, form open`);
+              await found.spill(page, `${where}, form open`);
               await screenshot(page, `a11y-phone-${consolePage.name}-form`);
             }
           }
@@ -508,6 +523,60 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
           expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
           await screenshot(page, 'a11y-phone-set-password');
         }
+        await context.close();
+      },
+      E2E_TIMEOUT,
+    );
+  }
+
+  for (const viewport of [PHONE, { width: 320, height: 640 }]) {
+    it(
+      `the shown-once secrets (webhook secret, API key, invite link) and a delivery payload pass axe and fit at ${viewport.width} px`,
+      async () => {
+        const { context, page } = await newPage(viewport);
+        const found = findings();
+        const at = `at ${viewport.width} px`;
+        await signInWith(page, ADMIN);
+        await page.goto(`${base}/integrations`);
+        await settle(page, 'Integrations');
+        await page.getByRole('button', { name: 'New integration' }).click();
+        await page.getByLabel('Name').fill(`a11y-${viewport.width}`);
+        await page.getByLabel('Type').selectOption('generic');
+        await page.getByRole('button', { name: 'Create integration' }).click();
+        await page.getByLabel('Webhook secret').waitFor();
+        await found.axe(page, `integration secret shown once ${at}`);
+        await found.overflow(page, `integration secret shown once ${at}`);
+        await found.spill(page, `integration secret shown once ${at}`);
+        await screenshot(page, `a11y-${viewport.width}-integration-secret`);
+
+        await page.goto(`${base}/api-keys`);
+        await settle(page, 'API keys');
+        await page.getByLabel('Name').fill(`a11y key ${viewport.width}`);
+        await page.getByRole('button', { name: 'Create key' }).click();
+        await page.getByRole('textbox', { name: 'API key', exact: true }).waitFor();
+        await found.axe(page, `API key shown once ${at}`);
+        await found.overflow(page, `API key shown once ${at}`);
+        await found.spill(page, `API key shown once ${at}`);
+
+        await page.goto(`${base}/users`);
+        await settle(page, 'Users');
+        await page.getByLabel('Email', { exact: true }).fill(`invited-${viewport.width}@example.com`);
+        await page.getByRole('button', { name: 'Add user and create invite link' }).click();
+        await page.getByLabel('Invite link', { exact: true }).waitFor();
+        await found.axe(page, `invite link shown once ${at}`);
+        await found.overflow(page, `invite link shown once ${at}`);
+        await found.spill(page, `invite link shown once ${at}`);
+        await screenshot(page, `a11y-${viewport.width}-invite-link`);
+
+        await page.goto(`${base}/integrations/${ids.integration}`);
+        await settle(page, 'checkout-api');
+        const accepted = page.locator('[data-testid="delivery"].delivery-accepted').first();
+        await accepted.locator('summary').click();
+        await accepted.locator('pre').waitFor();
+        await found.axe(page, `a delivery payload opened ${at}`);
+        await found.overflow(page, `a delivery payload opened ${at}`);
+        await found.spill(page, `a delivery payload opened ${at}`);
+        found.assertNone();
         await context.close();
       },
       E2E_TIMEOUT,
@@ -574,9 +643,11 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
         await settle(page, consolePage.heading);
         await consolePage.shows(page);
         await found.overflow(page, `${consolePage.name} at 320 px`);
+        await found.spill(page, `${consolePage.name} at 320 px`);
         if (consolePage.open !== undefined) {
           await consolePage.open(page);
           await found.overflow(page, `${consolePage.name} at 320 px, form open`);
+          await found.spill(page, `${consolePage.name} at 320 px, form open`);
         }
       }
       found.assertNone();
