@@ -336,6 +336,18 @@ async function signInWith(page: Page, user: { email: string; password: string })
   await page.getByRole('banner').waitFor();
 }
 
+/**
+ * The admin's session cookie, from one sign-in through the form in beforeAll: signing in again
+ * for every test would trip the login rate limit (5 a minute per email).
+ */
+let adminCookies: Awaited<ReturnType<BrowserContext['cookies']>> = [];
+
+async function signedIn(page: Page): Promise<void> {
+  await page.context().addCookies(adminCookies);
+  await page.goto(`${base}/`);
+  await page.getByRole('banner').waitFor();
+}
+
 async function newPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
   const phone = viewport.width < 600;
   const context = await browser.newContext({ viewport, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
@@ -430,6 +442,10 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
     await asAdmin('POST', `/api/incidents/${ids.incident}/notes`, { text: 'Looking into the card processor' });
 
     browser = await launchChromium();
+    const { context, page } = await newPage(LAPTOP);
+    await signInWith(page, ADMIN);
+    adminCookies = await context.cookies();
+    await context.close();
   }, E2E_TIMEOUT);
 
   afterAll(async () => {
@@ -446,7 +462,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
       async () => {
         const { context, page } = await newPage(viewport);
         const found = findings();
-        await signInWith(page, ADMIN);
+        await signedIn(page);
         for (const consolePage of PAGES) {
           const where = `${consolePage.name} at ${label} width`;
           await page.goto(`${base}${consolePage.path()}`);
@@ -536,7 +552,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
         const { context, page } = await newPage(viewport);
         const found = findings();
         const at = `at ${viewport.width} px`;
-        await signInWith(page, ADMIN);
+        await signedIn(page);
         await page.goto(`${base}/integrations`);
         await settle(page, 'Integrations');
         await page.getByRole('button', { name: 'New integration' }).click();
@@ -587,7 +603,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
     'filters alerts by team with a labelled list of team names (not a typed team id)',
     async () => {
       const { context, page } = await newPage(LAPTOP);
-      await signInWith(page, ADMIN);
+      await signedIn(page);
       await settle(page, 'Alerts');
       await page.getByRole('link', { name: 'CPU high' }).waitFor();
       await page.getByRole('combobox', { name: 'Team' }).selectOption({ label: 'payments' });
@@ -603,7 +619,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
     'at phone width the menu opens, is walked and closes (Escape) with the keyboard',
     async () => {
       const { context, page } = await newPage(PHONE);
-      await signInWith(page, ADMIN);
+      await signedIn(page);
       await settle(page, 'Alerts');
       const menu = page.getByRole('button', { name: 'Menu' });
       await menu.focus();
@@ -637,7 +653,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
       await page.goto(`${base}/`);
       await settle(page, /Sign in to Klaxon/);
       await found.overflow(page, 'sign-in at 320 px');
-      await signInWith(page, ADMIN);
+      await signedIn(page);
       for (const consolePage of PAGES) {
         await page.goto(`${base}${consolePage.path()}`);
         await settle(page, consolePage.heading);
@@ -660,7 +676,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
     'at phone width tables are stacked cards that keep their table semantics in Chromium’s accessibility tree',
     async () => {
       const { context, page } = await newPage(PHONE);
-      await signInWith(page, ADMIN);
+      await signedIn(page);
       await page.goto(`${base}/alerts`);
       await settle(page, 'Alerts');
       const row = page.getByRole('row').filter({ hasText: 'Disk almost full on db-1' });
@@ -715,7 +731,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
       await page.goto(`${base}/`);
       await settle(page, /Sign in to Klaxon/);
       await walk('sign-in');
-      await signInWith(page, ADMIN);
+      await signedIn(page);
       for (const consolePage of PAGES) {
         await page.goto(`${base}${consolePage.path()}`);
         await settle(page, consolePage.heading);

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from './api';
 import { Badge, ProblemMessage, SEVERITY_TONE, useAction } from './components';
 
@@ -20,6 +20,8 @@ export function TriageHeader(props: {
 }) {
   const action = useAction();
   const [done, setDone] = useState('');
+  const [settled, setSettled] = useState(0);
+  const acknowledgeButton = useRef<HTMLButtonElement>(null);
   const resolveButton = useRef<HTMLButtonElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const act = async (verb: 'acknowledge' | 'resolve') => {
@@ -27,15 +29,21 @@ export function TriageHeader(props: {
     const ok = (await action.run(() => api('POST', `${props.resourcePath}/${verb}`).then(() => true))) === true;
     await props.onChanged();
     if (ok) setDone(verb === 'acknowledge' ? 'Acknowledged.' : 'Resolved.');
-    // The pressed button is now disabled, which drops keyboard focus to the page's start; keep it
-    // here instead: on Resolve while that is still possible, else on the title.
-    window.requestAnimationFrame(() => {
-      const focused = document.activeElement;
-      if (focused !== null && focused !== document.body && !(focused as HTMLButtonElement).disabled) return;
-      if (resolveButton.current !== null && !resolveButton.current.disabled) resolveButton.current.focus();
-      else heading.current?.focus();
-    });
+    setSettled((count) => count + 1);
   };
+  // The pressed button was disabled while busy (and stays so once done), which drops keyboard
+  // focus to the start of the document. Once the page shows the new state, put focus back here:
+  // on Resolve while that is still possible, else on Acknowledge, else on the title.
+  useEffect(() => {
+    if (settled === 0) return;
+    const focused = document.activeElement as HTMLElement | null;
+    const lost = focused === null || focused === document.body || (focused as HTMLButtonElement).disabled === true;
+    if (!lost) return;
+    const next = [resolveButton.current, acknowledgeButton.current].find(
+      (button) => button !== null && !button.disabled,
+    );
+    (next ?? heading.current)?.focus();
+  }, [settled]);
   return (
     <>
       <div className="page-head">
@@ -54,7 +62,12 @@ export function TriageHeader(props: {
         {done}
       </p>
       <div className="actions">
-        <button type="button" onClick={() => act('acknowledge')} disabled={action.busy || !props.canAcknowledge}>
+        <button
+          ref={acknowledgeButton}
+          type="button"
+          onClick={() => act('acknowledge')}
+          disabled={action.busy || !props.canAcknowledge}
+        >
           Acknowledge
         </button>
         <button
