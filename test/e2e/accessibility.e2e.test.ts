@@ -611,6 +611,38 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
   }
 
   it(
+    'a member’s read-only pages and the admin-only notice pass axe and fit at phone width',
+    async () => {
+      const { context, page } = await newPage(PHONE);
+      const found = findings();
+      await signInWith(page, BOB);
+      const memberPages: Array<[string, string | RegExp, (page: Page) => Promise<void>]> = [
+        ['/incidents', 'Incidents', (p) => p.getByTestId('incident-row').first().waitFor()],
+        [`/incidents/${ids.incident}`, 'Card payments failing', (p) => p.getByTestId('incident-status').waitFor()],
+        ['/schedules', 'Schedules', (p) => p.getByTestId('schedule-row').first().waitFor()],
+        [`/schedules/${ids.schedule}`, 'Payments primary', (p) => p.locator('.calendar .segment').first().waitFor()],
+        ['/escalation-policies', /Escalation/, (p) => p.getByTestId('policy').first().waitFor()],
+        ['/teams', 'Teams', (p) => p.getByRole('link', { name: 'payments' }).waitFor()],
+        [`/teams/${ids.team}`, 'payments', (p) => p.locator('main').getByText(BOB.email).first().waitFor()],
+        ['/api-keys', 'API keys', (p) => p.getByText('bob laptop').first().waitFor()],
+        ['/profile', 'My profile', (p) => p.getByTestId('contact-method').first().waitFor()],
+        ['/integrations', 'Not available', (p) => p.getByText('This page is for platform admins').waitFor()],
+      ];
+      for (const [path, heading, shows] of memberPages) {
+        await page.goto(`${base}${path}`);
+        await settle(page, heading);
+        await shows(page);
+        await found.axe(page, `member ${path} at phone width`);
+        await found.overflow(page, `member ${path} at phone width`);
+        await found.spill(page, `member ${path} at phone width`);
+      }
+      found.assertNone();
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
     'text hidden from assistive technology (the schedule timeline) still has AA contrast for the eye',
     async () => {
       const { context, page } = await newPage(LAPTOP);
