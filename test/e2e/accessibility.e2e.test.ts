@@ -487,7 +487,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
             await found.overflow(page, where);
             await found.spill(page, where);
             await page.evaluate(() => window.scrollTo(0, 0));
-            await screenshot(page, `a11y-phone-${consolePage.name}`);
+            await screenshot(page, `a11y-phone-${consolePage.name}`, { fullPage: true });
             // The navigation folds behind the Menu button, which opens it.
             const menu = page.getByRole('button', { name: 'Menu' });
             expect(await menu.isVisible(), `${where}: Menu button`).toBe(true);
@@ -506,7 +506,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
             if (label === 'phone') {
               await found.overflow(page, `${where}, form open`);
               await found.spill(page, `${where}, form open`);
-              await screenshot(page, `a11y-phone-${consolePage.name}-form`);
+              await screenshot(page, `a11y-phone-${consolePage.name}-form`, { fullPage: true });
             }
           }
         }
