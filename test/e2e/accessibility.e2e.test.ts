@@ -133,6 +133,26 @@ function findings() {
       );
       if (spilled.length > 0) problems.push(`${where}: sticks out of its card: ${spilled.join(', ')}`);
     },
+    /** Fields named only by a placeholder or aria-label pass axe, but the eye sees no label. */
+    async labels(page: Page, where: string) {
+      const unlabelled = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLInputElement>('input, select, textarea'))
+          .filter((field) => field.type !== 'hidden' && field.getClientRects().length > 0)
+          .filter((field) => {
+            const labels = Array.from(field.labels ?? []);
+            const byId = (field.getAttribute('aria-labelledby') ?? '')
+              .split(/\s+/)
+              .map((id) => document.getElementById(id))
+              .filter((element) => element !== null);
+            return [...labels, ...byId].every((label) => (label?.textContent ?? '').trim() === '');
+          })
+          .map(
+            (field) =>
+              `${field.tagName.toLowerCase()}#${field.id} (${field.getAttribute('aria-label') ?? field.placeholder ?? ''})`,
+          ),
+      );
+      if (unlabelled.length > 0) problems.push(`${where}: fields without a label element: ${unlabelled.join(', ')}`);
+    },
     async overflow(page: Page, where: string) {
       const overflow = await horizontalOverflow(page);
       if (overflow > 0) problems.push(`${where} scrolls sideways by ${overflow}px`);
@@ -469,7 +489,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
     ['phone', PHONE],
   ] as const) {
     it(
-      `every signed-in page has no axe violations (WCAG A/AA, best practices) at ${label} width (${viewport.width}×${viewport.height})`,
+      `every signed-in page passes axe (WCAG A/AA, best practices), is titled and labels its fields, at ${label} width (${viewport.width}×${viewport.height})`,
       async () => {
         const { context, page } = await newPage(viewport);
         const found = findings();
@@ -480,6 +500,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
           await settle(page, consolePage.heading);
           await consolePage.shows(page);
           await found.axe(page, where);
+          await found.labels(page, where);
           // The tab says which page this is (WCAG 2.4.2): its heading, then Klaxon.
           const heading = await page.getByRole('heading', { level: 1 }).first().innerText();
           await found.title(page, `${heading} · Klaxon`, where);
@@ -503,6 +524,7 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
           if (consolePage.open !== undefined) {
             await consolePage.open(page);
             await found.axe(page, `${where}, form open`);
+            await found.labels(page, `${where}, form open`);
             if (label === 'phone') {
               await found.overflow(page, `${where}, form open`);
               await found.spill(page, `${where}, form open`);
