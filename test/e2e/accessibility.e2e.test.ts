@@ -809,6 +809,35 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
   );
 
   it(
+    'with WCAG 1.4.12 text spacing at phone width, no page scrolls sideways and no control leaves its card',
+    async () => {
+      const { context, page } = await newPage(PHONE);
+      const found = findings();
+      await signedIn(page);
+      for (const consolePage of PAGES) {
+        await page.goto(`${base}${consolePage.path()}`);
+        await settle(page, consolePage.heading);
+        await consolePage.shows(page);
+        // The spacing a reader may force with their own style sheet (a constructed sheet: the
+        // console's CSP refuses inline <style>, not the CSSOM).
+        await page.evaluate(() => {
+          const sheet = new CSSStyleSheet();
+          sheet.replaceSync(
+            '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }',
+          );
+          document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+        });
+        expect(await page.evaluate(() => getComputedStyle(document.body).letterSpacing)).not.toBe('normal');
+        await found.overflow(page, `${consolePage.name} with text spacing`);
+        await found.spill(page, `${consolePage.name} with text spacing`);
+      }
+      found.assertNone();
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
     'at phone width tables are stacked cards that keep their table semantics in Chromium’s accessibility tree',
     async () => {
       const { context, page } = await newPage(PHONE);
