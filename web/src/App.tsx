@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, type Me, setCsrfToken, setUnauthorizedHandler } from './api';
 import { LiveStatus, Loading, ProblemMessage } from './components';
 import { startLiveUpdates } from './live';
@@ -48,6 +48,7 @@ export function App() {
   const [error, setError] = useState<unknown>(null);
   const [passwordSetFor, setPasswordSetFor] = useState<string | null>(null);
   const { path } = useLocation();
+  useDocumentTitle();
 
   const signedIn = useCallback((user: Me) => {
     setCsrfToken(user.csrfToken);
@@ -99,6 +100,7 @@ export function App() {
 function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   const { path } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
   const items = NAV.filter((item) => me.isPlatformAdmin || !item.admin);
   const home = items[0]?.href ?? '/api-keys';
 
@@ -108,6 +110,7 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   useEffect(() => startLiveUpdates(), []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the phone menu on every navigation
   useEffect(() => setMenuOpen(false), [path]);
+  useFocusAfterNavigation(path);
 
   const signOut = async () => {
     try {
@@ -132,6 +135,7 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
           Klaxon
         </Link>
         <button
+          ref={menuButton}
           type="button"
           className="menu-toggle secondary small"
           aria-expanded={menuOpen}
@@ -140,7 +144,17 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
         >
           Menu
         </button>
-        <nav id="primary-nav" aria-label="Primary" className={menuOpen ? 'open' : ''}>
+        <nav
+          id="primary-nav"
+          aria-label="Primary"
+          className={menuOpen ? 'open' : ''}
+          onKeyDown={(event) => {
+            // Escape closes the phone menu and returns to its button, as a disclosure should.
+            if (event.key !== 'Escape' || !menuOpen) return;
+            setMenuOpen(false);
+            menuButton.current?.focus();
+          }}
+        >
           <ul>
             {items.map((item) => (
               <li key={item.href}>
@@ -167,6 +181,56 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
       </main>
     </div>
   );
+}
+
+/** An element's text without its aria-hidden decorations (the brand mark). */
+function spokenText(node: Node): string {
+  if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
+  if (node instanceof Element && node.getAttribute('aria-hidden') === 'true') return '';
+  return Array.from(node.childNodes).map(spokenText).join('');
+}
+
+/**
+ * The browser tab and history say which page this is (WCAG 2.4.2): "<the page's h1> · Klaxon",
+ * kept current as pages load their data and headings change.
+ */
+function useDocumentTitle(): void {
+  useEffect(() => {
+    const root = document.getElementById('root');
+    if (root === null) return;
+    const update = () => {
+      const h1 = root.querySelector('h1');
+      const heading = h1 === null ? '' : spokenText(h1).replace(/\s+/g, ' ').trim();
+      const title = heading === '' || heading.includes('Klaxon') ? heading || 'Klaxon' : `${heading} · Klaxon`;
+      if (document.title !== title) document.title = title;
+    };
+    update();
+    const observer = new MutationObserver(update);
+    observer.observe(root, { subtree: true, childList: true, characterData: true });
+    return () => {
+      observer.disconnect();
+      document.title = 'Klaxon';
+    };
+  }, []);
+}
+
+/**
+ * After moving to another page, focus must not be lost: a link followed inside the old page is
+ * gone (and a phone-menu link is hidden), which leaves focus on the document, so the next Tab
+ * would start over at the top. Focus then goes to the main content, as the skip link does.
+ */
+function useFocusAfterNavigation(path: string): void {
+  const first = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const focused = document.activeElement as HTMLElement | null;
+    const lost = focused === null || focused === document.body || focused.getClientRects().length === 0;
+    if (lost) document.getElementById('main')?.focus({ preventScroll: true });
+  }, [path]);
 }
 
 function Page({ path, me }: { path: string; me: Me }) {

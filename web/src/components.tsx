@@ -1,4 +1,4 @@
-import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type ReactNode, type RefObject, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError } from './api';
 import { isLive, type LiveTopic, onLiveChange, onLiveStatus } from './live';
 
@@ -23,6 +23,86 @@ export function ProblemMessage({ error }: { error: unknown }) {
         </ul>
       )}
     </div>
+  );
+}
+
+/**
+ * Whether an element scrolls (its content is wider or taller than its box), re-measured after
+ * every render and when it or its content resizes: a box that scrolls must be reachable by
+ * keyboard (WCAG 2.1.1), one that does not should not add a Tab stop.
+ */
+function useScrolls<T extends HTMLElement>(): [RefObject<T | null>, boolean] {
+  const ref = useRef<T>(null);
+  const [scrolls, setScrolls] = useState(false);
+  const measure = useCallback(() => {
+    const element = ref.current;
+    if (element === null) return;
+    setScrolls(element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1);
+  }, []);
+  useLayoutEffect(measure);
+  useEffect(() => {
+    const element = ref.current;
+    if (element === null || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    for (const child of Array.from(element.children)) observer.observe(child);
+    return () => observer.disconnect();
+  }, [measure]);
+  return [ref, scrolls];
+}
+
+/** What makes a scrolling box keyboard-reachable and named; nothing while it fits. */
+function scrollRegion(scrolls: boolean, label: string) {
+  return scrolls ? { tabIndex: 0, role: 'region', 'aria-label': label } : {};
+}
+
+/**
+ * A wide table's frame: it scrolls sideways on a narrow screen, and then takes focus so arrow keys
+ * scroll it, as a region named "<label> table" (distinct from the page section of the same name).
+ */
+export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+  const [ref, scrolls] = useScrolls<HTMLDivElement>();
+  useLayoutEffect(() => labelCells(ref.current));
+  return (
+    <div ref={ref} className="table-wrap" {...scrollRegion(scrolls, `${label} table`)}>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * At phone width (styles.css) a table's rows are shown as stacked cards; each cell then shows its
+ * column's header in front of it, from `data-label`, set here from the table's own header row so
+ * pages need not repeat it. Runs after every render, so rows added by live updates get it too.
+ */
+function labelCells(wrap: HTMLElement | null): void {
+  const table = wrap?.querySelector('table');
+  if (table === null || table === undefined) return;
+  const headers = Array.from(table.querySelectorAll('thead th')).map((th) => th.textContent?.trim() ?? '');
+  for (const row of Array.from(table.querySelectorAll('tbody tr'))) {
+    Array.from(row.children).forEach((cell, index) => {
+      const header = headers[index] ?? '';
+      if (header === '') cell.removeAttribute('data-label');
+      else if (cell.getAttribute('data-label') !== header) cell.setAttribute('data-label', header);
+    });
+  }
+}
+
+/** Preformatted code or JSON; like TableWrap, focusable while it scrolls. */
+export function CodeBlock({
+  label,
+  className = 'code',
+  children,
+}: {
+  label: string;
+  className?: string;
+  children: string;
+}) {
+  const [ref, scrolls] = useScrolls<HTMLPreElement>();
+  return (
+    <pre ref={ref} className={className} {...scrollRegion(scrolls, label)}>
+      {children}
+    </pre>
   );
 }
 

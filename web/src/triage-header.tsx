@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'react';
 import { api } from './api';
 import { Badge, ProblemMessage, SEVERITY_TONE, useAction } from './components';
 
@@ -18,14 +19,37 @@ export function TriageHeader(props: {
   onChanged: () => Promise<unknown>;
 }) {
   const action = useAction();
+  const [done, setDone] = useState('');
+  const [settled, setSettled] = useState(0);
+  const acknowledgeButton = useRef<HTMLButtonElement>(null);
+  const resolveButton = useRef<HTMLButtonElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   const act = async (verb: 'acknowledge' | 'resolve') => {
-    await action.run(() => api('POST', `${props.resourcePath}/${verb}`));
+    setDone('');
+    const ok = (await action.run(() => api('POST', `${props.resourcePath}/${verb}`).then(() => true))) === true;
     await props.onChanged();
+    if (ok) setDone(verb === 'acknowledge' ? 'Acknowledged.' : 'Resolved.');
+    setSettled((count) => count + 1);
   };
+  // The pressed button was disabled while busy (and stays so once done), which drops keyboard
+  // focus to the start of the document. Once the page shows the new state, put focus back here:
+  // on Resolve while that is still possible, else on Acknowledge, else on the title.
+  useEffect(() => {
+    if (settled === 0) return;
+    const focused = document.activeElement as HTMLElement | null;
+    const lost = focused === null || focused === document.body || (focused as HTMLButtonElement).disabled === true;
+    if (!lost) return;
+    const next = [resolveButton.current, acknowledgeButton.current].find(
+      (button) => button !== null && !button.disabled,
+    );
+    (next ?? heading.current)?.focus();
+  }, [settled]);
   return (
     <>
       <div className="page-head">
-        <h1 id={props.titleId}>{props.title}</h1>
+        <h1 id={props.titleId} ref={heading} tabIndex={-1}>
+          {props.title}
+        </h1>
         <div className="badges">
           <Badge tone={props.statusTone}>
             <span data-testid={props.statusTestId}>{props.status}</span>
@@ -34,11 +58,20 @@ export function TriageHeader(props: {
         </div>
       </div>
       <ProblemMessage error={action.error} />
+      <p className="visually-hidden" role="status">
+        {done}
+      </p>
       <div className="actions">
-        <button type="button" onClick={() => act('acknowledge')} disabled={action.busy || !props.canAcknowledge}>
+        <button
+          ref={acknowledgeButton}
+          type="button"
+          onClick={() => act('acknowledge')}
+          disabled={action.busy || !props.canAcknowledge}
+        >
           Acknowledge
         </button>
         <button
+          ref={resolveButton}
           type="button"
           className="secondary"
           onClick={() => act('resolve')}

@@ -6,9 +6,11 @@ import {
   ProblemMessage,
   SEVERITY_TONE,
   STATUS_TONE,
+  TableWrap,
   Time,
   useResource,
 } from '../components';
+import { loadTeams } from '../paging-api';
 import { Link, navigate, useLocation } from '../router';
 
 const FILTERS = ['status', 'severity', 'integrationId', 'teamId'] as const;
@@ -26,6 +28,7 @@ export function AlertsPage() {
     topics: ['alerts'],
   });
   const integrations = useResource(() => api<{ integrations: Integration[] }>('GET', '/api/integrations'), '');
+  const teams = useResource(loadTeams, 'teams');
 
   const setFilter = (name: string, value: string) => {
     const next = new URLSearchParams(window.location.search);
@@ -81,28 +84,38 @@ export function AlertsPage() {
           </select>
         </div>
         <div>
-          <label htmlFor="filter-team">Team id</label>
-          <input
-            id="filter-team"
-            placeholder="any"
-            defaultValue={filters.teamId}
-            onBlur={(event) => setFilter('teamId', event.target.value.trim())}
-          />
+          <label htmlFor="filter-team">Team</label>
+          <select id="filter-team" value={filters.teamId} onChange={(event) => setFilter('teamId', event.target.value)}>
+            <option value="">any</option>
+            {(teams.data ?? []).map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
         </div>
       </form>
       <p className="help">Updates every 5 seconds.</p>
-      <ProblemMessage error={error} />
+      <ProblemMessage error={error ?? integrations.error ?? teams.error} />
       {data === undefined ? (
         error === null && <Loading />
       ) : data.alerts.length === 0 ? (
-        <EmptyState title={search.size > 1 ? 'No alerts match these filters' : 'No alerts yet'}>
-          <p>
-            Alerts arrive from your <Link href="/integrations">integrations</Link>. Open one and press “Send test alert”
-            to see one here.
-          </p>
-        </EmptyState>
+        search.size > 1 ? (
+          <EmptyState title="No alerts match these filters">
+            <p>
+              Change a filter above, or <Link href="/alerts">show all alerts</Link>.
+            </p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No alerts yet">
+            <p>
+              Alerts arrive from your <Link href="/integrations">integrations</Link>. Open one and press “Send test
+              alert” to see one here.
+            </p>
+          </EmptyState>
+        )
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Alerts">
           <table>
             <caption className="visually-hidden">Alerts, newest first</caption>
             <thead>
@@ -139,7 +152,7 @@ export function AlertsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

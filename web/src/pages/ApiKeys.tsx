@@ -1,6 +1,16 @@
 import { type FormEvent, useState } from 'react';
 import { type ApiKey, api, type Me } from '../api';
-import { Badge, CopyButton, EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
+import {
+  Badge,
+  CopyButton,
+  EmptyState,
+  Loading,
+  ProblemMessage,
+  TableWrap,
+  Time,
+  useAction,
+  useResource,
+} from '../components';
 
 export function ApiKeysPage({ me }: { me: Me }) {
   const { data, error, reload } = useResource(() => api<{ apiKeys: ApiKey[] }>('GET', '/api/api-keys'), '');
@@ -61,7 +71,7 @@ export function ApiKeysPage({ me }: { me: Me }) {
           <p>Create one above for scripts and CI that call the Klaxon API.</p>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="API keys">
           <table>
             <caption className="visually-hidden">API keys</caption>
             <thead>
@@ -103,7 +113,7 @@ export function ApiKeysPage({ me }: { me: Me }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

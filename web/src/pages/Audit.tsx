@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { type AuditEntry, api } from '../api';
-import { Badge, EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
+import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction, useResource } from '../components';
 
 const SEVERITY_TONE: Record<string, string> = {
   INFO: 'grey',
@@ -72,10 +72,16 @@ export function AuditPage() {
       {data === undefined ? (
         error === null && <Loading />
       ) : entries.length === 0 ? (
-        <EmptyState title="No audit entries match these filters" />
+        <EmptyState title="No audit entries match these filters">
+          <p>
+            Every sign-in and every change made in Klaxon is recorded here. Clear or shorten a filter above (an action
+            such as <code>integration.created</code>, or a resource type such as <code>integration</code>), then press
+            “Apply filters”.
+          </p>
+        </EmptyState>
       ) : (
         <>
-          <div className="table-wrap">
+          <TableWrap label="Audit log entries">
             <table>
               <caption className="visually-hidden">Audit entries, newest first</caption>
               <thead>
@@ -110,7 +116,7 @@ export function AuditPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           {nextCursor !== null && (
             <button type="button" className="secondary" onClick={fetchMore} disabled={loadMore.busy}>
               Load older entries

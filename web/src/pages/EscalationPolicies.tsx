@@ -74,9 +74,17 @@ export function EscalationPoliciesPage({ me }: { me: Me }) {
     return (
       <section aria-labelledby="policies-title">
         <h1 id="policies-title">Escalation policies</h1>
-        <EmptyState title="You are not in a team yet">
-          <p>Escalation policies belong to teams. Ask a platform admin to add you to a team.</p>
-        </EmptyState>
+        {me.isPlatformAdmin ? (
+          <EmptyState title="No teams yet">
+            <p>
+              Escalation policies belong to teams. <Link href="/teams">Create a team</Link> and add its members first.
+            </p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="You are not in a team yet">
+            <p>Escalation policies belong to teams. Ask a platform admin to add you to a team.</p>
+          </EmptyState>
+        )}
       </section>
     );
   }

@@ -1,5 +1,5 @@
 import { api } from '../api';
-import { Badge, EmptyState, Loading, ProblemMessage, SEVERITY_TONE, Time, useResource } from '../components';
+import { Badge, EmptyState, Loading, ProblemMessage, SEVERITY_TONE, TableWrap, Time, useResource } from '../components';
 import { INCIDENT_STATUS_TONE, INCIDENT_STATUSES, type Incident, loadTeams } from '../paging-api';
 import { Link, navigate, useLocation } from '../router';
 
@@ -58,6 +58,11 @@ export function IncidentsPage() {
         error === null && <Loading />
       ) : data.incidents.length === 0 ? (
         <EmptyState title={filtered ? 'No incidents match these filters' : 'No incidents yet'}>
+          {filtered && (
+            <p>
+              Change a filter above, or <Link href="/incidents">show all incidents</Link>.
+            </p>
+          )}
           <p>
             An incident opens when a new alert is routed to a team. Give your team an{' '}
             <Link href="/escalation-policies">escalation policy</Link> and an{' '}
@@ -66,7 +71,7 @@ export function IncidentsPage() {
           </p>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Incidents">
           <table>
             <caption className="visually-hidden">Incidents, newest first</caption>
             <thead>
@@ -104,7 +109,7 @@ export function IncidentsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

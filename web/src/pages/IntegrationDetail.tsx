@@ -1,6 +1,16 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Delivery, type Integration, type IntegrationWithSecret } from '../api';
-import { Badge, CopyButton, EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
+import {
+  Badge,
+  CodeBlock,
+  CopyButton,
+  EmptyState,
+  Loading,
+  ProblemMessage,
+  Time,
+  useAction,
+  useResource,
+} from '../components';
 import { Link, navigate } from '../router';
 import { explainRejection, senderConfig } from '../sender-config';
 import { TYPE_LABELS } from './Integrations';
@@ -90,7 +100,7 @@ export function IntegrationDetailPage({ id }: { id: string }) {
           <h2>Sender configuration</h2>
           <CopyButton value={config.text} label="Copy configuration" />
         </div>
-        <pre className="code">{config.text}</pre>
+        <CodeBlock label="Sender configuration code">{config.text}</CodeBlock>
         <p className="help">
           Replace <code>&lt;secret&gt;</code> with the webhook secret shown when the integration was created (or rotate
           to get a new one).
@@ -300,7 +310,9 @@ function Deliveries({ integration }: { integration: Integration }) {
                       ))}
                     </p>
                   )}
-                  <pre className="code small-text">{JSON.stringify(delivery.payload, null, 2)}</pre>
+                  <CodeBlock label={`Payload of delivery ${delivery.id.slice(-8)}`} className="code small-text">
+                    {JSON.stringify(delivery.payload, null, 2)}
+                  </CodeBlock>
                 </details>
               )}
             </li>

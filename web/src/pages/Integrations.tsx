@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { TYPE_DEFAULTS } from '../../../src/modules/integrations/integration-defaults';
 import { api, INTEGRATION_TYPES, type Integration, type IntegrationType, type IntegrationWithSecret } from '../api';
-import { Badge, EmptyState, Loading, ProblemMessage, useAction, useResource } from '../components';
+import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, useAction, useResource } from '../components';
 import { Link } from '../router';
 import { SecretOnce } from './SecretOnce';
 
@@ -49,7 +49,7 @@ export function IntegrationsPage() {
           )}
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Integrations">
           <table>
             <caption className="visually-hidden">Integrations, newest first</caption>
             <thead>
@@ -85,7 +85,7 @@ export function IntegrationsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

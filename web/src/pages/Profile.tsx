@@ -1,6 +1,16 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me, type User } from '../api';
-import { Badge, CopyButton, EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
+import {
+  Badge,
+  CopyButton,
+  EmptyState,
+  Loading,
+  ProblemMessage,
+  TableWrap,
+  Time,
+  useAction,
+  useResource,
+} from '../components';
 import {
   CONTACT_METHOD_LABEL,
   CONTACT_METHOD_TYPES,
@@ -357,7 +367,7 @@ function NotificationLog({ owner, methods }: { owner: string; methods: ContactMe
           <p>Every page sent to you appears here with each delivery attempt and its outcome.</p>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Notifications sent">
           <table>
             <caption className="visually-hidden">Notifications sent to you, newest first</caption>
             <thead>
@@ -404,7 +414,7 @@ function NotificationLog({ owner, methods }: { owner: string; methods: ContactMe
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

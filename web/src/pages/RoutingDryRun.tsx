@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ALERT_SEVERITIES, api, type Integration } from '../api';
-import { Badge, ProblemMessage, useAction } from '../components';
+import { Badge, ProblemMessage, TableWrap, useAction } from '../components';
 import type { RoutingTestResult, SampleAlert } from '../teams-api';
 
 type Mode = 'alert' | 'payload';
@@ -187,7 +187,7 @@ function DryRunResult({ result }: { result: RoutingTestResult }) {
             </p>
           )}
           {outcome.evaluated.length > 0 && (
-            <div className="table-wrap">
+            <TableWrap label="Rules evaluated">
               <table>
                 <caption className="visually-hidden">Rules evaluated, in order</caption>
                 <thead>
@@ -220,7 +220,7 @@ function DryRunResult({ result }: { result: RoutingTestResult }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
         </div>
       ))}

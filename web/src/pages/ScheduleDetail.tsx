@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api';
 import { addDays, calendarDays, startOfDay } from '../calendar';
-import { EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
+import { EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction, useResource } from '../components';
 import {
   loadMembers,
   loadTeams,
@@ -144,7 +144,7 @@ export function ScheduleDetailPage({ id }: { id: string }) {
         ) : (
           <>
             <Calendar spans={spans.data.spans} from={from} days={days} nameOf={nameOf} />
-            <div className="table-wrap">
+            <TableWrap label="Shifts">
               <table className="shifts">
                 <caption>Shifts</caption>
                 <thead>
@@ -172,7 +172,7 @@ export function ScheduleDetailPage({ id }: { id: string }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           </>
         )}
       </div>

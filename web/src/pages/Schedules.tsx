@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
-import { EmptyState, Loading, ProblemMessage, useAction, useResource } from '../components';
+import { EmptyState, Loading, ProblemMessage, TableWrap, useAction, useResource } from '../components';
 import { loadTeams, type OnCall, personName, type Schedule, type ScheduleDetail } from '../paging-api';
 import { Link, navigate } from '../router';
 
@@ -51,9 +51,18 @@ export function SchedulesPage({ me }: { me: Me }) {
       {teams.data === undefined || schedules.data === undefined ? (
         teams.error === null && schedules.error === null && <Loading />
       ) : teams.data.length === 0 ? (
-        <EmptyState title="You are not in a team yet">
-          <p>Schedules belong to teams. Ask a platform admin to add you to a team.</p>
-        </EmptyState>
+        me.isPlatformAdmin ? (
+          <EmptyState title="No teams yet">
+            <p>
+              Schedules belong to teams. <Link href="/teams">Create a team</Link> and add its members, then come back to
+              give it a schedule.
+            </p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="You are not in a team yet">
+            <p>Schedules belong to teams. Ask a platform admin to add you to a team.</p>
+          </EmptyState>
+        )
       ) : (
         teams.data.map((team) => {
           const own = all.filter((schedule) => schedule.teamId === team.id);
@@ -66,7 +75,7 @@ export function SchedulesPage({ me }: { me: Me }) {
                   {managed.includes(team) ? 'Create one above.' : 'Ask a team manager to create one.'}
                 </p>
               ) : (
-                <div className="table-wrap">
+                <TableWrap label="Schedules">
                   <table>
                     <caption className="visually-hidden">Schedules of {team.name} and who is on call now</caption>
                     <thead>
@@ -90,7 +99,7 @@ export function SchedulesPage({ me }: { me: Me }) {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableWrap>
               )}
             </section>
           );

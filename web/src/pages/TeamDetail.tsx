@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me, type User } from '../api';
-import { Badge, EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
+import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction, useResource } from '../components';
 import { Link, navigate } from '../router';
 import { TEAM_ROLES, type Team, type TeamMembership, type TeamRole } from '../teams-api';
 
@@ -51,7 +51,7 @@ export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
             </p>
           </EmptyState>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label="Members">
             <table>
               <caption className="visually-hidden">Members of {team.data.name}</caption>
               <thead>
@@ -68,7 +68,7 @@ export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </section>
     </section>

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
-import { Badge, EmptyState, Loading, ProblemMessage, useAction, useResource } from '../components';
+import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, useAction, useResource } from '../components';
 import { Link, navigate } from '../router';
 import type { Team } from '../teams-api';
 
@@ -30,7 +30,7 @@ export function TeamsPage({ me }: { me: Me }) {
           </p>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Teams">
           <table>
             <caption className="visually-hidden">Teams</caption>
             <thead>
@@ -58,7 +58,7 @@ export function TeamsPage({ me }: { me: Me }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

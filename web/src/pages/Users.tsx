@@ -1,6 +1,16 @@
 import { type FormEvent, useState } from 'react';
 import { api, type PasswordLink, type User } from '../api';
-import { Badge, CopyButton, EmptyState, Loading, ProblemMessage, Time, useAction, useResource } from '../components';
+import {
+  Badge,
+  CopyButton,
+  EmptyState,
+  Loading,
+  ProblemMessage,
+  TableWrap,
+  Time,
+  useAction,
+  useResource,
+} from '../components';
 import { Link } from '../router';
 
 export function UsersPage() {
@@ -86,9 +96,11 @@ export function UsersPage() {
       {data === undefined ? (
         error === null && <Loading />
       ) : data.users.length === 0 ? (
-        <EmptyState title="No users" />
+        <EmptyState title="No users yet">
+          <p>Add a person above: Klaxon creates an invite link for them to choose their own password.</p>
+        </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label="Users">
           <table>
             <caption className="visually-hidden">Users</caption>
             <thead>
@@ -118,7 +130,7 @@ export function UsersPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );
