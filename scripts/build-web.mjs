@@ -31,6 +31,9 @@ const startedAt = new Date();
 const result = spawnSync(process.execPath, [viteBin, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
   cwd: root,
   stdio: 'inherit',
+  // A production build whoever runs it: under vitest NODE_ENV is "test", and Vite would then
+  // bundle React's development build (double-invoked effects, dev warnings) into web/dist.
+  env: { ...process.env, NODE_ENV: 'production' },
 });
 if (result.status !== 0) process.exit(result.status ?? 1);
 writeStamp(stamp, startedAt);

@@ -220,13 +220,12 @@ function useDocumentTitle(): void {
  * would start over at the top. Focus then goes to the main content, as the skip link does.
  */
 function useFocusAfterNavigation(path: string): void {
-  const first = useRef(true);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation
+  // The path last seen rather than a "first run" flag: React runs effects twice on mount in
+  // development (StrictMode), and a fresh page load must leave focus at the top for the skip link.
+  const previous = useRef(path);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (previous.current === path) return;
+    previous.current = path;
     const focused = document.activeElement as HTMLElement | null;
     const lost = focused === null || focused === document.body || focused.getClientRects().length === 0;
     if (lost) document.getElementById('main')?.focus({ preventScroll: true });
