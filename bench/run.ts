@@ -212,6 +212,7 @@ async function measureCeiling(options: Options, secret: string): Promise<{ gener
       connections: options.connections,
       durationSec: options.durationSec,
       warmupSec: options.warmupSec,
+      cpuMs: server.cpuMs,
     });
     const generic: RunRecord = {
       name: 'ceiling (1 KiB, HMAC)',
@@ -232,6 +233,7 @@ async function measureCeiling(options: Options, secret: string): Promise<{ gener
         connections: options.connections,
         durationSec: options.durationSec,
         warmupSec: options.warmupSec,
+        cpuMs: server.cpuMs,
       });
       batch = {
         name: `ceiling (batch of ${BATCH_SIZE}, token)`,
@@ -271,6 +273,7 @@ async function measureNaive(
       connections: options.connections,
       durationSec: options.durationSec,
       warmupSec: options.warmupSec,
+      cpuMs: server.cpuMs,
     });
     return {
       name: `naive (1 INSERT/request)`,
@@ -358,6 +361,7 @@ async function measureKlaxon(
         connections: options.connections,
         durationSec: options.durationSec,
         warmupSec: options.warmupSec,
+        cpuMs: server.cpuMs,
       });
       // Requests in flight when the load stopped are still being processed (their clients are
       // gone); let them finish before SIGTERM so shutdown does not race them.
@@ -442,6 +446,7 @@ function table(db: DbKind, runs: RunRecord[]): string {
     'max ms',
     'non-2xx',
     'errors',
+    'CPU µs/req',
     'peak RSS',
     'durable',
   ];
@@ -464,6 +469,7 @@ function table(db: DbKind, runs: RunRecord[]): string {
       fmt(r.load.latencyMs.max, 0),
       fmt(r.load.non2xx),
       fmt(r.load.errors),
+      r.load.cpuUsPerAccepted === null ? '–' : fmt(r.load.cpuUsPerAccepted),
       r.peakRssMiB === null ? '–' : `${fmt(r.peakRssMiB)} MiB`,
       r.durability === null ? '–' : r.durability.ok ? 'yes' : 'NO',
     ];

@@ -12,6 +12,11 @@ export interface LoadResult {
   errors: number;
   statusCodes: Record<string, number>;
   durationSec: number;
+  /**
+   * CPU time (user + system) the server process spent per 2xx response over the measured window,
+   * in µs — robust to a shared machine where throughput is not (null when not sampled).
+   */
+  cpuUsPerAccepted: number | null;
   /** Over warm-up and measured window together: what the durability check compares against. */
   total: { sent: number; acknowledged: number; non2xx: number; errors: number };
 }
@@ -34,6 +39,8 @@ export async function runLoad(options: {
   connections: number;
   durationSec: number;
   warmupSec: number;
+  /** The server's CPU time so far in ms, sampled when the measured window opens and closes. */
+  cpuMs?: () => number;
 }): Promise<LoadResult> {
   const { url, path, source, connections } = options;
   const latencies: number[] = [];
@@ -47,6 +54,10 @@ export async function runLoad(options: {
   const sentBefore = source.issued;
   const started = performance.now();
   const windowStart = started + options.warmupSec * 1000;
+  let cpuAtWindowStart: number | undefined;
+  const cpuTimer = setTimeout(() => {
+    cpuAtWindowStart = options.cpuMs?.();
+  }, options.warmupSec * 1000);
   const instance = autocannon({
     url,
     connections,
@@ -81,6 +92,8 @@ export async function runLoad(options: {
     if (performance.now() >= windowStart) errorsInWindow++;
   });
   await instance;
+  clearTimeout(cpuTimer);
+  const cpuAtWindowEnd = options.cpuMs?.();
   const seconds = (performance.now() - windowStart) / 1000;
   latencies.sort((a, b) => a - b);
   const acceptedPerSec = acknowledgedInWindow / seconds;
@@ -92,6 +105,10 @@ export async function runLoad(options: {
     errors: errorsInWindow,
     statusCodes,
     durationSec: seconds,
+    cpuUsPerAccepted:
+      cpuAtWindowStart === undefined || cpuAtWindowEnd === undefined || acknowledgedInWindow === 0
+        ? null
+        : ((cpuAtWindowEnd - cpuAtWindowStart) * 1000) / acknowledgedInWindow,
     total: { sent: source.issued - sentBefore, acknowledged, non2xx, errors },
   };
 }

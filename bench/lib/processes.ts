@@ -4,6 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** /proc/<pid>/stat counts CPU time in clock ticks: USER_HZ, 100 on Linux (getconf CLK_TCK). */
+const MS_PER_CLOCK_TICK = 10;
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -26,6 +29,8 @@ export interface ServerProcess {
    * (cluster workers), each process's own peak, summed.
    */
   peakRssMiB(): number;
+  /** CPU time (user + system) used so far, in ms: of the process and every process it started. */
+  cpuMs(): number;
   stop(): Promise<number | null>;
 }
 
@@ -88,6 +93,20 @@ export async function startNodeServer(
         }
       }
       return [...peaks.values()].reduce((sum, peak) => sum + peak, 0);
+    },
+    cpuMs() {
+      let ticks = 0;
+      for (const member of processTree(pid)) {
+        try {
+          const stat = readFileSync(`/proc/${member}/stat`, 'utf8');
+          // Fields after "pid (comm) ": state is the first, utime the 12th, stime the 13th.
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          ticks += Number(fields[11]) + Number(fields[12]);
+        } catch {
+          // Gone.
+        }
+      }
+      return ticks * MS_PER_CLOCK_TICK;
     },
     async stop() {
       if (child.exitCode !== null) return child.exitCode;

@@ -32,8 +32,15 @@ function place(url: string): string {
     return `${pkg}`;
   }
   if (url.startsWith('node:')) return url;
+  const own = ownDir(url);
+  return own >= 0 ? url.slice(own + 1) : url.replace(/^file:\/\//, '');
+}
+
+/** Where Klaxon's own code starts in a script URL: `/src/` (tsx) or `/dist/` (the compiled build). */
+function ownDir(url: string): number {
+  if (url.includes('node_modules')) return -1;
   const src = url.indexOf('/src/');
-  return src >= 0 ? url.slice(src + 1) : url.replace(/^file:\/\//, '');
+  return src >= 0 ? src : url.indexOf('/dist/');
 }
 
 /** Self time per function and per package/file, from a V8 .cpuprofile (node --cpu-prof). */
@@ -115,7 +122,7 @@ function inclusiveProjectTime(
     const seen = new Set<string>();
     for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
       const frame = byId.get(current)?.callFrame;
-      if (frame === undefined || !frame.url.includes('/src/') || frame.url.includes('node_modules')) continue;
+      if (frame === undefined || ownDir(frame.url) < 0) continue;
       const key = `${frame.functionName}@${frame.url}:${frame.lineNumber}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -144,7 +151,7 @@ export function formatProfile(summary: ReturnType<typeof summarizeProfile>): str
   lines.push('', 'self time by package / file:');
   for (const e of summary.places)
     lines.push(`  ${e.selfPct.toFixed(1).padStart(5)}%  ${e.selfMs.toFixed(0).padStart(7)} ms  ${e.name}`);
-  lines.push('', "inclusive time by Klaxon's own functions (src/, callees included):");
+  lines.push('', "inclusive time by Klaxon's own functions (src/ or dist/, callees included):");
   for (const e of summary.projectInclusive)
     lines.push(`  ${e.selfPct.toFixed(1).padStart(5)}%  ${e.selfMs.toFixed(0).padStart(7)} ms  ${e.name}  ${e.where}`);
   return lines.join('\n');

@@ -1,5 +1,5 @@
 import { and, arrayContains, arrayOverlaps, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
-import { type Executor, type HotStatement, queryHot, toUuidArrayLiteral } from '../../db/client.js';
+import { type Executor, type HotStatement, isNotNullViolation, queryHot, toUuidArrayLiteral } from '../../db/client.js';
 import {
   type AlertOccurrenceRow,
   type AlertRow,
@@ -52,6 +52,65 @@ const UPSERT_FIRING: HotStatement = {
     RETURNING id, integration_id, dedup_key`,
 };
 
+/**
+ * A whole ingest batch of firing events in one statement, so in one implicit transaction: the
+ * fresh upsert of every key, one occurrence per event, one accepted delivery per request (with
+ * its alert ids, first-seen order). No BEGIN/COMMIT round trips. A key whose open alert went stale
+ * comes back from the upsert without a row; its occurrence then has no alert id and the NOT NULL
+ * on alert_occurrences.alert_id aborts the statement (nothing is written) — see upsertFiringBatch.
+ */
+const UPSERT_FIRING_BATCH: HotStatement = {
+  name: 'klaxon_alerts_upsert_firing_batch',
+  text: `WITH input AS (
+      SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+        $9::text[], $10::text[], $11::text[], $12::int[], $13::text[]) WITH ORDINALITY
+        AS row(id, integration_id, integration_name, dedup_key, title, description, severity, source,
+          labels, links, occurrence_count, team_ids, row_no)
+    ),
+    upserted AS (
+      INSERT INTO alerts (id, integration_id, integration_name, dedup_key, title, description,
+        severity, status, source, labels, links, occurrence_count, first_seen_at, last_seen_at, team_ids)
+      SELECT id, integration_id, integration_name, dedup_key, title, description, severity, 'firing',
+        source, labels::jsonb, links::jsonb, occurrence_count, $1::timestamptz, $1::timestamptz, team_ids::uuid[]
+      FROM input ORDER BY row_no
+      ON CONFLICT (integration_id, dedup_key) WHERE status IN ('firing', 'acknowledged')
+      DO UPDATE SET occurrence_count = alerts.occurrence_count + excluded.occurrence_count,
+        last_seen_at = excluded.last_seen_at
+      WHERE alerts.last_seen_at >= excluded.last_seen_at - make_interval(mins => (
+        SELECT deduplication_window_minutes FROM integrations WHERE integrations.id = alerts.integration_id))
+      RETURNING id, integration_id, dedup_key
+    ),
+    events AS (
+      SELECT event.occurrence_id, event.delivery_id, event.position, upserted.id AS alert_id,
+        CASE WHEN event.first AND upserted.id = input.id THEN 'created' ELSE 'deduplicated' END AS kind
+      FROM unnest($14::uuid[], $15::int[], $16::uuid[], $17::boolean[]) WITH ORDINALITY
+        AS event(occurrence_id, row_no, delivery_id, first, position)
+      JOIN input ON input.row_no = event.row_no
+      LEFT JOIN upserted ON upserted.integration_id = input.integration_id AND upserted.dedup_key = input.dedup_key
+    ),
+    occurrences AS (
+      INSERT INTO alert_occurrences (id, alert_id, delivery_id, user_id, kind, occurred_at)
+      SELECT occurrence_id, alert_id, delivery_id, NULL, kind, $1::timestamptz FROM events
+    ),
+    deliveries AS (
+      INSERT INTO webhook_deliveries (id, integration_id, integration_name, received_at, status, http_status,
+        reason, alert_ids, payload, headers, source_ip, user_agent, processing_ms, webhook_id)
+      SELECT delivery.id, delivery.integration_id, delivery.integration_name, delivery.received_at, 'accepted',
+        delivery.http_status, delivery.reason,
+        COALESCE((SELECT array_agg(alert_id ORDER BY first_position) FROM (
+          SELECT alert_id, min(position) AS first_position FROM events
+          WHERE events.delivery_id = delivery.id AND alert_id IS NOT NULL GROUP BY alert_id) AS ids), '{}'),
+        NULLIF(delivery.payload, 'null'::jsonb), delivery.headers, delivery.source_ip, delivery.user_agent,
+        delivery.processing_ms, NULL
+      FROM ROWS FROM (unnest($18::uuid[]), unnest($19::uuid[]), unnest($20::text[]), unnest($21::timestamptz[]),
+          unnest($22::int[]), unnest($23::text[]), unnest($24::text[]), unnest($25::text[]), unnest($26::int[]),
+          jsonb_array_elements($27::jsonb), jsonb_array_elements($28::jsonb))
+        AS delivery(id, integration_id, integration_name, received_at, http_status, reason, source_ip, user_agent,
+          processing_ms, payload, headers)
+    )
+    SELECT id, integration_id, dedup_key FROM upserted`,
+};
+
 const INSERT_OCCURRENCES: HotStatement = {
   name: 'klaxon_alert_occurrences_insert',
   text: `INSERT INTO alert_occurrences (id, alert_id, delivery_id, user_id, kind, occurred_at)
@@ -67,6 +126,21 @@ export interface AlertFilter {
   anyOfTeamIds?: string[] | undefined;
   beforeId?: string | undefined;
   limit: number;
+}
+
+/** An accepted delivery of a batch written by upsertFiringBatch (its alert ids are filled in there). */
+export interface BatchDelivery {
+  id: string;
+  integrationId: string;
+  integrationName: string;
+  receivedAt: Date;
+  httpStatus: number;
+  reason: string | null;
+  payload: unknown;
+  headers: Record<string, string>;
+  sourceIp: string | null;
+  userAgent: string | null;
+  processingMs: number;
 }
 
 export interface IngestTarget {
@@ -194,6 +268,67 @@ export function createAlertsRepository() {
       }
       return rows.map(({ target, alert }, index) => {
         const id = found.get(keyOf(target.integrationId, alert.dedupKey));
+        if (id === undefined) throw new Error('alert upsert returned no row for a key');
+        return { id, created: id === ids[index] };
+      });
+    },
+
+    /**
+     * upsertFiringMany, the occurrences and the accepted deliveries of a batch of firing events in
+     * one statement (one round trip, no explicit transaction). `events` are in the order the
+     * occurrences are written: `row` indexes `rows`, `first` marks the first event of its key.
+     * Returns undefined, having written nothing, when a key's open alert went stale (outside
+     * its window): the caller then writes the batch the long way (upsertFiringMany closes it).
+     */
+    async upsertFiringBatch(
+      executor: Executor,
+      rows: Array<{ target: IngestTarget; alert: NormalizedAlert; count: number; teamIds: string[] }>,
+      events: Array<{ row: number; deliveryId: string; first: boolean }>,
+      deliveries: BatchDelivery[],
+      at: Date,
+    ): Promise<Array<{ id: string; created: boolean }> | undefined> {
+      const ids = rows.map(() => uuidv7());
+      let returned: Array<{ id: string; integration_id: string; dedup_key: string }>;
+      try {
+        returned = await queryHot(executor, UPSERT_FIRING_BATCH, [
+          at,
+          ids,
+          rows.map(({ target }) => target.integrationId),
+          rows.map(({ target }) => target.integrationName),
+          rows.map(({ alert }) => alert.dedupKey),
+          rows.map(({ alert }) => alert.title),
+          rows.map(({ alert }) => alert.description),
+          rows.map(({ alert }) => alert.severity),
+          rows.map(({ alert }) => alert.source),
+          rows.map(({ alert }) => JSON.stringify(alert.labels)),
+          rows.map(({ alert }) => JSON.stringify(alert.links)),
+          rows.map(({ count }) => count),
+          rows.map(({ teamIds }) => toUuidArrayLiteral(teamIds)),
+          events.map(() => uuidv7()),
+          events.map(({ row }) => row + 1),
+          events.map(({ deliveryId }) => deliveryId),
+          events.map(({ first }) => first),
+          deliveries.map((d) => d.id),
+          deliveries.map((d) => d.integrationId),
+          deliveries.map((d) => d.integrationName),
+          deliveries.map((d) => d.receivedAt),
+          deliveries.map((d) => d.httpStatus),
+          deliveries.map((d) => d.reason),
+          deliveries.map((d) => d.sourceIp),
+          deliveries.map((d) => d.userAgent),
+          deliveries.map((d) => d.processingMs),
+          // Payloads and headers as one JSON array each: serialised once, with no text[] quoting
+          // (pg escaped every quote of every 1 KiB payload) and parsed by PostgreSQL once.
+          JSON.stringify(deliveries.map((d) => d.payload)),
+          JSON.stringify(deliveries.map((d) => d.headers)),
+        ]);
+      } catch (error) {
+        if (isNotNullViolation(error, 'alert_id')) return undefined;
+        throw error;
+      }
+      const found = new Map(returned.map((row) => [`${row.integration_id}\u0000${row.dedup_key}`, row.id]));
+      return rows.map(({ target, alert }, index) => {
+        const id = found.get(`${target.integrationId}\u0000${alert.dedupKey}`);
         if (id === undefined) throw new Error('alert upsert returned no row for a key');
         return { id, created: id === ids[index] };
       });
