@@ -21,11 +21,14 @@ export type DeliveryRecord = Omit<WebhookDeliveryRow, 'status' | 'alertIds' | 'p
 /**
  * Chooses the teams a firing alert is routed to. It runs inside the ingest transaction and is
  * given it, so its reads see the same snapshot and (on PGlite's single connection) do not wait on it.
+ * What it reads is reused for the rest of one batch: `batch` names that batch (default: the
+ * executor, which is a new object per transaction but the same database handle every time).
  */
 export type AlertRouter = (
   integration: IntegrationRow,
   alert: NormalizedAlert,
   executor: Executor,
+  batch?: object,
 ) => Promise<string[]> | string[];
 
 export class DuplicateDeliveryError extends Error {
@@ -205,9 +208,12 @@ export function createAlertIngestService(deps: {
     // Sorted keys: every batch locks alert rows in the same order, so none deadlock.
     const groups = [...byKey.keys()].sort().map((key) => byKey.get(key) as KeyedEvent[]);
     const rows: Parameters<AlertsRepository['upsertFiringBatch']>[1] = [];
+    // Outside a transaction the executor is the long-lived database handle: the router is given
+    // this batch's own key, or it would keep the rules it read for the first batch forever.
+    const thisBatch = {};
     for (const events of groups) {
       const { integration, alert } = events[0] as KeyedEvent;
-      const teamIds = await route(integration, alert, db);
+      const teamIds = await route(integration, alert, db, thisBatch);
       // A new alert routed to a team opens or joins an incident in the same transaction.
       if (teamIds.length > 0 && deps.incidents !== undefined) return undefined;
       rows.push({

@@ -88,7 +88,7 @@ async function decide(
 
 /**
  * The router the ingest path calls for each firing alert. The rules that apply to an
- * integration are read once per ingest transaction however many alerts it carries, and with a
+ * integration are read once per ingest batch however many alerts it carries, and with a
  * cache (dropped on every rule or integration change, in every process: see WatchedCache) once
  * until they change.
  */
@@ -97,12 +97,12 @@ export function createAlertRouter(deps: {
   cache?: WatchedCache<RoutingRuleRow[]>;
 }) {
   const { cache } = deps;
-  const perTransaction = new WeakMap<object, Map<string, Promise<RoutingRuleRow[]>>>();
-  const router: AlertRouter = async (integration, alert, executor) => {
-    let byIntegration = perTransaction.get(executor);
+  const perBatch = new WeakMap<object, Map<string, Promise<RoutingRuleRow[]>>>();
+  const router: AlertRouter = async (integration, alert, executor, batch = executor) => {
+    let byIntegration = perBatch.get(batch);
     if (byIntegration === undefined) {
       byIntegration = new Map();
-      perTransaction.set(executor, byIntegration);
+      perBatch.set(batch, byIntegration);
     }
     let rules = byIntegration.get(integration.id);
     if (rules === undefined) {
