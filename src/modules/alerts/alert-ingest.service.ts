@@ -241,16 +241,7 @@ export function createAlertIngestService(deps: {
       }),
     );
     const deliveries = batch.map(({ delivery, startedAt }) => ({
-      id: delivery.id,
-      integrationId: delivery.integrationId,
-      integrationName: delivery.integrationName,
-      receivedAt: delivery.receivedAt,
-      httpStatus: delivery.httpStatus,
-      reason: delivery.reason,
-      payload: delivery.payload,
-      headers: delivery.headers,
-      sourceIp: delivery.sourceIp,
-      userAgent: delivery.userAgent,
+      ...delivery,
       processingMs: Math.round(performance.now() - startedAt),
     }));
     const upserted = await alertsRepository.upsertFiringBatch(db, rows, events, deliveries, at);
