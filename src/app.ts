@@ -191,7 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(notificationsRoutes, { service: services.contactMethodsService });
   await app.register(liveUpdatesRoutes, {
     changeFeed: services.changeFeed,
-    scopeOf: services.teamAccess.scopeOf,
+    scopeOf: services.authz.scopeOf,
     ...deps.liveUpdates,
   });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });

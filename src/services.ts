@@ -10,6 +10,8 @@ import { createApiKeysRepository } from './modules/api-keys/api-keys.repository.
 import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { createAuditService } from './modules/audit/audit.service.js';
+import { createAuthzRepository } from './modules/authz/authz.repository.js';
+import { createAuthz } from './modules/authz/authz.service.js';
 import { createDeliveriesRepository } from './modules/deliveries/deliveries.repository.js';
 import { createDeliveriesService } from './modules/deliveries/deliveries.service.js';
 import { createEscalationEngine } from './modules/escalation/escalation-engine.js';
@@ -37,7 +39,6 @@ import { createSchedulesRepository } from './modules/schedules/schedules.reposit
 import { createSchedulesService } from './modules/schedules/schedules.service.js';
 import { createSessionsRepository } from './modules/sessions/sessions.repository.js';
 import { createSessionsService, type SessionPolicy } from './modules/sessions/sessions.service.js';
-import { createTeamAccess } from './modules/teams/team-access.js';
 import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
@@ -87,6 +88,8 @@ export function createServices(deps: ServiceDeps) {
   const schedulesRepository = createSchedulesRepository();
 
   const auditService = createAuditService({ db, auditRepository });
+  // The one place that decides who may do what to which team's resources.
+  const authz = createAuthz({ db, repository: createAuthzRepository() });
   const usersService = createUsersService({ db, usersRepository, auditService });
   const apiKeysService = createApiKeysService({ db, apiKeysRepository, usersRepository, auditService, now });
   const sessionsRepository = createSessionsRepository();
@@ -114,7 +117,7 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
   const deliveriesService = createDeliveriesService({ db, deliveriesRepository, integrationsService, now });
-  const teamsService = createTeamsService({ db, teamsRepository, auditService, now });
+  const teamsService = createTeamsService({ db, teamsRepository, auditService, authz, now });
 
   // Incidents, escalation and notifications. The engine is built here and started by main.ts
   // (after migrations) in processes that run jobs; until then its scheduling calls are no-ops
@@ -126,7 +129,6 @@ export function createServices(deps: ServiceDeps) {
   const incidentsRepository = createIncidentsRepository();
   const escalationPoliciesRepository = createEscalationPoliciesRepository();
   const notificationsRepository = createNotificationsRepository();
-  const teamAccess = createTeamAccess({ db, teamsRepository });
   const outboundGuard = createOutboundGuard(incidentsConfig.outboundAllowedNetworks ?? []);
   const channels =
     incidentsConfig.channels ??
@@ -149,7 +151,7 @@ export function createServices(deps: ServiceDeps) {
     ttlHours: deps.passwordLinkTtlHours ?? DEFAULT_PASSWORD_LINK_TTL_HOURS,
     now,
   });
-  const schedulesService = createSchedulesService({ db, schedulesRepository, auditService, now });
+  const schedulesService = createSchedulesService({ db, schedulesRepository, auditService, authz, now });
   const escalationEngine = createEscalationEngine({
     database: deps.database,
     incidentsRepository,
@@ -158,6 +160,7 @@ export function createServices(deps: ServiceDeps) {
     teamsRepository,
     // Schedule targets page whoever the schedule says is on call at the moment of the step.
     resolver: incidentsConfig.resolver ?? schedulesService,
+    authz,
     channels,
     // Called by jobs only, after the incidents service below exists.
     acknowledgementTimedOut: (timeout) => incidentsService.acknowledgementTimedOut(timeout),
@@ -183,7 +186,7 @@ export function createServices(deps: ServiceDeps) {
     alertsRepository,
     policiesRepository: escalationPoliciesRepository,
     notificationsRepository,
-    teamAccess,
+    authz,
     auditService,
     scheduler: () => escalationEngine.scheduler,
     actionTokenKey: linkKey,
@@ -194,7 +197,7 @@ export function createServices(deps: ServiceDeps) {
   const escalationPoliciesService = createEscalationPoliciesService({
     db,
     repository: escalationPoliciesRepository,
-    teamAccess,
+    authz,
     auditService,
     now,
   });
@@ -203,6 +206,7 @@ export function createServices(deps: ServiceDeps) {
     repository: notificationsRepository,
     channels,
     outboundGuard,
+    authz,
     masterKey: deps.masterKey,
     publicUrl,
     now,
@@ -212,7 +216,7 @@ export function createServices(deps: ServiceDeps) {
     db,
     alertsRepository,
     auditService,
-    teamIdsOf: teamsService.teamIdsOf,
+    authz,
     incidents: incidentsService,
     now,
   });
@@ -284,7 +288,7 @@ export function createServices(deps: ServiceDeps) {
      */
     watchIngestConfig: () =>
       watchTables(deps.database, { integrations: integrationCache, routing_rules: routingRulesCache }),
-    teamAccess,
+    authz,
     changeFeed,
   };
 }

@@ -60,6 +60,8 @@ describe('a crash between escalation steps', () => {
       receiver.verifyWith(`/${name}`, method.signingSecret);
     }
     const team = (await api('POST', '/api/teams', { name: 'crash' })).id;
+    // A policy pages members of its team only.
+    for (const userId of Object.values(people)) await api('POST', `/api/teams/${team}/members`, { userId });
     await api('POST', '/api/routing-rules', { name: 'all', teamId: team });
     await api('POST', '/api/escalation-policies', {
       teamId: team,

@@ -67,6 +67,8 @@ describe('several escalation engines on one database', () => {
     });
     receiver.verifyWith('/pager', hook.json().signingSecret);
     const team = (await as('POST', '/api/teams', { name: 'multi' })).json().id as string;
+    // A policy pages members of its team only.
+    await as('POST', `/api/teams/${team}/members`, { userId: user.userId });
     await as('POST', '/api/routing-rules', { name: 'all', teamId: team });
     const policy = await as('POST', '/api/escalation-policies', {
       teamId: team,

@@ -97,6 +97,8 @@ export const TIMELINE_KINDS = [
   'alert_resolved',
   'escalated',
   'nobody_on_call',
+  /** A target of the level no longer belongs to the incident's team: not paged. */
+  'target_skipped',
   'no_contact_method',
   'escalation_exhausted',
   'no_escalation_policy',

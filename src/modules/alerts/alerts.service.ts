@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { Authz } from '../authz/authz.service.js';
 import type { AfterCommit, IncidentsService } from '../incidents/incidents.service.js';
 import type { AlertsRepository } from './alerts.repository.js';
 
@@ -22,13 +23,13 @@ export function createAlertsService(deps: {
   db: Database;
   alertsRepository: AlertsRepository;
   auditService: Pick<AuditService, 'record'>;
-  /** The teams a user belongs to; they scope what a non-admin sees. */
-  teamIdsOf: (userId: string) => Promise<string[]>;
+  /** Decides which teams' alerts a principal sees and acts on. */
+  authz: Pick<Authz, 'scopeOf'>;
   /** Acknowledging or resolving an alert carries over to its incidents, in the same transaction. */
   incidents?: Pick<IncidentsService, 'alertsChanged'>;
   now?: () => Date;
 }) {
-  const { db, alertsRepository, auditService, teamIdsOf } = deps;
+  const { db, alertsRepository, auditService, authz } = deps;
   const now = deps.now ?? (() => new Date());
 
   const notFound = (id: string) => new AppError('alert-not-found', `No alert with id ${id}`);
@@ -37,9 +38,7 @@ export function createAlertsService(deps: {
    * Platform admins see every alert; anyone else only alerts routed to one of their teams.
    * Others answer 404 rather than 403, so alert ids of other teams do not leak.
    */
-  async function scopeOf(viewer: Principal): Promise<string[] | 'all'> {
-    return viewer.isPlatformAdmin ? 'all' : teamIdsOf(viewer.userId);
-  }
+  const scopeOf = (viewer: Principal) => authz.scopeOf(viewer);
 
   const visible = (scope: string[] | 'all', alert: AlertRow) =>
     scope === 'all' || alert.teamIds.some((teamId) => scope.includes(teamId));

@@ -16,6 +16,18 @@ export interface Principal {
   apiKeyId: string | null;
   /** The console session that authenticated the request, if any. */
   sessionId?: string | undefined;
+  /**
+   * Limits of the API key that authenticated the request (absent: a full key or a session).
+   * A key limited to a team is never a platform admin (`isPlatformAdmin` is false); an admin's
+   * such key keeps admin rights inside its team only (`ownerIsPlatformAdmin`).
+   */
+  keyLimits?: KeyLimits | undefined;
+}
+
+export interface KeyLimits {
+  scope: 'read' | 'write';
+  teamId: string | null;
+  ownerIsPlatformAdmin: boolean;
 }
 
 export type PublicApiKey = Omit<ApiKeyRow, 'keyHash'>;

@@ -5,42 +5,43 @@ import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
-import type { TeamAccess } from '../teams/team-access.js';
+import type { Authz } from '../authz/authz.service.js';
 import type { EscalationPoliciesRepository } from './escalation-policies.repository.js';
 import type { CreatePolicyInput, UpdatePolicyInput } from './escalation-policies.schema.js';
 
 /**
  * Escalation policies of a team: read by its members, written by its managers and platform admins,
- * every change audited in its transaction. User targets must exist when the policy is saved;
- * schedule targets are ids of on-call schedules, resolved when a level runs.
+ * every change audited in its transaction. Targets stay inside the team: user targets must be
+ * members of the policy's team and schedule targets its schedules, when the policy is saved (here)
+ * and when a level runs (the escalation engine skips and records any that no longer are).
  */
 export function createEscalationPoliciesService(deps: {
   db: Database;
   repository: EscalationPoliciesRepository;
-  teamAccess: TeamAccess;
+  authz: Authz;
   auditService: Pick<AuditService, 'record'>;
   now?: () => Date;
 }) {
-  const { db, repository, teamAccess, auditService } = deps;
+  const { db, repository, authz, auditService } = deps;
   const now = deps.now ?? (() => new Date());
   const notFound = (id: string) => new AppError('escalation-policy-not-found', `No escalation policy with id ${id}`);
+  const teamNotFound = (teamId: string) => new AppError('team-not-found', `No team with id ${teamId}`);
   const duplicate = (name: string | undefined) =>
     new AppError('duplicate-escalation-policy', `The team already has a policy named "${name ?? ''}"`);
 
-  async function assertUsersExist(levels: EscalationLevel[]) {
-    const userIds = [...new Set(levels.flatMap((l) => l.targets.filter((t) => t.type === 'user').map((t) => t.id)))];
-    const existing = await repository.existingUserIds(db, userIds);
-    const missing = userIds.filter((id) => !existing.has(id));
-    if (missing.length > 0) {
-      throw new AppError('validation-failed', `Unknown user target(s): ${missing.join(', ')}`, {
-        errors: missing.map((id) => ({ path: 'levels', message: `no user with id ${id}` })),
-      });
-    }
+  /** Every target of the levels must belong to the policy's team (authz: stored references). */
+  function assertTargetsInTeam(teamId: string, levels: EscalationLevel[]) {
+    const targets = levels.flatMap((level) => level.targets);
+    return authz.assertReferences(db, teamId, [
+      { kind: 'user', ids: targets.filter((t) => t.type === 'user').map((t) => t.id), path: 'levels' },
+      { kind: 'schedule', ids: targets.filter((t) => t.type === 'schedule').map((t) => t.id), path: 'levels' },
+    ]);
   }
 
   async function visible(viewer: Principal, id: string): Promise<EscalationPolicyRow> {
     const policy = await repository.findById(db, id);
-    if (policy === undefined || !(await teamAccess.canSee(viewer, policy.teamId))) throw notFound(id);
+    if (policy === undefined) throw notFound(id);
+    await authz.authorize(viewer, 'read', policy.teamId, { notFound: () => notFound(id) });
     return policy;
   }
 
@@ -54,7 +55,7 @@ export function createEscalationPoliciesService(deps: {
 
   return {
     async list(viewer: Principal, teamId?: string) {
-      const scope = await teamAccess.scopeOf(viewer);
+      const scope = await authz.scopeOf(viewer);
       const teams = teamId === undefined ? scope : scope === 'all' || scope.includes(teamId) ? [teamId] : [];
       return repository.list(db, teams);
     },
@@ -62,8 +63,11 @@ export function createEscalationPoliciesService(deps: {
     get: visible,
 
     async create(actor: Principal, input: CreatePolicyInput) {
-      await teamAccess.assertManager(actor, input.teamId);
-      await assertUsersExist(input.levels);
+      await authz.authorize(actor, 'manage', input.teamId, {
+        notFound: () => teamNotFound(input.teamId),
+        teamMustExist: true,
+      });
+      await assertTargetsInTeam(input.teamId, input.levels);
       const at = now();
       try {
         return await db.transaction(async (tx) => {
@@ -99,15 +103,15 @@ export function createEscalationPoliciesService(deps: {
           return policy;
         });
       } catch (error) {
-        if (isForeignKeyViolation(error)) throw new AppError('team-not-found', `No team with id ${input.teamId}`);
+        if (isForeignKeyViolation(error)) throw teamNotFound(input.teamId);
         return mapErrors(input.name)(error);
       }
     },
 
     async update(actor: Principal, id: string, input: UpdatePolicyInput) {
       const current = await visible(actor, id);
-      await teamAccess.assertManager(actor, current.teamId);
-      if (input.levels !== undefined) await assertUsersExist(input.levels);
+      await authz.authorize(actor, 'manage', current.teamId, { notFound: () => notFound(id) });
+      if (input.levels !== undefined) await assertTargetsInTeam(current.teamId, input.levels);
       try {
         return await db.transaction(async (tx) => {
           const before = await repository.findByIdForUpdate(tx, id);
@@ -144,7 +148,7 @@ export function createEscalationPoliciesService(deps: {
     /** Incidents already escalating under the policy stop at their next step (recorded on their timeline). */
     async delete(actor: Principal, id: string): Promise<void> {
       const current = await visible(actor, id);
-      await teamAccess.assertManager(actor, current.teamId);
+      await authz.authorize(actor, 'manage', current.teamId, { notFound: () => notFound(id) });
       await db.transaction(async (tx) => {
         const policy = await repository.findByIdForUpdate(tx, id);
         if (policy === undefined) throw notFound(id);

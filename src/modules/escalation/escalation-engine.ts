@@ -3,6 +3,7 @@ import type { DatabaseHandle } from '../../db/client.js';
 import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
 import { decryptSecret, sha256Hex } from '../../lib/crypto.js';
 import { uuidv7 } from '../../lib/ids.js';
+import type { Authz } from '../authz/authz.service.js';
 import type { EscalationPoliciesRepository } from '../escalation-policies/escalation-policies.repository.js';
 import { signActionToken } from '../incidents/action-tokens.js';
 import type { IncidentsRepository, NewTimelineEntry } from '../incidents/incidents.repository.js';
@@ -34,6 +35,8 @@ export interface EscalationEngineOptions {
   notificationsRepository: NotificationsRepository;
   teamsRepository: Pick<TeamsRepository, 'namesByIds'>;
   resolver: OnCallResolver;
+  /** Checks, when a level runs, that its targets still belong to the incident's team. */
+  authz: Pick<Authz, 'partitionReferences'>;
   channels: Channels;
   /** Re-triggers an incident whose acknowledgement ran out (the incidents service owns the transition). */
   acknowledgementTimedOut: (timeout: AckTimeout) => Promise<'retriggered' | 'stale' | 'early'>;
@@ -152,21 +155,39 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
     },
   };
 
-  /** Targets of one level, resolved outside the transaction (a schedule lookup may query the database). */
-  async function resolveTargets(level: { targets: Array<{ type: 'user' | 'schedule'; id: string }> }, at: Date) {
-    const userIds: string[] = [];
+  /**
+   * Targets of one level, resolved outside the transaction (a schedule lookup may query the
+   * database). Only what still belongs to the incident's team is paged: a user target or an
+   * on-call person who has left the team, or a schedule that is not the team's, is skipped and
+   * recorded (the policy was checked when saved; this covers what changed since).
+   */
+  async function resolveTargets(
+    teamId: string,
+    level: { targets: Array<{ type: 'user' | 'schedule'; id: string }> },
+    at: Date,
+  ) {
+    const direct = await options.authz.partitionReferences(db, teamId, {
+      userIds: level.targets.filter((target) => target.type === 'user').map((target) => target.id),
+      scheduleIds: level.targets.filter((target) => target.type === 'schedule').map((target) => target.id),
+    });
+    const onCall: string[] = [];
     const emptySchedules: string[] = [];
-    for (const target of level.targets) {
-      if (target.type === 'user') {
-        userIds.push(target.id);
-        continue;
-      }
-      const onCall = await options.resolver.whoIsOnCall(target.id, at);
-      if (onCall.length === 0) emptySchedules.push(target.id);
-      userIds.push(...onCall);
+    for (const scheduleId of direct.scheduleIds) {
+      const people = await options.resolver.whoIsOnCall(scheduleId, at);
+      if (people.length === 0) emptySchedules.push(scheduleId);
+      onCall.push(...people);
     }
-    const existing = await policiesRepository.existingUserIds(db, [...new Set(userIds)]);
-    return { userIds: [...new Set(userIds)].filter((id) => existing.has(id)), emptySchedules };
+    const viaSchedules = await options.authz.partitionReferences(db, teamId, { userIds: onCall, scheduleIds: [] });
+    const userIds = [...new Set([...direct.userIds, ...viaSchedules.userIds])];
+    const existing = await policiesRepository.existingUserIds(db, userIds);
+    return {
+      userIds: userIds.filter((id) => existing.has(id)),
+      emptySchedules,
+      skipped: {
+        userIds: [...new Set([...direct.strangerUserIds, ...viaSchedules.strangerUserIds])],
+        scheduleIds: direct.foreignScheduleIds,
+      },
+    };
   }
 
   async function runStep(step: EscalationStep): Promise<'ran' | 'stale'> {
@@ -177,7 +198,7 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
         ? undefined
         : await policiesRepository.findById(db, snapshot.escalationPolicyId);
     const level = policy?.levels[step.level];
-    const targets = level === undefined ? undefined : await resolveTargets(level, now());
+    const targets = level === undefined ? undefined : await resolveTargets(snapshot.teamId, level, now());
 
     const after: { notifications: NotificationRow[]; next: IncidentRow | undefined } = {
       notifications: [],
@@ -205,6 +226,16 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
       let delayMinutes = 0;
       let assignee = incident.assigneeUserId;
       if (level !== undefined && targets !== undefined) {
+        const { skipped } = targets;
+        if (skipped.userIds.length > 0 || skipped.scheduleIds.length > 0) {
+          timeline.push(
+            entry(
+              'target_skipped',
+              `Skipped at ${label}: ${skipped.userIds.length} person(s) and ${skipped.scheduleIds.length} schedule(s) no longer of the team`,
+              { userIds: skipped.userIds, scheduleIds: skipped.scheduleIds },
+            ),
+          );
+        }
         if (targets.emptySchedules.length > 0) {
           timeline.push(
             entry('nobody_on_call', `Nobody on call on ${targets.emptySchedules.length} schedule(s) of ${label}`, {
@@ -346,16 +377,26 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
         at,
       );
       if (result.outcome === 'sent' || final) {
-        const where = `${claimed.contactMethodType}${method === undefined ? '' : ` (${method.address})`}`;
+        // The message names the channel type only: an address can be a credential (a Slack
+        // webhook URL). The address and the sender's detail stay in the metadata, which the
+        // incidents service shows only to the person notified and to platform admins.
+        const type = claimed.contactMethodType;
         await incidentsRepository.insertTimeline(tx, [
           {
             incidentId: claimed.incidentId,
             kind: result.outcome === 'sent' ? 'notification_sent' : 'notification_failed',
             message:
               result.outcome === 'sent'
-                ? `Notified by ${where}`
-                : `Could not notify by ${where} after ${claimed.attempts} attempt(s): ${result.detail ?? 'failed'}`,
-            metadata: { notificationId: claimed.id, userId: claimed.userId, level: claimed.level },
+                ? `Notified by ${type}`
+                : `Could not notify by ${type} after ${claimed.attempts} attempt(s)`,
+            metadata: {
+              notificationId: claimed.id,
+              userId: claimed.userId,
+              level: claimed.level,
+              contactMethodType: type,
+              address: method?.address ?? null,
+              detail: result.detail,
+            },
             createdAt: at,
           },
         ]);
@@ -390,6 +431,8 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
   return {
     scheduler,
     runStep,
+    /** Sends one notification now, as its job would on its last try (tests drive the engine with it). */
+    sendNow: (notificationId: string) => sendNotification(notificationId, true),
     reconcile,
 
     /** Creates pg-boss's schema if needed, its queues, and starts the workers and reconciliation. */

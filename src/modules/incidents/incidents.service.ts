@@ -13,13 +13,14 @@ import { decodeCursor, toPage } from '../../lib/pagination.js';
 import type { AlertsRepository } from '../alerts/alerts.repository.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { Authz } from '../authz/authz.service.js';
 import type { EscalationPoliciesRepository } from '../escalation-policies/escalation-policies.repository.js';
 import { planNotifications } from '../notifications/notification-planner.js';
 import type { NotificationsRepository } from '../notifications/notifications.repository.js';
-import type { TeamAccess } from '../teams/team-access.js';
 import { verifyActionToken } from './action-tokens.js';
 import { groupKeyOf } from './grouping.js';
 import type { IncidentsRepository, NewTimelineEntry } from './incidents.repository.js';
+import { timelineFor } from './timeline-privacy.js';
 
 /** What happened to an alert, as the incidents see it. */
 export interface AlertChange {
@@ -87,12 +88,12 @@ export function createIncidentsService(deps: {
   db: Database;
   repository: IncidentsRepository;
   alertsRepository: Pick<AlertsRepository, 'findById' | 'insertOccurrences'>;
-  policiesRepository: Pick<EscalationPoliciesRepository, 'findDefault' | 'findById' | 'existingUserIds'>;
+  policiesRepository: Pick<EscalationPoliciesRepository, 'findDefault' | 'findById'>;
   notificationsRepository: Pick<
     NotificationsRepository,
     'cancelPending' | 'listContactMethods' | 'listRules' | 'insertNotifications'
   >;
-  teamAccess: TeamAccess;
+  authz: Authz;
   auditService: Pick<AuditService, 'record'>;
   scheduler: () => EscalationScheduler;
   actionTokenKey: Buffer;
@@ -101,12 +102,12 @@ export function createIncidentsService(deps: {
   /** Length of a "minute" of notification rule delays; tests shorten it. */
   minuteMs?: number;
 }) {
-  const { db, repository, alertsRepository, policiesRepository, notificationsRepository, teamAccess, auditService } =
-    deps;
+  const { db, repository, alertsRepository, policiesRepository, notificationsRepository, authz, auditService } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? (() => {});
   const minuteMs = deps.minuteMs ?? 60_000;
   const notFound = (id: string) => new AppError('incident-not-found', `No incident with id ${id}`);
+  const teamNotFound = (teamId: string) => new AppError('team-not-found', `No team with id ${teamId}`);
 
   /** Effects collected inside a transaction, run once it has committed. */
   class Effects {
@@ -380,7 +381,7 @@ export function createIncidentsService(deps: {
     id: string,
     work: (tx: Transaction, incident: IncidentRow, at: Date, fx: Effects) => Promise<IncidentRow>,
   ): Promise<IncidentRow> {
-    const scope = await teamAccess.scopeOf(viewer);
+    const scope = await authz.scopeOf(viewer);
     const fx = new Effects();
     const result = await db.transaction(async (tx) => work(tx, await visibleForUpdate(tx, scope, id), now(), fx));
     await fx.run();
@@ -431,7 +432,7 @@ export function createIncidentsService(deps: {
     },
 
     async list(viewer: Principal, query: IncidentQuery) {
-      const scope = await teamAccess.scopeOf(viewer);
+      const scope = await authz.scopeOf(viewer);
       if (scope !== 'all' && scope.length === 0) return { incidents: [], nextCursor: null };
       const rows = await repository.list(db, {
         anyOfTeamIds: scope === 'all' ? undefined : scope,
@@ -446,12 +447,13 @@ export function createIncidentsService(deps: {
 
     async get(viewer: Principal, id: string) {
       const incident = await repository.findById(db, id);
-      if (incident === undefined || !(await teamAccess.canSee(viewer, incident.teamId))) throw notFound(id);
+      if (incident === undefined) throw notFound(id);
+      await authz.authorize(viewer, 'read', incident.teamId, { notFound: () => notFound(id) });
       const [alerts, timeline] = await Promise.all([
         repository.alertsOf(db, id),
         repository.listTimeline(db, id, TIMELINE_LIMIT),
       ]);
-      return { incident, alerts, timeline };
+      return { incident, alerts, timeline: timelineFor(timeline, (userId) => authz.isSelfOrAdmin(viewer, userId)) };
     },
 
     acknowledge: (viewer: Principal, id: string) =>
@@ -484,8 +486,13 @@ export function createIncidentsService(deps: {
     reassign: (viewer: Principal, id: string, userId: string) =>
       act(viewer, id, async (tx, incident, at, fx) => {
         if (incident.status === 'resolved') throw new AppError('incident-resolved');
-        if (!(await policiesRepository.existingUserIds(tx, [userId])).has(userId)) {
-          throw new AppError('user-not-found', `No user with id ${userId}`);
+        // Only to a member of the incident's team: anyone else would be paged about, and see, another team's incident.
+        const { userIds } = await authz.partitionReferences(tx, incident.teamId, {
+          userIds: [userId],
+          scheduleIds: [],
+        });
+        if (userIds.length === 0) {
+          throw new AppError('user-not-found', `No member of the incident's team with id ${userId}`);
         }
         const updated = await repository.update(tx, id, {
           assigneeUserId: userId,
@@ -541,12 +548,12 @@ export function createIncidentsService(deps: {
     },
 
     async getGroupingRule(viewer: Principal, teamId: string) {
-      if (!(await teamAccess.canSee(viewer, teamId))) throw new AppError('team-not-found', `No team with id ${teamId}`);
+      await authz.authorize(viewer, 'read', teamId, { notFound: () => teamNotFound(teamId), teamMustExist: true });
       return (await repository.findGroupingRule(db, teamId)) ?? null;
     },
 
     async setGroupingRule(viewer: Principal, teamId: string, rule: { groupBy: string[]; windowMinutes: number }) {
-      await teamAccess.assertManager(viewer, teamId);
+      await authz.authorize(viewer, 'manage', teamId, { notFound: () => teamNotFound(teamId), teamMustExist: true });
       return db.transaction(async (tx) => {
         const saved = await repository.upsertGroupingRule(tx, teamId, rule.groupBy, rule.windowMinutes, now());
         await auditService.record(tx, {
@@ -562,7 +569,7 @@ export function createIncidentsService(deps: {
     },
 
     async deleteGroupingRule(viewer: Principal, teamId: string) {
-      await teamAccess.assertManager(viewer, teamId);
+      await authz.authorize(viewer, 'manage', teamId, { notFound: () => teamNotFound(teamId), teamMustExist: true });
       await db.transaction(async (tx) => {
         if (!(await repository.deleteGroupingRule(tx, teamId))) return;
         await auditService.record(tx, {

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.js';
-import { isUniqueViolation } from '../../db/client.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import type { ContactMethodType } from '../../db/schema/index.js';
 import { decryptSecret, encryptSecret, randomHex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
@@ -7,6 +7,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import { type OutboundGuard, OutboundUrlRefusedError } from '../../lib/outbound-guard.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
+import type { Authz } from '../authz/authz.service.js';
 import { toStandardWebhooksSecret } from '../webhooks/signatures/standard-webhooks.js';
 import type { Channels } from './channels.js';
 import type { NotificationsRepository } from './notifications.repository.js';
@@ -20,16 +21,17 @@ export function createContactMethodsService(deps: {
   repository: NotificationsRepository;
   channels: Channels;
   outboundGuard: Pick<OutboundGuard, 'checkUrl'>;
+  authz: Pick<Authz, 'isSelfOrAdmin' | 'userExists'>;
   masterKey: Buffer;
   publicUrl: string;
   now?: () => Date;
 }) {
-  const { db, repository, masterKey } = deps;
+  const { db, repository, masterKey, authz } = deps;
   const now = deps.now ?? (() => new Date());
 
   const ownerOf = (actor: Principal, userId: string | undefined) => {
     const owner = userId ?? actor.userId;
-    if (owner !== actor.userId && !actor.isPlatformAdmin) {
+    if (!authz.isSelfOrAdmin(actor, owner)) {
       throw new AppError('forbidden', "Only platform admins manage other people's notifications");
     }
     return owner;
@@ -37,7 +39,7 @@ export function createContactMethodsService(deps: {
 
   async function ownMethod(actor: Principal, id: string) {
     const method = await repository.findContactMethod(db, id);
-    if (method === undefined || (method.userId !== actor.userId && !actor.isPlatformAdmin)) {
+    if (method === undefined || !authz.isSelfOrAdmin(actor, method.userId)) {
       throw new AppError('contact-method-not-found', `No contact method with id ${id}`);
     }
     return method;
@@ -67,18 +69,26 @@ export function createContactMethodsService(deps: {
       },
     ) {
       const userId = ownerOf(actor, input.userId);
+      // The owner is a stored reference: it must exist (an admin may name anyone).
+      if (!(await authz.userExists(userId))) throw new AppError('user-not-found', `No user with id ${userId}`);
       if (input.type !== 'email') await assertReachable(input.address);
       const signingSecret = input.type === 'webhook' ? toStandardWebhooksSecret(randomHex(32)) : undefined;
-      const method = await repository.insertContactMethod(db, {
-        id: uuidv7(),
-        userId,
-        type: input.type,
-        label: input.label ?? null,
-        address: input.address,
-        secretEncrypted: signingSecret === undefined ? null : encryptSecret(masterKey, signingSecret),
-        createdAt: now(),
-      });
-      return { method, signingSecret };
+      try {
+        const method = await repository.insertContactMethod(db, {
+          id: uuidv7(),
+          userId,
+          type: input.type,
+          label: input.label ?? null,
+          address: input.address,
+          secretEncrypted: signingSecret === undefined ? null : encryptSecret(masterKey, signingSecret),
+          createdAt: now(),
+        });
+        return { method, signingSecret };
+      } catch (error) {
+        // The user was deleted between the check above and the insert.
+        if (isForeignKeyViolation(error)) throw new AppError('user-not-found', `No user with id ${userId}`);
+        throw error;
+      }
     },
 
     list: (actor: Principal, userId?: string) => repository.listContactMethods(db, [ownerOf(actor, userId)]),
@@ -132,7 +142,7 @@ export function createContactMethodsService(deps: {
 
     async deleteRule(actor: Principal, id: string) {
       const rule = await repository.findRule(db, id);
-      if (rule === undefined || (rule.userId !== actor.userId && !actor.isPlatformAdmin)) {
+      if (rule === undefined || !authz.isSelfOrAdmin(actor, rule.userId)) {
         throw new AppError('notification-rule-not-found', `No notification rule with id ${id}`);
       }
       await repository.deleteRule(db, id);

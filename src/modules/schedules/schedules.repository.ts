@@ -11,7 +11,6 @@ import {
   scheduleLayerVersions,
   scheduleOverrides,
   schedules,
-  teamMembers,
   users,
 } from '../../db/schema/index.js';
 
@@ -178,33 +177,6 @@ export function createSchedulesRepository() {
         .from(scheduleOverrides)
         .where(and(eq(scheduleOverrides.userId, userId), gte(scheduleOverrides.endsAt, since)));
       return [...new Set([...viaLayers, ...viaOverrides].map((row) => row.id))].sort();
-    },
-
-    async teamRoleOf(executor: Executor, teamId: string, userId: string) {
-      const [row] = await executor
-        .select({ role: teamMembers.role })
-        .from(teamMembers)
-        .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)))
-        .limit(1);
-      return row?.role;
-    },
-
-    async teamIdsOfUser(executor: Executor, userId: string): Promise<string[]> {
-      const rows = await executor
-        .select({ teamId: teamMembers.teamId })
-        .from(teamMembers)
-        .where(eq(teamMembers.userId, userId));
-      return rows.map((row) => row.teamId);
-    },
-
-    /** Which of `userIds` belong to the team. */
-    async membersAmong(executor: Executor, teamId: string, userIds: string[]): Promise<Set<string>> {
-      if (userIds.length === 0) return new Set();
-      const rows = await executor
-        .select({ userId: teamMembers.userId })
-        .from(teamMembers)
-        .where(and(eq(teamMembers.teamId, teamId), inArray(teamMembers.userId, userIds)));
-      return new Set(rows.map((row) => row.userId));
     },
 
     async userSummaries(executor: Executor, ids: string[]): Promise<UserSummary[]> {

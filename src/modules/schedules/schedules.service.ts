@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { Authz } from '../authz/authz.service.js';
 import { type CalendarEvent, renderCalendar } from './ical.js';
 import {
   computeLayerSpans,
@@ -26,6 +27,14 @@ const FEED_PAST_DAYS = 30;
 const FEED_FUTURE_DAYS = 180;
 const FEED_TOKEN_BYTES = 32;
 const FEED_URL_PATTERN = /^([0-9a-f]{64})\.ics$/;
+/**
+ * The instants a query may carry to the database: four-digit years, as PostgreSQL parses them
+ * (`toISOString()` writes `+010000-…` beyond 9999). Windows computed around an instant near
+ * either end are cut here rather than failing.
+ */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+const storable = (date: Date) => new Date(Math.min(Math.max(date.getTime(), EARLIEST), LATEST));
 
 export interface CreateScheduleInput {
   teamId: string;
@@ -78,9 +87,10 @@ export function createSchedulesService(deps: {
   db: Database;
   schedulesRepository: SchedulesRepository;
   auditService: Pick<AuditService, 'record'>;
+  authz: Authz;
   now?: () => Date;
 }) {
-  const { db, schedulesRepository: repository, auditService } = deps;
+  const { db, schedulesRepository: repository, auditService, authz } = deps;
   const now = deps.now ?? (() => new Date());
 
   const notFound = (id: string) => new AppError('schedule-not-found', `No schedule with id ${id}`);
@@ -90,30 +100,26 @@ export function createSchedulesService(deps: {
     new AppError('validation-failed', message, { errors: [{ path, message }] });
 
   async function accessOf(executor: Executor, viewer: Principal, schedule: ScheduleRow): Promise<Access | undefined> {
-    if (viewer.isPlatformAdmin) return 'manage';
-    const role = await repository.teamRoleOf(executor, schedule.teamId, viewer.userId);
-    if (role === undefined) return undefined;
-    return role === 'manager' ? 'manage' : 'read';
+    const standing = await authz.standingIn(viewer, schedule.teamId, executor);
+    if (standing === undefined) return undefined;
+    return standing === 'member' ? 'read' : 'manage';
   }
 
   /** The schedule if the viewer may see it (404 otherwise, as for a missing one); 403 if they need to manage it and may only read. */
   async function authorize(executor: Executor, viewer: Principal, id: string, need: Access, lock = false) {
     const schedule = lock ? await repository.findByIdForUpdate(executor, id) : await repository.findById(executor, id);
     if (schedule === undefined) throw notFound(id);
-    const access = await accessOf(executor, viewer, schedule);
-    if (access === undefined) throw notFound(id);
-    if (need === 'manage' && access !== 'manage') {
-      throw new AppError('forbidden', "Only the team's managers and platform admins can change its schedules");
-    }
+    const standing = await authz.authorize(viewer, need === 'manage' ? 'manage' : 'read', schedule.teamId, {
+      notFound: () => notFound(id),
+      executor,
+    });
+    const access: Access = standing === 'member' ? 'read' : 'manage';
     return { schedule, access };
   }
 
-  async function checkTeamMembers(executor: Executor, teamId: string, userIds: string[], path: string) {
-    const members = await repository.membersAmong(executor, teamId, userIds);
-    const strangers = [...new Set(userIds)].filter((id) => !members.has(id));
-    if (strangers.length > 0) {
-      throw invalid(path, `Not members of the schedule's team: ${strangers.join(', ')}`);
-    }
+  /** Layer participants and override users are stored references: members of the schedule's team only. */
+  function checkTeamMembers(executor: Executor, teamId: string, userIds: string[], path: string) {
+    return authz.assertReferences(executor, teamId, [{ kind: 'user', ids: userIds, path }]);
   }
 
   function toLayerVersion(row: ScheduleLayerVersionRow): LayerVersion {
@@ -142,7 +148,11 @@ export function createSchedulesService(deps: {
 
   async function loadDefinition(executor: Executor, schedule: ScheduleRow, range?: { from: Date; to: Date }) {
     const layers = await repository.listLayers(executor, schedule.id);
-    const overrides = await repository.listOverrides(executor, schedule.id, range);
+    const overrides = await repository.listOverrides(
+      executor,
+      schedule.id,
+      range === undefined ? undefined : { from: storable(range.from), to: storable(range.to) },
+    );
     const definition: ScheduleDefinition = {
       timeZone: schedule.timeZone,
       layers: layers.map(toLayerDefinition),
@@ -240,11 +250,9 @@ export function createSchedulesService(deps: {
 
   return {
     async create(input: CreateScheduleInput, actor: Principal) {
-      if (!actor.isPlatformAdmin) {
-        const role = await repository.teamRoleOf(db, input.teamId, actor.userId);
-        if (role === undefined) throw new AppError('team-not-found', `No team with id ${input.teamId}`);
-        if (role !== 'manager') throw new AppError('forbidden', "Only the team's managers can create its schedules");
-      }
+      await authz.authorize(actor, 'manage', input.teamId, {
+        notFound: () => new AppError('team-not-found', `No team with id ${input.teamId}`),
+      });
       try {
         const created = await db.transaction(async (tx) => {
           const row = await repository.insert(tx, {
@@ -277,20 +285,12 @@ export function createSchedulesService(deps: {
     },
 
     async list(viewer: Principal, teamId?: string) {
-      const teamIds = viewer.isPlatformAdmin ? 'all' : await repository.teamIdsOfUser(db, viewer.userId);
-      const rows = await repository.list(db, teamIds, teamId);
-      const managed = viewer.isPlatformAdmin
-        ? undefined
-        : new Set(
-            (
-              await Promise.all(
-                [...new Set(rows.map((row) => row.teamId))].map(async (id) =>
-                  (await repository.teamRoleOf(db, id, viewer.userId)) === 'manager' ? id : undefined,
-                ),
-              )
-            ).filter((id) => id !== undefined),
-          );
-      return rows.map((row) => ({ ...row, canManage: managed === undefined || managed.has(row.teamId) }));
+      const rows = await repository.list(db, await authz.scopeOf(viewer), teamId);
+      const managed = await authz.managedAmong(
+        viewer,
+        rows.map((row) => row.teamId),
+      );
+      return rows.map((row) => ({ ...row, canManage: managed.has(row.teamId) }));
     },
 
     get: detail,
@@ -540,8 +540,8 @@ export function createSchedulesService(deps: {
       range: { from?: Date | undefined; to?: Date | undefined },
     ) {
       await authorize(db, viewer, scheduleId, 'read');
-      const from = range.from ?? new Date(0);
-      const to = range.to ?? new Date(8.64e15);
+      const from = storable(range.from ?? new Date(EARLIEST));
+      const to = storable(range.to ?? new Date(LATEST));
       return repository.listOverrides(db, scheduleId, { from, to });
     },
 
@@ -669,7 +669,7 @@ export function createSchedulesService(deps: {
 
     /** A person's shifts across every schedule over [from, to) (default: the next 30 days). Self or admin. */
     async userOnCall(viewer: Principal, userId: string, range: { from?: Date | undefined; to?: Date | undefined }) {
-      if (viewer.userId !== userId && !viewer.isPlatformAdmin) {
+      if (!authz.isSelfOrAdmin(viewer, userId)) {
         throw new AppError('user-not-found', `No user with id ${userId}`);
       }
       if (!(await repository.userExists(db, userId))) throw new AppError('user-not-found', `No user with id ${userId}`);
@@ -687,7 +687,7 @@ export function createSchedulesService(deps: {
     },
 
     async createUserFeed(userId: string, actor: Principal) {
-      if (actor.userId !== userId && !actor.isPlatformAdmin) {
+      if (!authz.isSelfOrAdmin(actor, userId)) {
         throw new AppError('user-not-found', `No user with id ${userId}`);
       }
       return createFeed(actor, { scheduleId: null, userId }, async (tx) => {
@@ -704,7 +704,7 @@ export function createSchedulesService(deps: {
     },
 
     async listUserFeeds(viewer: Principal, userId: string) {
-      if (viewer.userId !== userId && !viewer.isPlatformAdmin) {
+      if (!authz.isSelfOrAdmin(viewer, userId)) {
         throw new AppError('user-not-found', `No user with id ${userId}`);
       }
       return repository.listFeeds(db, { userId });
@@ -716,7 +716,7 @@ export function createSchedulesService(deps: {
         const feed = await repository.findFeed(tx, id);
         const missing = () => new AppError('ical-feed-not-found', `No feed with id ${id}`);
         if (feed === undefined) throw missing();
-        let allowed = actor.isPlatformAdmin || feed.createdBy === actor.userId || feed.userId === actor.userId;
+        let allowed = authz.isSelfOrAdmin(actor, feed.createdBy) || feed.userId === actor.userId;
         if (!allowed && feed.scheduleId !== null) {
           const schedule = await repository.findById(tx, feed.scheduleId);
           allowed = schedule !== undefined && (await accessOf(tx, actor, schedule)) === 'manage';

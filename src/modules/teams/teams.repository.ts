@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import {
   integrations,
@@ -28,15 +28,16 @@ export interface TeamMemberView extends TeamMemberRow {
 const memberCount = sql<number>`(select count(*) from ${teamMembers} where ${teamMembers.teamId} = ${teams.id})::int`;
 
 export function createTeamsRepository() {
-  /** Teams with their member count and the viewer's role; all of them, or only the viewer's. */
-  async function listViews(executor: Executor, viewerId: string, onlyViewers: boolean, teamId?: string) {
+  /** Teams with their member count and the viewer's role; all of them, or only those of `scope`. */
+  async function listViews(executor: Executor, viewerId: string, scope: string[] | 'all', teamId?: string) {
+    if (scope !== 'all' && scope.length === 0) return [];
     const rows = await executor
       .select({ team: teams, memberCount, role: teamMembers.role })
       .from(teams)
       .leftJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), eq(teamMembers.userId, viewerId)))
       .where(
         and(
-          onlyViewers ? isNotNull(teamMembers.userId) : undefined,
+          scope === 'all' ? undefined : inArray(teams.id, scope),
           teamId === undefined ? undefined : eq(teams.id, teamId),
         ),
       )
@@ -58,8 +59,8 @@ export function createTeamsRepository() {
 
     listViews,
 
-    async findView(executor: Executor, viewerId: string, onlyViewers: boolean, id: string) {
-      const [row] = await listViews(executor, viewerId, onlyViewers, id);
+    async findView(executor: Executor, viewerId: string, id: string) {
+      const [row] = await listViews(executor, viewerId, 'all', id);
       return row;
     },
 
@@ -129,15 +130,6 @@ export function createTeamsRepository() {
         .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)))
         .returning({ userId: teamMembers.userId });
       return rows.length > 0;
-    },
-
-    /** The teams a user belongs to: what scopes the alerts they may see. */
-    async teamIdsOfUser(executor: Executor, userId: string): Promise<string[]> {
-      const rows = await executor
-        .select({ teamId: teamMembers.teamId })
-        .from(teamMembers)
-        .where(eq(teamMembers.userId, userId));
-      return rows.map((row) => row.teamId);
     },
 
     /** Names of the given teams, for explaining routing decisions. */

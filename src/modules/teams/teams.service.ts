@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { Authz } from '../authz/authz.service.js';
 import type { TeamsRepository } from './teams.repository.js';
 
 export interface CreateTeamInput {
@@ -21,9 +22,10 @@ export function createTeamsService(deps: {
   db: Database;
   teamsRepository: TeamsRepository;
   auditService: Pick<AuditService, 'record'>;
+  authz: Pick<Authz, 'authorize' | 'scopeOf'>;
   now?: () => Date;
 }) {
-  const { db, teamsRepository: repository, auditService } = deps;
+  const { db, teamsRepository: repository, auditService, authz } = deps;
   const now = deps.now ?? (() => new Date());
 
   const notFound = (id: string) => new AppError('team-not-found', `No team with id ${id}`);
@@ -34,7 +36,8 @@ export function createTeamsService(deps: {
 
   /** A team the caller may read: any for a platform admin, only their own for anyone else (404 otherwise). */
   async function visibleTeam(viewer: Principal, id: string) {
-    const team = await repository.findView(db, viewer.userId, !viewer.isPlatformAdmin, id);
+    await authz.authorize(viewer, 'read', id, { notFound: () => notFound(id) });
+    const team = await repository.findView(db, viewer.userId, id);
     if (team === undefined) throw notFound(id);
     return team;
   }
@@ -71,8 +74,8 @@ export function createTeamsService(deps: {
       }
     },
 
-    list(viewer: Principal) {
-      return repository.listViews(db, viewer.userId, !viewer.isPlatformAdmin);
+    async list(viewer: Principal) {
+      return repository.listViews(db, viewer.userId, await authz.scopeOf(viewer));
     },
 
     get: visibleTeam,
@@ -212,11 +215,6 @@ export function createTeamsService(deps: {
           metadata: { name: team.name, memberId: userId },
         });
       });
-    },
-
-    /** The teams whose alerts this user may see and act on. */
-    teamIdsOf(userId: string): Promise<string[]> {
-      return repository.teamIdsOfUser(db, userId);
     },
   };
 }

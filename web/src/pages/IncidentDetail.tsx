@@ -18,6 +18,7 @@ const KIND_LABEL: Record<string, string> = {
   alert_resolved: 'Alert resolved',
   escalated: 'Escalated',
   nobody_on_call: 'Nobody on call',
+  target_skipped: 'Target skipped',
   no_contact_method: 'No contact method',
   escalation_exhausted: 'Escalation finished',
   no_escalation_policy: 'No escalation policy',
@@ -31,6 +32,7 @@ const KIND_LABEL: Record<string, string> = {
 };
 const WARNING_KINDS = new Set([
   'nobody_on_call',
+  'target_skipped',
   'no_contact_method',
   'no_escalation_policy',
   'notification_failed',

@@ -1,0 +1,61 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { schedules, type TeamRole, teamMembers, teams, users } from '../../db/schema/index.js';
+
+/**
+ * The one place that reads who belongs to which team and with what role. Every authorization
+ * decision (authz.service.ts) and every check of a stored reference goes through these queries.
+ */
+export function createAuthzRepository() {
+  return {
+    async roleOf(executor: Executor, teamId: string, userId: string): Promise<TeamRole | undefined> {
+      const [row] = await executor
+        .select({ role: teamMembers.role })
+        .from(teamMembers)
+        .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)))
+        .limit(1);
+      return row?.role;
+    },
+
+    /** Every team of a user with the user's role in it. */
+    async rolesOf(executor: Executor, userId: string): Promise<Map<string, TeamRole>> {
+      const rows = await executor
+        .select({ teamId: teamMembers.teamId, role: teamMembers.role })
+        .from(teamMembers)
+        .where(eq(teamMembers.userId, userId));
+      return new Map(rows.map((row) => [row.teamId, row.role]));
+    },
+
+    /** Which of `userIds` belong to the team. */
+    async membersAmong(executor: Executor, teamId: string, userIds: string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const rows = await executor
+        .select({ userId: teamMembers.userId })
+        .from(teamMembers)
+        .where(and(eq(teamMembers.teamId, teamId), inArray(teamMembers.userId, userIds)));
+      return new Set(rows.map((row) => row.userId));
+    },
+
+    /** Which of `scheduleIds` are schedules of the team. */
+    async schedulesAmong(executor: Executor, teamId: string, scheduleIds: string[]): Promise<Set<string>> {
+      if (scheduleIds.length === 0) return new Set();
+      const rows = await executor
+        .select({ id: schedules.id })
+        .from(schedules)
+        .where(and(eq(schedules.teamId, teamId), inArray(schedules.id, scheduleIds)));
+      return new Set(rows.map((row) => row.id));
+    },
+
+    async teamExists(executor: Executor, id: string): Promise<boolean> {
+      const [row] = await executor.select({ id: teams.id }).from(teams).where(eq(teams.id, id)).limit(1);
+      return row !== undefined;
+    },
+
+    async userExists(executor: Executor, id: string): Promise<boolean> {
+      const [row] = await executor.select({ id: users.id }).from(users).where(eq(users.id, id)).limit(1);
+      return row !== undefined;
+    },
+  };
+}
+
+export type AuthzRepository = ReturnType<typeof createAuthzRepository>;
