@@ -192,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(liveUpdatesRoutes, {
     changeFeed: services.changeFeed,
     scopeOf: services.authz.scopeOf,
+    stillAuthenticated: services.stillAuthenticated,
     ...deps.liveUpdates,
   });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });

@@ -7,7 +7,7 @@ import { createAlertIngestService } from './modules/alerts/alert-ingest.service.
 import { createAlertsRepository } from './modules/alerts/alerts.repository.js';
 import { createAlertsService } from './modules/alerts/alerts.service.js';
 import { createApiKeysRepository } from './modules/api-keys/api-keys.repository.js';
-import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
+import { createApiKeysService, type Principal } from './modules/api-keys/api-keys.service.js';
 import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthzRepository } from './modules/authz/authz.repository.js';
@@ -88,11 +88,28 @@ export function createServices(deps: ServiceDeps) {
   const schedulesRepository = createSchedulesRepository();
 
   const auditService = createAuditService({ db, auditRepository });
+  // Live console updates: LISTENs only while a console stream is open (never in the CLI). Built
+  // first: revoking a key, disabling a person or removing a member ends their open streams.
+  const changeFeed = createChangeFeed({ listen: (channel, handlers) => deps.database.listen(channel, handlers) });
   // The one place that decides who may do what to which team's resources.
   const authz = createAuthz({ db, repository: createAuthzRepository() });
-  const usersService = createUsersService({ db, usersRepository, auditService });
-  const apiKeysService = createApiKeysService({ db, apiKeysRepository, usersRepository, auditService, now });
   const sessionsRepository = createSessionsRepository();
+  const usersService = createUsersService({
+    db,
+    usersRepository,
+    auditService,
+    sessionsRepository,
+    liveStreams: changeFeed,
+    now,
+  });
+  const apiKeysService = createApiKeysService({
+    db,
+    apiKeysRepository,
+    usersRepository,
+    auditService,
+    liveStreams: changeFeed,
+    now,
+  });
   // Sign-in and password links draw on one limiter: both are public routes that guess at credentials.
   const signInLimiter = createRateLimiter({ now: () => now().getTime() });
   const sessionsService = createSessionsService({
@@ -117,7 +134,14 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
   const deliveriesService = createDeliveriesService({ db, deliveriesRepository, integrationsService, now });
-  const teamsService = createTeamsService({ db, teamsRepository, auditService, authz, now });
+  const teamsService = createTeamsService({
+    db,
+    teamsRepository,
+    auditService,
+    authz,
+    liveStreams: changeFeed,
+    now,
+  });
 
   // Incidents, escalation and notifications. The engine is built here and started by main.ts
   // (after migrations) in processes that run jobs; until then its scheduling calls are no-ops
@@ -258,10 +282,16 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
 
-  // Live console updates: LISTENs only while a console stream is open (never in the CLI).
-  const changeFeed = createChangeFeed({ listen: (channel, handlers) => deps.database.listen(channel, handlers) });
+  /** Whether the key or session behind a principal still works (revoked, expired, account disabled). */
+  const stillAuthenticated = (principal: Principal): Promise<boolean> =>
+    principal.apiKeyId !== null
+      ? apiKeysService.isLive(principal.apiKeyId)
+      : principal.sessionId === undefined
+        ? Promise.resolve(true)
+        : sessionsService.isLive(principal.sessionId);
 
   return {
+    stillAuthenticated,
     auditService,
     usersService,
     apiKeysService,

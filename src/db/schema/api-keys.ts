@@ -1,5 +1,9 @@
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { teams } from './teams.js';
 import { users } from './users.js';
+
+export const API_KEY_SCOPES = ['read', 'write'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const apiKeys = pgTable(
   'api_keys',
@@ -13,6 +17,12 @@ export const apiKeys = pgTable(
     keyHash: text('key_hash').notNull(),
     keyPrefix: text('key_prefix').notNull(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    /** `read`: GET requests only. `write`: whatever its owner may do. */
+    scope: text('scope', { enum: API_KEY_SCOPES }).notNull().default('write'),
+    /** Limits the key to one team's resources; deleting the team deletes the key (it must never widen). */
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'cascade' }),
+    /** The key stops working at this instant; null: never. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },

@@ -4,6 +4,7 @@ import { constantTimeEqual } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { ChangeFeed } from '../live-updates/change-feed.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format.js';
 import type { ApiKeysRepository } from './api-keys.repository.js';
@@ -44,6 +45,8 @@ export function createApiKeysService(deps: {
   apiKeysRepository: ApiKeysRepository;
   usersRepository: Pick<UsersRepository, 'findById'>;
   auditService: Pick<AuditService, 'record'>;
+  /** Open live-update streams: a revoked key's end at once. */
+  liveStreams?: Pick<ChangeFeed, 'endStreamsOf'>;
   now?: () => Date;
 }) {
   const { db, apiKeysRepository, usersRepository, auditService } = deps;
@@ -112,17 +115,21 @@ export function createApiKeysService(deps: {
           metadata: { name: existing.name, ownerId: existing.userId, keyPrefix: existing.keyPrefix },
         });
       });
+      deps.liveStreams?.endStreamsOf({ apiKeyId: id });
     },
 
-    /** The principal for a presented key, or undefined for a malformed, unknown or revoked one. */
+    /** Whether a key still works (live-update streams re-check it at each heartbeat). */
+    isLive: (id: string) => apiKeysRepository.isLive(db, id, now()),
+
+    /** The principal for a presented key, or undefined for a malformed, unknown, revoked or expired one. */
     async authenticate(presented: string, executor: Executor = db): Promise<Principal | undefined> {
       if (!looksLikeApiKey(presented)) return undefined;
       const keyHash = hashApiKey(presented);
-      const found = await apiKeysRepository.findActiveByHash(executor, keyHash);
+      const at = now();
+      const found = await apiKeysRepository.findActiveByHash(executor, keyHash, at);
       // The index lookup found the row by hash; the constant-time check makes the final
       // decision independent of any early-exit comparison along the way.
       if (found === undefined || !constantTimeEqual(found.key.keyHash, keyHash)) return undefined;
-      const at = now();
       void apiKeysRepository
         .touchLastUsed(executor, found.key.id, at, new Date(at.getTime() - LAST_USED_RESOLUTION_MS))
         .catch(() => {});

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { schedules, type TeamRole, teamMembers, teams, users } from '../../db/schema/index.js';
 
@@ -26,14 +26,35 @@ export function createAuthzRepository() {
       return new Map(rows.map((row) => [row.teamId, row.role]));
     },
 
-    /** Which of `userIds` belong to the team. */
+    /** Which of `userIds` belong to the team (a disabled account belongs to none). */
     async membersAmong(executor: Executor, teamId: string, userIds: string[]): Promise<Set<string>> {
       if (userIds.length === 0) return new Set();
       const rows = await executor
         .select({ userId: teamMembers.userId })
         .from(teamMembers)
-        .where(and(eq(teamMembers.teamId, teamId), inArray(teamMembers.userId, userIds)));
+        .innerJoin(users, eq(users.id, teamMembers.userId))
+        .where(and(eq(teamMembers.teamId, teamId), inArray(teamMembers.userId, userIds), isNull(users.disabledAt)));
       return new Set(rows.map((row) => row.userId));
+    },
+
+    /** A user as grants derived from them see it: admin or not, disabled or not, and their role in the team. */
+    async userInTeam(executor: Executor, userId: string, teamId: string) {
+      const [row] = await executor
+        .select({ isPlatformAdmin: users.isPlatformAdmin, disabledAt: users.disabledAt, role: teamMembers.role })
+        .from(users)
+        .leftJoin(teamMembers, and(eq(teamMembers.userId, users.id), eq(teamMembers.teamId, teamId)))
+        .where(eq(users.id, userId))
+        .limit(1);
+      return row;
+    },
+
+    async findUser(executor: Executor, userId: string) {
+      const [row] = await executor
+        .select({ isPlatformAdmin: users.isPlatformAdmin, disabledAt: users.disabledAt })
+        .from(users)
+        .where(eq(users.id, userId))
+        .limit(1);
+      return row;
     },
 
     /** Which of `scheduleIds` are schedules of the team. */

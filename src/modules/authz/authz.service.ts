@@ -155,6 +155,26 @@ export function createAuthz(deps: { db: Database; repository: AuthzRepository })
     },
 
     userExists: (id: string, executor: Executor = db) => repository.userExists(executor, id),
+
+    /**
+     * The standing of a person who is not the caller, for grants derived from them and used
+     * without them (a feed they created, a link sent to them): it ends when they leave the team
+     * or their account is disabled.
+     */
+    async standingOfUser(userId: string, teamId: string, executor: Executor = db): Promise<TeamStanding | undefined> {
+      const found = await repository.userInTeam(executor, userId, teamId);
+      if (found === undefined || found.disabledAt !== null) return undefined;
+      if (found.isPlatformAdmin) return 'admin';
+      return found.role ?? undefined;
+    },
+
+    /** The teams whose resources a person (not the caller) may see: none once disabled. */
+    async scopeOfUser(userId: string, executor: Executor = db): Promise<TeamScope> {
+      const found = await repository.findUser(executor, userId);
+      if (found === undefined || found.disabledAt !== null) return [];
+      if (found.isPlatformAdmin) return 'all';
+      return [...(await repository.rolesOf(executor, userId)).keys()];
+    },
   };
 }
 

@@ -537,6 +537,10 @@ export function createIncidentsService(deps: {
         const { incidentId, userId, action } = consumed.token;
         const incident = await repository.findByIdForUpdate(tx, incidentId);
         if (incident === undefined) throw notFound(incidentId);
+        // The link acts as the person it was sent to: only while they may still act on the incident.
+        if ((await authz.standingOfUser(userId, incident.teamId, tx)) === undefined) {
+          throw new AppError('action-link-invalid', 'This link is no longer valid');
+        }
         const updated =
           action === 'acknowledge'
             ? await acknowledgeLocked(tx, incident, userId, 'from a notification link', at, fx)

@@ -21,6 +21,9 @@ export interface ChangeFeedOptions {
 
 export interface Subscriber {
   userId: string;
+  /** What authenticated the stream, so revoking it ends the stream. */
+  apiKeyId?: string | null;
+  sessionId?: string | null;
   scope: TeamScope;
   deliver(signal: ChangeSignal): void;
   /** Called when the feed shuts down (server stopping). */
@@ -145,6 +148,26 @@ export function createChangeFeed(options: ChangeFeedOptions) {
           }
         },
       };
+    },
+
+    /**
+     * Ends at once this process's streams opened by a revoked key or session, or by a person who
+     * was disabled or left a team (their browser reconnects through authentication, with the
+     * new scope). Other processes end theirs at their next heartbeat, which re-checks the grant.
+     */
+    endStreamsOf(grant: { userId?: string; apiKeyId?: string; sessionId?: string }): number {
+      let ended = 0;
+      for (const subscriber of [...subscribers]) {
+        if (
+          (grant.userId !== undefined && subscriber.userId === grant.userId) ||
+          (grant.apiKeyId !== undefined && subscriber.apiKeyId === grant.apiKeyId) ||
+          (grant.sessionId !== undefined && subscriber.sessionId === grant.sessionId)
+        ) {
+          subscriber.end();
+          ended += 1;
+        }
+      }
+      return ended;
     },
 
     /** Number of open streams (for tests and metrics). */

@@ -9,6 +9,8 @@ export const LIVE_UPDATES_PATH = '/api/events/stream';
 export interface LiveUpdatesOptions {
   changeFeed: ChangeFeed;
   scopeOf(principal: Principal): Promise<TeamScope>;
+  /** Whether the key or session behind a stream still works (revoked, expired, account disabled). */
+  stillAuthenticated(principal: Principal): Promise<boolean>;
   /** A comment line this often keeps proxies from closing an idle stream; team scope is re-read then too. */
   heartbeatMs?: number;
   /**
@@ -28,7 +30,7 @@ const RECONNECT_MS = 3_000;
  * `resync` a lost database connection: both mean "refetch everything".
  */
 export const liveUpdatesRoutes: FastifyPluginAsyncZod<LiveUpdatesOptions> = async (app, options) => {
-  const { changeFeed, scopeOf } = options;
+  const { changeFeed, scopeOf, stillAuthenticated } = options;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const streamLifetimeMs = options.streamLifetimeMs ?? 10 * 60_000;
 
@@ -66,6 +68,8 @@ export const liveUpdatesRoutes: FastifyPluginAsyncZod<LiveUpdatesOptions> = asyn
       let finish = () => {};
       const subscription = changeFeed.subscribe({
         userId: principal.userId,
+        apiKeyId: principal.apiKeyId,
+        sessionId: principal.sessionId ?? null,
         scope,
         deliver: (signal: ChangeSignal) => send(`data: {"topic":"${signal}"}\n\n`),
         end: () => finish(),
@@ -86,8 +90,12 @@ export const liveUpdatesRoutes: FastifyPluginAsyncZod<LiveUpdatesOptions> = asyn
       // The heartbeat's writes also keep the socket clear of the server's idle timeout (60 s or more).
       const heartbeat = setInterval(() => {
         send(': keep-alive\n\n');
-        // Membership is re-read, so someone removed from a team stops hearing of it.
-        scopeOf(principal).then(subscription.setScope, () => {});
+        // The grant and membership are re-read: a key revoked or an account disabled in another
+        // process ends the stream; someone removed from a team stops hearing of it.
+        stillAuthenticated(principal).then(
+          (valid) => (valid ? scopeOf(principal).then(subscription.setScope) : finish()),
+          () => {},
+        );
       }, heartbeatMs);
       const lifetime = setTimeout(() => finish(), streamLifetimeMs);
       finish = () => {

@@ -196,12 +196,14 @@ export function createSchedulesService(deps: {
     return { token, tokenHash: sha256Hex(token), tokenPrefix: `${token.slice(0, 8)}...` };
   }
 
+  /** A person's shifts in the schedules of the teams they still belong to. */
   async function userShifts(userId: string, from: Date, to: Date) {
     const scheduleIds = await repository.scheduleIdsWithUser(db, userId, from);
+    const scope = await authz.scopeOfUser(userId);
     const shifts: Array<Span & { scheduleId: string; scheduleName: string; teamId: string }> = [];
     for (const scheduleId of scheduleIds) {
       const schedule = await repository.findById(db, scheduleId);
-      if (schedule === undefined) continue;
+      if (schedule === undefined || (scope !== 'all' && !scope.includes(schedule.teamId))) continue;
       const { definition } = await loadDefinition(db, schedule, { from, to });
       for (const span of computeSpans(definition, from, to)) {
         if (span.userId === userId) {
@@ -751,7 +753,10 @@ export function createSchedulesService(deps: {
       let spans: Array<Span & { scheduleName: string; scheduleId: string }>;
       if (feed.scheduleId !== null) {
         const schedule = await repository.findById(db, feed.scheduleId);
-        if (schedule === undefined) return undefined;
+        // A feed is a grant of whoever created it: it ends when they may no longer read the schedule.
+        if (schedule === undefined || (await authz.standingOfUser(feed.createdBy, schedule.teamId)) === undefined) {
+          return undefined;
+        }
         const { definition } = await loadDefinition(db, schedule, { from, to });
         name = `On call: ${schedule.name}`;
         spans = computeSpans(definition, from, to).map((span) => ({
@@ -761,7 +766,9 @@ export function createSchedulesService(deps: {
         }));
       } else if (feed.userId !== null) {
         const [user] = await repository.userSummaries(db, [feed.userId]);
-        if (user === undefined) return undefined;
+        // Ends with the account (disabled) or when the person belongs to no team any more.
+        const scope = await authz.scopeOfUser(feed.userId);
+        if (user === undefined || (scope !== 'all' && scope.length === 0)) return undefined;
         name = `On call: ${user.name ?? user.email}`;
         spans = await userShifts(feed.userId, from, to);
       } else {

@@ -30,12 +30,31 @@ export function createSessionsRepository() {
           and(
             eq(sessions.tokenHash, tokenHash),
             isNull(sessions.revokedAt),
+            isNull(users.disabledAt),
             gt(sessions.expiresAt, at),
             gt(sessions.lastSeenAt, idleSince),
           ),
         )
         .limit(1);
       return row;
+    },
+
+    async isLive(executor: Executor, id: string, at: Date, idleSince: Date): Promise<boolean> {
+      const [row] = await executor
+        .select({ id: sessions.id })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(
+          and(
+            eq(sessions.id, id),
+            isNull(sessions.revokedAt),
+            isNull(users.disabledAt),
+            gt(sessions.expiresAt, at),
+            gt(sessions.lastSeenAt, idleSince),
+          ),
+        )
+        .limit(1);
+      return row !== undefined;
     },
 
     /** Records activity, at most once per `staleBefore` window so a request is not a write. */

@@ -100,7 +100,7 @@ export function createSessionsService(deps: {
       const user = await usersRepository.findByEmail(db, email);
       const stored = user?.passwordHash ?? (await decoy());
       const matches = await verifyPassword(input.password, stored);
-      if (user === undefined || user.passwordHash === null || !matches) {
+      if (user === undefined || user.passwordHash === null || !matches || user.disabledAt !== null) {
         if (user !== undefined) {
           await db.transaction((tx) =>
             auditService.record(tx, {
@@ -162,6 +162,12 @@ export function createSessionsService(deps: {
         csrfToken: found.session.csrfToken,
         sessionExpiresAt: expiryOf({ expiresAt: found.session.expiresAt, lastSeenAt: at }),
       };
+    },
+
+    /** Whether a session still works (live-update streams re-check it at each heartbeat). */
+    isLive(sessionId: string): Promise<boolean> {
+      const at = now();
+      return sessionsRepository.isLive(db, sessionId, at, new Date(at.getTime() - policy.idleTimeoutMs));
     },
 
     async logout(sessionId: string, actorId: string): Promise<void> {

@@ -6,6 +6,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Authz } from '../authz/authz.service.js';
+import type { ChangeFeed } from '../live-updates/change-feed.js';
 import type { TeamsRepository } from './teams.repository.js';
 
 export interface CreateTeamInput {
@@ -23,6 +24,8 @@ export function createTeamsService(deps: {
   teamsRepository: TeamsRepository;
   auditService: Pick<AuditService, 'record'>;
   authz: Pick<Authz, 'authorize' | 'scopeOf'>;
+  /** Open live-update streams: a removed member's end at once (they reconnect with their new scope). */
+  liveStreams?: Pick<ChangeFeed, 'endStreamsOf'>;
   now?: () => Date;
 }) {
   const { db, teamsRepository: repository, auditService, authz } = deps;
@@ -215,6 +218,8 @@ export function createTeamsService(deps: {
           metadata: { name: team.name, memberId: userId },
         });
       });
+      // Feeds and one-click links derived from the membership are checked at each use (authz).
+      deps.liveStreams?.endStreamsOf({ userId });
     },
   };
 }

@@ -35,7 +35,7 @@ export function createUsersRepository() {
     async update(
       executor: Executor,
       id: string,
-      changes: Partial<Pick<UserRow, 'name' | 'isPlatformAdmin' | 'passwordHash'>>,
+      changes: Partial<Pick<UserRow, 'name' | 'isPlatformAdmin' | 'passwordHash' | 'disabledAt'>>,
     ): Promise<UserRow | undefined> {
       const [row] = await executor
         .update(users)

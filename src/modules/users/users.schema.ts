@@ -14,9 +14,13 @@ export const userSchema = z.object({
   isPlatformAdmin: z.boolean(),
   /** Whether the user can sign in to the console (has set a password). */
   hasPassword: z.boolean(),
+  /** When an admin disabled the account (null: active). */
+  disabledAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+export const userIdParams = z.object({ id: z.uuid() });
 
 export type UserDto = z.infer<typeof userSchema>;
 
@@ -28,6 +32,7 @@ export function toUserDto(row: UserRow): UserDto {
     name: row.name,
     isPlatformAdmin: row.isPlatformAdmin,
     hasPassword: row.passwordHash !== null,
+    disabledAt: row.disabledAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
