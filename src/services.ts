@@ -107,6 +107,7 @@ export function createServices(deps: ServiceDeps) {
     apiKeysRepository,
     usersRepository,
     auditService,
+    authz,
     liveStreams: changeFeed,
     now,
   });

@@ -76,6 +76,10 @@ export function registerAuth(
     if (access === 'admin' && !request.principal.isPlatformAdmin) {
       throw new AppError('forbidden', 'This action requires a platform admin');
     }
+    // A read-only key reads; the authz module applies its team limit to everything it reads.
+    if (request.principal.keyLimits?.scope === 'read' && !SAFE_METHODS.has(request.method)) {
+      throw new AppError('forbidden', 'This API key is read-only');
+    }
   });
 }
 

@@ -188,6 +188,11 @@ export interface ApiKey {
   name: string;
   userId: string;
   keyPrefix: string;
+  /** `read`: GET requests only; `write`: whatever its owner may do. */
+  scope: 'read' | 'write';
+  /** The one team the key is limited to; null: all of its owner's. */
+  teamId: string | null;
+  expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
   createdAt: string;

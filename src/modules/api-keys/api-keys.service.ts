@@ -1,9 +1,10 @@
 import type { Database, Executor, Transaction } from '../../db/client.js';
-import type { ApiKeyRow } from '../../db/schema/index.js';
+import type { ApiKeyRow, ApiKeyScope } from '../../db/schema/index.js';
 import { constantTimeEqual } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { Authz } from '../authz/authz.service.js';
 import type { ChangeFeed } from '../live-updates/change-feed.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format.js';
@@ -45,6 +46,8 @@ export function createApiKeysService(deps: {
   apiKeysRepository: ApiKeysRepository;
   usersRepository: Pick<UsersRepository, 'findById'>;
   auditService: Pick<AuditService, 'record'>;
+  /** Decides whether the owner stands in the team a key is limited to. */
+  authz: Pick<Authz, 'standingOfUser'>;
   /** Open live-update streams: a revoked key's end at once. */
   liveStreams?: Pick<ChangeFeed, 'endStreamsOf'>;
   now?: () => Date;
@@ -53,7 +56,13 @@ export function createApiKeysService(deps: {
   const now = deps.now ?? (() => new Date());
 
   /** Issues a key inside the caller's transaction; used by the API and by bootstrap-admin. */
-  async function issue(tx: Transaction, ownerId: string, name: string, actorId: string | null) {
+  async function issue(
+    tx: Transaction,
+    ownerId: string,
+    name: string,
+    actorId: string | null,
+    limits: { scope?: ApiKeyScope | undefined; teamId?: string | undefined; expiresAt?: Date | undefined } = {},
+  ) {
     const generated = generateApiKey();
     const row = await apiKeysRepository.insert(tx, {
       id: uuidv7(),
@@ -61,6 +70,9 @@ export function createApiKeysService(deps: {
       name,
       keyHash: generated.keyHash,
       keyPrefix: generated.keyPrefix,
+      ...(limits.scope === undefined ? {} : { scope: limits.scope }),
+      ...(limits.teamId === undefined ? {} : { teamId: limits.teamId }),
+      ...(limits.expiresAt === undefined ? {} : { expiresAt: limits.expiresAt }),
     });
     await auditService.record(tx, {
       action: 'api_key.created',
@@ -68,7 +80,14 @@ export function createApiKeysService(deps: {
       resourceType: 'api_key',
       resourceId: row.id,
       severity: 'MEDIUM',
-      metadata: { name, ownerId, keyPrefix: row.keyPrefix },
+      metadata: {
+        name,
+        ownerId,
+        keyPrefix: row.keyPrefix,
+        scope: row.scope,
+        teamId: row.teamId,
+        expiresAt: row.expiresAt?.toISOString() ?? null,
+      },
     });
     return { ...toPublicApiKey(row), key: generated.key };
   }
@@ -76,15 +95,43 @@ export function createApiKeysService(deps: {
   return {
     issue,
 
-    async create(actor: Principal, input: { name: string; userId?: string | undefined }) {
+    /**
+     * A key for oneself (or anyone, for platform admins), optionally read-only, limited to one of
+     * the owner's teams, or expiring. A key made with a limited key is limited at least as much:
+     * it inherits the team limit and may not name another team.
+     */
+    async create(
+      actor: Principal,
+      input: {
+        name: string;
+        userId?: string | undefined;
+        scope?: ApiKeyScope | undefined;
+        teamId?: string | undefined;
+        expiresAt?: Date | undefined;
+      },
+    ) {
       const ownerId = input.userId ?? actor.userId;
       if (ownerId !== actor.userId && !actor.isPlatformAdmin) {
         throw new AppError('forbidden', 'Only platform admins can create API keys for other users');
       }
+      const actorTeam = actor.keyLimits?.teamId ?? null;
+      if (actorTeam !== null && input.teamId !== undefined && input.teamId !== actorTeam) {
+        throw new AppError('forbidden', 'A key limited to a team can only create keys limited to that team');
+      }
+      const teamId = input.teamId ?? actorTeam ?? undefined;
+      if (input.expiresAt !== undefined && input.expiresAt <= now()) {
+        throw new AppError('validation-failed', 'expiresAt must be in the future', {
+          errors: [{ path: 'expiresAt', message: 'must be in the future' }],
+        });
+      }
       return db.transaction(async (tx) => {
         const owner = await usersRepository.findById(tx, ownerId);
         if (owner === undefined) throw new AppError('user-not-found', `No user with id ${ownerId}`);
-        return issue(tx, ownerId, input.name, actor.userId);
+        // The team is a stored reference: one the owner stands in, so the key never exceeds its owner.
+        if (teamId !== undefined && (await deps.authz.standingOfUser(ownerId, teamId, tx)) === undefined) {
+          throw new AppError('team-not-found', `The key's owner is not in a team with id ${teamId}`);
+        }
+        return issue(tx, ownerId, input.name, actor.userId, { scope: input.scope, teamId, expiresAt: input.expiresAt });
       });
     },
 
@@ -133,11 +180,23 @@ export function createApiKeysService(deps: {
       void apiKeysRepository
         .touchLastUsed(executor, found.key.id, at, new Date(at.getTime() - LAST_USED_RESOLUTION_MS))
         .catch(() => {});
+      const { scope, teamId } = found.key;
+      // A full key (the contract's) carries no limits; a limited key is never a platform admin
+      // outside its team, and never more than its owner (authz applies the limits).
+      if (scope === 'write' && teamId === null) {
+        return {
+          userId: found.user.id,
+          email: found.user.email,
+          isPlatformAdmin: found.user.isPlatformAdmin,
+          apiKeyId: found.key.id,
+        };
+      }
       return {
         userId: found.user.id,
         email: found.user.email,
-        isPlatformAdmin: found.user.isPlatformAdmin,
+        isPlatformAdmin: teamId === null && found.user.isPlatformAdmin,
         apiKeyId: found.key.id,
+        keyLimits: { scope, teamId, ownerIsPlatformAdmin: found.user.isPlatformAdmin },
       };
     },
   };

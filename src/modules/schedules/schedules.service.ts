@@ -678,7 +678,12 @@ export function createSchedulesService(deps: {
       const from = range.from ?? now();
       const to = range.to ?? new Date(from.getTime() + 30 * DAY);
       checkRange(from, to);
-      return { userId, from, to, shifts: await userShifts(userId, from, to) };
+      // A key limited to one team shows that team's shifts only.
+      const scope = await authz.scopeOf(viewer);
+      const shifts = (await userShifts(userId, from, to)).filter(
+        (shift) => scope === 'all' || scope.includes(shift.teamId) || viewer.keyLimits === undefined,
+      );
+      return { userId, from, to, shifts };
     },
 
     async createScheduleFeed(scheduleId: string, actor: Principal) {

@@ -11,9 +11,18 @@ import {
   useAction,
   useResource,
 } from '../components';
+import { loadTeams } from '../paging-api';
+
+/** What a key may do: read-only or not, one team or all of its owner's. */
+function accessOf(key: ApiKey, teamNames: Map<string, string>): string {
+  const reach = key.teamId === null ? 'all teams' : `team ${teamNames.get(key.teamId) ?? key.teamId}`;
+  return `${key.scope === 'read' ? 'read-only' : 'read and write'}, ${reach}`;
+}
 
 export function ApiKeysPage({ me }: { me: Me }) {
   const { data, error, reload } = useResource(() => api<{ apiKeys: ApiKey[] }>('GET', '/api/api-keys'), '');
+  const teams = useResource(loadTeams, 'teams');
+  const teamNames = new Map((teams.data ?? []).map((team) => [team.id, team.name]));
   const [name, setName] = useState('');
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const action = useAction();
@@ -79,6 +88,8 @@ export function ApiKeysPage({ me }: { me: Me }) {
                 <th scope="col">Name</th>
                 <th scope="col">Prefix</th>
                 {me.isPlatformAdmin && <th scope="col">Owner</th>}
+                <th scope="col">Access</th>
+                <th scope="col">Expires</th>
                 <th scope="col">Last used</th>
                 <th scope="col">Created</th>
                 <th scope="col">Status</th>
@@ -94,6 +105,8 @@ export function ApiKeysPage({ me }: { me: Me }) {
                   {me.isPlatformAdmin && (
                     <td className="mono small-text">{key.userId === me.id ? 'you' : key.userId}</td>
                   )}
+                  <td>{accessOf(key, teamNames)}</td>
+                  <td>{key.expiresAt === null ? 'never' : <Time value={key.expiresAt} />}</td>
                   <td>
                     <Time value={key.lastUsedAt} />
                   </td>
