@@ -119,6 +119,7 @@ export function createServices(deps: ServiceDeps) {
     usersRepository,
     auditService,
     rateLimiter: signInLimiter,
+    liveStreams: changeFeed,
     now,
     ...(deps.sessionPolicy ? { policy: deps.sessionPolicy } : {}),
   });

@@ -33,6 +33,7 @@ export const errorCatalog = {
   'contact-method-not-found': { status: 404, title: 'Contact method not found' },
   'notification-rule-not-found': { status: 404, title: 'Notification rule not found' },
   'password-link-not-found': { status: 404, title: 'Password link not found' },
+  'session-not-found': { status: 404, title: 'Session not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'not-acceptable': { status: 406, title: 'Not acceptable' },
   'request-timeout': { status: 408, title: 'Request not received in time' },

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { type SessionRow, sessions, type UserRow, users } from '../../db/schema/index.js';
 
@@ -55,6 +55,32 @@ export function createSessionsRepository() {
         )
         .limit(1);
       return row !== undefined;
+    },
+
+    /** A person's working sessions, newest first. */
+    async listLive(executor: Executor, userId: string, at: Date, idleSince: Date): Promise<SessionRow[]> {
+      return executor
+        .select()
+        .from(sessions)
+        .where(
+          and(
+            eq(sessions.userId, userId),
+            isNull(sessions.revokedAt),
+            gt(sessions.expiresAt, at),
+            gt(sessions.lastSeenAt, idleSince),
+          ),
+        )
+        .orderBy(desc(sessions.id));
+    },
+
+    /** Revokes one session of this user; undefined when the user has no such working session. */
+    async revokeOwn(executor: Executor, userId: string, id: string, at: Date): Promise<SessionRow | undefined> {
+      const [row] = await executor
+        .update(sessions)
+        .set({ revokedAt: at })
+        .where(and(eq(sessions.id, id), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+        .returning();
+      return row;
     },
 
     /** Records activity, at most once per `staleBefore` window so a request is not a write. */

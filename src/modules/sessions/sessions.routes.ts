@@ -4,7 +4,7 @@ import { serializeSessionCookie } from '../../lib/cookies.js';
 import { AppError } from '../../lib/errors.js';
 import { principalOf } from '../../plugins/auth.js';
 import type { UsersService } from '../users/users.service.js';
-import { loginBody, meSchema, setPasswordBody } from './sessions.schema.js';
+import { loginBody, meSchema, sessionSchema, setPasswordBody } from './sessions.schema.js';
 import { SESSION_COOKIE, type SessionsService } from './sessions.service.js';
 
 /** Console sign-in: POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me; admin password reset. */
@@ -114,5 +114,61 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{
       );
       return reply.code(204).send();
     },
+  );
+
+  app.get(
+    '/api/sessions',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Your console sessions that still work, newest first (`current`: the one of this request)',
+        response: { 200: z.object({ sessions: z.array(sessionSchema) }) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const sessions = await sessionsService.listOwn(principal);
+      return {
+        sessions: sessions.map((session) => ({
+          id: session.id,
+          createdAt: session.createdAt.toISOString(),
+          lastSeenAt: session.lastSeenAt.toISOString(),
+          userAgent: session.userAgent,
+          ip: session.sourceIp,
+          current: session.id === principal.sessionId,
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/api/sessions/:id',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'End one of your sessions (another browser or device) at once',
+        params: z.object({ id: z.uuid() }),
+      },
+    },
+    async (request, reply) => {
+      await sessionsService.revokeOwn(principalOf(request), request.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/users/:id/sign-out-everywhere',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['users'],
+        summary: 'End every session of a person and close their live-update streams (their API keys stay)',
+        params: z.object({ id: z.uuid() }),
+        response: { 200: z.object({ revokedSessions: z.number().int() }) },
+      },
+    },
+    async (request) => sessionsService.signOutEverywhere(principalOf(request), request.params.id),
   );
 };

@@ -17,3 +17,13 @@ export const meSchema = z.object({
   csrfToken: z.string().nullable(),
   sessionExpiresAt: z.string().nullable(),
 });
+
+export const sessionSchema = z.object({
+  id: z.uuid(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  /** The session this request came with. */
+  current: z.boolean(),
+});

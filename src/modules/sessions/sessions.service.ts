@@ -7,6 +7,7 @@ import { uuidv7 } from '../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../lib/password.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { ChangeFeed } from '../live-updates/change-feed.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { normalizeEmail } from '../users/users.service.js';
 import { createRateLimiter, type RateLimiter } from '../webhooks/rate-limiter.js';
@@ -61,6 +62,8 @@ export function createSessionsService(deps: {
   now?: () => Date;
   policy?: Partial<SessionPolicy>;
   rateLimiter?: RateLimiter;
+  /** Open live-update streams: those of an ended session end at once. */
+  liveStreams?: Pick<ChangeFeed, 'endStreamsOf'>;
 }) {
   const { db, sessionsRepository, usersRepository, auditService } = deps;
   const now = deps.now ?? (() => new Date());
@@ -183,6 +186,50 @@ export function createSessionsService(deps: {
           metadata: { reason: 'logout' },
         });
       });
+      deps.liveStreams?.endStreamsOf({ sessionId });
+    },
+
+    /** One's own working sessions (any device), newest first. */
+    listOwn(actor: Principal) {
+      const at = now();
+      return sessionsRepository.listLive(db, actor.userId, at, new Date(at.getTime() - policy.idleTimeoutMs));
+    },
+
+    /** Ends one of one's own sessions (another device); someone else's answers 404 like a missing one. */
+    async revokeOwn(actor: Principal, sessionId: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        const revoked = await sessionsRepository.revokeOwn(tx, actor.userId, sessionId, now());
+        if (revoked === undefined) throw new AppError('session-not-found', `No session of yours with id ${sessionId}`);
+        await auditService.record(tx, {
+          action: 'session.revoked',
+          userId: actor.userId,
+          resourceType: 'session',
+          resourceId: sessionId,
+          severity: 'LOW',
+          metadata: { reason: 'revoked by its owner', sourceIp: revoked.sourceIp, userAgent: revoked.userAgent },
+        });
+      });
+      deps.liveStreams?.endStreamsOf({ sessionId });
+    },
+
+    /** An admin signs a person out everywhere: every session ends, and every open stream of theirs closes. */
+    async signOutEverywhere(actor: Principal, userId: string): Promise<{ revokedSessions: number }> {
+      const revokedSessions = await db.transaction(async (tx) => {
+        const user = await usersRepository.findById(tx, userId);
+        if (user === undefined) throw new AppError('user-not-found', `No user with id ${userId}`);
+        const count = await sessionsRepository.revokeAllForUser(tx, userId, now());
+        await auditService.record(tx, {
+          action: 'user.signed_out_everywhere',
+          userId: actor.userId,
+          resourceType: 'user',
+          resourceId: userId,
+          severity: 'HIGH',
+          metadata: { email: user.email, revokedSessions: count },
+        });
+        return count;
+      });
+      deps.liveStreams?.endStreamsOf({ userId });
+      return { revokedSessions };
     },
 
     /**
@@ -191,7 +238,7 @@ export function createSessionsService(deps: {
      */
     async setPassword(target: { email: string } | { userId: string }, password: string, actorId: string | null) {
       const passwordHash = await hashAcceptablePassword(password);
-      return db.transaction(async (tx) => {
+      const result = await db.transaction(async (tx) => {
         const user: UserRow | undefined =
           'email' in target
             ? await usersRepository.findByEmail(tx, normalizeEmail(target.email))
@@ -211,6 +258,8 @@ export function createSessionsService(deps: {
         });
         return { userId: user.id, revokedSessions };
       });
+      deps.liveStreams?.endStreamsOf({ userId: result.userId });
+      return result;
     },
   };
 }
