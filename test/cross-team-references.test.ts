@@ -28,10 +28,14 @@ let integration: Awaited<ReturnType<typeof createIntegration>>;
 const SLACK_URL = 'http://127.0.0.1:9/services/T0000/B0000/very-secret-token';
 
 const as = (who: Who, method: string, url: string, body?: unknown) => t.request({ method, url, key: who.apiKey, body });
+let sends = 0;
 // Every send succeeds; where it would go is the point, not the delivery.
 const channels: Channels = {
   canEmail: true,
-  send: async () => ({ outcome: 'sent', detail: 'ok from https://hooks.example/secret-path' }),
+  send: async () => {
+    sends += 1;
+    return { outcome: 'sent', detail: 'ok from https://hooks.example/secret-path' };
+  },
   sendMail: async () => ({ outcome: 'sent', detail: null }),
   close: () => {},
 };
@@ -248,6 +252,14 @@ describe('finding 1: references are checked when used', () => {
 
     // The person on call leaves too: the schedule still names them, but they are not paged.
     expect((await as(admin, 'DELETE', `/api/teams/${teamA}/members/${onCallA.userId}`)).statusCode).toBe(204);
+    // Their notification planned before they left is not sent either.
+    const [planned] = (await as(admin, 'GET', `/api/notifications?userId=${onCallA.userId}`)).json()
+      .notifications as Array<{ id: string }>;
+    const sendsBefore = sends;
+    await t.services.escalationEngine.sendNow(planned?.id ?? '');
+    expect(sends).toBe(sendsBefore);
+    const [cancelled] = (await as(admin, 'GET', `/api/notifications?userId=${onCallA.userId}`)).json().notifications;
+    expect(cancelled.status).toBe('cancelled');
     const later = await fire('alpha', 'use-time-2');
     await t.services.escalationEngine.runStep({ incidentId: later, level: 0, repetition: 0 });
     const skipped = (await timelineOf(admin, later)).find((entry) => entry.kind === 'target_skipped');

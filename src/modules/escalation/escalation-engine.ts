@@ -36,7 +36,7 @@ export interface EscalationEngineOptions {
   teamsRepository: Pick<TeamsRepository, 'namesByIds'>;
   resolver: OnCallResolver;
   /** Checks, when a level runs, that its targets still belong to the incident's team. */
-  authz: Pick<Authz, 'partitionReferences'>;
+  authz: Pick<Authz, 'partitionReferences' | 'standingOfUser'>;
   channels: Channels;
   /** Re-triggers an incident whose acknowledgement ran out (the incidents service owns the transition). */
   acknowledgementTimedOut: (timeout: AckTimeout) => Promise<'retriggered' | 'stale' | 'early'>;
@@ -341,6 +341,29 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
       incidentsRepository.findById(db, claimed.incidentId),
       notificationsRepository.findContactMethod(db, claimed.contactMethodId),
     ]);
+    // Planned at the step, sent after the person's rule delay: they may have left the team (or
+    // been disabled) in between. Then nothing is sent, and the timeline says why.
+    if (incident !== undefined && (await options.authz.standingOfUser(claimed.userId, incident.teamId)) === undefined) {
+      const at = now();
+      await db.transaction(async (tx) => {
+        await notificationsRepository.finish(
+          tx,
+          claimed.id,
+          { status: 'cancelled', claimedUntil: null, lastError: 'no longer a member of the team' },
+          at,
+        );
+        await incidentsRepository.insertTimeline(tx, [
+          {
+            incidentId: claimed.incidentId,
+            kind: 'target_skipped',
+            message: `Not notified by ${claimed.contactMethodType}: no longer of the team`,
+            metadata: { notificationId: claimed.id, userIds: [claimed.userId], scheduleIds: [] },
+            createdAt: at,
+          },
+        ]);
+      });
+      return;
+    }
     let result: DeliveryResult;
     if (incident === undefined || method === undefined) {
       result = { outcome: 'permanent_failure', detail: 'the contact method was deleted' };
