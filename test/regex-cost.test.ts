@@ -44,7 +44,11 @@ describe('routing regex cost (issue 18, finding 8)', () => {
       matchers: [{ field: 'title', op: 'regex', value: '^never$' }],
     });
     expect(created.statusCode, created.body).toBe(201);
-    const hostile = Array.from({ length: 20 }, () => ({ field: 'title', op: 'regex', value: '(?:a?){1000}a{1000}' }));
+    const hostile = Array.from({ length: 20 }, () => ({
+      field: 'title',
+      op: 'regex' as const,
+      value: '(?:a?){1000}a{1000}',
+    }));
     await t.database.db.update(routingRules).set({ matchers: hostile }).where(eq(routingRules.id, created.json().id));
 
     const started = performance.now();
