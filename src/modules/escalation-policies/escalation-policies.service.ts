@@ -11,8 +11,8 @@ import type { CreatePolicyInput, UpdatePolicyInput } from './escalation-policies
 
 /**
  * Escalation policies of a team: read by its members, written by its managers and platform admins,
- * every change audited in its transaction. User targets must exist when the policy is saved;
- * schedule targets are ids of on-call schedules, resolved when a level runs.
+ * every change audited in its transaction. User and schedule targets must exist when the policy
+ * is saved (a schedule target is resolved to whoever is on call when a level runs).
  */
 export function createEscalationPoliciesService(deps: {
   db: Database;
@@ -27,14 +27,24 @@ export function createEscalationPoliciesService(deps: {
   const duplicate = (name: string | undefined) =>
     new AppError('duplicate-escalation-policy', `The team already has a policy named "${name ?? ''}"`);
 
-  async function assertUsersExist(levels: EscalationLevel[]) {
-    const userIds = [...new Set(levels.flatMap((l) => l.targets.filter((t) => t.type === 'user').map((t) => t.id)))];
-    const existing = await repository.existingUserIds(db, userIds);
-    const missing = userIds.filter((id) => !existing.has(id));
+  async function assertTargetsExist(levels: EscalationLevel[]) {
+    const idsOf = (type: 'user' | 'schedule') => [
+      ...new Set(levels.flatMap((l) => l.targets.filter((t) => t.type === type).map((t) => t.id))),
+    ];
+    const userIds = idsOf('user');
+    const scheduleIds = idsOf('schedule');
+    const existingUsers = await repository.existingUserIds(db, userIds);
+    const existingSchedules = await repository.existingScheduleIds(db, scheduleIds);
+    const missing = [
+      ...userIds.filter((id) => !existingUsers.has(id)).map((id) => ({ type: 'user', id })),
+      ...scheduleIds.filter((id) => !existingSchedules.has(id)).map((id) => ({ type: 'schedule', id })),
+    ];
     if (missing.length > 0) {
-      throw new AppError('validation-failed', `Unknown user target(s): ${missing.join(', ')}`, {
-        errors: missing.map((id) => ({ path: 'levels', message: `no user with id ${id}` })),
-      });
+      throw new AppError(
+        'validation-failed',
+        `Unknown target(s): ${missing.map((target) => `${target.type} ${target.id}`).join(', ')}`,
+        { errors: missing.map(({ type, id }) => ({ path: 'levels', message: `no ${type} with id ${id}` })) },
+      );
     }
   }
 
@@ -63,7 +73,7 @@ export function createEscalationPoliciesService(deps: {
 
     async create(actor: Principal, input: CreatePolicyInput) {
       await teamAccess.assertManager(actor, input.teamId);
-      await assertUsersExist(input.levels);
+      await assertTargetsExist(input.levels);
       const at = now();
       try {
         return await db.transaction(async (tx) => {
@@ -107,7 +117,7 @@ export function createEscalationPoliciesService(deps: {
     async update(actor: Principal, id: string, input: UpdatePolicyInput) {
       const current = await visible(actor, id);
       await teamAccess.assertManager(actor, current.teamId);
-      if (input.levels !== undefined) await assertUsersExist(input.levels);
+      if (input.levels !== undefined) await assertTargetsExist(input.levels);
       try {
         return await db.transaction(async (tx) => {
           const before = await repository.findByIdForUpdate(tx, id);
