@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { displayName } from '../../lib/display-name.js';
 import type { PublicApiKey } from './api-keys.service.js';
 
 export const createApiKeyBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: displayName(100),
   userId: z.uuid().optional(),
 });
 
