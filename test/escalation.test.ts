@@ -37,6 +37,13 @@ async function createTeam(name: string) {
   return team;
 }
 
+/** A real schedule of the team (policy targets must exist); who is on call comes from the fake resolver. */
+async function createSchedule(teamId: string): Promise<string> {
+  const response = await as(admin, 'POST', '/api/schedules', { teamId, name: `s-${Math.random()}`, timeZone: 'UTC' });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json().id as string;
+}
+
 async function createPolicy(teamId: string, body: Record<string, unknown>) {
   const response = await as(admin, 'POST', '/api/escalation-policies', {
     teamId,
@@ -108,12 +115,13 @@ afterAll(async () => {
 describe('escalation', () => {
   it('walks two levels (a user, then a schedule) and one repeat, then stops; one notification per key', async () => {
     const team = await createTeam('walk');
-    schedules.set('11111111-1111-4111-8111-111111111111', [bob.userId]);
+    const walkSchedule = await createSchedule(team);
+    schedules.set(walkSchedule, [bob.userId]);
     await createPolicy(team, {
       repeatCount: 1,
       levels: [
         { delayMinutes: 1, targets: [{ type: 'user', id: alice.userId }] },
-        { delayMinutes: 1, targets: [{ type: 'schedule', id: '11111111-1111-4111-8111-111111111111' }] },
+        { delayMinutes: 1, targets: [{ type: 'schedule', id: walkSchedule }] },
       ],
     });
     const mailsBefore = smtp.mails.length;
@@ -184,9 +192,10 @@ describe('escalation', () => {
 
   it('records nobody on call and moves to the next level at once', async () => {
     const team = await createTeam('empty');
+    const emptySchedule = await createSchedule(team);
     await createPolicy(team, {
       levels: [
-        { delayMinutes: 30, targets: [{ type: 'schedule', id: '22222222-2222-4222-8222-222222222222' }] },
+        { delayMinutes: 30, targets: [{ type: 'schedule', id: emptySchedule }] },
         { delayMinutes: 30, targets: [{ type: 'user', id: alice.userId }] },
       ],
     });
@@ -197,7 +206,7 @@ describe('escalation', () => {
     const { timeline } = await incident(incidentId);
     const nobody = timeline.filter((e: { kind: string }) => e.kind === 'nobody_on_call');
     expect(nobody.length).toBeGreaterThanOrEqual(1);
-    expect(nobody[0].metadata).toMatchObject({ level: 0, scheduleIds: ['22222222-2222-4222-8222-222222222222'] });
+    expect(nobody[0].metadata).toMatchObject({ level: 0, scheduleIds: [emptySchedule] });
   });
 
   it('acknowledging from the email link cancels pending steps; the link works once; alerts follow', async () => {
