@@ -141,6 +141,12 @@ describe('incidents', () => {
 
 describe('escalation policies', () => {
   it('managers and admins write, members read, outsiders see nothing; changes are audited; one default per team', async () => {
+    const schedule = await as(admin, 'POST', '/api/schedules', {
+      teamId: team,
+      name: 'policy-target',
+      timeZone: 'UTC',
+    });
+    expect(schedule.statusCode, schedule.body).toBe(201);
     const body = {
       teamId: team,
       name: 'primary',
@@ -150,7 +156,7 @@ describe('escalation policies', () => {
           delayMinutes: 5,
           targets: [
             { type: 'user', id: member.userId },
-            { type: 'schedule', id: '33333333-3333-4333-8333-333333333333' },
+            { type: 'schedule', id: schedule.json().id as string },
           ],
         },
       ],
