@@ -10,6 +10,7 @@ import {
 import type { DatabaseHandle } from './db/client.js';
 import { withoutCredentials } from './lib/credential-paths.js';
 import { uuidv7 } from './lib/ids.js';
+import { fastifyTrustProxy, type TrustProxy } from './lib/trust-proxy.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
   requestTimeoutMs?: number;
   webhookRateLimitPerMinute: number;
   logger: FastifyServerOptions['logger'];
+  /** KLAXON_TRUST_PROXY: whose forwarded headers give the client address and protocol; nobody's by default. */
+  trustProxy?: TrustProxy;
   now?: () => Date;
   /** The built web console (index.html and assets); web/dist by default. */
   consoleDir?: string;
@@ -90,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const requestTimeout = deps.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     logger: deps.logger,
+    trustProxy: fastifyTrustProxy(deps.trustProxy ?? false),
     bodyLimit: deps.bodyLimitBytes,
     // A sender's X-Request-Id is kept when it is sane, so logs correlate across systems.
     genReqId: (request) => {

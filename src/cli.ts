@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
-import { DataDirLockedError } from './db/data-dir-lock.js';
+import { DataDirLockedError, DataDirUnsafeError } from './db/data-dir-lock.js';
 import { AppError } from './lib/errors.js';
 import { MASTER_KEY_FILE, resolveMasterKey } from './master-key.js';
 import { MIN_PASSWORD_LENGTH } from './modules/sessions/sessions.service.js';
@@ -161,6 +161,7 @@ run(process.argv.slice(2)).then(
     const known =
       error instanceof ConfigError ||
       error instanceof DataDirLockedError ||
+      error instanceof DataDirUnsafeError ||
       (error instanceof AppError && error.code === 'user-not-found');
     process.stderr.write(`klaxon: ${known ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
     process.exit(1);

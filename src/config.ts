@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Network, parseNetwork } from './lib/outbound-guard.js';
+import { parseTrustProxy, type TrustProxy } from './lib/trust-proxy.js';
 
 /**
  * The whole configuration, read from the environment once and validated. A bad value stops
@@ -71,6 +72,20 @@ const environmentSchema = z
       })
       .default([]),
     KLAXON_JOB_WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+    KLAXON_TRUST_PROXY: z
+      .string()
+      .transform((value, ctx) => {
+        try {
+          return parseTrustProxy(value);
+        } catch (error) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be false, true or a comma-separated list of proxy addresses and CIDRs: ${(error as Error).message}`,
+          });
+          return z.NEVER;
+        }
+      })
+      .default(false),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -113,6 +128,8 @@ export interface Config {
   /** KLAXON_PASSWORD_LINK_TTL_HOURS (default 24): how long an invite or password reset link works. */
   passwordLinkTtlHours: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** KLAXON_TRUST_PROXY (default false): whose X-Forwarded-For / X-Forwarded-Proto to believe. */
+  trustProxy: TrustProxy;
   /**
    * KLAXON_WORKERS (default 1): server processes sharing the port (node:cluster), PostgreSQL
    * only; the embedded database can be open in one process, so PGlite ignores it (with a log line).
@@ -173,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryRetentionDays: e.KLAXON_DELIVERY_RETENTION_DAYS,
     passwordLinkTtlHours: e.KLAXON_PASSWORD_LINK_TTL_HOURS,
     logLevel: e.LOG_LEVEL,
+    trustProxy: e.KLAXON_TRUST_PROXY,
     workers: e.KLAXON_WORKERS,
     incidents: {
       smtpUrl: e.SMTP_URL,

@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import { primaryLog, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { DataDirLockedError } from './db/data-dir-lock.js';
+import { DataDirLockedError, DataDirUnsafeError } from './db/data-dir-lock.js';
 
 /**
  * config → database → migrate → app → listen (src/server.ts). With KLAXON_WORKERS > 1 on
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof DataDirUnsafeError) {
     process.stderr.write(`klaxon: ${error.message}\n`);
   } else {
     process.stderr.write(

@@ -33,6 +33,7 @@ export async function serve(config: Config, options: { migrate: boolean }): Prom
     requestTimeoutMs: config.requestTimeoutMs,
     webhookRateLimitPerMinute: config.webhookRateLimitPerMinute,
     logger: loggerOptions(config),
+    trustProxy: config.trustProxy,
   });
   appLog = {
     info: (object, message) => app.log.info(object, message),

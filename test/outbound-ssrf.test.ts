@@ -64,6 +64,17 @@ describe('registering an outbound URL', () => {
     ['http://100.64.0.1/hook', /CGNAT/],
     ['http://239.1.1.1/hook', /multicast/],
     ['https://user:secret@93.184.216.34/hook', /credentials/],
+    // IPv6 spellings of loopback, private and special-purpose addresses (issue 18, finding 9a).
+    ['http://[::7f00:1]/hook', /loopback/],
+    ['http://[::127.0.0.1]/hook', /loopback/],
+    ['http://[64:ff9b:1::7f00:1]/hook', /loopback/],
+    ['http://[64:ff9b::a00:1]/hook', /private/],
+    ['http://[2002:7f00:1::]/hook', /loopback/],
+    ['http://[2001:db8::1]/hook', /reserved/],
+    ['http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook', /reserved/],
+    ['http://[100::1]/hook', /reserved/],
+    ['http://192.0.2.10/hook', /reserved/],
+    ['http://203.0.113.5/hook', /reserved/],
   ])('refuses %s with 400 problem+json', async (address, detail) => {
     const admin = await t.createAdmin();
     for (const type of ['slack', 'webhook'] as const) {
@@ -123,6 +134,29 @@ describe('sending to an outbound URL', () => {
     expect(refusedLiteral).toMatchObject({ outcome: 'permanent_failure' });
     expect(refusedLiteral.detail).toMatch(/^refused: 127\.0\.0\.1, which is not a public address \(loopback/);
     expect(receiver.on('/literal')).toHaveLength(0);
+  });
+
+  it("shows the requester only the target's status, never its response body", async () => {
+    const admin = await permissive.createAdmin();
+    const secretPage = createServer((request, response) => {
+      request.resume();
+      response.writeHead(500, { 'content-type': 'text/plain' }).end('internal-only: db password hunter2');
+    });
+    secretPage.listen(0, '127.0.0.1');
+    await once(secretPage, 'listening');
+    try {
+      const port = (secretPage.address() as AddressInfo).port;
+      const created = await register(permissive, admin.apiKey, 'webhook', `http://127.0.0.1:${port}/x`);
+      const result = await permissive.request({
+        method: 'POST',
+        url: `/api/contact-methods/${created.json().id}/test`,
+        key: admin.apiKey,
+      });
+      expect(result.json()).toEqual({ outcome: 'transient_failure', detail: 'HTTP 500' });
+      expect(result.body).not.toContain('hunter2');
+    } finally {
+      await new Promise((resolve) => secretPage.close(resolve));
+    }
   });
 
   it('does not follow redirects', async () => {

@@ -1,3 +1,4 @@
+import { chmodSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -64,7 +65,12 @@ export async function openDatabase(config: Config): Promise<DatabaseHandle> {
   }
   const release = lockDataDir(config.database.dataDir);
   try {
-    const client = await PGlite.create(join(config.database.dataDir, 'pgdata'));
+    // PGlite creates its files with mode 0666 less the umask, now and as the database grows:
+    // this process keeps everything it creates owner-only.
+    process.umask(0o077);
+    const pgdata = join(config.database.dataDir, 'pgdata');
+    const client = await PGlite.create(pgdata);
+    restrictTree(pgdata);
     return wrapPglite(client, release);
   } catch (error) {
     release();
@@ -311,4 +317,12 @@ function hasCode(error: unknown, test: (code: string) => boolean): boolean {
     current = candidate.cause;
   }
   return false;
+}
+
+/** Files an earlier version created group- or world-readable become owner-only. */
+function restrictTree(path: string): void {
+  const stats = lstatSync(path);
+  if (stats.isSymbolicLink()) return;
+  if ((stats.mode & 0o077) !== 0) chmodSync(path, stats.isDirectory() ? 0o700 : 0o600);
+  if (stats.isDirectory()) for (const entry of readdirSync(path)) restrictTree(join(path, entry));
 }

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
+import { DataDirLockedError, DataDirUnsafeError, lockDataDir } from './data-dir-lock.js';
 
 const LOCK_FILE = 'klaxon.lock';
 let dir: string;
@@ -73,5 +73,58 @@ describe('lockDataDir', () => {
     expect(existsSync(join(nested, LOCK_FILE))).toBe(true);
     expect(statSync(nested).mode & 0o777).toBe(0o700);
     release();
+  });
+});
+
+describe('data directory permissions (issue 18, finding 6)', () => {
+  it('creates a missing directory owner-only', () => {
+    const fresh = join(dir, 'new');
+    lockDataDir(fresh)();
+    expect(statSync(fresh).mode & 0o777).toBe(0o700);
+  });
+
+  it('tightens an existing directory that others can only read to 0700', () => {
+    chmodSync(dir, 0o755);
+    lockDataDir(dir)();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it.each([0o777, 0o775, 0o757])('refuses to start on a directory with mode %o, saying how to fix it', (mode) => {
+    chmodSync(dir, mode);
+    expect(() => lockDataDir(dir)).toThrow(DataDirUnsafeError);
+    expect(() => lockDataDir(dir)).toThrow(/can be written by group or others .*chmod 700/);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('refuses a directory that belongs to another user', () => {
+    if (process.getuid?.() !== 0) return; // only root can hand a directory to someone else
+    chmodSync(dir, 0o700);
+    chownSync(dir, 65534, 65534);
+    expect(() => lockDataDir(dir)).toThrow(/belongs to another user \(uid 65534\)/);
+  });
+});
+
+describe('a holder that is still being torn down (issue 18, finding 9f)', () => {
+  it('waits briefly for it instead of refusing', () => {
+    // A process that is not our child (its shell exits at once), so something else reaps it,
+    // as after a kill -9 of a server started by a supervisor; it lives 400 ms more.
+    const shell = spawnSync('sh', ['-c', 'sleep 0.4 >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' });
+    const lingering = Number.parseInt(shell.stdout, 10);
+    writeFileSync(join(dir, LOCK_FILE), String(lingering));
+    const release = lockDataDir(dir);
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    release();
+  });
+
+  it('gives up after the bounded wait with the usual message', () => {
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
+    try {
+      writeFileSync(join(dir, LOCK_FILE), String(alive.pid));
+      const started = Date.now();
+      expect(() => lockDataDir(dir, { holderWaitMs: 300 })).toThrow(/in use by another Klaxon process/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    } finally {
+      alive.kill('SIGKILL');
+    }
   });
 });

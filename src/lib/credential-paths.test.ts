@@ -18,3 +18,29 @@ describe('withoutCredentials', () => {
     expect(withoutCredentials('/x/api/auth/password-links/abc')).toBe('/x/api/auth/password-links/abc');
   });
 });
+
+describe('withoutCredentials on other spellings of the same path', () => {
+  it.each([
+    ['/api/auth/%70assword-links/tok', '/api/auth/password-links/[redacted]'],
+    ['/api/auth/%2570assword-links/tok', '/api/auth/password-links/[redacted]'],
+    ['//api//auth/password-links/tok', '/api/auth/password-links/[redacted]'],
+    ['/api/./auth/x/../password-links/tok', '/api/auth/password-links/[redacted]'],
+    ['/API/AUTH/Password-Links/tok', '/api/auth/password-links/[redacted]'],
+    ['/api/auth/password-links/tok%2Fmore', '/api/auth/password-links/[redacted]'],
+    ['/%69cal/tok.ics?x=1', '/ical/[redacted]?x=1'],
+    ['/api/auth/password-links/%ff%fe', '/api/auth/password-links/[redacted]'],
+  ])('%s → %s', (url, expected) => {
+    expect(withoutCredentials(url)).toBe(expected);
+  });
+
+  it('redacts credential-bearing query parameters, whatever their encoding, and keeps the others', () => {
+    expect(withoutCredentials('/api/x?token=abc&limit=5')).toBe('/api/x?token=[redacted]&limit=5');
+    expect(withoutCredentials('/api/x?%74oken=abc')).toBe('/api/x?%74oken=[redacted]');
+    expect(withoutCredentials('/cb?code=abc&state=def')).toBe('/cb?code=[redacted]&state=[redacted]');
+    expect(withoutCredentials('/api/x?API_KEY=abc')).toBe('/api/x?API_KEY=[redacted]');
+  });
+
+  it('never throws on malformed percent-encoding', () => {
+    expect(withoutCredentials('/api/%zz/%')).toBe('/api/%zz/%');
+  });
+});

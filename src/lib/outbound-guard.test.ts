@@ -53,6 +53,19 @@ describe('classifyAddress', () => {
     ['ff02::1', 'multicast'],
     ['255.255.255.255', 'reserved'],
     ['240.0.0.1', 'reserved'],
+    // IPv4 carried in IPv6 (compatible, NAT64, local-use NAT64, 6to4) and other special ranges.
+    ['::7f00:1', 'loopback'],
+    ['::127.0.0.1', 'loopback'],
+    ['64:ff9b:1::7f00:1', 'loopback'],
+    ['64:ff9b::a00:1', 'private'],
+    ['2002:7f00:1::', 'loopback'],
+    ['2001:db8::1', 'reserved'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'reserved'],
+    ['2001:2::1', 'reserved'],
+    ['100::1', 'reserved'],
+    ['192.0.2.1', 'reserved'],
+    ['198.51.100.1', 'reserved'],
+    ['203.0.113.1', 'reserved'],
   ])('%s is %s', (ip, kind) => {
     expect(classifyAddress(ip)).toBe(kind);
   });
@@ -67,7 +80,9 @@ describe('classifyAddress', () => {
     '169.253.0.1',
     '2606:4700:4700::1111',
     '::ffff:8.8.8.8',
-    '2001:db8::1',
+    '2001:4860:4860::8888',
+    '2002:808:808::1',
+    '64:ff9b::808:808',
   ])('%s is public', (ip) => {
     expect(classifyAddress(ip)).toBeUndefined();
   });

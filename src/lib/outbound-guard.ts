@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Outgoing requests to URLs that people register (chat and webhook contact methods) must not
@@ -103,10 +104,15 @@ const BLOCKED: Array<[Network, AddressClass]> = (
   ] as const
 ).map(([cidr, kind]) => [parseNetwork(cidr), kind]);
 
-/** IPv6 forms that carry an IPv4 address (mapped, NAT64, 6to4): they reach that IPv4 address. */
+/**
+ * IPv6 forms that carry an IPv4 address (mapped, IPv4-compatible, NAT64 and local-use NAT64,
+ * 6to4): they reach that IPv4 address, so they are judged by it.
+ */
 const EMBEDDING: Array<[Network, number]> = [
   [parseNetwork('::ffff:0:0/96'), 12],
+  [parseNetwork('::/96'), 12],
   [parseNetwork('64:ff9b::/96'), 12],
+  [parseNetwork('64:ff9b:1::/48'), 12],
   [parseNetwork('2002::/16'), 2],
 ];
 
@@ -123,8 +129,22 @@ function embeddedIpv4(bytes: number[]): number[] | undefined {
 export function classifyAddress(ip: string): AddressClass | undefined {
   const bytes = addressBytes(ip);
   if (bytes === undefined) return undefined;
-  const target = embeddedIpv4(bytes) ?? bytes;
-  return BLOCKED.find(([network]) => contains(network, target))?.[1];
+  const direct = classifyBytes(bytes);
+  if (direct !== undefined) return direct;
+  const embedded = embeddedIpv4(bytes);
+  return embedded === undefined ? undefined : classifyBytes(embedded);
+}
+
+/**
+ * The named classes first (for a clear message); then every other special-purpose range that
+ * ipaddr.js knows (documentation, benchmarking, Teredo, ORCHID, discard…) counts as reserved.
+ * Embedding forms are left to the caller, which judges the IPv4 address they carry.
+ */
+function classifyBytes(bytes: number[]): AddressClass | undefined {
+  const named = BLOCKED.find(([network]) => contains(network, bytes))?.[1];
+  if (named !== undefined) return named;
+  if (embeddedIpv4(bytes) !== undefined) return undefined;
+  return ipaddr.fromByteArray(bytes).range() === 'unicast' ? undefined : 'reserved';
 }
 
 export interface OutboundGuard {

@@ -119,6 +119,10 @@ export function registerErrorHandling(
         }),
       );
     }
-    return sendProblem(request, reply, new AppError('not-found', `No route for ${request.method} ${path}`));
+    return sendProblem(
+      request,
+      reply,
+      new AppError('not-found', `No route for ${request.method} ${withoutCredentials(path)}`),
+    );
   });
 }

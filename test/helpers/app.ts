@@ -36,6 +36,10 @@ export interface TestAppOptions {
   requestTimeoutMs?: number;
   /** Heartbeat and lifetime of live-update streams. */
   liveUpdates?: AppDeps['liveUpdates'];
+  /** Session lifetimes and sign-in limits (tests lower the limits to stay fast). */
+  sessionPolicy?: ServiceDeps['sessionPolicy'];
+  /** KLAXON_TRUST_PROXY as parsed. */
+  trustProxy?: AppDeps['trustProxy'];
   /** Register extra routes (e.g. to provoke failures) before the app is ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -51,6 +55,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     webhookRateLimitPerMinute: options.webhookRateLimitPerMinute ?? 120_000,
     ...(options.now ? { now: options.now } : {}),
     ...(options.incidents ? { incidents: options.incidents } : {}),
+    ...(options.sessionPolicy ? { sessionPolicy: options.sessionPolicy } : {}),
   });
   const app = await buildApp({
     database,
@@ -67,6 +72,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.now ? { now: options.now } : {}),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.liveUpdates ? { liveUpdates: options.liveUpdates } : {}),
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
   });
   await options.extend?.(app);
   await app.ready();

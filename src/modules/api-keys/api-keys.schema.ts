@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { API_KEY_SCOPES } from '../../db/schema/index.js';
+import { displayName } from '../../lib/display-name.js';
 import type { PublicApiKey } from './api-keys.service.js';
 
 export const createApiKeyBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: displayName(100),
   userId: z.uuid().optional(),
   scope: z
     .enum(API_KEY_SCOPES)

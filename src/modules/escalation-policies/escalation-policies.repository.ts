@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { type EscalationPolicyRow, escalationPolicies, users } from '../../db/schema/index.js';
+import { type EscalationPolicyRow, escalationPolicies, schedules, users } from '../../db/schema/index.js';
 
 export type NewEscalationPolicy = typeof escalationPolicies.$inferInsert;
 export type EscalationPolicyChanges = Partial<
@@ -79,6 +79,12 @@ export function createEscalationPoliciesRepository() {
     async existingUserIds(executor: Executor, ids: string[]): Promise<Set<string>> {
       if (ids.length === 0) return new Set();
       const rows = await executor.select({ id: users.id }).from(users).where(inArray(users.id, ids));
+      return new Set(rows.map((row) => row.id));
+    },
+
+    async existingScheduleIds(executor: Executor, ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await executor.select({ id: schedules.id }).from(schedules).where(inArray(schedules.id, ids));
       return new Set(rows.map((row) => row.id));
     },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EscalationPolicyRow } from '../../db/schema/index.js';
+import { displayName } from '../../lib/display-name.js';
 
 export const MAX_LEVELS = 20;
 export const MAX_TARGETS_PER_LEVEL = 20;
@@ -24,7 +25,7 @@ const level = z.strictObject({
 
 export const createPolicyBody = z.strictObject({
   teamId: z.uuid(),
-  name: z.string().trim().min(1).max(100),
+  name: displayName(100),
   description: z.string().max(1000).nullable().optional(),
   repeatCount: z.number().int().min(0).max(10).default(0),
   isDefault: z.boolean().default(false),
@@ -33,7 +34,7 @@ export const createPolicyBody = z.strictObject({
 });
 
 export const updatePolicyBody = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
+  name: displayName(100).optional(),
   description: z.string().max(1000).nullable().optional(),
   repeatCount: z.number().int().min(0).max(10).optional(),
   isDefault: z.boolean().optional(),

@@ -90,8 +90,6 @@ function classifyHttp(status: number): AttemptOutcome {
   return 'permanent_failure';
 }
 
-const RESPONSE_EXCERPT_CHARS = 200;
-
 /**
  * POSTs through node:http(s) so the connection goes only to addresses the outbound guard allows
  * (its `lookup` sees the resolved address; literal addresses are checked here). Redirects are not
@@ -127,18 +125,12 @@ function post(guard: OutboundGuard, url: string, body: string, headers: Record<s
         agent: false,
       },
       (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          text += chunk;
-          if (text.length > RESPONSE_EXCERPT_CHARS) response.destroy();
-        });
-        response.on('close', () => {
-          clearTimeout(timer);
-          const status = response.statusCode ?? 0;
-          const excerpt = text.slice(0, RESPONSE_EXCERPT_CHARS);
-          resolve({ outcome: classifyHttp(status), detail: `HTTP ${status}${excerpt ? `: ${excerpt}` : ''}` });
-        });
+        // Only the status is kept: the body of whatever the URL points at would otherwise be
+        // shown to whoever registered it (an SSRF oracle when the guard is relaxed).
+        const status = response.statusCode ?? 0;
+        clearTimeout(timer);
+        response.destroy();
+        resolve({ outcome: classifyHttp(status), detail: `HTTP ${status}` });
       },
     );
     const timer = setTimeout(

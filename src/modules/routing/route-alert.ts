@@ -1,5 +1,5 @@
 import type { RuleMatcher } from '../../db/schema/index.js';
-import { compileSafeRegex, type SafeRegex } from './safe-regex.js';
+import { compileSafeRegex, type SafeRegex, UnsafeRegexError } from './safe-regex.js';
 
 /** What routing looks at: the normalized alert and the integration it came through. */
 export interface RoutableAlert {
@@ -41,10 +41,25 @@ export interface RouteDecision {
 
 const regexCache = new Map<string, SafeRegex>();
 
+/**
+ * A rule stored before a limit was tightened may hold a pattern refused today: it never
+ * matches (instead of failing every ingest, or running at the old cost).
+ */
+const NEVER_MATCHES: Omit<SafeRegex, 'source'> = { inputLimit: 0, test: () => false };
+
+function compileOrNever(pattern: string): SafeRegex {
+  try {
+    return compileSafeRegex(pattern);
+  } catch (error) {
+    if (!(error instanceof UnsafeRegexError)) throw error;
+    return { source: pattern, ...NEVER_MATCHES };
+  }
+}
+
 function regexFor(pattern: string): SafeRegex {
   let compiled = regexCache.get(pattern);
   if (compiled === undefined) {
-    compiled = compileSafeRegex(pattern);
+    compiled = compileOrNever(pattern);
     if (regexCache.size >= 1000) regexCache.clear();
     regexCache.set(pattern, compiled);
   }

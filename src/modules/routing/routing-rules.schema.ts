@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALERT_SEVERITIES, ALERT_STATUSES, type RoutingRuleRow, type RuleMatcher } from '../../db/schema/index.js';
+import { displayName } from '../../lib/display-name.js';
 import { compileSafeRegex, MAX_REGEX_LENGTH, UnsafeRegexError } from './safe-regex.js';
 
 export const MAX_MATCHERS_PER_RULE = 20;
@@ -38,7 +39,7 @@ export const matcherSchema = z.discriminatedUnion('op', [
   }),
 ]);
 
-const name = z.string().trim().min(1).max(100);
+const name = displayName(100);
 const matchers = z.array(matcherSchema).max(MAX_MATCHERS_PER_RULE);
 const position = z.number().int().min(1).describe('1-based; rules at and after it move down one place');
 

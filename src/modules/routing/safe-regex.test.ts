@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileSafeRegex, MAX_REGEX_LENGTH, UnsafeRegexError } from './safe-regex.js';
+import { compileSafeRegex, MAX_MATCH_INPUT, MAX_REGEX_LENGTH, UnsafeRegexError } from './safe-regex.js';
 
 describe('compileSafeRegex: agrees with RegExp on ordinary patterns', () => {
   const cases: Array<[pattern: string, input: string]> = [
@@ -85,5 +85,58 @@ describe('compileSafeRegex: refuses hostile or unsupported patterns', () => {
     const started = performance.now();
     expect(re.test(input)).toBe(false);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('compileSafeRegex: bounded cost per evaluation', () => {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  it.each([
+    ['counted optional repetition', '(?:a?){1000}a{1000}'],
+    ['smaller counted optional repetition', '(?:a?){500}a{500}'],
+    ['huge counted repetition', 'a{1000}b{1000}'],
+    ['huge alternation of counted repetitions', `(?:${[...letters].map((l) => `${l}{60}`).join('|')})`],
+    ['nested quantifier inside a counted one', '(?:(?:a|b)*c){1000}'],
+  ])('refuses %s (%s) when it is written', (_, pattern) => {
+    expect(() => compileSafeRegex(pattern)).toThrow(UnsafeRegexError);
+  });
+
+  it('names the limit when a pattern is too large once expanded', () => {
+    expect(() => compileSafeRegex('(?:a?){1000}a{1000}')).toThrow(/too large once expanded/);
+  });
+
+  // The largest accepted patterns of each hostile shape, against inputs made to keep every thread alive.
+  const accepted = [
+    '(?:a?){300}a{300}',
+    '(?:a?){499}',
+    'a{999}',
+    '[a-z]{1,490}x',
+    '\\w*\\w*\\w*\\w*\\w*\\w*x',
+    '.*a.*a.*a.*a.*a.*a.*a.*a.*b',
+    '(?:\\ba?){300}\\b',
+    `(?:${[...letters].map((l) => `${l}{30}`).join('|')})`,
+  ];
+  const inputs = ['a'.repeat(10_000), 'b'.repeat(10_000), 'ab'.repeat(5_000), 'a '.repeat(5_000)];
+
+  it('no accepted pattern costs more than a few milliseconds of CPU per evaluation', () => {
+    for (const pattern of accepted) {
+      const regex = compileSafeRegex(pattern);
+      expect(regex.inputLimit).toBeLessThanOrEqual(MAX_MATCH_INPUT);
+      for (const input of inputs) regex.test(input); // warm up the JIT
+      const before = process.cpuUsage();
+      const rounds = 5;
+      for (let round = 0; round < rounds; round++) for (const input of inputs) regex.test(input);
+      const used = process.cpuUsage(before);
+      const perEvaluationMs = (used.user + used.system) / 1000 / (rounds * inputs.length);
+      // ~2 ms measured for the worst of these on a loaded 2-core machine.
+      expect(perEvaluationMs, pattern).toBeLessThan(10);
+    }
+  });
+
+  it('searches only the leading code points a large pattern can afford, the whole value for small ones', () => {
+    expect(compileSafeRegex('^db-\\d+$').inputLimit).toBe(MAX_MATCH_INPUT);
+    const large = compileSafeRegex('(?:a?){499}x');
+    expect(large.inputLimit).toBeLessThan(MAX_MATCH_INPUT);
+    expect(large.test(`${'a'.repeat(large.inputLimit - 1)}x`)).toBe(true);
+    expect(large.test(`${'a'.repeat(large.inputLimit)}x`)).toBe(false);
   });
 });

@@ -12,10 +12,20 @@
  * Matching is a search (like `RegExp.prototype.test`): anchor with `^…$` for a whole-value match.
  */
 export const MAX_REGEX_LENGTH = 512;
-/** Compiled program size; bounded repetition such as `x{1000}` expands and counts here. */
-export const MAX_PROGRAM_SIZE = 4000;
+/**
+ * Compiled program size; bounded repetition such as `x{1000}` expands and counts here. At 4000,
+ * `(?:a?){1000}a{1000}` was accepted and took ~200 ms per evaluation (issue 18).
+ */
+export const MAX_PROGRAM_SIZE = 1000;
 /** Only the first this-many code points of a value are searched. */
 export const MAX_MATCH_INPUT = 4096;
+/**
+ * The VM's work per evaluation is at most (program size × code points searched); the input
+ * searched is cut so that this product stays under this budget, which keeps every evaluation of
+ * any accepted pattern to a few milliseconds. Small patterns (up to 62 instructions, most
+ * real ones) search the whole 4096 code points; the largest search the first 256.
+ */
+export const MAX_MATCH_WORK = 256_000;
 
 export class UnsafeRegexError extends Error {
   override name = 'UnsafeRegexError';
@@ -23,6 +33,8 @@ export class UnsafeRegexError extends Error {
 
 export interface SafeRegex {
   readonly source: string;
+  /** How many leading code points of a value are searched (see MAX_MATCH_WORK). */
+  readonly inputLimit: number;
   test(input: string): boolean;
 }
 
@@ -38,7 +50,7 @@ type Node =
   | { t: 'rep'; node: Node; min: number; max: number | null };
 
 type Instruction =
-  | { op: 'char'; test: CharTest }
+  | { op: 'char'; test: CharTest; literal: string | null }
   | { op: 'split'; x: number; y: number }
   | { op: 'jmp'; x: number }
   | { op: 'assert'; kind: AssertKind }
@@ -270,13 +282,19 @@ function hasAmbiguousAlternation(node: Node): boolean {
   }
 }
 
+function tooLarge(): UnsafeRegexError {
+  return new UnsafeRegexError(
+    `pattern too large once expanded (limit ${MAX_PROGRAM_SIZE} instructions): use smaller repetition counts or fewer alternatives`,
+  );
+}
+
 function compile(node: Node, program: Instruction[]): void {
-  if (program.length > MAX_PROGRAM_SIZE) throw new UnsafeRegexError('pattern too large once expanded');
+  if (program.length > MAX_PROGRAM_SIZE) throw tooLarge();
   switch (node.t) {
     case 'empty':
       return;
     case 'char':
-      program.push({ op: 'char', test: node.test });
+      program.push({ op: 'char', test: node.test, literal: node.literal });
       return;
     case 'assert':
       program.push({ op: 'assert', kind: node.kind });
@@ -339,71 +357,151 @@ export function compileSafeRegex(pattern: string): SafeRegex {
   const program: Instruction[] = [];
   compile(new Parser(Array.from(pattern)).parse(), program);
   program.push({ op: 'match' });
-  if (program.length > MAX_PROGRAM_SIZE) throw new UnsafeRegexError('pattern too large once expanded');
+  if (program.length > MAX_PROGRAM_SIZE) throw tooLarge();
+  const machine = machineOf(program);
+  const inputLimit = Math.min(MAX_MATCH_INPUT, Math.floor(MAX_MATCH_WORK / program.length));
   return {
     source: pattern,
-    test: (input) => run(program, Array.from(input.slice(0, MAX_MATCH_INPUT * 2)).slice(0, MAX_MATCH_INPUT)),
+    inputLimit,
+    // Two UTF-16 units per code point at most, so this slice holds the first inputLimit code points.
+    test: (input) => run(machine, Array.from(input.slice(0, inputLimit * 2)).slice(0, inputLimit)),
   };
 }
 
-/** Pike VM: all threads advance in lockstep, each program counter at most once per position. */
-function run(program: Instruction[], input: string[]): boolean {
-  const seen = new Int32Array(program.length);
+const OP_CHAR = 0;
+const OP_SPLIT = 1;
+const OP_JMP = 2;
+const OP_ASSERT = 3;
+const OP_MATCH = 4;
+const ASSERT_CODES: Record<AssertKind, number> = { start: 0, end: 1, 'word-boundary': 2, 'not-word-boundary': 3 };
+
+/** The program in flat typed arrays: the VM's inner loop then allocates nothing. */
+interface Machine {
+  size: number;
+  op: Uint8Array;
+  x: Int32Array;
+  y: Int32Array;
+  test: Array<CharTest | undefined>;
+  /** The one character a char instruction accepts, when it is a literal (compared without a call). */
+  literal: Array<string | undefined>;
+}
+
+function machineOf(program: Instruction[]): Machine {
+  const size = program.length;
+  const machine: Machine = {
+    size,
+    op: new Uint8Array(size),
+    x: new Int32Array(size),
+    y: new Int32Array(size),
+    test: new Array(size),
+    literal: new Array(size),
+  };
+  program.forEach((instruction, pc) => {
+    switch (instruction.op) {
+      case 'char':
+        machine.op[pc] = OP_CHAR;
+        machine.test[pc] = instruction.test;
+        machine.literal[pc] = instruction.literal ?? undefined;
+        break;
+      case 'split':
+        machine.op[pc] = OP_SPLIT;
+        machine.x[pc] = instruction.x;
+        machine.y[pc] = instruction.y;
+        break;
+      case 'jmp':
+        machine.op[pc] = OP_JMP;
+        machine.x[pc] = instruction.x;
+        break;
+      case 'assert':
+        machine.op[pc] = OP_ASSERT;
+        machine.x[pc] = ASSERT_CODES[instruction.kind];
+        break;
+      case 'match':
+        machine.op[pc] = OP_MATCH;
+        break;
+    }
+  });
+  return machine;
+}
+
+/**
+ * Pike VM: all threads advance in lockstep, each program counter at most once per position, so
+ * the work per position is at most the program's size. Written with flat arrays and no calls in
+ * the inner loop: it is the hot path of routing.
+ */
+function run(machine: Machine, input: string[]): boolean {
+  const { size, op, x, y, test, literal } = machine;
+  const seen = new Int32Array(size);
+  const stack = new Int32Array(size);
+  let current = new Int32Array(size);
+  let next = new Int32Array(size);
+  let currentCount = 0;
+  let nextCount = 0;
   let generation = 0;
   let matched = false;
   const isWord = (index: number) => index >= 0 && index < input.length && WORD.test(input[index] as string);
+  // A pattern that begins with ^ can only match from position 0: no new thread starts later.
+  const anchored = op[0] === OP_ASSERT && x[0] === ASSERT_CODES.start;
+  const assertionHolds = (kind: number, position: number) => {
+    if (kind === ASSERT_CODES.start) return position === 0;
+    if (kind === ASSERT_CODES.end) return position === input.length;
+    const boundary = isWord(position - 1) !== isWord(position);
+    return kind === ASSERT_CODES['word-boundary'] ? boundary : !boundary;
+  };
 
-  const add = (list: number[], start: number, position: number) => {
-    const stack = [start];
-    while (stack.length > 0) {
-      const pc = stack.pop() as number;
-      if (seen[pc] === generation) continue;
-      seen[pc] = generation;
-      const instruction = program[pc] as Instruction;
-      switch (instruction.op) {
-        case 'jmp':
-          stack.push(instruction.x);
-          break;
-        case 'split':
-          stack.push(instruction.y, instruction.x);
-          break;
-        case 'assert': {
-          const boundary = isWord(position - 1) !== isWord(position);
-          const holds =
-            instruction.kind === 'start'
-              ? position === 0
-              : instruction.kind === 'end'
-                ? position === input.length
-                : instruction.kind === 'word-boundary'
-                  ? boundary
-                  : !boundary;
-          if (holds) stack.push(pc + 1);
-          break;
-        }
-        case 'match':
+  /** Adds the threads reachable from `start` without consuming input to `next`. */
+  const add = (start: number, position: number) => {
+    if (seen[start] === generation) return;
+    seen[start] = generation;
+    let depth = 0;
+    stack[depth++] = start;
+    while (depth > 0) {
+      let pc = stack[--depth] as number;
+      // Follows the first branch in place and stacks the second: fewer stack operations.
+      for (;;) {
+        const code = op[pc];
+        let following = -1;
+        if (code === OP_CHAR) {
+          next[nextCount++] = pc;
+        } else if (code === OP_MATCH) {
           matched = true;
-          break;
-        case 'char':
-          list.push(pc);
-          break;
+        } else if (code === OP_SPLIT) {
+          const second = y[pc] as number;
+          if (seen[second] !== generation) {
+            seen[second] = generation;
+            stack[depth++] = second;
+          }
+          following = x[pc] as number;
+        } else if (code === OP_JMP) {
+          following = x[pc] as number;
+        } else if (assertionHolds(x[pc] as number, position)) {
+          following = pc + 1;
+        }
+        if (following < 0 || seen[following] === generation) break;
+        seen[following] = generation;
+        pc = following;
       }
     }
   };
 
   generation++;
-  let current: number[] = [];
-  add(current, 0, 0);
+  add(0, 0);
+  [current, next] = [next, current];
+  currentCount = nextCount;
   for (let position = 0; position < input.length && !matched; position++) {
+    if (currentCount === 0 && anchored) return false;
     const ch = input[position] as string;
     generation++;
-    const next: number[] = [];
-    for (const pc of current) {
-      const instruction = program[pc] as Instruction;
-      if (instruction.op === 'char' && instruction.test(ch)) add(next, pc + 1, position + 1);
+    nextCount = 0;
+    for (let i = 0; i < currentCount; i++) {
+      const pc = current[i] as number;
+      const expected = literal[pc];
+      if (expected !== undefined ? expected === ch : (test[pc] as CharTest)(ch)) add(pc + 1, position + 1);
     }
     // A search: a match may also begin at the next position.
-    add(next, 0, position + 1);
-    current = next;
+    if (!anchored) add(0, position + 1);
+    [current, next] = [next, current];
+    currentCount = nextCount;
   }
   return matched;
 }

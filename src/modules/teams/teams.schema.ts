@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { TEAM_ROLES } from '../../db/schema/index.js';
+import { displayName } from '../../lib/display-name.js';
 import type { TeamMemberView, TeamView } from './teams.repository.js';
 
-const name = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+const name = displayName(100);
 const description = z.string().max(500).nullable();
 
 export const createTeamBody = z.strictObject({ name, description: description.optional() });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { UserRow } from '../../db/schema/index.js';
+import { displayName } from '../../lib/display-name.js';
 
 export const createUserBody = z.strictObject({
   email: z.email().max(320),
-  name: z.string().trim().min(1).max(200).optional(),
+  name: displayName(200).optional(),
   isPlatformAdmin: z.boolean().optional(),
 });
 
