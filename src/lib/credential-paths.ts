@@ -3,11 +3,13 @@
  * of a one-click incident action link, and of a calendar feed.
  */
 const CREDENTIAL_IN_PATH = /^(\/api\/auth\/password-links\/|\/api\/incidents\/actions\/|\/ical\/)[^/?#]+/;
+/** The single sign-on callback's query carries the provider's authorization code and the state. */
+const CREDENTIAL_IN_QUERY = /^(\/api\/auth\/oidc\/callback\?).*/;
 
 /**
  * The URL with any credential in its path replaced, for log lines and the `instance` of
  * problem details: redaction paths match object keys, not parts of a URL.
  */
 export function withoutCredentials(url: string): string {
-  return url.replace(CREDENTIAL_IN_PATH, '$1[redacted]');
+  return url.replace(CREDENTIAL_IN_PATH, '$1[redacted]').replace(CREDENTIAL_IN_QUERY, '$1[redacted]');
 }

@@ -36,6 +36,9 @@ export interface TestAppOptions {
   requestTimeoutMs?: number;
   /** Heartbeat and lifetime of live-update streams. */
   liveUpdates?: AppDeps['liveUpdates'];
+  /** Single sign-on and the password sign-in policy (KLAXON_OIDC_*, KLAXON_SSO_*). */
+  sso?: ServiceDeps['sso'];
+  passwordSignIn?: ServiceDeps['passwordSignIn'];
   /** Register extra routes (e.g. to provoke failures) before the app is ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -51,6 +54,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     webhookRateLimitPerMinute: options.webhookRateLimitPerMinute ?? 120_000,
     ...(options.now ? { now: options.now } : {}),
     ...(options.incidents ? { incidents: options.incidents } : {}),
+    ...(options.sso ? { sso: options.sso } : {}),
+    ...(options.passwordSignIn ? { passwordSignIn: options.passwordSignIn } : {}),
   });
   const app = await buildApp({
     database,

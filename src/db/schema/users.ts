@@ -9,10 +9,16 @@ export const users = pgTable(
     isPlatformAdmin: boolean('is_platform_admin').notNull().default(false),
     /** scrypt hash for console sign-in; null until a password is set. */
     passwordHash: text('password_hash'),
+    /** Set once the person signed in with single sign-on: the provider's issuer and `sub` claim. */
+    oidcIssuer: text('oidc_issuer'),
+    oidcSubject: text('oidc_subject'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('users_email_unique').on(table.email)],
+  (table) => [
+    uniqueIndex('users_email_unique').on(table.email),
+    uniqueIndex('users_oidc_identity_unique').on(table.oidcIssuer, table.oidcSubject),
+  ],
 );
 
 export type UserRow = typeof users.$inferSelect;
