@@ -290,20 +290,26 @@ describe('single sign-on rejects ID tokens that do not prove the sign-in (hand-s
   });
 
   it.each([
-    ['a wrong issuer', (d: Record<string, unknown>) => ({ ...d, iss: 'https://evil.example.com' })],
-    ['a wrong audience', (d: Record<string, unknown>) => ({ ...d, aud: 'some-other-client' })],
+    ['a wrong issuer', (d: Record<string, unknown>) => ({ ...d, iss: 'https://evil.example.com' }), /"iss"/],
+    ['a wrong audience', (d: Record<string, unknown>) => ({ ...d, aud: 'some-other-client' }), /"aud"/],
     [
       'an expired token',
       (d: Record<string, unknown>) => ({ ...d, iat: Number(d.iat) - 7200, exp: Number(d.iat) - 3600 }),
+      /"exp"/,
     ],
-    ['a missing nonce', ({ nonce: _nonce, ...d }: Record<string, unknown>) => d],
-    ['another sign-in’s nonce', (d: Record<string, unknown>) => ({ ...d, nonce: 'not-the-nonce-we-sent' })],
-  ])('refuses %s with 401 sso-rejected, creating no user and no session', async (_case, claims) => {
+    ['a missing nonce', ({ nonce: _nonce, ...d }: Record<string, unknown>) => d, /"nonce".*missing/],
+    [
+      'another sign-in’s nonce',
+      (d: Record<string, unknown>) => ({ ...d, nonce: 'not-the-nonce-we-sent' }),
+      /"nonce" claim value/,
+    ],
+  ])('refuses %s with 401 sso-rejected, creating no user and no session', async (_case, claims, reason) => {
     const usersBefore = await t.services.usersService.list();
     const response = await signInWith(claims);
     expect(response.statusCode).toBe(401);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.json().type).toMatch(/\/sso-rejected$/);
+    expect(response.json().detail).toMatch(reason);
     expect(cookieFrom(response, 'klaxon_session')).toBeUndefined();
     expect(await t.services.usersService.list()).toHaveLength(usersBefore.length);
   });
