@@ -289,6 +289,18 @@ describe('single sign-on rejects ID tokens that do not prove the sign-in (hand-s
     expect(cookieFrom(response, 'klaxon_session')).toBeDefined();
   });
 
+  it('reports the provider refusing the sign-in (error=access_denied) as 401 sso-rejected, without a code exchange', async () => {
+    const { authorizationUrl, browserCookie } = await startLogin(t);
+    const state = new URL(authorizationUrl).searchParams.get('state') as string;
+    const requestsBefore = provider.tokenRequests;
+    const denied = new URL(REDIRECT_URL);
+    denied.search = new URLSearchParams({ error: 'access_denied', state }).toString();
+    const response = await callback(t, denied, browserCookie);
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toMatchObject({ detail: 'The provider answered access_denied' });
+    expect(provider.tokenRequests).toBe(requestsBefore);
+  });
+
   it.each([
     ['a wrong issuer', (d: Record<string, unknown>) => ({ ...d, iss: 'https://evil.example.com' }), /"iss"/],
     ['a wrong audience', (d: Record<string, unknown>) => ({ ...d, aud: 'some-other-client' }), /"aud"/],
