@@ -27,6 +27,7 @@ import { passwordLinksRoutes } from './modules/password-links/password-links.rou
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
+import { ssoRoutes } from './modules/sso/sso.routes.js';
 import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
@@ -173,6 +174,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionsRoutes, {
     sessionsService: services.sessionsService,
     usersService: services.usersService,
+  });
+  await app.register(ssoRoutes, {
+    ssoService: services.ssoService,
+    sessionsService: services.sessionsService,
+    ssoOnly: services.ssoOnly,
   });
   await app.register(passwordLinksRoutes, { passwordLinksService: services.passwordLinksService });
   await app.register(apiKeysRoutes, { apiKeysService: services.apiKeysService });

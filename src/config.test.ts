@@ -38,6 +38,8 @@ describe('loadConfig', () => {
         jobWorkers: true,
         outboundAllowedNetworks: [],
       },
+      sso: undefined,
+      passwordSignIn: { ssoOnly: false, breakGlassEmail: undefined },
     });
   });
 
@@ -65,6 +67,15 @@ describe('loadConfig', () => {
       KLAXON_JOB_WORKERS: 'false',
       KLAXON_WORKERS: '4',
       KLAXON_OUTBOUND_ALLOWED_NETWORKS: '10.20.0.0/16, 192.0.2.7',
+      KLAXON_OIDC_ISSUER: 'https://sso.example.com/realms/ops',
+      KLAXON_OIDC_CLIENT_ID: 'klaxon',
+      KLAXON_OIDC_CLIENT_SECRET: 'client-secret',
+      KLAXON_OIDC_SCOPES: 'openid email profile groups',
+      KLAXON_OIDC_GROUPS_CLAIM: 'realm_access.roles',
+      KLAXON_OIDC_ADMIN_GROUPS: 'klaxon-admins, ops-leads',
+      KLAXON_OIDC_TEAM_MAPPING: '/eng/sre=SRE:manager, dba=Data Stores',
+      KLAXON_SSO_ONLY: 'true',
+      KLAXON_SSO_BREAK_GLASS_EMAIL: 'Root@Example.com',
       LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
@@ -99,6 +110,21 @@ describe('loadConfig', () => {
           { bytes: [192, 0, 2, 7], prefix: 32 },
         ],
       },
+      sso: {
+        issuer: 'https://sso.example.com/realms/ops',
+        clientId: 'klaxon',
+        clientSecret: 'client-secret',
+        redirectUrl: 'https://klaxon.example.com/api/auth/oidc/callback',
+        scopes: 'openid email profile groups',
+        groupsClaim: 'realm_access.roles',
+        adminGroups: ['klaxon-admins', 'ops-leads'],
+        teamMapping: [
+          { group: '/eng/sre', team: 'SRE', role: 'manager' },
+          { group: 'dba', team: 'Data Stores', role: 'member' },
+        ],
+        allowHttp: false,
+      },
+      passwordSignIn: { ssoOnly: true, breakGlassEmail: 'root@example.com' },
     });
   });
 
@@ -142,5 +168,16 @@ describe('loadConfig', () => {
     const error = failure({ DATABASE_URL: 'postgres://klaxon@db/klaxon' });
     expect(error.message).toMatch(/^Invalid configuration: KLAXON_MASTER_KEY is required when DATABASE_URL is set/);
     expect(error.message).toContain('openssl rand -hex 32');
+  });
+
+  it('refuses an http:// OpenID issuer unless KLAXON_OIDC_ALLOW_HTTP=true, and SSO-only mode without an issuer', () => {
+    const sso = { KLAXON_OIDC_ISSUER: 'http://127.0.0.1:9000', KLAXON_OIDC_CLIENT_ID: 'klaxon' };
+    expect(failure(sso).message).toMatch(/^Invalid configuration: KLAXON_OIDC_ISSUER must be an https:\/\/ URL/);
+    expect(loadConfig({ ...sso, KLAXON_OIDC_ALLOW_HTTP: 'true' }).sso?.allowHttp).toBe(true);
+    expect(failure({ KLAXON_OIDC_ISSUER: 'https://sso.example.com' }).message).toMatch(
+      /KLAXON_OIDC_CLIENT_ID is required/,
+    );
+    expect(failure({ KLAXON_SSO_ONLY: 'true' }).message).toMatch(/KLAXON_SSO_ONLY needs KLAXON_OIDC_ISSUER/);
+    expect(failure({ KLAXON_OIDC_TEAM_MAPPING: 'sre' }).message).toMatch(/KLAXON_OIDC_TEAM_MAPPING must be/);
   });
 });

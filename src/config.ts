@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Network, parseNetwork } from './lib/outbound-guard.js';
 import { parseTrustProxy, type TrustProxy } from './lib/trust-proxy.js';
+import { parseGroupList, parseTeamMapping, type TeamMappingEntry } from './modules/sso/group-mapping.js';
 
 /**
  * The whole configuration, read from the environment once and validated. A bad value stops
@@ -86,6 +87,32 @@ const environmentSchema = z
         }
       })
       .default(false),
+    KLAXON_OIDC_ISSUER: z
+      .url({ protocol: /^https?$/, error: 'must be an https:// URL (the issuer of the OpenID provider)' })
+      .optional(),
+    KLAXON_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    KLAXON_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    KLAXON_OIDC_REDIRECT_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+    KLAXON_OIDC_SCOPES: z.string().min(1).default('openid email profile'),
+    KLAXON_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+    KLAXON_OIDC_ADMIN_GROUPS: z.string().transform(parseGroupList).default([]),
+    KLAXON_OIDC_TEAM_MAPPING: z
+      .string()
+      .transform((value, ctx) => {
+        try {
+          return parseTeamMapping(value);
+        } catch (error) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be comma-separated group=team or group=team:role entries: ${(error as Error).message}`,
+          });
+          return z.NEVER;
+        }
+      })
+      .default([]),
+    KLAXON_OIDC_ALLOW_HTTP: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+    KLAXON_SSO_ONLY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+    KLAXON_SSO_BREAK_GLASS_EMAIL: z.email({ error: 'must be an email address' }).optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -95,6 +122,20 @@ const environmentSchema = z
         path: ['KLAXON_MASTER_KEY'],
         message: 'is required when DATABASE_URL is set (generate one with: openssl rand -hex 32)',
       });
+    }
+    if (env.KLAXON_OIDC_ISSUER !== undefined && env.KLAXON_OIDC_CLIENT_ID === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['KLAXON_OIDC_CLIENT_ID'], message: 'is required with KLAXON_OIDC_ISSUER' });
+    }
+    // Plain HTTP to the provider would let anyone on the path forge identities: only on request.
+    if (env.KLAXON_OIDC_ISSUER?.startsWith('http:') && env.KLAXON_OIDC_ALLOW_HTTP !== 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KLAXON_OIDC_ISSUER'],
+        message: 'must be an https:// URL (set KLAXON_OIDC_ALLOW_HTTP=true only for a provider on a trusted network)',
+      });
+    }
+    if (env.KLAXON_SSO_ONLY === 'true' && env.KLAXON_OIDC_ISSUER === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['KLAXON_SSO_ONLY'], message: 'needs KLAXON_OIDC_ISSUER to be set' });
     }
   });
 
@@ -136,6 +177,33 @@ export interface Config {
    */
   workers: number;
   incidents: IncidentsConfig;
+  /** Single sign-on with an OpenID Connect provider; undefined when KLAXON_OIDC_ISSUER is unset. */
+  sso: SsoConfig | undefined;
+  /** KLAXON_SSO_ONLY / KLAXON_SSO_BREAK_GLASS_EMAIL: who may still sign in with a password. */
+  passwordSignIn: PasswordSignInPolicy;
+}
+
+export interface SsoConfig {
+  issuer: string;
+  clientId: string;
+  /** Unset for a public client (PKCE only). */
+  clientSecret: string | undefined;
+  /** Where the provider sends the browser back: KLAXON_OIDC_REDIRECT_URL or <public URL>/api/auth/oidc/callback. */
+  redirectUrl: string;
+  scopes: string;
+  /** Claim name or dotted path holding the person's groups. */
+  groupsClaim: string;
+  /** Members of any of these groups are platform admins; when empty, SSO leaves the admin flag alone. */
+  adminGroups: string[];
+  teamMapping: TeamMappingEntry[];
+  /** KLAXON_OIDC_ALLOW_HTTP: talk to an http:// issuer (a provider on a trusted network, or tests). */
+  allowHttp: boolean;
+}
+
+export interface PasswordSignInPolicy {
+  /** When true, only the break-glass account may sign in with a password. */
+  ssoOnly: boolean;
+  breakGlassEmail: string | undefined;
 }
 
 export interface IncidentsConfig {
@@ -169,6 +237,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}`);
   }
   const e = parsed.data;
+  const publicUrl = (
+    e.KLAXON_PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`
+  ).replace(/\/+$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -195,15 +266,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     incidents: {
       smtpUrl: e.SMTP_URL,
       smtpFrom: e.SMTP_FROM,
-      publicUrl: (e.KLAXON_PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(
-        /\/+$/,
-        '',
-      ),
+      publicUrl,
       actionLinkTtlMinutes: e.KLAXON_ACTION_LINK_TTL_MINUTES,
       notificationRetryLimit: e.KLAXON_NOTIFICATION_RETRY_LIMIT,
       notificationRetryDelaySeconds: e.KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS,
       jobWorkers: e.KLAXON_JOB_WORKERS === 'true',
       outboundAllowedNetworks: e.KLAXON_OUTBOUND_ALLOWED_NETWORKS,
+    },
+    sso:
+      e.KLAXON_OIDC_ISSUER === undefined || e.KLAXON_OIDC_CLIENT_ID === undefined
+        ? undefined
+        : {
+            issuer: e.KLAXON_OIDC_ISSUER,
+            clientId: e.KLAXON_OIDC_CLIENT_ID,
+            clientSecret: e.KLAXON_OIDC_CLIENT_SECRET,
+            redirectUrl: e.KLAXON_OIDC_REDIRECT_URL ?? `${publicUrl}/api/auth/oidc/callback`,
+            scopes: e.KLAXON_OIDC_SCOPES,
+            groupsClaim: e.KLAXON_OIDC_GROUPS_CLAIM,
+            adminGroups: e.KLAXON_OIDC_ADMIN_GROUPS,
+            teamMapping: e.KLAXON_OIDC_TEAM_MAPPING,
+            allowHttp: e.KLAXON_OIDC_ALLOW_HTTP === 'true',
+          },
+    passwordSignIn: {
+      ssoOnly: e.KLAXON_SSO_ONLY === 'true',
+      breakGlassEmail: e.KLAXON_SSO_BREAK_GLASS_EMAIL?.trim().toLowerCase(),
     },
   };
 }

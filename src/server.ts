@@ -23,6 +23,8 @@ export async function serve(config: Config, options: { migrate: boolean }): Prom
     masterKey,
     webhookRateLimitPerMinute: config.webhookRateLimitPerMinute,
     passwordLinkTtlHours: config.passwordLinkTtlHours,
+    ...(config.sso ? { sso: config.sso } : {}),
+    passwordSignIn: config.passwordSignIn,
     incidents: { ...config.incidents, log: jobLog },
   });
   const app = await buildApp({

@@ -1,4 +1,4 @@
-import type { IncidentsConfig } from './config.js';
+import type { IncidentsConfig, PasswordSignInPolicy, SsoConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
 import type { RoutingRuleRow } from './db/schema/index.js';
 import { createWatchedCache, watchTables } from './db/watched-cache.js';
@@ -39,6 +39,9 @@ import { createSchedulesRepository } from './modules/schedules/schedules.reposit
 import { createSchedulesService } from './modules/schedules/schedules.service.js';
 import { createSessionsRepository } from './modules/sessions/sessions.repository.js';
 import { createSessionsService, type SessionPolicy } from './modules/sessions/sessions.service.js';
+import { createOidcClient } from './modules/sso/oidc-client.js';
+import { createSsoRepository } from './modules/sso/sso.repository.js';
+import { createSsoService } from './modules/sso/sso.service.js';
 import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
@@ -68,6 +71,10 @@ export interface ServiceDeps {
   sessionPolicy?: Partial<SessionPolicy>;
   /** How long an invite or password reset link works (KLAXON_PASSWORD_LINK_TTL_HOURS). */
   passwordLinkTtlHours?: number;
+  /** Single sign-on with an OpenID provider (KLAXON_OIDC_*); none when not given. */
+  sso?: SsoConfig;
+  /** KLAXON_SSO_ONLY and its break-glass account; passwords for everyone when not given. */
+  passwordSignIn?: PasswordSignInPolicy;
 }
 
 const DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE = 120_000;
@@ -122,7 +129,21 @@ export function createServices(deps: ServiceDeps) {
     liveStreams: changeFeed,
     now,
     ...(deps.sessionPolicy ? { policy: deps.sessionPolicy } : {}),
+    ...(deps.passwordSignIn ? { passwordSignIn: deps.passwordSignIn } : {}),
   });
+  const ssoService =
+    deps.sso === undefined
+      ? undefined
+      : createSsoService({
+          db,
+          repository: createSsoRepository(),
+          oidcClient: createOidcClient(deps.sso),
+          sessionsService,
+          auditService,
+          settings: deps.sso,
+          masterKey: deps.masterKey,
+          now,
+        });
   const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService });
   // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
   const integrationCache = createWatchedCache<CachedIntegration>();
@@ -298,6 +319,9 @@ export function createServices(deps: ServiceDeps) {
     usersService,
     apiKeysService,
     sessionsService,
+    ssoService,
+    /** Whether passwords are refused for all but the break-glass account (KLAXON_SSO_ONLY). */
+    ssoOnly: deps.passwordSignIn?.ssoOnly ?? false,
     passwordLinksService,
     bootstrapAdminService,
     integrationsService,

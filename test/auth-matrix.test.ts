@@ -18,6 +18,11 @@ const PUBLIC_API_ROUTES = new Set<string>([
   // Invite and reset links: the random, expiring, single-use token is the credential; rate-limited.
   'GET /api/auth/password-links/:token',
   'POST /api/auth/password-links/:token',
+  // Single sign-on: what the sign-in page offers, and the OpenID Connect redirect pair (the
+  // provider's signed ID token, a single-use state bound to the browser, and PKCE are the proof).
+  'GET /api/auth/methods',
+  'GET /api/auth/oidc/login',
+  'GET /api/auth/oidc/callback',
 ]);
 
 const t = await createTestApp();

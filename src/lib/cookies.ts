@@ -18,16 +18,23 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 export interface CookieOptions {
   maxAgeSeconds: number;
   secure: boolean;
+  /** `/` unless given. */
+  path?: string;
+  /**
+   * `Strict` unless given. `Lax` only for a cookie that must come back on a top-level navigation
+   * from another site (the single sign-on callback from the identity provider).
+   */
+  sameSite?: 'Strict' | 'Lax';
 }
 
-/** `HttpOnly; SameSite=Strict; Path=/` always; `Secure` when the request came over TLS. */
+/** `HttpOnly; SameSite=Strict; Path=/` by default; `Secure` when the request came over TLS. */
 export function serializeSessionCookie(name: string, value: string, options: CookieOptions): string {
   const parts = [
     `${name}=${value}`,
-    'Path=/',
+    `Path=${options.path ?? '/'}`,
     `Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`,
     'HttpOnly',
-    'SameSite=Strict',
+    `SameSite=${options.sameSite ?? 'Strict'}`,
   ];
   if (options.maxAgeSeconds <= 0) parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT');
   if (options.secure) parts.push('Secure');

@@ -40,6 +40,9 @@ export interface TestAppOptions {
   sessionPolicy?: ServiceDeps['sessionPolicy'];
   /** KLAXON_TRUST_PROXY as parsed. */
   trustProxy?: AppDeps['trustProxy'];
+  /** Single sign-on and the password sign-in policy (KLAXON_OIDC_*, KLAXON_SSO_*). */
+  sso?: ServiceDeps['sso'];
+  passwordSignIn?: ServiceDeps['passwordSignIn'];
   /** Register extra routes (e.g. to provoke failures) before the app is ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
 }
@@ -56,6 +59,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.now ? { now: options.now } : {}),
     ...(options.incidents ? { incidents: options.incidents } : {}),
     ...(options.sessionPolicy ? { sessionPolicy: options.sessionPolicy } : {}),
+    ...(options.sso ? { sso: options.sso } : {}),
+    ...(options.passwordSignIn ? { passwordSignIn: options.passwordSignIn } : {}),
   });
   const app = await buildApp({
     database,

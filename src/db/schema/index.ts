@@ -5,6 +5,7 @@ export * from './escalation-policies.js';
 export * from './incidents.js';
 export * from './integrations.js';
 export * from './notifications.js';
+export * from './oidc-login-requests.js';
 export * from './password-links.js';
 export * from './routing-rules.js';
 export * from './schedules.js';

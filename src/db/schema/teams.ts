@@ -20,6 +20,9 @@ export type TeamRow = typeof teams.$inferSelect;
 export const TEAM_ROLES = ['member', 'manager'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
 
+export const TEAM_MEMBERSHIP_SOURCES = ['manual', 'sso'] as const;
+export type TeamMembershipSource = (typeof TEAM_MEMBERSHIP_SOURCES)[number];
+
 /** A user belongs to any number of teams; leaving a team or deleting a user removes the row. */
 export const teamMembers = pgTable(
   'team_members',
@@ -31,6 +34,8 @@ export const teamMembers = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: TEAM_ROLES }).notNull().default('member'),
+    /** `sso` when single sign-on added the membership from the groups claim, and may remove it. */
+    source: text('source', { enum: TEAM_MEMBERSHIP_SOURCES }).notNull().default('manual'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.teamId, table.userId] }), index('team_members_user_idx').on(table.userId)],

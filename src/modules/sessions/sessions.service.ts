@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { PasswordSignInPolicy } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import type { UserRow } from '../../db/schema/index.js';
 import { constantTimeEqual, sha256Hex } from '../../lib/crypto.js';
@@ -64,10 +65,13 @@ export function createSessionsService(deps: {
   rateLimiter?: RateLimiter;
   /** Open live-update streams: those of an ended session end at once. */
   liveStreams?: Pick<ChangeFeed, 'endStreamsOf'>;
+  /** KLAXON_SSO_ONLY: only the break-glass account signs in with a password. */
+  passwordSignIn?: PasswordSignInPolicy;
 }) {
   const { db, sessionsRepository, usersRepository, auditService } = deps;
   const now = deps.now ?? (() => new Date());
   const policy = { ...DEFAULT_SESSION_POLICY, ...deps.policy };
+  const passwordSignIn = deps.passwordSignIn ?? { ssoOnly: false, breakGlassEmail: undefined };
   const limiter = deps.rateLimiter ?? createRateLimiter({ now: () => now().getTime() });
   // Unknown emails and users without a password are checked against this hash, so a failed
   // sign-in costs the same scrypt work whether or not the account exists.
@@ -93,6 +97,39 @@ export function createSessionsService(deps: {
     return idleEnd < session.expiresAt ? idleEnd : session.expiresAt;
   }
 
+  async function openSession(
+    user: UserRow,
+    client: { sourceIp: string; userAgent: string | undefined },
+    method: 'password' | 'oidc',
+  ) {
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(32).toString('base64url');
+    const at = now();
+    const session = await db.transaction(async (tx) => {
+      const row = await sessionsRepository.insert(tx, {
+        id: uuidv7(),
+        userId: user.id,
+        tokenHash: sha256Hex(token),
+        csrfToken,
+        createdAt: at,
+        lastSeenAt: at,
+        expiresAt: new Date(at.getTime() + policy.absoluteTimeoutMs),
+        sourceIp: client.sourceIp,
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+      });
+      await auditService.record(tx, {
+        action: 'session.created',
+        userId: user.id,
+        resourceType: 'session',
+        resourceId: row.id,
+        severity: 'LOW',
+        metadata: { sourceIp: client.sourceIp, userAgent: row.userAgent, method },
+      });
+      return row;
+    });
+    return { token, csrfToken, user, session, expiresAt: expiryOf(session) };
+  }
+
   return {
     policy,
 
@@ -100,6 +137,10 @@ export function createSessionsService(deps: {
     async login(input: { email: string; password: string; sourceIp: string; userAgent: string | undefined }) {
       const email = normalizeEmail(input.email);
       takeAttempt(email, input.sourceIp);
+      // Decided on the typed email alone, so the answer says nothing about which accounts exist.
+      if (passwordSignIn.ssoOnly && email !== passwordSignIn.breakGlassEmail) {
+        throw new AppError('password-sign-in-disabled', 'Sign in with single sign-on (SSO) instead');
+      }
       const user = await usersRepository.findByEmail(db, email);
       const stored = user?.passwordHash ?? (await decoy());
       const matches = await verifyPassword(input.password, stored);
@@ -118,33 +159,11 @@ export function createSessionsService(deps: {
         }
         throw new AppError('invalid-credentials', 'Check the email and password and try again');
       }
-      const token = randomBytes(32).toString('base64url');
-      const csrfToken = randomBytes(32).toString('base64url');
-      const at = now();
-      const session = await db.transaction(async (tx) => {
-        const row = await sessionsRepository.insert(tx, {
-          id: uuidv7(),
-          userId: user.id,
-          tokenHash: sha256Hex(token),
-          csrfToken,
-          createdAt: at,
-          lastSeenAt: at,
-          expiresAt: new Date(at.getTime() + policy.absoluteTimeoutMs),
-          sourceIp: input.sourceIp,
-          userAgent: input.userAgent?.slice(0, 512) ?? null,
-        });
-        await auditService.record(tx, {
-          action: 'session.created',
-          userId: user.id,
-          resourceType: 'session',
-          resourceId: row.id,
-          severity: 'LOW',
-          metadata: { sourceIp: input.sourceIp, userAgent: row.userAgent },
-        });
-        return row;
-      });
-      return { token, csrfToken, user, session, expiresAt: expiryOf(session) };
+      return openSession(user, input, 'password');
     },
+
+    /** Opens a session for a person already authenticated elsewhere (single sign-on). */
+    openSession,
 
     /** The principal for a cookie token, or undefined when it is unknown, revoked, idle or expired. */
     async authenticate(token: string): Promise<SessionPrincipal | undefined> {
