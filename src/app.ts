@@ -26,6 +26,8 @@ import { passwordLinksRoutes } from './modules/password-links/password-links.rou
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
+import { alertmanagerSilencesRoutes } from './modules/silences/alertmanager-silences.routes.js';
+import { silencesRoutes } from './modules/silences/silences.routes.js';
 import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
@@ -194,6 +196,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     scopeOf: services.teamAccess.scopeOf,
     ...deps.liveUpdates,
   });
+  const clock = { now: deps.now ?? (() => new Date()) };
+  await app.register(silencesRoutes, { silencesService: services.silencesService, ...clock });
+  await app.register(alertmanagerSilencesRoutes, { silencesService: services.silencesService, ...clock });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
   await consoleSite.register(app);

@@ -20,9 +20,11 @@ import { actionTokenKey } from './modules/incidents/action-tokens.js';
 import { createIncidentsRepository } from './modules/incidents/incidents.repository.js';
 import { createIncidentsService } from './modules/incidents/incidents.service.js';
 import type { OnCallResolver } from './modules/incidents/on-call-resolver.js';
+import { createInhibitionRepository } from './modules/inhibition/inhibition.repository.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { type CachedIntegration, createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createChangeFeed } from './modules/live-updates/change-feed.js';
+import { createMaintenanceRepository } from './modules/maintenance/maintenance.repository.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
@@ -37,6 +39,10 @@ import { createSchedulesRepository } from './modules/schedules/schedules.reposit
 import { createSchedulesService } from './modules/schedules/schedules.service.js';
 import { createSessionsRepository } from './modules/sessions/sessions.repository.js';
 import { createSessionsService, type SessionPolicy } from './modules/sessions/sessions.service.js';
+import { createSilencesRepository } from './modules/silences/silences.repository.js';
+import { createSilencesService } from './modules/silences/silences.service.js';
+import type { NoiseControlConfig } from './modules/silences/suppression.js';
+import { createSuppressionService } from './modules/silences/suppression.service.js';
 import { createTeamAccess } from './modules/teams/team-access.js';
 import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
@@ -105,6 +111,8 @@ export function createServices(deps: ServiceDeps) {
   // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
   const integrationCache = createWatchedCache<CachedIntegration>();
   const routingRulesCache = createWatchedCache<RoutingRuleRow[]>();
+  // Silences, maintenance windows and inhibition rules, read together by every new routed alert.
+  const noiseControlCache = createWatchedCache<NoiseControlConfig>();
   const integrationsService = createIntegrationsService({
     db,
     integrationsRepository,
@@ -177,6 +185,23 @@ export function createServices(deps: ServiceDeps) {
     ...(incidentsConfig.log === undefined ? {} : { log: incidentsConfig.log }),
     now,
   });
+  const silencesRepository = createSilencesRepository();
+  const maintenanceRepository = createMaintenanceRepository();
+  const inhibitionRepository = createInhibitionRepository();
+  const suppressionService = createSuppressionService({
+    silencesRepository,
+    maintenanceRepository,
+    inhibitionRepository,
+    alertsRepository,
+    cache: noiseControlCache,
+  });
+  const silencesService = createSilencesService({
+    db,
+    repository: silencesRepository,
+    auditService,
+    cache: noiseControlCache,
+    now,
+  });
   const incidentsService = createIncidentsService({
     db,
     repository: incidentsRepository,
@@ -188,6 +213,7 @@ export function createServices(deps: ServiceDeps) {
     scheduler: () => escalationEngine.scheduler,
     actionTokenKey: linkKey,
     minuteMs,
+    suppression: suppressionService,
     log: (error, message) => incidentsConfig.log?.error({ err: error }, message),
     now,
   });
@@ -277,13 +303,21 @@ export function createServices(deps: ServiceDeps) {
     escalationPoliciesService,
     contactMethodsService,
     escalationEngine,
+    silencesService,
+    suppressionService,
     /**
      * Starts serving integrations and routing rules from memory, dropped whenever any process
      * changes them (the server calls this; the CLI, which serves no webhooks, does not).
      * Resolves to a function that stops.
      */
     watchIngestConfig: () =>
-      watchTables(deps.database, { integrations: integrationCache, routing_rules: routingRulesCache }),
+      watchTables(deps.database, {
+        integrations: integrationCache,
+        routing_rules: routingRulesCache,
+        silences: noiseControlCache,
+        maintenance_windows: noiseControlCache,
+        inhibition_rules: noiseControlCache,
+      }),
     teamAccess,
     changeFeed,
   };

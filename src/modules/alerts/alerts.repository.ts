@@ -419,7 +419,10 @@ export function createAlertsRepository() {
       executor: Executor,
       id: string,
       changes: Partial<
-        Pick<AlertRow, 'status' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy' | 'teamIds'>
+        Pick<
+          AlertRow,
+          'status' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy' | 'teamIds' | 'suppressedBy'
+        >
       >,
     ): Promise<AlertRow> {
       const [row] = await executor.update(alerts).set(changes).where(eq(alerts.id, id)).returning();
