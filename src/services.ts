@@ -21,10 +21,12 @@ import { createIncidentsRepository } from './modules/incidents/incidents.reposit
 import { createIncidentsService } from './modules/incidents/incidents.service.js';
 import type { OnCallResolver } from './modules/incidents/on-call-resolver.js';
 import { createInhibitionRepository } from './modules/inhibition/inhibition.repository.js';
+import { createInhibitionService } from './modules/inhibition/inhibition.service.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { type CachedIntegration, createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createChangeFeed } from './modules/live-updates/change-feed.js';
 import { createMaintenanceRepository } from './modules/maintenance/maintenance.repository.js';
+import { createMaintenanceService } from './modules/maintenance/maintenance.service.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
@@ -46,6 +48,8 @@ import { createSuppressionService } from './modules/silences/suppression.service
 import { createTeamAccess } from './modules/teams/team-access.js';
 import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
+import { createTraceRepository } from './modules/trace/trace.repository.js';
+import { createTraceService } from './modules/trace/trace.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
@@ -217,6 +221,22 @@ export function createServices(deps: ServiceDeps) {
     log: (error, message) => incidentsConfig.log?.error({ err: error }, message),
     now,
   });
+  const maintenanceService = createMaintenanceService({
+    db,
+    repository: maintenanceRepository,
+    alertsRepository,
+    incidents: incidentsService,
+    auditService,
+    cache: noiseControlCache,
+    now,
+  });
+  const inhibitionService = createInhibitionService({
+    db,
+    repository: inhibitionRepository,
+    auditService,
+    cache: noiseControlCache,
+    now,
+  });
   const escalationPoliciesService = createEscalationPoliciesService({
     db,
     repository: escalationPoliciesRepository,
@@ -241,6 +261,11 @@ export function createServices(deps: ServiceDeps) {
     teamIdsOf: teamsService.teamIdsOf,
     incidents: incidentsService,
     now,
+  });
+  const traceService = createTraceService({
+    db,
+    repository: createTraceRepository(),
+    visibleAlert: async (viewer, id) => (await alertsService.get(viewer, id)).alert,
   });
   const routingService = createRoutingService({
     db,
@@ -305,6 +330,9 @@ export function createServices(deps: ServiceDeps) {
     escalationEngine,
     silencesService,
     suppressionService,
+    maintenanceService,
+    inhibitionService,
+    traceService,
     /**
      * Starts serving integrations and routing rules from memory, dropped whenever any process
      * changes them (the server calls this; the CLI, which serves no webhooks, does not).
