@@ -30,6 +30,7 @@ import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
 import { alertmanagerSilencesRoutes } from './modules/silences/alertmanager-silences.routes.js';
 import { silencesRoutes } from './modules/silences/silences.routes.js';
+import { simulateRoutes } from './modules/simulate/simulate.routes.js';
 import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { traceRoutes } from './modules/trace/trace.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -205,6 +206,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(maintenanceRoutes, { maintenanceService: services.maintenanceService, ...clock });
   await app.register(inhibitionRoutes, { inhibitionService: services.inhibitionService });
   await app.register(traceRoutes, { traceService: services.traceService });
+  await app.register(simulateRoutes, { simulateService: services.simulateService });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
   await consoleSite.register(app);

@@ -45,6 +45,7 @@ import { createSilencesRepository } from './modules/silences/silences.repository
 import { createSilencesService } from './modules/silences/silences.service.js';
 import type { NoiseControlConfig } from './modules/silences/suppression.js';
 import { createSuppressionService } from './modules/silences/suppression.service.js';
+import { createSimulateService } from './modules/simulate/simulate.service.js';
 import { createTeamAccess } from './modules/teams/team-access.js';
 import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
@@ -277,11 +278,24 @@ export function createServices(deps: ServiceDeps) {
     rulesCache: routingRulesCache,
     now,
   });
+  const alertRouter = createAlertRouter({ routingRulesRepository, cache: routingRulesCache });
+  // Same router, suppression decision and notification plan as ingestion and paging.
+  const simulateService = createSimulateService({
+    db,
+    integrationsRepository,
+    alertsRepository,
+    route: alertRouter,
+    suppression: suppressionService,
+    policiesRepository: escalationPoliciesRepository,
+    notificationsRepository,
+    resolver: incidentsConfig.resolver ?? schedulesService,
+    now,
+  });
   const alertIngestService = createAlertIngestService({
     db,
     alertsRepository,
     deliveriesRepository,
-    route: createAlertRouter({ routingRulesRepository, cache: routingRulesCache }),
+    route: alertRouter,
     // PGlite serves one query at a time; on PostgreSQL a few batches overlap their commits.
     concurrency: deps.database.kind === 'pglite' ? 1 : INGEST_CONCURRENCY_POSTGRES,
     incidents: incidentsService,
@@ -333,6 +347,7 @@ export function createServices(deps: ServiceDeps) {
     maintenanceService,
     inhibitionService,
     traceService,
+    simulateService,
     /**
      * Starts serving integrations and routing rules from memory, dropped whenever any process
      * changes them (the server calls this; the CLI, which serves no webhooks, does not).
