@@ -11,6 +11,7 @@ import { IncidentDetailPage } from './pages/IncidentDetail';
 import { IncidentsPage } from './pages/Incidents';
 import { IntegrationDetailPage } from './pages/IntegrationDetail';
 import { IntegrationsPage } from './pages/Integrations';
+import { MaintenanceWindowsPage } from './pages/MaintenanceWindows';
 import { ProfilePage } from './pages/Profile';
 import { RoutingPage } from './pages/Routing';
 import { ScheduleDetailPage } from './pages/ScheduleDetail';
@@ -38,6 +39,7 @@ const NAV: NavItem[] = [
   { href: '/teams', label: 'Teams', admin: false },
   { href: '/routing', label: 'Routing', admin: true },
   { href: '/silences', label: 'Silences', admin: false },
+  { href: '/maintenance', label: 'Maintenance', admin: false },
   { href: '/audit', label: 'Audit log', admin: true },
   { href: '/users', label: 'Users', admin: true },
   { href: '/api-keys', label: 'API keys', admin: false },
@@ -265,6 +267,8 @@ function Page({ path, me }: { path: string; me: Me }) {
       return <RoutingPage />;
     case 'silences':
       return <SilencesPage me={me} />;
+    case 'maintenance':
+      return <MaintenanceWindowsPage me={me} />;
     case 'audit':
       return <AuditPage />;
     case 'users':

@@ -124,7 +124,9 @@ export function SilencesPage({ me }: { me: Me }) {
               <th>Ends</th>
               <th>By</th>
               <th>Comment</th>
-              <th />
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
