@@ -19,16 +19,22 @@ import { escalationPoliciesRoutes } from './modules/escalation-policies/escalati
 import { eventsV2Routes } from './modules/events-api/events-v2.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { incidentsRoutes } from './modules/incidents/incidents.routes.js';
+import { inhibitionRoutes } from './modules/inhibition/inhibition.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { testAlertRoutes } from './modules/integrations/test-alert.routes.js';
 import { liveUpdatesRoutes } from './modules/live-updates/live-updates.routes.js';
+import { maintenanceRoutes } from './modules/maintenance/maintenance.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { passwordLinksRoutes } from './modules/password-links/password-links.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
+import { alertmanagerSilencesRoutes } from './modules/silences/alertmanager-silences.routes.js';
+import { silencesRoutes } from './modules/silences/silences.routes.js';
+import { simulateRoutes } from './modules/simulate/simulate.routes.js';
 import { ssoRoutes } from './modules/sso/sso.routes.js';
 import { teamsRoutes } from './modules/teams/teams.routes.js';
+import { traceRoutes } from './modules/trace/trace.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
@@ -205,6 +211,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     stillAuthenticated: services.stillAuthenticated,
     ...deps.liveUpdates,
   });
+  const clock = { now: deps.now ?? (() => new Date()) };
+  await app.register(silencesRoutes, { silencesService: services.silencesService, ...clock });
+  await app.register(alertmanagerSilencesRoutes, { silencesService: services.silencesService, ...clock });
+  await app.register(maintenanceRoutes, { maintenanceService: services.maintenanceService, ...clock });
+  await app.register(inhibitionRoutes, { inhibitionService: services.inhibitionService });
+  await app.register(traceRoutes, { traceService: services.traceService });
+  await app.register(simulateRoutes, { simulateService: services.simulateService });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
   await consoleSite.register(app);

@@ -4,6 +4,7 @@ import { openDatabase } from './db/client.js';
 import { loggerOptions } from './logger.js';
 import { resolveMasterKey } from './master-key.js';
 import { startDeliveryRetention } from './modules/deliveries/delivery-retention.js';
+import { startMaintenanceEndings } from './modules/maintenance/maintenance-endings.js';
 import { createServices } from './services.js';
 
 /** One serving process: database → (migrate) → app → listen; SIGTERM/SIGINT drain in-flight requests and exit 0. */
@@ -44,6 +45,10 @@ export async function serve(config: Config, options: { migrate: boolean }): Prom
   };
   // Escalation jobs start after migrations (pg-boss creates its own schema here) and before listening.
   if (config.incidents.jobWorkers) await services.escalationEngine.start();
+  // Windows with openIncidentsOnEnd open incidents when they end (exactly once across processes).
+  const stopMaintenanceEndings = config.incidents.jobWorkers
+    ? startMaintenanceEndings({ maintenanceService: services.maintenanceService, log: app.log })
+    : () => {};
   const stopRetention = startDeliveryRetention({
     deliveriesService: services.deliveriesService,
     retentionDays: config.deliveryRetentionDays,
@@ -57,6 +62,7 @@ export async function serve(config: Config, options: { migrate: boolean }): Prom
     app.log.info({ signal }, 'shutting down: draining in-flight requests');
     try {
       stopRetention();
+      stopMaintenanceEndings();
       await app.close();
       await services.escalationEngine.stop();
       await database.close();

@@ -22,9 +22,13 @@ import { actionTokenKey } from './modules/incidents/action-tokens.js';
 import { createIncidentsRepository } from './modules/incidents/incidents.repository.js';
 import { createIncidentsService } from './modules/incidents/incidents.service.js';
 import type { OnCallResolver } from './modules/incidents/on-call-resolver.js';
+import { createInhibitionRepository } from './modules/inhibition/inhibition.repository.js';
+import { createInhibitionService } from './modules/inhibition/inhibition.service.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { type CachedIntegration, createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createChangeFeed } from './modules/live-updates/change-feed.js';
+import { createMaintenanceRepository } from './modules/maintenance/maintenance.repository.js';
+import { createMaintenanceService } from './modules/maintenance/maintenance.service.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
@@ -39,11 +43,18 @@ import { createSchedulesRepository } from './modules/schedules/schedules.reposit
 import { createSchedulesService } from './modules/schedules/schedules.service.js';
 import { createSessionsRepository } from './modules/sessions/sessions.repository.js';
 import { createSessionsService, type SessionPolicy } from './modules/sessions/sessions.service.js';
+import { createSilencesRepository } from './modules/silences/silences.repository.js';
+import { createSilencesService } from './modules/silences/silences.service.js';
+import type { NoiseControlConfig } from './modules/silences/suppression.js';
+import { createSuppressionService } from './modules/silences/suppression.service.js';
+import { createSimulateService } from './modules/simulate/simulate.service.js';
 import { createOidcClient } from './modules/sso/oidc-client.js';
 import { createSsoRepository } from './modules/sso/sso.repository.js';
 import { createSsoService } from './modules/sso/sso.service.js';
 import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
+import { createTraceRepository } from './modules/trace/trace.repository.js';
+import { createTraceService } from './modules/trace/trace.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
@@ -148,6 +159,8 @@ export function createServices(deps: ServiceDeps) {
   // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
   const integrationCache = createWatchedCache<CachedIntegration>();
   const routingRulesCache = createWatchedCache<RoutingRuleRow[]>();
+  // Silences, maintenance windows and inhibition rules, read together by every new routed alert.
+  const noiseControlCache = createWatchedCache<NoiseControlConfig>();
   const integrationsService = createIntegrationsService({
     db,
     integrationsRepository,
@@ -227,6 +240,23 @@ export function createServices(deps: ServiceDeps) {
     ...(incidentsConfig.log === undefined ? {} : { log: incidentsConfig.log }),
     now,
   });
+  const silencesRepository = createSilencesRepository();
+  const maintenanceRepository = createMaintenanceRepository();
+  const inhibitionRepository = createInhibitionRepository();
+  const suppressionService = createSuppressionService({
+    silencesRepository,
+    maintenanceRepository,
+    inhibitionRepository,
+    alertsRepository,
+    cache: noiseControlCache,
+  });
+  const silencesService = createSilencesService({
+    db,
+    repository: silencesRepository,
+    auditService,
+    cache: noiseControlCache,
+    now,
+  });
   const incidentsService = createIncidentsService({
     db,
     repository: incidentsRepository,
@@ -238,7 +268,24 @@ export function createServices(deps: ServiceDeps) {
     scheduler: () => escalationEngine.scheduler,
     actionTokenKey: linkKey,
     minuteMs,
+    suppression: suppressionService,
     log: (error, message) => incidentsConfig.log?.error({ err: error }, message),
+    now,
+  });
+  const maintenanceService = createMaintenanceService({
+    db,
+    repository: maintenanceRepository,
+    alertsRepository,
+    incidents: incidentsService,
+    auditService,
+    cache: noiseControlCache,
+    now,
+  });
+  const inhibitionService = createInhibitionService({
+    db,
+    repository: inhibitionRepository,
+    auditService,
+    cache: noiseControlCache,
     now,
   });
   const escalationPoliciesService = createEscalationPoliciesService({
@@ -267,6 +314,11 @@ export function createServices(deps: ServiceDeps) {
     incidents: incidentsService,
     now,
   });
+  const traceService = createTraceService({
+    db,
+    repository: createTraceRepository(),
+    visibleAlert: async (viewer, id) => (await alertsService.get(viewer, id)).alert,
+  });
   const routingService = createRoutingService({
     db,
     routingRulesRepository,
@@ -277,11 +329,24 @@ export function createServices(deps: ServiceDeps) {
     rulesCache: routingRulesCache,
     now,
   });
+  const alertRouter = createAlertRouter({ routingRulesRepository, cache: routingRulesCache });
+  // Same router, suppression decision and notification plan as ingestion and paging.
+  const simulateService = createSimulateService({
+    db,
+    integrationsRepository,
+    alertsRepository,
+    route: alertRouter,
+    suppression: suppressionService,
+    policiesRepository: escalationPoliciesRepository,
+    notificationsRepository,
+    resolver: incidentsConfig.resolver ?? schedulesService,
+    now,
+  });
   const alertIngestService = createAlertIngestService({
     db,
     alertsRepository,
     deliveriesRepository,
-    route: createAlertRouter({ routingRulesRepository, cache: routingRulesCache }),
+    route: alertRouter,
     // PGlite serves one query at a time; on PostgreSQL a few batches overlap their commits.
     concurrency: deps.database.kind === 'pglite' ? 1 : INGEST_CONCURRENCY_POSTGRES,
     incidents: incidentsService,
@@ -337,13 +402,25 @@ export function createServices(deps: ServiceDeps) {
     escalationPoliciesService,
     contactMethodsService,
     escalationEngine,
+    silencesService,
+    suppressionService,
+    maintenanceService,
+    inhibitionService,
+    traceService,
+    simulateService,
     /**
      * Starts serving integrations and routing rules from memory, dropped whenever any process
      * changes them (the server calls this; the CLI, which serves no webhooks, does not).
      * Resolves to a function that stops.
      */
     watchIngestConfig: () =>
-      watchTables(deps.database, { integrations: integrationCache, routing_rules: routingRulesCache }),
+      watchTables(deps.database, {
+        integrations: integrationCache,
+        routing_rules: routingRulesCache,
+        silences: noiseControlCache,
+        maintenance_windows: noiseControlCache,
+        inhibition_rules: noiseControlCache,
+      }),
     authz,
     changeFeed,
   };

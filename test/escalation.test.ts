@@ -327,4 +327,36 @@ describe('escalation', () => {
     // The receiver's answer is private to the person and admins (it may echo the address): in the metadata.
     expect(failed[0].metadata.detail).toContain('HTTP 404');
   });
+  it("the alert's trace names the routing rule, the policy, who was on call and each notification attempt", async () => {
+    const team = await createTeam('traced');
+    schedules.set('22222222-2222-4222-8222-222222222222', [alice.userId]);
+    const policyId = await createPolicy(team, {
+      levels: [{ delayMinutes: 5, targets: [{ type: 'schedule', id: '22222222-2222-4222-8222-222222222222' }] }],
+    });
+    const { alertId, incidentId } = await fire('traced', 'traced-api');
+    const trace = await waitFor(
+      async () => {
+        const body = (await as(admin, 'GET', `/api/alerts/${alertId}/trace`)).json();
+        return body.entries.some((e: { kind: string }) => e.kind === 'notification_attempt') ? body : undefined;
+      },
+      10_000,
+      'a notification attempt in the trace',
+    );
+    const kinds = trace.entries.map((e: { kind: string }) => e.kind);
+    expect(kinds.slice(0, 5)).toEqual([
+      'delivery_verified',
+      'alert_created',
+      'routed',
+      'not_suppressed',
+      'incident_opened',
+    ]);
+    const byKind = (kind: string) => trace.entries.find((e: { kind: string }) => e.kind === kind);
+    expect(byKind('routed').refs.ruleIds).toHaveLength(1);
+    expect(byKind('incident_opened').refs.incidentId).toBe(incidentId);
+    expect(byKind('escalated').refs).toMatchObject({ incidentId, policyId, userIds: [alice.userId] });
+    expect(byKind('notification_attempt').refs).toMatchObject({ incidentId, userId: alice.userId });
+    expect(byKind('notification_attempt').message).toContain('webhook');
+    const times = trace.entries.map((e: { at: string }) => Date.parse(e.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
 });

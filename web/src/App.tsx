@@ -11,12 +11,14 @@ import { IncidentDetailPage } from './pages/IncidentDetail';
 import { IncidentsPage } from './pages/Incidents';
 import { IntegrationDetailPage } from './pages/IntegrationDetail';
 import { IntegrationsPage } from './pages/Integrations';
+import { MaintenanceWindowsPage } from './pages/MaintenanceWindows';
 import { ProfilePage } from './pages/Profile';
 import { RoutingPage } from './pages/Routing';
 import { ScheduleDetailPage } from './pages/ScheduleDetail';
 import { SchedulesPage } from './pages/Schedules';
 import { SetPasswordPage } from './pages/SetPassword';
 import { SignInPage } from './pages/SignIn';
+import { SilencesPage } from './pages/Silences';
 import { TeamDetailPage } from './pages/TeamDetail';
 import { TeamsPage } from './pages/Teams';
 import { UsersPage } from './pages/Users';
@@ -36,6 +38,8 @@ const NAV: NavItem[] = [
   { href: '/integrations', label: 'Integrations', admin: true },
   { href: '/teams', label: 'Teams', admin: false },
   { href: '/routing', label: 'Routing', admin: true },
+  { href: '/silences', label: 'Silences', admin: false },
+  { href: '/maintenance', label: 'Maintenance', admin: false },
   { href: '/audit', label: 'Audit log', admin: true },
   { href: '/users', label: 'Users', admin: true },
   { href: '/api-keys', label: 'API keys', admin: false },
@@ -261,6 +265,10 @@ function Page({ path, me }: { path: string; me: Me }) {
       return id ? <TeamDetailPage id={id} me={me} /> : <TeamsPage me={me} />;
     case 'routing':
       return <RoutingPage />;
+    case 'silences':
+      return <SilencesPage me={me} />;
+    case 'maintenance':
+      return <MaintenanceWindowsPage me={me} />;
     case 'audit':
       return <AuditPage />;
     case 'users':

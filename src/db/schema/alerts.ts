@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { AlertSuppression } from './noise-control.js';
 
 export const ALERT_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
@@ -39,6 +40,8 @@ export const alerts = pgTable(
     resolvedBy: uuid('resolved_by'),
     /** Every team the routing reached, in rule order. */
     teamIds: uuid('team_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    /** The silence, maintenance window or inhibition that kept this alert from opening an incident. */
+    suppressedBy: jsonb('suppressed_by').$type<AlertSuppression>(),
   },
   (table) => [
     uniqueIndex('alerts_open_dedup_unique')

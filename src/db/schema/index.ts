@@ -4,6 +4,7 @@ export * from './audit-logs.js';
 export * from './escalation-policies.js';
 export * from './incidents.js';
 export * from './integrations.js';
+export * from './noise-control.js';
 export * from './notifications.js';
 export * from './oidc-login-requests.js';
 export * from './password-links.js';

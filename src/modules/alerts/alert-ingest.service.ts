@@ -3,6 +3,7 @@ import { isRetryableConflict } from '../../db/client.js';
 import type { IntegrationRow, OccurrenceKind, WebhookDeliveryRow } from '../../db/schema/index.js';
 import type { DeliveriesRepository, NewOccurrence } from '../deliveries/deliveries.repository.js';
 import type { AfterCommit, AlertChange, IncidentsService } from '../incidents/incidents.service.js';
+import { type NewAlertDecision, recordAlertDecisions } from '../trace/alert-decisions.repository.js';
 import type { AlertsRepository } from './alerts.repository.js';
 import { createIngestBatcher } from './ingest-batcher.js';
 import type { NormalizedAlert } from './normalized-alert.js';
@@ -29,7 +30,32 @@ export type AlertRouter = (
   alert: NormalizedAlert,
   executor: Executor,
   batch?: object,
-) => Promise<string[]> | string[];
+) => Promise<RouteOutcome> | RouteOutcome;
+
+/** The teams an alert reached, and why: the rules that matched, or the integration's default team. */
+export interface RouteOutcome {
+  teamIds: string[];
+  ruleIds: string[];
+  defaultTeamUsed: boolean;
+}
+
+const UNROUTED: RouteOutcome = { teamIds: [], ruleIds: [], defaultTeamUsed: false };
+
+/** The routing decision as the trace shows it. */
+export function routingDecision(alertId: string, outcome: RouteOutcome, at: Date): NewAlertDecision {
+  if (outcome.teamIds.length === 0) {
+    return { alertId, kind: 'unrouted', message: 'No routing rule matched and no default team: no incident', at };
+  }
+  return {
+    alertId,
+    kind: 'routed',
+    message: outcome.defaultTeamUsed
+      ? "No routing rule matched: the integration's default team takes it"
+      : `Routed by ${outcome.ruleIds.length} rule(s) to ${outcome.teamIds.length} team(s)`,
+    refs: { ruleIds: outcome.ruleIds, teamIds: outcome.teamIds },
+    at,
+  };
+}
 
 export class DuplicateDeliveryError extends Error {
   override name = 'DuplicateDeliveryError';
@@ -54,7 +80,7 @@ export function createAlertIngestService(deps: {
   now?: () => Date;
 }) {
   const { db, alertsRepository, deliveriesRepository } = deps;
-  const route: AlertRouter = deps.route ?? (() => []);
+  const route: AlertRouter = deps.route ?? (() => UNROUTED);
   const now = deps.now ?? (() => new Date());
 
   async function applyOne(
@@ -62,17 +88,17 @@ export function createAlertIngestService(deps: {
     integration: IntegrationRow,
     alert: NormalizedAlert,
     at: Date,
-  ): Promise<{ id: string | null; action: IngestAction; kind: OccurrenceKind }> {
+  ): Promise<{ id: string | null; action: IngestAction; kind: OccurrenceKind; routed?: RouteOutcome }> {
     if (alert.status === 'firing') {
-      const teamIds = await route(integration, alert, tx);
+      const routed = await route(integration, alert, tx);
       const target = {
         integrationId: integration.id,
         integrationName: integration.name,
         windowMinutes: integration.deduplicationWindowMinutes,
       };
-      const { id, created } = await alertsRepository.upsertFiring(tx, target, alert, teamIds, at);
+      const { id, created } = await alertsRepository.upsertFiring(tx, target, alert, routed.teamIds, at);
       const action = created ? 'created' : 'deduplicated';
-      return { id, action, kind: action };
+      return { id, action, kind: action, routed };
     }
     const id = await alertsRepository.transitionOpen(tx, integration.id, alert.dedupKey, alert.status, at);
     if (id === undefined) return { id: null, action: 'ignored', kind: 'ignored' };
@@ -123,6 +149,7 @@ export function createAlertIngestService(deps: {
       const results: IngestedAlert[][] = batch.map(({ normalized }) => new Array(normalized.length));
       const occurrences: NewOccurrence[] = [];
       const changes: AlertChange[] = [];
+      const decisions: NewAlertDecision[] = [];
       // New alerts that reached no team open no incident: the incident engine need not look at them.
       const unrouted = new Set<string>();
       const record = (event: KeyedEvent, id: string | null, action: IngestAction, kind: OccurrenceKind) => {
@@ -137,8 +164,11 @@ export function createAlertIngestService(deps: {
 
       const firingOnly = groups.filter((events) => events.every((event) => event.alert.status === 'firing'));
       const rows: Parameters<AlertsRepository['upsertFiringMany']>[1] = [];
+      const outcomes: RouteOutcome[] = [];
       for (const events of firingOnly) {
         const { integration, alert } = events[0] as KeyedEvent;
+        const routed = await route(integration, alert, tx);
+        outcomes.push(routed);
         rows.push({
           target: {
             integrationId: integration.id,
@@ -147,13 +177,14 @@ export function createAlertIngestService(deps: {
           },
           alert,
           count: events.length,
-          teamIds: await route(integration, alert, tx),
+          teamIds: routed.teamIds,
         });
       }
       const upserted = await alertsRepository.upsertFiringMany(tx, rows, at);
       firingOnly.forEach((events, group) => {
         const { id, created } = upserted[group] as { id: string; created: boolean };
         if (rows[group]?.teamIds.length === 0) unrouted.add(id);
+        if (created) decisions.push(routingDecision(id, outcomes[group] as RouteOutcome, at));
         events.forEach((event, position) => {
           const action = position === 0 && created ? 'created' : 'deduplicated';
           record(event, id, action, action);
@@ -164,6 +195,9 @@ export function createAlertIngestService(deps: {
         for (const event of events) {
           const outcome = await applyOne(tx, event.integration, event.alert, at);
           record(event, outcome.id, outcome.action, outcome.kind);
+          if (outcome.action === 'created' && outcome.id !== null && outcome.routed !== undefined) {
+            decisions.push(routingDecision(outcome.id, outcome.routed, at));
+          }
         }
       }
 
@@ -177,6 +211,7 @@ export function createAlertIngestService(deps: {
       if ((await deliveriesRepository.insertManyWithOccurrences(tx, deliveries, occurrences)) < deliveries.length) {
         throw new DuplicateDeliveryError();
       }
+      await recordAlertDecisions(tx, decisions);
       const afterCommit = changes.length > 0 ? await deps.incidents?.alertsChanged(tx, changes, at, null) : undefined;
       return { results, afterCommit };
     });
@@ -213,7 +248,7 @@ export function createAlertIngestService(deps: {
     const thisBatch = {};
     for (const events of groups) {
       const { integration, alert } = events[0] as KeyedEvent;
-      const teamIds = await route(integration, alert, db, thisBatch);
+      const { teamIds } = await route(integration, alert, db, thisBatch);
       // A new alert routed to a team opens or joins an incident in the same transaction.
       if (teamIds.length > 0 && deps.incidents !== undefined) return undefined;
       rows.push({

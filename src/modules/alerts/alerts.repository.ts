@@ -385,6 +385,26 @@ export function createAlertsRepository() {
       return row;
     },
 
+    /** The open (firing or acknowledged) alert of an integration with this dedup key, if any. */
+    async findOpenByDedupKey(
+      executor: Executor,
+      integrationId: string,
+      dedupKey: string,
+    ): Promise<AlertRow | undefined> {
+      const [row] = await executor
+        .select()
+        .from(alerts)
+        .where(
+          and(
+            eq(alerts.integrationId, integrationId),
+            eq(alerts.dedupKey, dedupKey),
+            inArray(alerts.status, ['firing', 'acknowledged']),
+          ),
+        )
+        .limit(1);
+      return row;
+    },
+
     async findByIdForUpdate(executor: Executor, id: string): Promise<AlertRow | undefined> {
       const [row] = await executor.select().from(alerts).where(eq(alerts.id, id)).limit(1).for('update');
       return row;
@@ -419,7 +439,10 @@ export function createAlertsRepository() {
       executor: Executor,
       id: string,
       changes: Partial<
-        Pick<AlertRow, 'status' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy' | 'teamIds'>
+        Pick<
+          AlertRow,
+          'status' | 'acknowledgedAt' | 'acknowledgedBy' | 'resolvedAt' | 'resolvedBy' | 'teamIds' | 'suppressedBy'
+        >
       >,
     ): Promise<AlertRow> {
       const [row] = await executor.update(alerts).set(changes).where(eq(alerts.id, id)).returning();

@@ -39,6 +39,14 @@ export const alertSchema = z.object({
   resolvedBy: z.string().nullable(),
   teamId: z.string().nullable(),
   teamIds: z.array(z.string()),
+  /** What kept the alert from opening an incident: a silence, maintenance window or inhibition. */
+  suppressedBy: z
+    .object({
+      kind: z.enum(['silence', 'maintenance', 'inhibition']),
+      id: z.string(),
+      sourceAlertId: z.string().optional(),
+    })
+    .nullable(),
 });
 
 export const occurrenceSchema = z.object({

@@ -17,6 +17,7 @@ import type { Authz } from '../authz/authz.service.js';
 import type { EscalationPoliciesRepository } from '../escalation-policies/escalation-policies.repository.js';
 import { planNotifications } from '../notifications/notification-planner.js';
 import type { NotificationsRepository } from '../notifications/notifications.repository.js';
+import type { SuppressionService } from '../silences/suppression.service.js';
 import { verifyActionToken } from './action-tokens.js';
 import { groupKeyOf } from './grouping.js';
 import type { IncidentsRepository, NewTimelineEntry } from './incidents.repository.js';
@@ -101,6 +102,8 @@ export function createIncidentsService(deps: {
   now?: () => Date;
   /** Length of a "minute" of notification rule delays; tests shorten it. */
   minuteMs?: number;
+  /** Silences, maintenance windows and inhibitions: a new alert they hold back opens no incident. */
+  suppression?: Pick<SuppressionService, 'screen'>;
 }) {
   const { db, repository, alertsRepository, policiesRepository, notificationsRepository, authz, auditService } = deps;
   const now = deps.now ?? (() => new Date());
@@ -184,6 +187,7 @@ export function createIncidentsService(deps: {
   async function alertCreated(tx: Transaction, alertId: string, at: Date, fx: Effects) {
     const alert = await alertsRepository.findById(tx, alertId);
     if (alert === undefined || alert.status !== 'firing') return;
+    if (alert.teamIds.length > 0 && (await deps.suppression?.screen(tx, alert, at))) return;
     for (const teamId of alert.teamIds) {
       const rule = await repository.findGroupingRule(tx, teamId);
       if (rule === undefined) {
@@ -393,6 +397,17 @@ export function createIncidentsService(deps: {
      * Called by alert ingestion and by people's alert actions, inside their transaction, so an alert
      * and its incident change together. Returns what to run after commit.
      */
+    /**
+     * Alerts a suppression held back that should now page (a maintenance window with
+     * `openIncidentsOnEnd` ended): treated as new, so they are screened again and open or join
+     * incidents. Called inside the caller's transaction; returns what to run after commit.
+     */
+    async alertsReleased(tx: Transaction, alertIds: string[], at: Date): Promise<AfterCommit> {
+      const fx = new Effects();
+      for (const alertId of alertIds) await alertCreated(tx, alertId, at, fx);
+      return fx.run;
+    },
+
     async alertsChanged(
       tx: Transaction,
       changes: AlertChange[],

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/client.js';
-import type { NotificationRow } from '../../db/schema/index.js';
+import type { ContactMethodRow, NotificationRow, NotificationRuleRow } from '../../db/schema/index.js';
 import type { NotificationsRepository } from './notifications.repository.js';
 
 /**
@@ -19,34 +19,47 @@ export async function planNotifications(
     repository.listContactMethods(executor, step.userIds),
     repository.listRules(executor, step.userIds),
   ]);
+  const { plan, unreachable } = notificationPlan(methods, rules, step.userIds);
+  const rows: Parameters<NotificationsRepository['insertNotifications']>[1] = plan.map(({ userId, method, delay }) => ({
+    incidentId: step.incidentId,
+    userId,
+    contactMethodId: method.id,
+    contactMethodType: method.type,
+    level: step.level,
+    repetition: step.repetition,
+    ruleDelayMinutes: delay,
+    scheduledAt: new Date(at.getTime() + delay * minuteMs),
+    createdAt: at,
+  }));
+  return { created: await repository.insertNotifications(executor, rows, at), unreachable };
+}
+
+/**
+ * Who is notified on which contact method after what delay, pure: paging and the simulator
+ * (POST /api/simulate) share it. People without a contact method are `unreachable`.
+ */
+export function notificationPlan(
+  methods: readonly ContactMethodRow[],
+  rules: readonly NotificationRuleRow[],
+  userIds: readonly string[],
+): { plan: Array<{ userId: string; method: ContactMethodRow; delay: number }>; unreachable: string[] } {
   const methodById = new Map(methods.map((method) => [method.id, method]));
   const unreachable: string[] = [];
-  const rows: Parameters<NotificationsRepository['insertNotifications']>[1] = [];
-  for (const userId of step.userIds) {
+  const plan: Array<{ userId: string; method: ContactMethodRow; delay: number }> = [];
+  for (const userId of userIds) {
     const own = methods.filter((method) => method.userId === userId);
     if (own.length === 0) {
       unreachable.push(userId);
       continue;
     }
     const ownRules = rules.filter((rule) => rule.userId === userId && methodById.has(rule.contactMethodId));
-    const plan =
+    const steps =
       ownRules.length > 0
         ? ownRules.map((rule) => ({ method: methodById.get(rule.contactMethodId), delay: rule.delayMinutes }))
         : own.map((method) => ({ method, delay: 0 }));
-    for (const { method, delay } of plan) {
-      if (method === undefined) continue;
-      rows.push({
-        incidentId: step.incidentId,
-        userId,
-        contactMethodId: method.id,
-        contactMethodType: method.type,
-        level: step.level,
-        repetition: step.repetition,
-        ruleDelayMinutes: delay,
-        scheduledAt: new Date(at.getTime() + delay * minuteMs),
-        createdAt: at,
-      });
+    for (const { method, delay } of steps) {
+      if (method !== undefined) plan.push({ userId, method, delay });
     }
   }
-  return { created: await repository.insertNotifications(executor, rows, at), unreachable };
+  return { plan, unreachable };
 }

@@ -111,7 +111,11 @@ export function createAlertRouter(deps: {
       byIntegration.set(integration.id, rules);
     }
     const { decision } = await decide(deps.routingRulesRepository, executor, integration, alert, await rules);
-    return decision.teamIds;
+    return {
+      teamIds: decision.teamIds,
+      ruleIds: decision.matched.map((match) => match.ruleId),
+      defaultTeamUsed: decision.defaultTeamUsed,
+    };
   };
   return router;
 }

@@ -2,6 +2,7 @@ import { type AlertWithHistory, api } from '../api';
 import { Loading, ProblemMessage, STATUS_TONE, Time, useResource } from '../components';
 import { Link } from '../router';
 import { TriageHeader } from '../triage-header';
+import { AlertTrace, silenceLikeHref } from './AlertTrace';
 
 const KIND_LABEL: Record<string, string> = {
   created: 'Created',
@@ -85,6 +86,9 @@ export function AlertDetailPage({ id }: { id: string }) {
                       </li>
                     ))}
                   </ul>
+                  <p>
+                    <Link href={silenceLikeHref(alert.labels)}>Silence alerts like this</Link>
+                  </p>
                 </>
               )}
               {alert.links.length > 0 && (
@@ -114,6 +118,7 @@ export function AlertDetailPage({ id }: { id: string }) {
               </ol>
             </div>
           </div>
+          <AlertTrace id={id} />
         </>
       )}
     </section>

@@ -1,0 +1,140 @@
+import { type FormEvent, useState } from 'react';
+import { api, type Me } from '../api';
+import { Loading, ProblemMessage, Time, useResource } from '../components';
+
+interface MaintenanceWindow {
+  id: string;
+  name: string;
+  startsAt: string | null;
+  endsAt: string | null;
+  recurrence: { days: number[]; startTime: string; durationMinutes: number; timeZone: string } | null;
+  integrationIds: string[];
+  teamIds: string[];
+  matchers: Array<{ name: string; value: string; isRegex: boolean; isEqual: boolean }>;
+  openIncidentsOnEnd: boolean;
+  inProgress: { start: string; end: string } | null;
+}
+
+const DAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** Maintenance windows: list, plan a one-off window, delete. Planning is for admins (docs/noise-control.md). */
+export function MaintenanceWindowsPage({ me }: { me: Me }) {
+  const { data, error, reload } = useResource(
+    () => api<{ windows: MaintenanceWindow[] }>('GET', '/api/maintenance-windows'),
+    'maintenance-windows',
+  );
+  const [name, setName] = useState('');
+  const [startsAt, setStartsAt] = useState('');
+  const [endsAt, setEndsAt] = useState('');
+  const [openIncidentsOnEnd, setOpenIncidentsOnEnd] = useState(false);
+  const [actionError, setActionError] = useState<unknown>(null);
+
+  async function run(action: () => Promise<unknown>) {
+    setActionError(null);
+    try {
+      await action();
+      reload();
+    } catch (caught) {
+      setActionError(caught);
+    }
+  }
+
+  function create(event: FormEvent) {
+    event.preventDefault();
+    void run(() =>
+      api('POST', '/api/maintenance-windows', {
+        name,
+        startsAt: new Date(startsAt).toISOString(),
+        endsAt: new Date(endsAt).toISOString(),
+        openIncidentsOnEnd,
+      }),
+    );
+  }
+
+  return (
+    <section aria-labelledby="maintenance-title">
+      <h1 id="maintenance-title">Maintenance windows</h1>
+      <ProblemMessage error={error ?? actionError} />
+      {me.isPlatformAdmin && (
+        <form className="card" onSubmit={create}>
+          <h2>Plan a window</h2>
+          <label>
+            Name
+            <input value={name} onChange={(event) => setName(event.target.value)} required />
+          </label>
+          <label>
+            Starts
+            <input
+              type="datetime-local"
+              value={startsAt}
+              onChange={(event) => setStartsAt(event.target.value)}
+              required
+            />
+          </label>
+          <label>
+            Ends
+            <input type="datetime-local" value={endsAt} onChange={(event) => setEndsAt(event.target.value)} required />
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={openIncidentsOnEnd}
+              onChange={(event) => setOpenIncidentsOnEnd(event.target.checked)}
+            />{' '}
+            When it ends, alerts still firing open incidents
+          </label>
+          <button type="submit">Plan window</button>
+        </form>
+      )}
+      {data === undefined ? (
+        error === null && <Loading />
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>When</th>
+              <th>Now</th>
+              <th>Scope</th>
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.windows.map((window) => (
+              <tr key={window.id}>
+                <td>{window.name}</td>
+                <td>
+                  {window.recurrence === null ? (
+                    <>
+                      <Time value={window.startsAt} /> – <Time value={window.endsAt} />
+                    </>
+                  ) : (
+                    `${window.recurrence.days.map((day) => DAY_NAMES[day]).join(', ')} ${window.recurrence.startTime} for ${window.recurrence.durationMinutes} min (${window.recurrence.timeZone})`
+                  )}
+                </td>
+                <td>{window.inProgress === null ? '—' : 'in progress'}</td>
+                <td>
+                  {window.integrationIds.length} integration(s), {window.teamIds.length} team(s),{' '}
+                  {window.matchers.length} matcher(s)
+                </td>
+                <td>
+                  {me.isPlatformAdmin && (
+                    <button
+                      type="button"
+                      className="secondary small"
+                      onClick={() => void run(() => api('DELETE', `/api/maintenance-windows/${window.id}`))}
+                    >
+                      Delete
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
