@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { type Network, parseNetwork } from './lib/outbound-guard.js';
+import {
+  type PhoneConfig,
+  phoneConfigOf,
+  phoneEnvironment,
+  phoneEnvironmentIssues,
+} from './modules/notifications/phone/phone-config.js';
 
 /**
  * The whole configuration, read from the environment once and validated. A bad value stops
@@ -70,6 +76,7 @@ const environmentSchema = z
         }
       })
       .default([]),
+    ...phoneEnvironment,
     KLAXON_JOB_WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
@@ -80,6 +87,9 @@ const environmentSchema = z
         path: ['KLAXON_MASTER_KEY'],
         message: 'is required when DATABASE_URL is set (generate one with: openssl rand -hex 32)',
       });
+    }
+    for (const issue of phoneEnvironmentIssues(env)) {
+      ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
     }
   });
 
@@ -136,6 +146,8 @@ export interface IncidentsConfig {
    * although they are not public (loopback, private…); by default none.
    */
   outboundAllowedNetworks: Network[];
+  /** SMS and voice providers, the country allowlist and the per-number rate limit (phone-config.ts). */
+  phone?: PhoneConfig;
 }
 
 export class ConfigError extends Error {
@@ -186,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       notificationRetryDelaySeconds: e.KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS,
       jobWorkers: e.KLAXON_JOB_WORKERS === 'true',
       outboundAllowedNetworks: e.KLAXON_OUTBOUND_ALLOWED_NETWORKS,
+      phone: phoneConfigOf(e),
     },
   };
 }

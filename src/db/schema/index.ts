@@ -6,6 +6,7 @@ export * from './incidents.js';
 export * from './integrations.js';
 export * from './notifications.js';
 export * from './password-links.js';
+export * from './phone.js';
 export * from './routing-rules.js';
 export * from './schedules.js';
 export * from './sessions.js';

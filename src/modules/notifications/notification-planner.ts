@@ -36,6 +36,10 @@ export async function planNotifications(
     for (const { method, delay } of plan) {
       if (method === undefined) continue;
       rows.push({
+        // An unverified phone number is never paged: the log shows it skipped, and why.
+        ...((method.type === 'sms' || method.type === 'voice') && method.verifiedAt === null
+          ? { status: 'skipped' as const, lastError: 'skipped: the phone number is not verified' }
+          : {}),
         incidentId: step.incidentId,
         userId,
         contactMethodId: method.id,
@@ -48,5 +52,6 @@ export async function planNotifications(
       });
     }
   }
-  return { created: await repository.insertNotifications(executor, rows, at), unreachable };
+  const inserted = await repository.insertNotifications(executor, rows, at);
+  return { created: inserted.filter((row) => row.status === 'pending'), unreachable };
 }
