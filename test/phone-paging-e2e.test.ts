@@ -10,7 +10,7 @@ import { createTestApp, type TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/database.js';
 import { FAKE_TWILIO, startFakeTwilio } from './helpers/fake-twilio.js';
 import { waitFor } from './helpers/paging.js';
-import { createIntegration } from './helpers/webhooks.js';
+import { createIntegration, sendSigned } from './helpers/webhooks.js';
 
 /**
  * SMS paging with every part real but Twilio: a stock Alertmanager sends an alert, the on-call
@@ -211,6 +211,98 @@ receivers:
       const replay = await twilio.reply(klaxonUrl, ALICE, 'ack', 'SMreply1');
       expect(replay.status).toBe(200);
       expect(await replay.text()).not.toContain('Acknowledged');
+    },
+    60_000,
+  );
+  it.runIf(alertmanagerAvailable)(
+    'an unanswered call moves on to the next rule at once, and a key press in the call resolves',
+    async () => {
+      const as = (method: string, url: string, body?: unknown) => t.request({ method, url, key: admin.apiKey, body });
+      const voice = await t.request({
+        method: 'POST',
+        url: '/api/contact-methods',
+        key: alice.apiKey,
+        body: { type: 'voice', address: ALICE },
+      });
+      expect(voice.statusCode, voice.body).toBe(201);
+      const codeCall = twilio.resources.at(-1);
+      expect(codeCall?.kind).toBe('voice');
+      const code = (/code is ([\d, ]+)\./.exec(codeCall?.twiml ?? '')?.[1] ?? '').replace(/\D/g, '');
+      const verified = await t.request({
+        method: 'POST',
+        url: `/api/contact-methods/${voice.json().id}/verify`,
+        key: alice.apiKey,
+        body: { code },
+      });
+      expect(verified.statusCode, verified.body).toBe(200);
+      // A call first; the SMS five "minutes" later.
+      for (const [contactMethodId, delayMinutes] of [
+        [voice.json().id, 0],
+        [methodId, 5],
+      ]) {
+        const rule = await t.request({
+          method: 'POST',
+          url: '/api/notification-rules',
+          key: alice.apiKey,
+          body: { contactMethodId, delayMinutes },
+        });
+        expect(rule.statusCode, rule.body).toBe(201);
+      }
+
+      // An unverified number of someone else: its replies are not taken.
+      const bob = await t.createUser(admin.apiKey, 'bob@example.com');
+      const bobPhone = await t.request({
+        method: 'POST',
+        url: '/api/contact-methods',
+        key: bob.apiKey,
+        body: { type: 'sms', address: '+14155550102' },
+      });
+      expect(bobPhone.json().verified).toBe(false);
+
+      const generic = await createIntegration(t, admin.apiKey, { name: 'generic', type: 'generic' });
+      const sent = await sendSigned(t, generic, { title: 'Disk full on db-1', labels: { team: 'sre' } });
+      expect(sent.statusCode, sent.body).toBe(202);
+      const call = await waitFor(
+        () => twilio.resources.find((r) => r.kind === 'voice' && r.twiml.includes('Disk full on db-1')),
+        20_000,
+        'the call',
+      );
+      expect(call.twiml).toContain(`action="${klaxonUrl}/api/providers/twilio/voice/gather"`);
+      expect(call.twiml).toContain('<Gather numDigits="1"');
+      const incidentId = (await as('GET', '/api/incidents')).json().incidents[0].id as string;
+
+      const strangerReply = await twilio.reply(klaxonUrl, '+14155550102', 'ack');
+      expect(await strangerReply.text()).toContain('not registered');
+
+      const unansweredAt = Date.now();
+      expect((await twilio.status(call, 'no-answer')).status).toBe(200);
+      const sms = await waitFor(
+        () => twilio.resources.find((r) => r.kind === 'sms' && r.body.includes('Disk full on db-1')),
+        5 * MINUTE_MS,
+        'the SMS of the next rule',
+      );
+      expect(sms.to).toBe(ALICE);
+      expect(Date.now() - unansweredAt).toBeLessThan(5 * MINUTE_MS);
+      const log = (await t.request({ method: 'GET', url: '/api/notifications', key: alice.apiKey })).json()
+        .notifications as Array<{
+        contactMethodType: string;
+        status: string;
+        incidentId: string;
+        providerStatus: unknown;
+      }>;
+      expect(log.find((n) => n.incidentId === incidentId && n.contactMethodType === 'voice')).toMatchObject({
+        status: 'failed',
+        providerStatus: { provider: 'twilio', status: 'no-answer' },
+      });
+      expect((await as('GET', `/api/incidents/${incidentId}`)).json().status).toBe('triggered');
+
+      const pressed = await twilio.press(call, '2');
+      expect(pressed.status).toBe(200);
+      expect(await pressed.text()).toContain(`<Say>Resolved ${incidentId.slice(-4)}.</Say>`);
+      expect((await as('GET', `/api/incidents/${incidentId}`)).json()).toMatchObject({
+        status: 'resolved',
+        resolvedBy: alice.userId,
+      });
     },
     60_000,
   );
