@@ -247,6 +247,7 @@ export function createServices(deps: ServiceDeps) {
     actAsPagedPerson: incidentsService.actAsPagedPerson,
     runStep: escalationEngine.runStep,
     sendNow: escalationEngine.sendNow,
+    sendAnswer: (to, text) => phoneDispatcher.send({ kind: 'sms', to, text, purpose: 'reply' }),
     now,
   });
   const contactMethodsService = createContactMethodsService({

@@ -133,6 +133,10 @@ describe(`phone guards (${testDatabaseKind()})`, () => {
     const accepted = await post(signed(VONAGE_SECRET));
     expect(accepted.statusCode).toBe(200);
     expect(accepted.json().answer).toContain('not registered');
+    // Vonage cannot answer in the response: the answer goes out as an SMS (here through Twilio, the first provider).
+    expect(twilio.resources.filter((r) => r.to === '+12025550199').map((r) => r.body)).toEqual([
+      'This number is not registered with Klaxon.',
+    ]);
     // The same message again is a replay: answered, not acted on.
     expect((await post(signed(VONAGE_SECRET))).json().answer).toBeNull();
   });

@@ -30,6 +30,11 @@ export function createPhoneCallbacksService(deps: {
   /** The escalation engine: run a step now (key 3), send notifications now (next rule). */
   runStep: (step: EscalationStep) => Promise<'ran' | 'stale'>;
   sendNow: (rows: NotificationRow[]) => Promise<void>;
+  /**
+   * Sends the answer to a reply by SMS, for providers that cannot answer in the callback's
+   * response (Vonage). It goes through the dispatcher: allowlist and per-number limit apply.
+   */
+  sendAnswer: (to: string, text: string) => Promise<unknown>;
   now: () => Date;
 }) {
   const { db, repository, now } = deps;
@@ -141,8 +146,11 @@ export function createPhoneCallbacksService(deps: {
       if (!(await repository.firstDelivery(db, provider, event.key, now()))) return null;
       try {
         switch (event.kind) {
-          case 'reply':
-            return await reply(event.from, event.text);
+          case 'reply': {
+            const answer = await reply(event.from, event.text);
+            if (provider === 'vonage') await deps.sendAnswer(event.from, answer);
+            return answer;
+          }
           case 'keypress':
             return await keypress(provider, event.providerMessageId, event.digit);
           case 'status':
