@@ -25,6 +25,7 @@ import { testAlertRoutes } from './modules/integrations/test-alert.routes.js';
 import { liveUpdatesRoutes } from './modules/live-updates/live-updates.routes.js';
 import { maintenanceRoutes } from './modules/maintenance/maintenance.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { phoneProviderRoutes, phoneVerificationRoutes } from './modules/notifications/phone/phone.routes.js';
 import { passwordLinksRoutes } from './modules/password-links/password-links.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
@@ -205,6 +206,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(incidentsRoutes, { incidentsService: services.incidentsService });
   await app.register(escalationPoliciesRoutes, { service: services.escalationPoliciesService });
   await app.register(notificationsRoutes, { service: services.contactMethodsService });
+  await app.register(phoneVerificationRoutes, { service: services.phoneVerificationService });
+  await app.register(phoneProviderRoutes, {
+    service: services.phoneCallbacksService,
+    config: services.phone.config,
+    publicUrl: services.phone.publicUrl,
+    now: deps.now ?? (() => new Date()),
+  });
   await app.register(liveUpdatesRoutes, {
     changeFeed: services.changeFeed,
     scopeOf: services.authz.scopeOf,

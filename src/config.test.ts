@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         notificationRetryDelaySeconds: 30,
         jobWorkers: true,
         outboundAllowedNetworks: [],
+        phone: { allowedCountries: [], rateLimitPerHour: 10, providerByCountry: {} },
       },
       sso: undefined,
       passwordSignIn: { ssoOnly: false, breakGlassEmail: undefined },
@@ -109,6 +110,7 @@ describe('loadConfig', () => {
           { bytes: [10, 20, 0, 0], prefix: 16 },
           { bytes: [192, 0, 2, 7], prefix: 32 },
         ],
+        phone: { allowedCountries: [], rateLimitPerHour: 10, providerByCountry: {} },
       },
       sso: {
         issuer: 'https://sso.example.com/realms/ops',

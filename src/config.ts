@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { type Network, parseNetwork } from './lib/outbound-guard.js';
 import { parseTrustProxy, type TrustProxy } from './lib/trust-proxy.js';
+import {
+  type PhoneConfig,
+  phoneConfigOf,
+  phoneEnvironment,
+  phoneEnvironmentIssues,
+} from './modules/notifications/phone/phone-config.js';
 import { parseGroupList, parseTeamMapping, type TeamMappingEntry } from './modules/sso/group-mapping.js';
 
 /**
@@ -72,6 +78,7 @@ const environmentSchema = z
         }
       })
       .default([]),
+    ...phoneEnvironment,
     KLAXON_JOB_WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
     KLAXON_TRUST_PROXY: z
       .string()
@@ -136,6 +143,9 @@ const environmentSchema = z
     }
     if (env.KLAXON_SSO_ONLY === 'true' && env.KLAXON_OIDC_ISSUER === undefined) {
       ctx.addIssue({ code: 'custom', path: ['KLAXON_SSO_ONLY'], message: 'needs KLAXON_OIDC_ISSUER to be set' });
+    }
+    for (const issue of phoneEnvironmentIssues(env)) {
+      ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
     }
   });
 
@@ -221,6 +231,8 @@ export interface IncidentsConfig {
    * although they are not public (loopback, private…); by default none.
    */
   outboundAllowedNetworks: Network[];
+  /** SMS and voice providers, the country allowlist and the per-number rate limit (phone-config.ts). */
+  phone?: PhoneConfig;
 }
 
 export class ConfigError extends Error {
@@ -272,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       notificationRetryDelaySeconds: e.KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS,
       jobWorkers: e.KLAXON_JOB_WORKERS === 'true',
       outboundAllowedNetworks: e.KLAXON_OUTBOUND_ALLOWED_NETWORKS,
+      phone: phoneConfigOf(e),
     },
     sso:
       e.KLAXON_OIDC_ISSUER === undefined || e.KLAXON_OIDC_CLIENT_ID === undefined

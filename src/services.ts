@@ -29,9 +29,17 @@ import { type CachedIntegration, createIntegrationsService } from './modules/int
 import { createChangeFeed } from './modules/live-updates/change-feed.js';
 import { createMaintenanceRepository } from './modules/maintenance/maintenance.repository.js';
 import { createMaintenanceService } from './modules/maintenance/maintenance.service.js';
+import { channelRegistry } from './modules/notifications/channel-registry.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
+import { createPhoneRepository } from './modules/notifications/phone/phone.repository.js';
+import { createPhoneCallbacksService } from './modules/notifications/phone/phone-callbacks.service.js';
+import { createPhoneChannels } from './modules/notifications/phone/phone-channel.js';
+import type { PhoneConfig } from './modules/notifications/phone/phone-config.js';
+import { createPhoneDispatcher } from './modules/notifications/phone/phone-dispatcher.js';
+import { configuredPhoneProviders } from './modules/notifications/phone/phone-providers.js';
+import { createPhoneVerificationService } from './modules/notifications/phone/phone-verification.service.js';
 import { createPasswordLinksRepository } from './modules/password-links/password-links.repository.js';
 import {
   createPasswordLinksService,
@@ -190,12 +198,36 @@ export function createServices(deps: ServiceDeps) {
   const escalationPoliciesRepository = createEscalationPoliciesRepository();
   const notificationsRepository = createNotificationsRepository();
   const outboundGuard = createOutboundGuard(incidentsConfig.outboundAllowedNetworks ?? []);
+  // SMS and voice: no country is allowed and no provider configured unless the environment says so.
+  const phoneConfig: PhoneConfig = incidentsConfig.phone ?? {
+    allowedCountries: [],
+    rateLimitPerHour: 10,
+    providerByCountry: {},
+  };
+  const phoneRepository = createPhoneRepository();
+  const phoneDispatcher = createPhoneDispatcher({
+    db,
+    repository: phoneRepository,
+    config: phoneConfig,
+    providers: configuredPhoneProviders(phoneConfig, publicUrl, now),
+    now,
+  });
+  const phoneChannels = createPhoneChannels({
+    db,
+    dispatcher: phoneDispatcher,
+    notificationsRepository,
+    phoneRepository,
+    // Called by sends only, after the engine below exists.
+    sendNow: (rows) => escalationEngine.sendNow(rows),
+    now,
+  });
   const channels =
     incidentsConfig.channels ??
     createChannels({
       smtpUrl: incidentsConfig.smtpUrl,
       smtpFrom: incidentsConfig.smtpFrom ?? 'Klaxon <klaxon@localhost>',
       outboundGuard,
+      senders: channelRegistry({ phone: phoneChannels }),
       now,
     });
   const passwordLinksService = createPasswordLinksService({
@@ -295,6 +327,26 @@ export function createServices(deps: ServiceDeps) {
     auditService,
     now,
   });
+  const phoneVerificationService = createPhoneVerificationService({
+    db,
+    repository: phoneRepository,
+    notificationsRepository,
+    dispatcher: phoneDispatcher,
+    allowedCountries: phoneConfig.allowedCountries,
+    masterKey: deps.masterKey,
+    now,
+  });
+  const phoneCallbacksService = createPhoneCallbacksService({
+    db,
+    repository: phoneRepository,
+    notificationsRepository,
+    incidentsRepository,
+    actAsPagedPerson: incidentsService.actAsPagedPerson,
+    runStep: escalationEngine.runStep,
+    sendNow: escalationEngine.sendNow,
+    sendAnswer: (to, text) => phoneDispatcher.send({ kind: 'sms', to, text, purpose: 'reply' }),
+    now,
+  });
   const contactMethodsService = createContactMethodsService({
     db,
     repository: notificationsRepository,
@@ -303,6 +355,8 @@ export function createServices(deps: ServiceDeps) {
     authz,
     masterKey: deps.masterKey,
     publicUrl,
+    phoneVerification: phoneVerificationService,
+    deliveryStatuses: (ids) => phoneRepository.latestStatuses(db, ids),
     now,
   });
 
@@ -401,6 +455,10 @@ export function createServices(deps: ServiceDeps) {
     incidentsService,
     escalationPoliciesService,
     contactMethodsService,
+    phoneVerificationService,
+    phoneCallbacksService,
+    /** What the provider callback routes need to verify signatures (credentials, public URL). */
+    phone: { config: phoneConfig, publicUrl },
     escalationEngine,
     silencesService,
     suppressionService,

@@ -23,6 +23,16 @@ const PUBLIC_API_ROUTES = new Set<string>([
   'GET /api/auth/methods',
   'GET /api/auth/oidc/login',
   'GET /api/auth/oidc/callback',
+  // SMS and voice provider callbacks: the provider's signature (or the gateway's token) is the credential.
+  'POST /api/providers/twilio/sms/inbound',
+  'POST /api/providers/twilio/sms/status',
+  'POST /api/providers/twilio/voice/gather',
+  'POST /api/providers/twilio/voice/status',
+  'POST /api/providers/vonage/messages/inbound',
+  'POST /api/providers/vonage/messages/status',
+  'POST /api/providers/vonage/voice/input',
+  'POST /api/providers/vonage/voice/event',
+  'POST /api/providers/sms-gateway/inbound',
 ]);
 
 const t = await createTestApp();

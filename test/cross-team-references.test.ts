@@ -256,7 +256,7 @@ describe('finding 1: references are checked when used', () => {
     const [planned] = (await as(admin, 'GET', `/api/notifications?userId=${onCallA.userId}`)).json()
       .notifications as Array<{ id: string }>;
     const sendsBefore = sends;
-    await t.services.escalationEngine.sendNow(planned?.id ?? '');
+    await t.services.escalationEngine.sendNotificationNow(planned?.id ?? '');
     expect(sends).toBe(sendsBefore);
     const [cancelled] = (await as(admin, 'GET', `/api/notifications?userId=${onCallA.userId}`)).json().notifications;
     expect(cancelled.status).toBe('cancelled');
@@ -276,7 +276,7 @@ describe('finding 2: contact addresses in timelines', () => {
     const [notification] = (await as(admin, 'GET', `/api/notifications?userId=${onCallA.userId}`)).json()
       .notifications as Array<{ id: string; incidentId: string }>;
     expect(notification?.incidentId).toBe(incidentId);
-    await t.services.escalationEngine.sendNow(notification?.id ?? '');
+    await t.services.escalationEngine.sendNotificationNow(notification?.id ?? '');
 
     const sentTo = (timeline: Awaited<ReturnType<typeof timelineOf>>) =>
       timeline.find((entry) => entry.kind === 'notification_sent');

@@ -68,7 +68,7 @@ async function linkSentTo(who: Who, title: string): Promise<string> {
   await t.services.escalationEngine.runStep({ incidentId, level: 0, repetition: 0 });
   const [notification] = (await as(admin, 'GET', `/api/notifications?userId=${who.userId}`)).json()
     .notifications as Array<{ id: string }>;
-  await t.services.escalationEngine.sendNow(notification?.id ?? '');
+  await t.services.escalationEngine.sendNotificationNow(notification?.id ?? '');
   const message = sent.find((candidate) => candidate.incidentId === incidentId);
   return new URL(message?.acknowledgeUrl ?? '').pathname;
 }

@@ -153,12 +153,14 @@ export interface Override {
   note: string | null;
 }
 
-export const CONTACT_METHOD_TYPES = ['email', 'slack', 'webhook'] as const;
+export const CONTACT_METHOD_TYPES = ['email', 'slack', 'webhook', 'sms', 'voice'] as const;
 export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
 export const CONTACT_METHOD_LABEL: Record<ContactMethodType, string> = {
   email: 'Email',
   slack: 'Chat webhook (Slack, Mattermost)',
   webhook: 'Signed webhook',
+  sms: 'SMS',
+  voice: 'Voice call',
 };
 
 export interface ContactMethod {
@@ -167,6 +169,8 @@ export interface ContactMethod {
   type: ContactMethodType;
   label: string | null;
   address: string;
+  /** Phone numbers are paged only once verified; other types are always verified. */
+  verified: boolean;
   createdAt: string;
 }
 
@@ -195,6 +199,8 @@ export interface NotificationLogEntry {
   status: string;
   attempts: NotificationAttempt[];
   lastError: string | null;
+  /** The SMS or voice provider's last delivery status. */
+  providerStatus: { provider: string; status: string; detail: string | null } | null;
   scheduledAt: string;
   sentAt: string | null;
 }

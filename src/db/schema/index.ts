@@ -8,6 +8,7 @@ export * from './noise-control.js';
 export * from './notifications.js';
 export * from './oidc-login-requests.js';
 export * from './password-links.js';
+export * from './phone.js';
 export * from './routing-rules.js';
 export * from './schedules.js';
 export * from './sessions.js';

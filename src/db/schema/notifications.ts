@@ -2,7 +2,7 @@ import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'dri
 import { incidents } from './incidents.js';
 import { users } from './users.js';
 
-export const CONTACT_METHOD_TYPES = ['email', 'slack', 'webhook'] as const;
+export const CONTACT_METHOD_TYPES = ['email', 'slack', 'webhook', 'sms', 'voice'] as const;
 export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
 
 /** How to reach a person: an email address, a Slack-compatible incoming webhook, or a signed outgoing webhook. */
@@ -19,6 +19,8 @@ export const contactMethods = pgTable(
     address: text('address').notNull(),
     /** Standard Webhooks signing key of `webhook` methods, encrypted under the master key. */
     secretEncrypted: text('secret_encrypted'),
+    /** When the person proved they hold this phone number (`sms`, `voice`); unverified numbers are never paged. */
+    verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (table) => [index('contact_methods_user_idx').on(table.userId)],
@@ -48,7 +50,8 @@ export const notificationRules = pgTable(
 
 export type NotificationRuleRow = typeof notificationRules.$inferSelect;
 
-export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
+/** `skipped`: never sent because the contact method may not be paged (an unverified phone number). */
+export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled', 'skipped'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /**

@@ -455,8 +455,21 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
     scheduler,
     runStep,
     /** Sends one notification now, as its job would on its last try (tests drive the engine with it). */
-    sendNow: (notificationId: string) => sendNotification(notificationId, true),
+    sendNotificationNow: (notificationId: string) => sendNotification(notificationId, true),
     reconcile,
+
+    /**
+     * Sends these notifications now, although their own jobs wait for a later start (a phone page
+     * failed or went unanswered: the person's next rule goes at once). The sender's claim keeps
+     * each to one send when the original job runs later.
+     */
+    async sendNow(rows: NotificationRow[]): Promise<void> {
+      if (!started || boss === undefined || rows.length === 0) return;
+      for (const row of rows) {
+        await boss.send(SEND_QUEUE, { notificationId: row.id }, { id: nameBasedUuid(`klaxon:send-now:${row.id}`) });
+      }
+      wakeWorkers();
+    },
 
     /** Creates pg-boss's schema if needed, its queues, and starts the workers and reconciliation. */
     async start(): Promise<void> {

@@ -566,6 +566,26 @@ export function createIncidentsService(deps: {
       return result;
     },
 
+    /**
+     * A person acting from a page they received (an SMS reply, a key press in a call): like a
+     * one-click link, the page itself is the authority, for the person it was sent to.
+     */
+    async actAsPagedPerson(userId: string, incidentId: string, action: 'acknowledge' | 'resolve', how: string) {
+      const fx = new Effects();
+      const result = await db.transaction(async (tx) => {
+        const incident = await repository.findByIdForUpdate(tx, incidentId);
+        if (incident === undefined) throw notFound(incidentId);
+        const at = now();
+        const updated =
+          action === 'acknowledge'
+            ? await acknowledgeLocked(tx, incident, userId, how, at, fx)
+            : await resolveLocked(tx, incident, userId, how, at, fx);
+        return { incident: updated, changed: updated !== incident };
+      });
+      await fx.run();
+      return result;
+    },
+
     async getGroupingRule(viewer: Principal, teamId: string) {
       await authz.authorize(viewer, 'read', teamId, { notFound: () => teamNotFound(teamId), teamMustExist: true });
       return (await repository.findGroupingRule(db, teamId)) ?? null;

@@ -42,6 +42,11 @@ export interface PlainMail {
   text: string;
 }
 
+/** A channel kept in a file of its own, registered by contact method type in channel-registry.ts. */
+export interface ChannelSender {
+  send(destination: Destination, message: NotificationMessage): Promise<DeliveryResult>;
+}
+
 export interface Channels {
   send(destination: Destination, message: NotificationMessage): Promise<DeliveryResult>;
   /** Whether SMTP_URL is configured, so email can be sent at all. */
@@ -175,6 +180,8 @@ export function createChannels(options: {
   smtpFrom: string;
   /** Decides which addresses chat and webhook deliveries may connect to. */
   outboundGuard: OutboundGuard;
+  /** The channels in files of their own (channel-registry.ts), by contact method type. */
+  senders?: Partial<Record<ContactMethodType, ChannelSender>>;
   now?: () => Date;
 }): Channels {
   const now = options.now ?? (() => new Date());
@@ -203,6 +210,8 @@ export function createChannels(options: {
     canEmail: options.smtpUrl !== undefined,
     sendMail: (mail) => email(mail),
     async send(destination, message) {
+      const sender = options.senders?.[destination.type];
+      if (sender !== undefined) return sender.send(destination, message);
       switch (destination.type) {
         case 'email':
           return email({
@@ -231,6 +240,8 @@ export function createChannels(options: {
             'webhook-signature': signature,
           });
         }
+        default:
+          return { outcome: 'permanent_failure', detail: `${destination.type} is not configured on this server` };
       }
     },
     close() {

@@ -11,6 +11,7 @@ import type { Authz } from '../authz/authz.service.js';
 import { toStandardWebhooksSecret } from '../webhooks/signatures/standard-webhooks.js';
 import type { Channels } from './channels.js';
 import type { NotificationsRepository } from './notifications.repository.js';
+import { isPhoneType, type PhoneVerificationService } from './phone/phone-verification.service.js';
 
 /**
  * A person's contact methods, notification rules and notification log. Everyone manages their own;
@@ -24,6 +25,12 @@ export function createContactMethodsService(deps: {
   authz: Pick<Authz, 'isSelfOrAdmin' | 'userExists'>;
   masterKey: Buffer;
   publicUrl: string;
+  /** Phone numbers (sms, voice): validated, verified before they are paged. */
+  phoneVerification?: Pick<PhoneVerificationService, 'normalize' | 'sendFirstCode'>;
+  /** The provider's last status of each notification's SMS or call, for the log. */
+  deliveryStatuses?: (
+    notificationIds: string[],
+  ) => Promise<Map<string, { provider: string; status: string; detail: string | null }>>;
   now?: () => Date;
 }) {
   const { db, repository, masterKey, authz } = deps;
@@ -58,7 +65,10 @@ export function createContactMethodsService(deps: {
   }
 
   return {
-    /** Webhook methods get a Standard Webhooks signing secret, shown in this answer only. */
+    /**
+     * Webhook methods get a Standard Webhooks signing secret, shown in this answer only. Phone
+     * methods are stored unverified and sent a code at once (`verification` says how that went).
+     */
     async create(
       actor: Principal,
       input: {
@@ -71,24 +81,31 @@ export function createContactMethodsService(deps: {
       const userId = ownerOf(actor, input.userId);
       // The owner is a stored reference: it must exist (an admin may name anyone).
       if (!(await authz.userExists(userId))) throw new AppError('user-not-found', `No user with id ${userId}`);
-      if (input.type !== 'email') await assertReachable(input.address);
+      const phone = isPhoneType(input.type) ? deps.phoneVerification : undefined;
+      if (isPhoneType(input.type) && phone === undefined) {
+        throw new AppError('bad-request', 'Phone contact methods are not available on this server');
+      }
+      const address = phone === undefined ? input.address : phone.normalize(input.address);
+      if (input.type !== 'email' && phone === undefined) await assertReachable(input.address);
       const signingSecret = input.type === 'webhook' ? toStandardWebhooksSecret(randomHex(32)) : undefined;
+      let method: Awaited<ReturnType<typeof repository.insertContactMethod>>;
       try {
-        const method = await repository.insertContactMethod(db, {
+        method = await repository.insertContactMethod(db, {
           id: uuidv7(),
           userId,
           type: input.type,
           label: input.label ?? null,
-          address: input.address,
+          address,
           secretEncrypted: signingSecret === undefined ? null : encryptSecret(masterKey, signingSecret),
           createdAt: now(),
         });
-        return { method, signingSecret };
       } catch (error) {
         // The user was deleted between the check above and the insert.
         if (isForeignKeyViolation(error)) throw new AppError('user-not-found', `No user with id ${userId}`);
         throw error;
       }
+      const verification = phone === undefined ? undefined : await phone.sendFirstCode(method);
+      return { method, signingSecret, verification };
     },
 
     list: (actor: Principal, userId?: string) => repository.listContactMethods(db, [ownerOf(actor, userId)]),
@@ -100,6 +117,7 @@ export function createContactMethodsService(deps: {
     /** "Send me a test notification": one delivery now, its outcome in the answer (not in the log). */
     async test(actor: Principal, id: string) {
       const method = await ownMethod(actor, id);
+      if (isPhoneType(method.type) && method.verifiedAt === null) throw new AppError('phone-not-verified');
       return deps.channels.send(
         {
           type: method.type,
@@ -156,12 +174,17 @@ export function createContactMethodsService(deps: {
         limit: query.limit + 1,
       });
       const page = toPage(rows, query.limit);
-      const attempts = await repository.listAttempts(
-        db,
-        page.items.map((n) => n.id),
-      );
+      const ids = page.items.map((n) => n.id);
+      const [attempts, statuses] = await Promise.all([
+        repository.listAttempts(db, ids),
+        deps.deliveryStatuses?.(ids) ?? new Map<string, never>(),
+      ]);
       return {
-        notifications: page.items.map((n) => ({ ...n, attempts: attempts.filter((a) => a.notificationId === n.id) })),
+        notifications: page.items.map((n) => ({
+          ...n,
+          attempts: attempts.filter((a) => a.notificationId === n.id),
+          providerStatus: statuses.get(n.id) ?? null,
+        })),
         nextCursor: page.nextCursor,
       };
     },

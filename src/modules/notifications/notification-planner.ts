@@ -21,6 +21,10 @@ export async function planNotifications(
   ]);
   const { plan, unreachable } = notificationPlan(methods, rules, step.userIds);
   const rows: Parameters<NotificationsRepository['insertNotifications']>[1] = plan.map(({ userId, method, delay }) => ({
+    // An unverified phone number is never paged: the log shows it skipped, and why.
+    ...((method.type === 'sms' || method.type === 'voice') && method.verifiedAt === null
+      ? { status: 'skipped' as const, lastError: 'skipped: the phone number is not verified' }
+      : {}),
     incidentId: step.incidentId,
     userId,
     contactMethodId: method.id,
@@ -31,7 +35,8 @@ export async function planNotifications(
     scheduledAt: new Date(at.getTime() + delay * minuteMs),
     createdAt: at,
   }));
-  return { created: await repository.insertNotifications(executor, rows, at), unreachable };
+  const inserted = await repository.insertNotifications(executor, rows, at);
+  return { created: inserted.filter((row) => row.status === 'pending'), unreachable };
 }
 
 /**

@@ -17,7 +17,8 @@ import { uuidv7 } from '../../lib/ids.js';
 export type NewNotification = Omit<
   NotificationRow,
   'id' | 'status' | 'attempts' | 'lastError' | 'claimedUntil' | 'sentAt' | 'updatedAt'
->;
+> &
+  Partial<Pick<NotificationRow, 'status' | 'lastError'>>;
 
 export function createNotificationsRepository() {
   return {
@@ -74,7 +75,7 @@ export function createNotificationsRepository() {
       if (rows.length === 0) return [];
       return executor
         .insert(notifications)
-        .values(rows.map((row) => ({ ...row, id: uuidv7(), status: 'pending' as const, attempts: 0, updatedAt: at })))
+        .values(rows.map((row) => ({ status: 'pending' as const, ...row, id: uuidv7(), attempts: 0, updatedAt: at })))
         .onConflictDoNothing({
           target: [
             notifications.incidentId,

@@ -20,14 +20,23 @@ const createContactMethodBody = z.discriminatedUnion('type', [
     label: z.string().max(100).nullable().optional(),
     userId: z.uuid().optional(),
   }),
+  z.strictObject({
+    type: z.enum(['sms', 'voice']),
+    /** International form, e.g. +14155550100; validated and stored in E.164. */
+    address: z.string().max(40),
+    label: z.string().max(100).nullable().optional(),
+    userId: z.uuid().optional(),
+  }),
 ]);
 
-const contactMethodSchema = z.object({
+export const contactMethodSchema = z.object({
   id: z.uuid(),
   userId: z.uuid(),
   type: z.enum(CONTACT_METHOD_TYPES),
   label: z.string().nullable(),
   address: z.string(),
+  /** Phone numbers are paged only once verified; other types are always true. */
+  verified: z.boolean(),
   createdAt: z.string(),
 });
 
@@ -59,6 +68,8 @@ const notificationSchema = z.object({
   status: z.enum(NOTIFICATION_STATUSES),
   attempts: z.array(attemptSchema),
   lastError: z.string().nullable(),
+  /** The SMS or voice provider's last delivery status (queued, sent, delivered, failed, no-answer, busy…). */
+  providerStatus: z.object({ provider: z.string(), status: z.string(), detail: z.string().nullable() }).nullable(),
   scheduledAt: z.string(),
   sentAt: z.string().nullable(),
   createdAt: z.string(),
@@ -68,12 +79,13 @@ const idParams = z.object({ id: z.uuid() });
 const ownerQuery = z.strictObject({ userId: z.uuid().optional() });
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-const toMethodDto = (m: {
+export const toMethodDto = (m: {
   id: string;
   userId: string;
   type: (typeof CONTACT_METHOD_TYPES)[number];
   label: string | null;
   address: string;
+  verifiedAt: Date | null;
   createdAt: Date;
 }) => ({
   id: m.id,
@@ -81,6 +93,7 @@ const toMethodDto = (m: {
   type: m.type,
   label: m.label,
   address: m.address,
+  verified: (m.type !== 'sms' && m.type !== 'voice') || m.verifiedAt !== null,
   createdAt: m.createdAt.toISOString(),
 });
 
@@ -98,16 +111,26 @@ export const notificationsRoutes: FastifyPluginAsyncZod<{ service: ContactMethod
       config,
       schema: {
         tags,
-        summary: 'Add a contact method (webhooks: the signing secret is shown once)',
+        summary:
+          'Add a contact method (webhooks: the signing secret is shown once; sms and voice: a verification code is sent)',
         body: createContactMethodBody,
-        response: { 201: contactMethodSchema.extend({ signingSecret: z.string().optional() }) },
+        response: {
+          201: contactMethodSchema.extend({
+            signingSecret: z.string().optional(),
+            verification: z.object({ outcome: z.enum(ATTEMPT_OUTCOMES), detail: z.string().nullable() }).optional(),
+          }),
+        },
       },
     },
     async (request, reply) => {
-      const { method, signingSecret } = await service.create(principalOf(request), request.body);
-      return reply
-        .code(201)
-        .send({ ...toMethodDto(method), ...(signingSecret === undefined ? {} : { signingSecret }) });
+      const { method, signingSecret, verification } = await service.create(principalOf(request), request.body);
+      return reply.code(201).send({
+        ...toMethodDto(method),
+        ...(signingSecret === undefined ? {} : { signingSecret }),
+        ...(verification === undefined
+          ? {}
+          : { verification: { outcome: verification.outcome, detail: verification.detail } }),
+      });
     },
   );
 
@@ -220,6 +243,7 @@ export const notificationsRoutes: FastifyPluginAsyncZod<{ service: ContactMethod
           ruleDelayMinutes: n.ruleDelayMinutes,
           status: n.status,
           lastError: n.lastError,
+          providerStatus: n.providerStatus,
           scheduledAt: n.scheduledAt.toISOString(),
           sentAt: iso(n.sentAt),
           createdAt: n.createdAt.toISOString(),

@@ -19,6 +19,7 @@ import {
   type NotificationLogEntry,
   type NotificationRule,
 } from '../paging-api';
+import { PhoneVerification } from '../phone-verification';
 import { Link } from '../router';
 
 const NOTIFICATION_TONE: Record<string, string> = {
@@ -32,7 +33,10 @@ const ADDRESS_LABEL: Record<ContactMethodType, string> = {
   email: 'Email address',
   slack: 'Incoming webhook URL',
   webhook: 'Webhook URL',
+  sms: 'Phone number (international, +…)',
+  voice: 'Phone number (international, +…)',
 };
+const isPhone = (type: ContactMethodType) => type === 'sms' || type === 'voice';
 
 const methodName = (method: ContactMethod | undefined) =>
   method === undefined
@@ -152,6 +156,7 @@ function ContactMethods(props: {
                 <strong>{CONTACT_METHOD_LABEL[method.type]}</strong>{' '}
                 {method.label !== null && <span>{method.label} · </span>}
                 <span className="mono break">{method.address}</span>
+                {!method.verified && <PhoneVerification method={method} onVerified={props.onChange} />}
                 <div className="actions">
                   <button type="button" className="secondary small" disabled={act.busy} onClick={() => test(method)}>
                     {props.ownerId === null ? 'Send me a test notification' : 'Send a test notification'}
@@ -189,11 +194,11 @@ function ContactMethods(props: {
             <label htmlFor="method-address">{ADDRESS_LABEL[type]}</label>
             <input
               id="method-address"
-              type={type === 'email' ? 'email' : 'url'}
+              type={type === 'email' ? 'email' : isPhone(type) ? 'tel' : 'url'}
               required
               value={address}
               onChange={(e) => setAddress(e.target.value)}
-              placeholder={type === 'email' ? 'you@example.com' : 'https://…'}
+              placeholder={type === 'email' ? 'you@example.com' : isPhone(type) ? '+14155550100' : 'https://…'}
             />
           </div>
           <div>
@@ -201,6 +206,9 @@ function ContactMethods(props: {
             <input id="method-label" maxLength={100} value={label} onChange={(e) => setLabel(e.target.value)} />
           </div>
         </div>
+        {isPhone(type) && (
+          <p className="help">A code is sent to the number at once: enter it here before the number can be paged.</p>
+        )}
         {type === 'webhook' && (
           <p className="help">Klaxon signs each request per Standard Webhooks; the signing secret is shown once.</p>
         )}
@@ -399,6 +407,11 @@ function NotificationLog({ owner, methods }: { owner: string; methods: ContactMe
                   <td>
                     <Badge tone={NOTIFICATION_TONE[entry.status] ?? 'grey'}>{entry.status}</Badge>
                     {entry.lastError !== null && <div className="reason">{entry.lastError}</div>}
+                    {entry.providerStatus !== null && (
+                      <div className="small-text" data-testid="provider-status">
+                        {entry.providerStatus.provider}: {entry.providerStatus.status}
+                      </div>
+                    )}
                   </td>
                   <td>
                     {entry.attempts.length === 0
