@@ -21,6 +21,7 @@ import { incidentsRoutes } from './modules/incidents/incidents.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { testAlertRoutes } from './modules/integrations/test-alert.routes.js';
 import { liveUpdatesRoutes } from './modules/live-updates/live-updates.routes.js';
+import { mattermostActionsRoutes } from './modules/notifications/mattermost-actions.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { passwordLinksRoutes } from './modules/password-links/password-links.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
@@ -189,6 +190,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(incidentsRoutes, { incidentsService: services.incidentsService });
   await app.register(escalationPoliciesRoutes, { service: services.escalationPoliciesService });
   await app.register(notificationsRoutes, { service: services.contactMethodsService });
+  await app.register(mattermostActionsRoutes, services.mattermostActions);
   await app.register(liveUpdatesRoutes, {
     changeFeed: services.changeFeed,
     scopeOf: services.teamAccess.scopeOf,

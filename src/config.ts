@@ -70,6 +70,10 @@ const environmentSchema = z
         }
       })
       .default([]),
+    KLAXON_NTFY_DEFAULT_SERVER: z
+      .string()
+      .regex(/^https?:\/\/[^/]+(\/.*)?$/, 'must be an http:// or https:// URL')
+      .default('https://ntfy.sh'),
     KLAXON_JOB_WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   })
@@ -136,6 +140,8 @@ export interface IncidentsConfig {
    * although they are not public (loopback, private…); by default none.
    */
   outboundAllowedNetworks: Network[];
+  /** KLAXON_NTFY_DEFAULT_SERVER (default https://ntfy.sh): the ntfy server of topics given without one. */
+  ntfyDefaultServer: string;
 }
 
 export class ConfigError extends Error {
@@ -186,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       notificationRetryDelaySeconds: e.KLAXON_NOTIFICATION_RETRY_DELAY_SECONDS,
       jobWorkers: e.KLAXON_JOB_WORKERS === 'true',
       outboundAllowedNetworks: e.KLAXON_OUTBOUND_ALLOWED_NETWORKS,
+      ntfyDefaultServer: e.KLAXON_NTFY_DEFAULT_SERVER.replace(/\/+$/, ''),
     },
   };
 }

@@ -23,6 +23,7 @@ import type { OnCallResolver } from './modules/incidents/on-call-resolver.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { type CachedIntegration, createIntegrationsService } from './modules/integrations/integrations.service.js';
 import { createChangeFeed } from './modules/live-updates/change-feed.js';
+import { createChannelRegistry } from './modules/notifications/channel-registry.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
@@ -134,6 +135,7 @@ export function createServices(deps: ServiceDeps) {
       smtpUrl: incidentsConfig.smtpUrl,
       smtpFrom: incidentsConfig.smtpFrom ?? 'Klaxon <klaxon@localhost>',
       outboundGuard,
+      registry: createChannelRegistry({ outboundGuard, publicUrl }),
       now,
     });
   const passwordLinksService = createPasswordLinksService({
@@ -205,6 +207,7 @@ export function createServices(deps: ServiceDeps) {
     outboundGuard,
     masterKey: deps.masterKey,
     publicUrl,
+    ntfyDefaultServer: incidentsConfig.ntfyDefaultServer ?? 'https://ntfy.sh',
     now,
   });
 
@@ -276,6 +279,8 @@ export function createServices(deps: ServiceDeps) {
     incidentsService,
     escalationPoliciesService,
     contactMethodsService,
+    /** What the Mattermost button callback needs: it acts through one-click tokens. */
+    mattermostActions: { incidentsService, actionTokenKey: linkKey, publicUrl },
     escalationEngine,
     /**
      * Starts serving integrations and routing rules from memory, dropped whenever any process

@@ -319,8 +319,7 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
         {
           type: method.type,
           address: method.address,
-          signingSecret:
-            method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
+          secret: method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
           messageId: claimed.id,
         },
         message,

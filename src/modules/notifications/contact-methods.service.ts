@@ -1,6 +1,5 @@
 import type { Database } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/client.js';
-import type { ContactMethodType } from '../../db/schema/index.js';
 import { decryptSecret, encryptSecret, randomHex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -10,6 +9,18 @@ import type { Principal } from '../api-keys/api-keys.service.js';
 import { toStandardWebhooksSecret } from '../webhooks/signatures/standard-webhooks.js';
 import type { Channels } from './channels.js';
 import type { NotificationsRepository } from './notifications.repository.js';
+
+interface Owned {
+  label?: string | null | undefined;
+  userId?: string | undefined;
+}
+
+/** A contact method as people add it; what is stored is derived from it (`destinationOf`). */
+export type NewContactMethod = Owned &
+  (
+    | { type: 'email' | 'slack' | 'webhook' | 'mattermost' | 'msteams'; address: string }
+    | { type: 'ntfy'; topic: string; server?: string | undefined; accessToken?: string | undefined }
+  );
 
 /**
  * A person's contact methods, notification rules and notification log. Everyone manages their own;
@@ -22,6 +33,8 @@ export function createContactMethodsService(deps: {
   outboundGuard: Pick<OutboundGuard, 'checkUrl'>;
   masterKey: Buffer;
   publicUrl: string;
+  /** Server of ntfy topics given without one. */
+  ntfyDefaultServer: string;
   now?: () => Date;
 }) {
   const { db, repository, masterKey } = deps;
@@ -55,27 +68,36 @@ export function createContactMethodsService(deps: {
     }
   }
 
+  /** The stored address (and secret) of a new method; URLs must lead to public addresses. */
+  async function destinationOf(input: NewContactMethod): Promise<{ address: string; secret?: string }> {
+    switch (input.type) {
+      case 'email':
+        return { address: input.address };
+      case 'ntfy': {
+        const address = `${(input.server ?? deps.ntfyDefaultServer).replace(/\/+$/, '')}/${input.topic}`;
+        await assertReachable(address);
+        return { address, ...(input.accessToken === undefined ? {} : { secret: input.accessToken }) };
+      }
+      default:
+        await assertReachable(input.address);
+        return { address: input.address };
+    }
+  }
+
   return {
     /** Webhook methods get a Standard Webhooks signing secret, shown in this answer only. */
-    async create(
-      actor: Principal,
-      input: {
-        type: ContactMethodType;
-        address: string;
-        label?: string | null | undefined;
-        userId?: string | undefined;
-      },
-    ) {
+    async create(actor: Principal, input: NewContactMethod) {
       const userId = ownerOf(actor, input.userId);
-      if (input.type !== 'email') await assertReachable(input.address);
+      const { address, secret } = await destinationOf(input);
       const signingSecret = input.type === 'webhook' ? toStandardWebhooksSecret(randomHex(32)) : undefined;
+      const stored = signingSecret ?? secret;
       const method = await repository.insertContactMethod(db, {
         id: uuidv7(),
         userId,
         type: input.type,
         label: input.label ?? null,
-        address: input.address,
-        secretEncrypted: signingSecret === undefined ? null : encryptSecret(masterKey, signingSecret),
+        address,
+        secretEncrypted: stored === undefined ? null : encryptSecret(masterKey, stored),
         createdAt: now(),
       });
       return { method, signingSecret };
@@ -94,7 +116,7 @@ export function createContactMethodsService(deps: {
         {
           type: method.type,
           address: method.address,
-          signingSecret: method.secretEncrypted === null ? null : decryptSecret(masterKey, method.secretEncrypted),
+          secret: method.secretEncrypted === null ? null : decryptSecret(masterKey, method.secretEncrypted),
           messageId: uuidv7(),
         },
         {

@@ -1,0 +1,25 @@
+import type { ContactMethodType } from '../../db/schema/index.js';
+import type { OutboundGuard } from '../../lib/outbound-guard.js';
+import { createMattermostChannel } from './channels/mattermost.js';
+import { createTeamsChannel } from './channels/msteams.js';
+import { createNtfyChannel } from './channels/ntfy.js';
+import type { NotificationChannel } from './channels.js';
+
+export interface ChannelRegistryDeps {
+  outboundGuard: OutboundGuard;
+  /** Base of Klaxon's own URLs that chats call back (without a trailing slash). */
+  publicUrl: string;
+}
+
+/**
+ * Every channel beyond email and the two webhooks (which `channels.ts` serves itself), by contact
+ * method type. Adding a channel: its file under `channels/`, and one line here.
+ */
+export function createChannelRegistry(deps: ChannelRegistryDeps): ReadonlyMap<ContactMethodType, NotificationChannel> {
+  const channels: NotificationChannel[] = [
+    createNtfyChannel(deps),
+    createMattermostChannel(deps),
+    createTeamsChannel(deps),
+  ];
+  return new Map(channels.map((channel) => [channel.type, channel]));
+}
