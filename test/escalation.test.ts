@@ -200,6 +200,23 @@ describe('escalation', () => {
     expect(nobody[0].metadata).toMatchObject({ level: 0, scheduleIds: ['22222222-2222-4222-8222-222222222222'] });
   });
 
+  it('a level targeting the team pages everyone on it when the level runs', async () => {
+    const team = await createTeam('everyone');
+    await createPolicy(team, { levels: [{ delayMinutes: 5, targets: [{ type: 'team', id: team }] }] });
+    const policies = (await as(admin, 'GET', `/api/escalation-policies?teamId=${team}`)).json();
+    expect(JSON.stringify(policies)).toContain('"type":"team"');
+    const mailsBefore = smtp.mails.length;
+    const hooksBefore = receiver.on('/alice').length;
+    const { incidentId } = await fire('everyone', 'whole-team');
+    await waitFor(
+      () => smtp.mails.length > mailsBefore && receiver.on('/alice').length > hooksBefore,
+      10_000,
+      'both members paged',
+    );
+    const escalated = (await incident(incidentId)).timeline.find((e: { kind: string }) => e.kind === 'escalated');
+    expect(new Set(escalated.metadata.userIds)).toEqual(new Set([alice.userId, bob.userId]));
+  });
+
   it('an email link changes nothing on GET or HEAD; its POST acknowledges, cancels pending steps, works once', async () => {
     const team = await createTeam('ack');
     await createPolicy(team, {

@@ -67,7 +67,8 @@ export interface TeamMember {
 }
 
 export interface PolicyTarget {
-  type: 'user' | 'schedule';
+  /** `team`: everyone on the team when the level runs. */
+  type: 'user' | 'schedule' | 'team';
   id: string;
 }
 

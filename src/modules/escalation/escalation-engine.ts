@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { DatabaseHandle } from '../../db/client.js';
-import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
+import type { EscalationTarget, IncidentRow, NotificationRow } from '../../db/schema/index.js';
 import { decryptSecret, sha256Hex } from '../../lib/crypto.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { EscalationPoliciesRepository } from '../escalation-policies/escalation-policies.repository.js';
@@ -32,7 +32,7 @@ export interface EscalationEngineOptions {
   incidentsRepository: IncidentsRepository;
   policiesRepository: EscalationPoliciesRepository;
   notificationsRepository: NotificationsRepository;
-  teamsRepository: Pick<TeamsRepository, 'namesByIds'>;
+  teamsRepository: Pick<TeamsRepository, 'namesByIds' | 'listMembers'>;
   resolver: OnCallResolver;
   channels: Channels;
   /** Re-triggers an incident whose acknowledgement ran out (the incidents service owns the transition). */
@@ -153,12 +153,16 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
   };
 
   /** Targets of one level, resolved outside the transaction (a schedule lookup may query the database). */
-  async function resolveTargets(level: { targets: Array<{ type: 'user' | 'schedule'; id: string }> }, at: Date) {
+  async function resolveTargets(level: { targets: EscalationTarget[] }, at: Date) {
     const userIds: string[] = [];
     const emptySchedules: string[] = [];
     for (const target of level.targets) {
       if (target.type === 'user') {
         userIds.push(target.id);
+        continue;
+      }
+      if (target.type === 'team') {
+        userIds.push(...(await options.teamsRepository.listMembers(db, target.id)).map((member) => member.userId));
         continue;
       }
       const onCall = await options.resolver.whoIsOnCall(target.id, at);
