@@ -154,11 +154,14 @@ export interface Override {
   note: string | null;
 }
 
-export const CONTACT_METHOD_TYPES = ['email', 'slack', 'webhook'] as const;
+export const CONTACT_METHOD_TYPES = ['email', 'ntfy', 'slack', 'mattermost', 'msteams', 'webhook'] as const;
 export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
 export const CONTACT_METHOD_LABEL: Record<ContactMethodType, string> = {
   email: 'Email',
-  slack: 'Chat webhook (Slack, Mattermost)',
+  ntfy: 'ntfy push',
+  slack: 'Slack webhook',
+  mattermost: 'Mattermost (with buttons)',
+  msteams: 'Microsoft Teams',
   webhook: 'Signed webhook',
 };
 

@@ -30,9 +30,19 @@ const NOTIFICATION_TONE: Record<string, string> = {
 };
 const ADDRESS_LABEL: Record<ContactMethodType, string> = {
   email: 'Email address',
+  ntfy: 'Topic (or topic URL on your ntfy server)',
   slack: 'Incoming webhook URL',
+  mattermost: 'Incoming webhook URL',
+  msteams: 'Workflows webhook URL',
   webhook: 'Webhook URL',
 };
+
+/** "my-topic" (on the server's default ntfy) or "https://ntfy.example.com/my-topic". */
+function ntfyTopic(input: string): { topic: string; server?: string } {
+  const slash = input.lastIndexOf('/');
+  if (!/^https?:\/\//.test(input) || slash < 0) return { topic: input.trim() };
+  return { server: input.slice(0, slash), topic: input.slice(slash + 1).trim() };
+}
 
 const methodName = (method: ContactMethod | undefined) =>
   method === undefined
@@ -109,7 +119,7 @@ function ContactMethods(props: {
     const made = await add.run(() =>
       api<ContactMethod & { signingSecret?: string }>('POST', '/api/contact-methods', {
         type,
-        address,
+        ...(type === 'ntfy' ? ntfyTopic(address) : { address }),
         ...(label === '' ? {} : { label }),
         ...(props.ownerId === null ? {} : { userId: props.ownerId }),
       }),
@@ -189,11 +199,11 @@ function ContactMethods(props: {
             <label htmlFor="method-address">{ADDRESS_LABEL[type]}</label>
             <input
               id="method-address"
-              type={type === 'email' ? 'email' : 'url'}
+              type={type === 'email' ? 'email' : type === 'ntfy' ? 'text' : 'url'}
               required
               value={address}
               onChange={(e) => setAddress(e.target.value)}
-              placeholder={type === 'email' ? 'you@example.com' : 'https://…'}
+              placeholder={type === 'email' ? 'you@example.com' : type === 'ntfy' ? 'klaxon-you-4f9c2e' : 'https://…'}
             />
           </div>
           <div>
