@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         notificationRetryDelaySeconds: 30,
         jobWorkers: true,
         outboundAllowedNetworks: [],
+        ntfyDefaultServer: 'https://ntfy.sh',
       },
     });
   });
@@ -65,6 +66,7 @@ describe('loadConfig', () => {
       KLAXON_JOB_WORKERS: 'false',
       KLAXON_WORKERS: '4',
       KLAXON_OUTBOUND_ALLOWED_NETWORKS: '10.20.0.0/16, 192.0.2.7',
+      KLAXON_NTFY_DEFAULT_SERVER: 'https://ntfy.example.com/',
       LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
@@ -98,6 +100,7 @@ describe('loadConfig', () => {
           { bytes: [10, 20, 0, 0], prefix: 16 },
           { bytes: [192, 0, 2, 7], prefix: 32 },
         ],
+        ntfyDefaultServer: 'https://ntfy.example.com',
       },
     });
   });
