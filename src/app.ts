@@ -24,6 +24,7 @@ import { integrationsRoutes } from './modules/integrations/integrations.routes.j
 import { testAlertRoutes } from './modules/integrations/test-alert.routes.js';
 import { liveUpdatesRoutes } from './modules/live-updates/live-updates.routes.js';
 import { maintenanceRoutes } from './modules/maintenance/maintenance.routes.js';
+import { mattermostActionsRoutes } from './modules/notifications/mattermost-actions.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { phoneProviderRoutes, phoneVerificationRoutes } from './modules/notifications/phone/phone.routes.js';
 import { passwordLinksRoutes } from './modules/password-links/password-links.routes.js';
@@ -213,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicUrl: services.phone.publicUrl,
     now: deps.now ?? (() => new Date()),
   });
+  await app.register(mattermostActionsRoutes, services.mattermostActions);
   await app.register(liveUpdatesRoutes, {
     changeFeed: services.changeFeed,
     scopeOf: services.authz.scopeOf,

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
         jobWorkers: true,
         outboundAllowedNetworks: [],
         phone: { allowedCountries: [], rateLimitPerHour: 10, providerByCountry: {} },
+        ntfyDefaultServer: 'https://ntfy.sh',
       },
       sso: undefined,
       passwordSignIn: { ssoOnly: false, breakGlassEmail: undefined },
@@ -77,6 +78,7 @@ describe('loadConfig', () => {
       KLAXON_OIDC_TEAM_MAPPING: '/eng/sre=SRE:manager, dba=Data Stores',
       KLAXON_SSO_ONLY: 'true',
       KLAXON_SSO_BREAK_GLASS_EMAIL: 'Root@Example.com',
+      KLAXON_NTFY_DEFAULT_SERVER: 'https://ntfy.example.com/',
       LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
@@ -111,6 +113,7 @@ describe('loadConfig', () => {
           { bytes: [192, 0, 2, 7], prefix: 32 },
         ],
         phone: { allowedCountries: [], rateLimitPerHour: 10, providerByCountry: {} },
+        ntfyDefaultServer: 'https://ntfy.example.com',
       },
       sso: {
         issuer: 'https://sso.example.com/realms/ops',

@@ -79,6 +79,10 @@ const environmentSchema = z
       })
       .default([]),
     ...phoneEnvironment,
+    KLAXON_NTFY_DEFAULT_SERVER: z
+      .string()
+      .regex(/^https?:\/\/[^/]+(\/.*)?$/, 'must be an http:// or https:// URL')
+      .default('https://ntfy.sh'),
     KLAXON_JOB_WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
     KLAXON_TRUST_PROXY: z
       .string()
@@ -233,6 +237,8 @@ export interface IncidentsConfig {
   outboundAllowedNetworks: Network[];
   /** SMS and voice providers, the country allowlist and the per-number rate limit (phone-config.ts). */
   phone?: PhoneConfig;
+  /** KLAXON_NTFY_DEFAULT_SERVER (default https://ntfy.sh): the ntfy server of topics given without one. */
+  ntfyDefaultServer: string;
 }
 
 export class ConfigError extends Error {
@@ -285,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jobWorkers: e.KLAXON_JOB_WORKERS === 'true',
       outboundAllowedNetworks: e.KLAXON_OUTBOUND_ALLOWED_NETWORKS,
       phone: phoneConfigOf(e),
+      ntfyDefaultServer: e.KLAXON_NTFY_DEFAULT_SERVER.replace(/\/+$/, ''),
     },
     sso:
       e.KLAXON_OIDC_ISSUER === undefined || e.KLAXON_OIDC_CLIENT_ID === undefined

@@ -29,7 +29,7 @@ import { type CachedIntegration, createIntegrationsService } from './modules/int
 import { createChangeFeed } from './modules/live-updates/change-feed.js';
 import { createMaintenanceRepository } from './modules/maintenance/maintenance.repository.js';
 import { createMaintenanceService } from './modules/maintenance/maintenance.service.js';
-import { channelRegistry } from './modules/notifications/channel-registry.js';
+import { createChannelRegistry } from './modules/notifications/channel-registry.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
@@ -227,7 +227,7 @@ export function createServices(deps: ServiceDeps) {
       smtpUrl: incidentsConfig.smtpUrl,
       smtpFrom: incidentsConfig.smtpFrom ?? 'Klaxon <klaxon@localhost>',
       outboundGuard,
-      senders: channelRegistry({ phone: phoneChannels }),
+      registry: createChannelRegistry({ outboundGuard, publicUrl, phone: phoneChannels }),
       now,
     });
   const passwordLinksService = createPasswordLinksService({
@@ -357,6 +357,7 @@ export function createServices(deps: ServiceDeps) {
     publicUrl,
     phoneVerification: phoneVerificationService,
     deliveryStatuses: (ids) => phoneRepository.latestStatuses(db, ids),
+    ntfyDefaultServer: incidentsConfig.ntfyDefaultServer ?? 'https://ntfy.sh',
     now,
   });
 
@@ -459,6 +460,8 @@ export function createServices(deps: ServiceDeps) {
     phoneCallbacksService,
     /** What the provider callback routes need to verify signatures (credentials, public URL). */
     phone: { config: phoneConfig, publicUrl },
+    /** What the Mattermost button callback needs: it acts through one-click tokens. */
+    mattermostActions: { incidentsService, actionTokenKey: linkKey, publicUrl },
     escalationEngine,
     silencesService,
     suppressionService,

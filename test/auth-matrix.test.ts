@@ -15,6 +15,9 @@ const PUBLIC_API_ROUTES = new Set<string>([
   'POST /api/auth/login',
   // One-click links in notifications: the signed, expiring, single-use token is the credential.
   'GET /api/incidents/actions/:token',
+  'POST /api/incidents/actions/:token',
+  // Mattermost buttons: Mattermost signs nothing; the signed single-use token in the context is the credential.
+  'POST /api/providers/mattermost/actions',
   // Invite and reset links: the random, expiring, single-use token is the credential; rate-limited.
   'GET /api/auth/password-links/:token',
   'POST /api/auth/password-links/:token',

@@ -209,7 +209,24 @@ describe('escalation', () => {
     expect(nobody[0].metadata).toMatchObject({ level: 0, scheduleIds: [scheduleId] });
   });
 
-  it('acknowledging from the email link cancels pending steps; the link works once; alerts follow', async () => {
+  it('a level targeting the team pages everyone on it when the level runs', async () => {
+    const team = await createTeam('everyone');
+    await createPolicy(team, { levels: [{ delayMinutes: 5, targets: [{ type: 'team', id: team }] }] });
+    const policies = (await as(admin, 'GET', `/api/escalation-policies?teamId=${team}`)).json();
+    expect(JSON.stringify(policies)).toContain('"type":"team"');
+    const mailsBefore = smtp.mails.length;
+    const hooksBefore = receiver.on('/alice').length;
+    const { incidentId } = await fire('everyone', 'whole-team');
+    await waitFor(
+      () => smtp.mails.length > mailsBefore && receiver.on('/alice').length > hooksBefore,
+      10_000,
+      'both members paged',
+    );
+    const escalated = (await incident(incidentId)).timeline.find((e: { kind: string }) => e.kind === 'escalated');
+    expect(new Set(escalated.metadata.userIds)).toEqual(new Set([alice.userId, bob.userId]));
+  });
+
+  it('an email link changes nothing on GET or HEAD; its POST acknowledges, cancels pending steps, works once', async () => {
     const team = await createTeam('ack');
     await createPolicy(team, {
       levels: [
@@ -229,11 +246,25 @@ describe('escalation', () => {
     if (acknowledge === undefined || resolve === undefined) throw new Error('no action links in the email');
 
     const path = new URL(acknowledge).pathname;
-    const clicked = await t.request({ method: 'GET', url: path });
+    // Following the link (a GET, as mail scanners do too) only shows a confirmation page.
+    const opened = await t.request({ method: 'GET', url: path });
+    expect(opened.statusCode, opened.body).toBe(200);
+    expect(opened.headers['content-type']).toMatch(/text\/html/);
+    expect(opened.body).toContain('<form method="post">');
+    const peeked = await t.request({ method: 'HEAD', url: path });
+    expect(peeked.statusCode).toBe(200);
+    const previewed = await t.request({ method: 'GET', url: path, headers: { accept: 'application/json' } });
+    expect(previewed.json()).toMatchObject({ incidentId, action: 'acknowledge', status: 'triggered' });
+    expect((await incident(incidentId)).status).toBe('triggered');
+    const clicked = await t.request({
+      method: 'POST',
+      url: path,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '0' },
+    });
     expect(clicked.statusCode, clicked.body).toBe(200);
     expect(clicked.headers['content-type']).toMatch(/text\/html/);
     expect(clicked.body).toContain('acknowledged');
-    const again = await t.request({ method: 'GET', url: path, headers: { accept: 'application/json' } });
+    const again = await t.request({ method: 'POST', url: path, headers: { accept: 'application/json' } });
     expect(again.statusCode).toBe(410);
     expect(again.json().detail).toMatch(/already used/);
 

@@ -143,10 +143,18 @@ receivers:
     expect(bobText).toContain(`Open in Klaxon: ${klaxonUrl}/incidents/${incident.id}`);
     expect(mailsTo('alice@example.com')).toHaveLength(1);
 
-    // The email says "Acknowledge: <link>": following it (a GET, as a mail client does) acknowledges.
+    // The email says "Acknowledge: <link>": following it shows a confirmation page whose form
+    // posts back; the POST acknowledges (as a browser submitting that form does).
     const acknowledgeUrl = linksIn(toBob?.raw ?? '').acknowledge;
     expect(acknowledgeUrl?.startsWith(`${klaxonUrl}/api/incidents/actions/`)).toBe(true);
-    const clicked = await fetch(acknowledgeUrl as string);
+    const opened = await fetch(acknowledgeUrl as string);
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toContain('<form method="post">');
+    const clicked = await fetch(acknowledgeUrl as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
     expect(clicked.status).toBe(200);
     expect(clicked.headers.get('content-type')).toMatch(/text\/html/);
 
@@ -172,6 +180,6 @@ receivers:
     expect(kinds.filter((k) => k === 'notification_sent')).toHaveLength(2);
     expect(kinds).toContain('acknowledged');
     // A second click on the same link is refused: links work once.
-    expect((await fetch(acknowledgeUrl as string)).status).toBe(410);
+    expect((await fetch(acknowledgeUrl as string, { method: 'POST' })).status).toBe(410);
   }, 90_000);
 });

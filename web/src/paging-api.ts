@@ -67,7 +67,8 @@ export interface TeamMember {
 }
 
 export interface PolicyTarget {
-  type: 'user' | 'schedule';
+  /** `team`: everyone on the team when the level runs. */
+  type: 'user' | 'schedule' | 'team';
   id: string;
 }
 
@@ -153,11 +154,23 @@ export interface Override {
   note: string | null;
 }
 
-export const CONTACT_METHOD_TYPES = ['email', 'slack', 'webhook', 'sms', 'voice'] as const;
+export const CONTACT_METHOD_TYPES = [
+  'email',
+  'sms',
+  'voice',
+  'ntfy',
+  'slack',
+  'mattermost',
+  'msteams',
+  'webhook',
+] as const;
 export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
 export const CONTACT_METHOD_LABEL: Record<ContactMethodType, string> = {
   email: 'Email',
-  slack: 'Chat webhook (Slack, Mattermost)',
+  ntfy: 'ntfy push',
+  slack: 'Slack webhook',
+  mattermost: 'Mattermost (with buttons)',
+  msteams: 'Microsoft Teams',
   webhook: 'Signed webhook',
   sms: 'SMS',
   voice: 'Voice call',

@@ -3,7 +3,11 @@ import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, 
 import { teams } from './teams.js';
 
 /** A user, or an on-call schedule (whoever is on call when the level runs). Schedules have no FK here. */
-export type EscalationTarget = { type: 'user'; id: string } | { type: 'schedule'; id: string };
+/** A person, whoever a schedule has on call, or everyone on a team (its members when the level runs). */
+export type EscalationTarget =
+  | { type: 'user'; id: string }
+  | { type: 'schedule'; id: string }
+  | { type: 'team'; id: string };
 
 export interface EscalationLevel {
   /** Minutes to wait after notifying this level before the next level (or the next repetition). */

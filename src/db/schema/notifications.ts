@@ -2,7 +2,16 @@ import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'dri
 import { incidents } from './incidents.js';
 import { users } from './users.js';
 
-export const CONTACT_METHOD_TYPES = ['email', 'slack', 'webhook', 'sms', 'voice'] as const;
+export const CONTACT_METHOD_TYPES = [
+  'email',
+  'slack',
+  'webhook',
+  'sms',
+  'voice',
+  'ntfy',
+  'mattermost',
+  'msteams',
+] as const;
 export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
 
 /** How to reach a person: an email address, a Slack-compatible incoming webhook, or a signed outgoing webhook. */

@@ -8,6 +8,7 @@ export const MAX_TARGETS_PER_LEVEL = 20;
 const target = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('user'), id: z.uuid() }),
   z.strictObject({ type: z.literal('schedule'), id: z.uuid() }),
+  z.strictObject({ type: z.literal('team'), id: z.uuid() }).describe('Everyone on the team when the level runs'),
 ]);
 
 const ackTimeoutMinutes = z
@@ -56,7 +57,7 @@ export const policySchema = z.object({
   levels: z.array(
     z.object({
       delayMinutes: z.number().int(),
-      targets: z.array(z.object({ type: z.enum(['user', 'schedule']), id: z.string() })),
+      targets: z.array(z.object({ type: z.enum(['user', 'schedule', 'team']), id: z.string() })),
     }),
   ),
   createdAt: z.string(),

@@ -32,6 +32,13 @@ export function createEscalationPoliciesService(deps: {
   /** Every target of the levels must belong to the policy's team (authz: stored references). */
   function assertTargetsInTeam(teamId: string, levels: EscalationLevel[]) {
     const targets = levels.flatMap((level) => level.targets);
+    // "Everyone on the team" names the policy's own team: never another team's people.
+    const foreignTeams = targets.filter((t) => t.type === 'team' && t.id !== teamId);
+    if (foreignTeams.length > 0) {
+      throw new AppError('validation-failed', "A team target must be the policy's own team", {
+        errors: foreignTeams.map((t) => ({ path: 'levels', message: `team ${t.id} is not the policy's team` })),
+      });
+    }
     return authz.assertReferences(db, teamId, [
       { kind: 'user', ids: targets.filter((t) => t.type === 'user').map((t) => t.id), path: 'levels' },
       { kind: 'schedule', ids: targets.filter((t) => t.type === 'schedule').map((t) => t.id), path: 'levels' },

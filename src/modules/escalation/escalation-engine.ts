@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { DatabaseHandle } from '../../db/client.js';
-import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
+import type { EscalationTarget, IncidentRow, NotificationRow } from '../../db/schema/index.js';
 import { decryptSecret, sha256Hex } from '../../lib/crypto.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { Authz } from '../authz/authz.service.js';
@@ -33,7 +33,7 @@ export interface EscalationEngineOptions {
   incidentsRepository: IncidentsRepository;
   policiesRepository: EscalationPoliciesRepository;
   notificationsRepository: NotificationsRepository;
-  teamsRepository: Pick<TeamsRepository, 'namesByIds'>;
+  teamsRepository: Pick<TeamsRepository, 'namesByIds' | 'listMembers'>;
   resolver: OnCallResolver;
   /** Checks, when a level runs, that its targets still belong to the incident's team. */
   authz: Pick<Authz, 'partitionReferences' | 'standingOfUser'>;
@@ -159,19 +159,19 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
    * Targets of one level, resolved outside the transaction (a schedule lookup may query the
    * database). Only what still belongs to the incident's team is paged: a user target or an
    * on-call person who has left the team, or a schedule that is not the team's, is skipped and
-   * recorded (the policy was checked when saved; this covers what changed since).
+   * recorded (the policy was checked when saved; this covers what changed since). A team target
+   * pages the members of the incident's own team only.
    */
-  async function resolveTargets(
-    teamId: string,
-    level: { targets: Array<{ type: 'user' | 'schedule'; id: string }> },
-    at: Date,
-  ) {
+  async function resolveTargets(teamId: string, level: { targets: EscalationTarget[] }, at: Date) {
     const direct = await options.authz.partitionReferences(db, teamId, {
       userIds: level.targets.filter((target) => target.type === 'user').map((target) => target.id),
       scheduleIds: level.targets.filter((target) => target.type === 'schedule').map((target) => target.id),
     });
     const onCall: string[] = [];
     const emptySchedules: string[] = [];
+    if (level.targets.some((target) => target.type === 'team' && target.id === teamId)) {
+      onCall.push(...(await options.teamsRepository.listMembers(db, teamId)).map((member) => member.userId));
+    }
     for (const scheduleId of direct.scheduleIds) {
       const people = await options.resolver.whoIsOnCall(scheduleId, at);
       if (people.length === 0) emptySchedules.push(scheduleId);
@@ -373,8 +373,7 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
         {
           type: method.type,
           address: method.address,
-          signingSecret:
-            method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
+          secret: method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
           messageId: claimed.id,
         },
         message,

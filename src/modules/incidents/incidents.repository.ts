@@ -278,6 +278,11 @@ export function createIncidentsRepository() {
     },
 
     /** Marks the token used if it is still usable; otherwise returns what it is (for the message). */
+    async findActionToken(executor: Executor, id: string) {
+      const [row] = await executor.select().from(incidentActionTokens).where(eq(incidentActionTokens.id, id)).limit(1);
+      return row;
+    },
+
     async consumeActionToken(executor: Executor, id: string, at: Date) {
       const [used] = await executor
         .update(incidentActionTokens)

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -11,6 +12,7 @@ import {
 import { AppError } from '../../lib/errors.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
 import { principalOf } from '../../plugins/auth.js';
+import { ACTION_PAGE_HEADERS, confirmationPage, errorPage, resultPage } from './action-link-pages.js';
 import type { IncidentsService } from './incidents.service.js';
 
 const incidentSchema = z.object({
@@ -87,9 +89,6 @@ const toTimelineDto = (row: IncidentTimelineRow) => ({
 
 const idParams = z.object({ id: z.uuid() });
 const teamParams = z.object({ teamId: z.uuid() });
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** Incidents are team-scoped like alerts: a member sees and acts on their teams' incidents; others get 404. */
 export const incidentsRoutes: FastifyPluginAsyncZod<{ incidentsService: IncidentsService }> = async (
@@ -193,38 +192,64 @@ export const incidentsRoutes: FastifyPluginAsyncZod<{ incidentsService: Incident
 
   /**
    * The one-click link of a notification. Public: the signed, expiring, single-use token is the
-   * credential. Browsers get a short HTML page, API clients (Accept: application/json) JSON.
+   * credential. A GET (or HEAD) only shows what the link would do, with a form that POSTs back;
+   * the POST acts. Browsers get short HTML pages, API clients (Accept: application/json) JSON.
    */
+  const tokenParams = z.object({ token: z.string().max(200) });
+  const wantsJson = (request: FastifyRequest) => (request.headers.accept ?? '').includes('application/json');
+  const sendPage = (reply: FastifyReply, status: number, html: string) =>
+    reply.code(status).headers(ACTION_PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
+  const withErrorPage = async (request: FastifyRequest, reply: FastifyReply, work: () => Promise<unknown>) => {
+    try {
+      return await work();
+    } catch (error) {
+      if (wantsJson(request) || !(error instanceof AppError)) throw error;
+      return sendPage(reply, error.status, errorPage(error.message));
+    }
+  };
+
   app.get(
     '/api/incidents/actions/:token',
     {
       config: { access: 'public' },
       schema: {
         tags,
-        summary: 'Acknowledge or resolve from a notification link',
-        params: z.object({ token: z.string().max(200) }),
+        summary: 'What a notification link would do: a confirmation page (changes nothing)',
+        params: tokenParams,
       },
     },
-    async (request, reply) => {
-      const wantsJson = (request.headers.accept ?? '').includes('application/json');
-      try {
-        const { incident, action, changed } = await service.actWithToken(request.params.token);
-        reply.header('cache-control', 'no-store');
-        if (wantsJson) return reply.send({ incidentId: incident.id, action, status: incident.status, changed });
-        const verb = action === 'acknowledge' ? 'acknowledged' : 'resolved';
-        return reply
-          .type('text/html; charset=utf-8')
-          .send(
-            `<!doctype html><meta charset="utf-8"><title>Klaxon</title><p>Incident "${escapeHtml(incident.title)}" is ${escapeHtml(incident.status)}${changed ? ` (${verb} by you)` : ''}.</p>`,
-          );
-      } catch (error) {
-        if (wantsJson || !(error instanceof AppError)) throw error;
-        return reply
-          .code(error.status)
-          .type('text/html; charset=utf-8')
-          .send(`<!doctype html><meta charset="utf-8"><title>Klaxon</title><p>${escapeHtml(error.message)}.</p>`);
-      }
+    (request, reply) =>
+      withErrorPage(request, reply, async () => {
+        const { incident, action } = await service.inspectActionToken(request.params.token);
+        if (wantsJson(request)) {
+          return reply
+            .headers(ACTION_PAGE_HEADERS)
+            .send({ incidentId: incident.id, action, status: incident.status, title: incident.title });
+        }
+        return sendPage(reply, 200, confirmationPage({ action, title: incident.title, status: incident.status }));
+      }),
+  );
+
+  app.post(
+    '/api/incidents/actions/:token',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Acknowledge or resolve from a notification link (the confirmation page posts here)',
+        params: tokenParams,
+      },
     },
+    (request, reply) =>
+      withErrorPage(request, reply, async () => {
+        const { incident, action, changed } = await service.actWithToken(request.params.token);
+        if (wantsJson(request)) {
+          return reply
+            .headers(ACTION_PAGE_HEADERS)
+            .send({ incidentId: incident.id, action, status: incident.status, changed });
+        }
+        return sendPage(reply, 200, resultPage({ action, title: incident.title, status: incident.status, changed }));
+      }),
   );
 
   app.get(

@@ -532,6 +532,21 @@ export function createIncidentsService(deps: {
         return updated;
       }),
 
+    /**
+     * What a one-click link would do, without doing it: link scanners and unfurlers fetch links,
+     * so a GET shows this and only the POST of its confirmation page acts.
+     */
+    async inspectActionToken(token: string) {
+      const tokenId = verifyActionToken(deps.actionTokenKey, token);
+      if (tokenId === undefined) throw new AppError('action-link-invalid', 'This link is not valid');
+      const row = await repository.findActionToken(db, tokenId);
+      const refusal = actionTokenRefusal(row, now());
+      if (row === undefined || refusal !== undefined) throw new AppError('action-link-invalid', refusal);
+      const incident = await repository.findById(db, row.incidentId);
+      if (incident === undefined) throw notFound(row.incidentId);
+      return { incident, action: row.action };
+    },
+
     /** A one-click link from a notification: valid signature, unexpired, unused; acts as the person it was sent to. */
     async actWithToken(token: string) {
       const tokenId = verifyActionToken(deps.actionTokenKey, token);
@@ -540,15 +555,7 @@ export function createIncidentsService(deps: {
       const result = await db.transaction(async (tx) => {
         const at = now();
         const consumed = await repository.consumeActionToken(tx, tokenId, at);
-        if (!consumed.ok) {
-          const reason =
-            consumed.token === undefined
-              ? 'This link is not valid'
-              : consumed.token.usedAt !== null
-                ? 'This link was already used'
-                : 'This link has expired';
-          throw new AppError('action-link-invalid', reason);
-        }
+        if (!consumed.ok) throw new AppError('action-link-invalid', actionTokenRefusal(consumed.token, at));
         const { incidentId, userId, action } = consumed.token;
         const incident = await repository.findByIdForUpdate(tx, incidentId);
         if (incident === undefined) throw notFound(incidentId);
@@ -633,6 +640,17 @@ export function createIncidentsService(deps: {
       metadata: { title: incident.title, teamId: incident.teamId, previousStatus: incident.status, ...extra },
     });
   }
+}
+
+/** Why a link cannot be used (undefined: it can). */
+function actionTokenRefusal(
+  token: { usedAt: Date | null; revoked: boolean; expiresAt: Date } | undefined,
+  at: Date,
+): string | undefined {
+  if (token === undefined || token.revoked) return 'This link is not valid';
+  if (token.usedAt !== null) return 'This link was already used';
+  if (token.expiresAt.getTime() < at.getTime()) return 'This link has expired';
+  return undefined;
 }
 
 interface AlertSnapshot {

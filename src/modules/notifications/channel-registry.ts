@@ -1,14 +1,33 @@
 import type { ContactMethodType } from '../../db/schema/index.js';
-import type { ChannelSender } from './channels.js';
+import type { OutboundGuard } from '../../lib/outbound-guard.js';
+import { createMattermostChannel } from './channels/mattermost.js';
+import { createTeamsChannel } from './channels/msteams.js';
+import { createNtfyChannel } from './channels/ntfy.js';
+import type { ChannelSender, NotificationChannel } from './channels.js';
+
+export interface ChannelRegistryDeps {
+  outboundGuard: OutboundGuard;
+  /** Base of Klaxon's own URLs that chats call back (without a trailing slash). */
+  publicUrl: string;
+  /** SMS and voice, when phone paging is set up (notifications/phone/). */
+  phone?: { sms: ChannelSender; voice: ChannelSender } | undefined;
+}
 
 /**
- * The channels that live in files of their own, by contact method type (email, chat and signed
- * webhooks are built into channels.ts). A new channel adds its file and one line here.
+ * Every channel beyond email and the two webhooks (which `channels.ts` serves itself), by contact
+ * method type. Adding a channel: its file under `channels/`, and one line here.
  */
-export function channelRegistry(channels: {
-  phone?: { sms: ChannelSender; voice: ChannelSender } | undefined;
-}): Partial<Record<ContactMethodType, ChannelSender>> {
-  return {
-    ...(channels.phone === undefined ? {} : { sms: channels.phone.sms, voice: channels.phone.voice }),
-  };
+export function createChannelRegistry(deps: ChannelRegistryDeps): ReadonlyMap<ContactMethodType, NotificationChannel> {
+  const channels: NotificationChannel[] = [
+    createNtfyChannel(deps),
+    createMattermostChannel(deps),
+    createTeamsChannel(deps),
+    ...(deps.phone === undefined
+      ? []
+      : [
+          { type: 'sms' as const, send: deps.phone.sms.send },
+          { type: 'voice' as const, send: deps.phone.voice.send },
+        ]),
+  ];
+  return new Map(channels.map((channel) => [channel.type, channel]));
 }

@@ -1,10 +1,10 @@
-import http from 'node:http';
-import https from 'node:https';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { AttemptOutcome, ContactMethodType } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
-import { addressBytes, type OutboundGuard, OutboundUrlRefusedError } from '../../lib/outbound-guard.js';
+import type { OutboundGuard } from '../../lib/outbound-guard.js';
 import { fromStandardWebhooksSecret, signStandardWebhooks } from '../webhooks/signatures/standard-webhooks.js';
+import { escapeSlackText } from './chat-markup.js';
+import { errorText, postGuarded } from './outbound-post.js';
 
 /** The facts every channel carries, whatever its format. */
 export interface NotificationMessage {
@@ -29,10 +29,19 @@ export interface DeliveryResult {
 export interface Destination {
   type: ContactMethodType;
   address: string;
-  /** `whsec_…` key of a webhook destination. */
-  signingSecret?: string | null;
+  /** The method's decrypted secret: the `whsec_…` key of a webhook, the access token of an ntfy topic. */
+  secret?: string | null;
   /** Stable across retries of one notification, so receivers can deduplicate (`webhook-id`). */
   messageId: string;
+}
+
+/**
+ * One way of reaching people. Each channel lives in a file of its own under `channels/` and is
+ * listed once in `channel-registry.ts`; adding a channel touches that file and the registry.
+ */
+export interface NotificationChannel {
+  readonly type: ContactMethodType;
+  send(destination: Destination, message: NotificationMessage): Promise<DeliveryResult>;
 }
 
 /** A plain-text email that is not about an incident (an invite link). */
@@ -54,8 +63,6 @@ export interface Channels {
   sendMail(mail: PlainMail): Promise<DeliveryResult>;
   close(): void;
 }
-
-const HTTP_TIMEOUT_MS = 10_000;
 
 export function subjectOf(message: NotificationMessage): string {
   return `[Klaxon] [${message.severity.toUpperCase()}] ${message.title}`;
@@ -88,85 +95,17 @@ function htmlOf(message: NotificationMessage): string {
 <p>${link(message.acknowledgeUrl, 'Acknowledge')}${link(message.resolveUrl, 'Resolve')}${link(message.consoleUrl, 'Open in Klaxon')}</p>`;
 }
 
-/** 2xx sent; 408, 425, 429 and 5xx worth a retry; any other answer will not get better. */
-function classifyHttp(status: number): AttemptOutcome {
-  if (status >= 200 && status < 300) return 'sent';
-  if (status === 408 || status === 425 || status === 429 || status >= 500) return 'transient_failure';
-  return 'permanent_failure';
-}
-
-/**
- * POSTs through node:http(s) so the connection goes only to addresses the outbound guard allows
- * (its `lookup` sees the resolved address; literal addresses are checked here). Redirects are not
- * followed: a 3xx is an answer like any other (permanent).
- */
-function post(guard: OutboundGuard, url: string, body: string, headers: Record<string, string>) {
-  return new Promise<DeliveryResult>((resolve) => {
-    const refused = (detail: string) => resolve({ outcome: 'permanent_failure', detail: `refused: ${detail}` });
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      return refused('not a valid URL');
-    }
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') return refused('not an http(s) URL');
-    const literal = target.hostname.replace(/^\[|\]$/g, '');
-    const reason = addressBytes(literal) === undefined ? undefined : guard.refusal(literal);
-    if (reason !== undefined) return refused(reason);
-
-    const request = (target.protocol === 'https:' ? https : http).request(
-      target,
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': String(Buffer.byteLength(body)),
-          'user-agent': 'Klaxon',
-          ...headers,
-        },
-        lookup: guard.lookup,
-        // A fresh connection per delivery: each one resolves and is checked again (no pooled
-        // socket connected under an earlier answer).
-        agent: false,
-      },
-      (response) => {
-        // Only the status is kept: the body of whatever the URL points at would otherwise be
-        // shown to whoever registered it (an SSRF oracle when the guard is relaxed).
-        const status = response.statusCode ?? 0;
-        clearTimeout(timer);
-        response.destroy();
-        resolve({ outcome: classifyHttp(status), detail: `HTTP ${status}` });
-      },
-    );
-    const timer = setTimeout(
-      () => request.destroy(new Error(`no answer within ${HTTP_TIMEOUT_MS / 1000} s`)),
-      HTTP_TIMEOUT_MS,
-    );
-    request.on('error', (error) => {
-      clearTimeout(timer);
-      if (error instanceof OutboundUrlRefusedError) return refused(error.message);
-      // Network errors and timeouts: the receiver may be back soon.
-      resolve({ outcome: 'transient_failure', detail: errorText(error) });
-    });
-    request.end(body);
-  });
-}
-
-function errorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`.slice(0, 500);
-}
-
 /** Slack and Mattermost incoming webhooks accept this basic shape (`text` with mrkdwn links). */
 export function slackPayload(message: NotificationMessage): Record<string, unknown> {
+  const title = escapeSlackText(message.title);
+  const team = escapeSlackText(message.teamName);
   const links = [
     `<${message.consoleUrl}|Open in Klaxon>`,
     ...(message.acknowledgeUrl === null ? [] : [`<${message.acknowledgeUrl}|Acknowledge>`]),
     ...(message.resolveUrl === null ? [] : [`<${message.resolveUrl}|Resolve>`]),
   ].join(' · ');
   return {
-    text: `*[${message.severity.toUpperCase()}] ${message.title}*\nTeam: ${message.teamName} · Status: ${message.status} · Alerts: ${message.alertCount}\n${message.reason}\n${links}`,
+    text: `*[${message.severity.toUpperCase()}] ${title}*\nTeam: ${team} · Status: ${message.status} · Alerts: ${message.alertCount}\n${message.reason}\n${links}`,
   };
 }
 
@@ -180,8 +119,8 @@ export function createChannels(options: {
   smtpFrom: string;
   /** Decides which addresses chat and webhook deliveries may connect to. */
   outboundGuard: OutboundGuard;
-  /** The channels in files of their own (channel-registry.ts), by contact method type. */
-  senders?: Partial<Record<ContactMethodType, ChannelSender>>;
+  /** The other channels (ntfy, chat apps, push), from `channel-registry.ts`. */
+  registry?: ReadonlyMap<ContactMethodType, NotificationChannel>;
   now?: () => Date;
 }): Channels {
   const now = options.now ?? (() => new Date());
@@ -210,8 +149,6 @@ export function createChannels(options: {
     canEmail: options.smtpUrl !== undefined,
     sendMail: (mail) => email(mail),
     async send(destination, message) {
-      const sender = options.senders?.[destination.type];
-      if (sender !== undefined) return sender.send(destination, message);
       switch (destination.type) {
         case 'email':
           return email({
@@ -222,27 +159,25 @@ export function createChannels(options: {
             headers: { 'X-Klaxon-Incident': message.incidentId },
           });
         case 'slack':
-          return post(options.outboundGuard, destination.address, JSON.stringify(slackPayload(message)), {});
+          return postGuarded(options.outboundGuard, destination.address, JSON.stringify(slackPayload(message)), {});
         case 'webhook': {
-          if (!destination.signingSecret) return { outcome: 'permanent_failure', detail: 'no signing secret' };
+          if (!destination.secret) return { outcome: 'permanent_failure', detail: 'no signing secret' };
           const body = Buffer.from(JSON.stringify(webhookPayload(message, now())), 'utf8');
           const timestamp = Math.floor(now().getTime() / 1000);
           const id = destination.messageId || uuidv7();
-          const signature = signStandardWebhooks(
-            fromStandardWebhooksSecret(destination.signingSecret),
-            id,
-            timestamp,
-            body,
-          );
-          return post(options.outboundGuard, destination.address, body.toString('utf8'), {
+          const signature = signStandardWebhooks(fromStandardWebhooksSecret(destination.secret), id, timestamp, body);
+          return postGuarded(options.outboundGuard, destination.address, body.toString('utf8'), {
             'webhook-id': id,
             'webhook-timestamp': String(timestamp),
             'webhook-signature': signature,
           });
         }
-        default:
-          return { outcome: 'permanent_failure', detail: `${destination.type} is not configured on this server` };
       }
+      const channel = options.registry?.get(destination.type);
+      if (channel === undefined) {
+        return { outcome: 'permanent_failure', detail: `${destination.type} notifications are not configured` };
+      }
+      return channel.send(destination, message);
     },
     close() {
       transporter?.close();

@@ -1,6 +1,5 @@
 import type { Database } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
-import type { ContactMethodType } from '../../db/schema/index.js';
 import { decryptSecret, encryptSecret, randomHex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -12,6 +11,18 @@ import { toStandardWebhooksSecret } from '../webhooks/signatures/standard-webhoo
 import type { Channels } from './channels.js';
 import type { NotificationsRepository } from './notifications.repository.js';
 import { isPhoneType, type PhoneVerificationService } from './phone/phone-verification.service.js';
+
+interface Owned {
+  label?: string | null | undefined;
+  userId?: string | undefined;
+}
+
+/** A contact method as people add it; what is stored is derived from it (`destinationOf`). */
+export type NewContactMethod = Owned &
+  (
+    | { type: 'email' | 'slack' | 'webhook' | 'mattermost' | 'msteams' | 'sms' | 'voice'; address: string }
+    | { type: 'ntfy'; topic: string; server?: string | undefined; accessToken?: string | undefined }
+  );
 
 /**
  * A person's contact methods, notification rules and notification log. Everyone manages their own;
@@ -31,6 +42,8 @@ export function createContactMethodsService(deps: {
   deliveryStatuses?: (
     notificationIds: string[],
   ) => Promise<Map<string, { provider: string; status: string; detail: string | null }>>;
+  /** Server of ntfy topics given without one. */
+  ntfyDefaultServer: string;
   now?: () => Date;
 }) {
   const { db, repository, masterKey, authz } = deps;
@@ -64,30 +77,41 @@ export function createContactMethodsService(deps: {
     }
   }
 
+  /** The stored address (and secret) of a new method; URLs must lead to public addresses. */
+  async function destinationOf(input: NewContactMethod): Promise<{ address: string; secret?: string }> {
+    switch (input.type) {
+      case 'email':
+        return { address: input.address };
+      case 'sms':
+      case 'voice': {
+        if (deps.phoneVerification === undefined) {
+          throw new AppError('bad-request', 'Phone contact methods are not available on this server');
+        }
+        return { address: deps.phoneVerification.normalize(input.address) };
+      }
+      case 'ntfy': {
+        const address = `${(input.server ?? deps.ntfyDefaultServer).replace(/\/+$/, '')}/${input.topic}`;
+        await assertReachable(address);
+        return { address, ...(input.accessToken === undefined ? {} : { secret: input.accessToken }) };
+      }
+      default:
+        await assertReachable(input.address);
+        return { address: input.address };
+    }
+  }
+
   return {
     /**
      * Webhook methods get a Standard Webhooks signing secret, shown in this answer only. Phone
      * methods are stored unverified and sent a code at once (`verification` says how that went).
      */
-    async create(
-      actor: Principal,
-      input: {
-        type: ContactMethodType;
-        address: string;
-        label?: string | null | undefined;
-        userId?: string | undefined;
-      },
-    ) {
+    async create(actor: Principal, input: NewContactMethod) {
       const userId = ownerOf(actor, input.userId);
       // The owner is a stored reference: it must exist (an admin may name anyone).
       if (!(await authz.userExists(userId))) throw new AppError('user-not-found', `No user with id ${userId}`);
-      const phone = isPhoneType(input.type) ? deps.phoneVerification : undefined;
-      if (isPhoneType(input.type) && phone === undefined) {
-        throw new AppError('bad-request', 'Phone contact methods are not available on this server');
-      }
-      const address = phone === undefined ? input.address : phone.normalize(input.address);
-      if (input.type !== 'email' && phone === undefined) await assertReachable(input.address);
+      const { address, secret } = await destinationOf(input);
       const signingSecret = input.type === 'webhook' ? toStandardWebhooksSecret(randomHex(32)) : undefined;
+      const stored = signingSecret ?? secret;
       let method: Awaited<ReturnType<typeof repository.insertContactMethod>>;
       try {
         method = await repository.insertContactMethod(db, {
@@ -96,7 +120,7 @@ export function createContactMethodsService(deps: {
           type: input.type,
           label: input.label ?? null,
           address,
-          secretEncrypted: signingSecret === undefined ? null : encryptSecret(masterKey, signingSecret),
+          secretEncrypted: stored === undefined ? null : encryptSecret(masterKey, stored),
           createdAt: now(),
         });
       } catch (error) {
@@ -104,6 +128,7 @@ export function createContactMethodsService(deps: {
         if (isForeignKeyViolation(error)) throw new AppError('user-not-found', `No user with id ${userId}`);
         throw error;
       }
+      const phone = isPhoneType(input.type) ? deps.phoneVerification : undefined;
       const verification = phone === undefined ? undefined : await phone.sendFirstCode(method);
       return { method, signingSecret, verification };
     },
@@ -122,7 +147,7 @@ export function createContactMethodsService(deps: {
         {
           type: method.type,
           address: method.address,
-          signingSecret: method.secretEncrypted === null ? null : decryptSecret(masterKey, method.secretEncrypted),
+          secret: method.secretEncrypted === null ? null : decryptSecret(masterKey, method.secretEncrypted),
           messageId: uuidv7(),
         },
         {

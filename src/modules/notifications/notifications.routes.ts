@@ -7,18 +7,24 @@ import type { ContactMethodsService } from './contact-methods.service.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
 
+const owned = {
+  label: z.string().max(100).nullable().optional(),
+  userId: z.uuid().optional(),
+};
+
 const createContactMethodBody = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('email'), address: z.email().max(320), ...owned }),
   z.strictObject({
-    type: z.literal('email'),
-    address: z.email().max(320),
-    label: z.string().max(100).nullable().optional(),
-    userId: z.uuid().optional(),
+    type: z.enum(['slack', 'webhook', 'mattermost', 'msteams']),
+    address: httpUrl.describe('The webhook URL (Slack or Mattermost incoming webhook, Teams Workflows webhook)'),
+    ...owned,
   }),
   z.strictObject({
-    type: z.enum(['slack', 'webhook']),
-    address: httpUrl,
-    label: z.string().max(100).nullable().optional(),
-    userId: z.uuid().optional(),
+    type: z.literal('ntfy'),
+    topic: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64'),
+    server: httpUrl.optional().describe('The ntfy server; KLAXON_NTFY_DEFAULT_SERVER when omitted'),
+    accessToken: z.string().min(1).max(200).optional().describe('An ntfy access token (tk_…); never shown again'),
+    ...owned,
   }),
   z.strictObject({
     type: z.enum(['sms', 'voice']),

@@ -23,6 +23,7 @@ function targetName(target: PolicyTarget, directory: Directory): string {
     const schedule = directory.schedules.find((s) => s.id === target.id);
     return schedule === undefined ? 'a deleted schedule' : `on call in ${schedule.name}`;
   }
+  if (target.type === 'team') return 'everyone on the team';
   return personName(
     directory.members.find((m) => m.userId === target.id),
     'someone outside the team',

@@ -31,12 +31,22 @@ const NOTIFICATION_TONE: Record<string, string> = {
 };
 const ADDRESS_LABEL: Record<ContactMethodType, string> = {
   email: 'Email address',
+  ntfy: 'Topic (or topic URL on your ntfy server)',
   slack: 'Incoming webhook URL',
+  mattermost: 'Incoming webhook URL',
+  msteams: 'Workflows webhook URL',
   webhook: 'Webhook URL',
   sms: 'Phone number (international, +…)',
   voice: 'Phone number (international, +…)',
 };
 const isPhone = (type: ContactMethodType) => type === 'sms' || type === 'voice';
+
+/** "my-topic" (on the server's default ntfy) or "https://ntfy.example.com/my-topic". */
+function ntfyTopic(input: string): { topic: string; server?: string } {
+  const slash = input.lastIndexOf('/');
+  if (!/^https?:\/\//.test(input) || slash < 0) return { topic: input.trim() };
+  return { server: input.slice(0, slash), topic: input.slice(slash + 1).trim() };
+}
 
 const methodName = (method: ContactMethod | undefined) =>
   method === undefined
@@ -113,7 +123,7 @@ function ContactMethods(props: {
     const made = await add.run(() =>
       api<ContactMethod & { signingSecret?: string }>('POST', '/api/contact-methods', {
         type,
-        address,
+        ...(type === 'ntfy' ? ntfyTopic(address) : { address }),
         ...(label === '' ? {} : { label }),
         ...(props.ownerId === null ? {} : { userId: props.ownerId }),
       }),
@@ -194,11 +204,19 @@ function ContactMethods(props: {
             <label htmlFor="method-address">{ADDRESS_LABEL[type]}</label>
             <input
               id="method-address"
-              type={type === 'email' ? 'email' : isPhone(type) ? 'tel' : 'url'}
+              type={type === 'email' ? 'email' : isPhone(type) ? 'tel' : type === 'ntfy' ? 'text' : 'url'}
               required
               value={address}
               onChange={(e) => setAddress(e.target.value)}
-              placeholder={type === 'email' ? 'you@example.com' : isPhone(type) ? '+14155550100' : 'https://…'}
+              placeholder={
+                type === 'email'
+                  ? 'you@example.com'
+                  : isPhone(type)
+                    ? '+14155550100'
+                    : type === 'ntfy'
+                      ? 'klaxon-you-4f9c2e'
+                      : 'https://…'
+              }
             />
           </div>
           <div>
