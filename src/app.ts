@@ -26,6 +26,7 @@ import { passwordLinksRoutes } from './modules/password-links/password-links.rou
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
+import { setupRoutes } from './modules/setup/setup.routes.js';
 import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
@@ -171,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     usersService: services.usersService,
   });
   await app.register(passwordLinksRoutes, { passwordLinksService: services.passwordLinksService });
+  await app.register(setupRoutes, { setupService: services.setupService, sessionsService: services.sessionsService });
   await app.register(apiKeysRoutes, { apiKeysService: services.apiKeysService });
   await app.register(auditRoutes, { auditService: services.auditService });
   await app.register(integrationsRoutes, {

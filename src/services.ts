@@ -37,6 +37,8 @@ import { createSchedulesRepository } from './modules/schedules/schedules.reposit
 import { createSchedulesService } from './modules/schedules/schedules.service.js';
 import { createSessionsRepository } from './modules/sessions/sessions.repository.js';
 import { createSessionsService, type SessionPolicy } from './modules/sessions/sessions.service.js';
+import { createSetupRepository } from './modules/setup/setup.repository.js';
+import { createSetupService } from './modules/setup/setup.service.js';
 import { createTeamAccess } from './modules/teams/team-access.js';
 import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
@@ -100,6 +102,18 @@ export function createServices(deps: ServiceDeps) {
     rateLimiter: signInLimiter,
     now,
     ...(deps.sessionPolicy ? { policy: deps.sessionPolicy } : {}),
+  });
+  const setupService = createSetupService({
+    db,
+    repository: createSetupRepository(),
+    usersRepository,
+    sessionsService,
+    auditService,
+    masterKey: deps.masterKey,
+    database: deps.database.kind === 'pglite' ? 'embedded' : 'postgres',
+    rateLimiter: signInLimiter,
+    attemptsPerIpPerMinute: sessionsService.policy.loginAttemptsPerIpPerMinute,
+    now,
   });
   const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService });
   // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
@@ -263,6 +277,7 @@ export function createServices(deps: ServiceDeps) {
     apiKeysService,
     sessionsService,
     passwordLinksService,
+    setupService,
     bootstrapAdminService,
     integrationsService,
     deliveriesService,

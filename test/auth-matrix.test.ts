@@ -18,6 +18,10 @@ const PUBLIC_API_ROUTES = new Set<string>([
   // Invite and reset links: the random, expiring, single-use token is the credential; rate-limited.
   'GET /api/auth/password-links/:token',
   'POST /api/auth/password-links/:token',
+  // First run: whether setup is needed (the CLI command only while no user exists), and creating
+  // the first admin with the random single-use setup token printed at start-up; rate-limited.
+  'GET /api/setup',
+  'POST /api/setup',
 ]);
 
 const t = await createTestApp();

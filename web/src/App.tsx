@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, type Me, setCsrfToken, setUnauthorizedHandler } from './api';
+import { ApiError, api, type Me, type SetupStatus, setCsrfToken, setUnauthorizedHandler } from './api';
 import { LiveStatus, Loading, ProblemMessage } from './components';
 import { startLiveUpdates } from './live';
 import { AlertDetailPage } from './pages/AlertDetail';
@@ -16,6 +16,7 @@ import { RoutingPage } from './pages/Routing';
 import { ScheduleDetailPage } from './pages/ScheduleDetail';
 import { SchedulesPage } from './pages/Schedules';
 import { SetPasswordPage } from './pages/SetPassword';
+import { SetupPage } from './pages/Setup';
 import { SignInPage } from './pages/SignIn';
 import { TeamDetailPage } from './pages/TeamDetail';
 import { TeamsPage } from './pages/Teams';
@@ -47,6 +48,8 @@ export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [passwordSetFor, setPasswordSetFor] = useState<string | null>(null);
+  // Asked only when nobody is signed in: while no user exists, the setup page replaces sign-in.
+  const [setup, setSetup] = useState<SetupStatus | undefined>(undefined);
   const { path } = useLocation();
   useDocumentTitle();
 
@@ -65,6 +68,11 @@ export function App() {
       else setError(caught);
     });
   }, [signedIn]);
+
+  useEffect(() => {
+    if (me !== null) return;
+    api<SetupStatus>('GET', '/api/setup').then(setSetup, setError);
+  }, [me]);
 
   // Opened from an invite or reset link, by someone who may have no session (or another person's).
   if (path === '/set-password') {
@@ -92,6 +100,16 @@ export function App() {
         <Loading />
       </main>
     );
+  }
+  if (me === null && setup === undefined) {
+    return (
+      <main className="centered">
+        <Loading />
+      </main>
+    );
+  }
+  if (me === null && (setup?.setupNeeded || path === '/setup')) {
+    return <SetupPage status={setup as SetupStatus} onSignedIn={signedIn} />;
   }
   if (me === null) return <SignInPage onSignedIn={signedIn} passwordSetFor={passwordSetFor} />;
   return <Shell me={me} onSignedOut={() => setMe(null)} />;

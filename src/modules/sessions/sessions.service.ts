@@ -90,8 +90,39 @@ export function createSessionsService(deps: {
     return idleEnd < session.expiresAt ? idleEnd : session.expiresAt;
   }
 
+  /** Opens a session for a user whose identity was just proven (a password, or the first-run setup link). */
+  async function openSession(user: UserRow, input: { sourceIp: string; userAgent: string | undefined }) {
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(32).toString('base64url');
+    const at = now();
+    const session = await db.transaction(async (tx) => {
+      const row = await sessionsRepository.insert(tx, {
+        id: uuidv7(),
+        userId: user.id,
+        tokenHash: sha256Hex(token),
+        csrfToken,
+        createdAt: at,
+        lastSeenAt: at,
+        expiresAt: new Date(at.getTime() + policy.absoluteTimeoutMs),
+        sourceIp: input.sourceIp,
+        userAgent: input.userAgent?.slice(0, 512) ?? null,
+      });
+      await auditService.record(tx, {
+        action: 'session.created',
+        userId: user.id,
+        resourceType: 'session',
+        resourceId: row.id,
+        severity: 'LOW',
+        metadata: { sourceIp: input.sourceIp, userAgent: row.userAgent },
+      });
+      return row;
+    });
+    return { token, csrfToken, user, session, expiresAt: expiryOf(session) };
+  }
+
   return {
     policy,
+    openSession,
 
     /** Checks the password (constant work for unknown emails) and opens a session. */
     async login(input: { email: string; password: string; sourceIp: string; userAgent: string | undefined }) {
@@ -115,32 +146,7 @@ export function createSessionsService(deps: {
         }
         throw new AppError('invalid-credentials', 'Check the email and password and try again');
       }
-      const token = randomBytes(32).toString('base64url');
-      const csrfToken = randomBytes(32).toString('base64url');
-      const at = now();
-      const session = await db.transaction(async (tx) => {
-        const row = await sessionsRepository.insert(tx, {
-          id: uuidv7(),
-          userId: user.id,
-          tokenHash: sha256Hex(token),
-          csrfToken,
-          createdAt: at,
-          lastSeenAt: at,
-          expiresAt: new Date(at.getTime() + policy.absoluteTimeoutMs),
-          sourceIp: input.sourceIp,
-          userAgent: input.userAgent?.slice(0, 512) ?? null,
-        });
-        await auditService.record(tx, {
-          action: 'session.created',
-          userId: user.id,
-          resourceType: 'session',
-          resourceId: row.id,
-          severity: 'LOW',
-          metadata: { sourceIp: input.sourceIp, userAgent: row.userAgent },
-        });
-        return row;
-      });
-      return { token, csrfToken, user, session, expiresAt: expiryOf(session) };
+      return openSession(user, input);
     },
 
     /** The principal for a cookie token, or undefined when it is unknown, revoked, idle or expired. */
