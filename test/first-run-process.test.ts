@@ -44,8 +44,10 @@ describe('the setup link printed at start-up', () => {
 
     const setupUrl = await setupUrlOf(server);
     expect(setupUrl).toMatch(new RegExp(`^${server.url}/setup#token=[A-Za-z0-9_-]{43}$`));
-    // The banner on stderr, for a person reading the terminal.
-    expect(server.stderr()).toContain(`      ${setupUrl}\n`);
+    // The banner on stderr, for a person reading the terminal (its own pipe: it may arrive after the log line).
+    while (!server.stderr().includes(`      ${setupUrl}\n`)) {
+      await new Promise((resolve) => server.child.stderr?.once('data', resolve));
+    }
 
     const page = await fetch(setupUrl.replace(/#.*/, ''), { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);

@@ -305,6 +305,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       await page.getByRole('heading', { name: 'Incidents' }).waitFor();
       const nav = page.getByRole('navigation', { name: 'Primary' });
       expect(await nav.getByRole('link').allTextContents()).toEqual([
+        'Alerts',
         'Incidents',
         'Schedules',
         'Escalation',

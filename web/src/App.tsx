@@ -30,7 +30,7 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
-  { href: '/alerts', label: 'Alerts', admin: true },
+  { href: '/alerts', label: 'Alerts', admin: false },
   { href: '/incidents', label: 'Incidents', admin: false },
   { href: '/schedules', label: 'Schedules', admin: false },
   { href: '/escalation-policies', label: 'Escalation', admin: false },
@@ -42,7 +42,7 @@ const NAV: NavItem[] = [
   { href: '/api-keys', label: 'API keys', admin: false },
   { href: '/profile', label: 'Profile', admin: false },
 ];
-const ADMIN_SECTIONS = ['alerts', 'integrations', 'routing', 'audit', 'users', 'people'];
+const ADMIN_SECTIONS = ['integrations', 'routing', 'audit', 'users', 'people'];
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -120,7 +120,8 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
   const items = NAV.filter((item) => me.isPlatformAdmin || !item.admin);
-  const home = items[0]?.href ?? '/api-keys';
+  // The person on call starts at their incidents; an admin at everything that arrived.
+  const home = me.isPlatformAdmin ? '/alerts' : '/incidents';
 
   useEffect(() => {
     if (path === '/' || path === '/login') navigate(home, { replace: true });
@@ -272,7 +273,7 @@ function Page({ path, me }: { path: string; me: Me }) {
     case 'people':
       return id ? <ProfilePage key={id} me={me} userId={id} /> : <UsersPage />;
     case 'alerts':
-      return id ? <AlertDetailPage id={id} /> : <AlertsPage />;
+      return id ? <AlertDetailPage id={id} me={me} /> : <AlertsPage me={me} />;
     case 'integrations':
       return id ? <IntegrationDetailPage id={id} /> : <IntegrationsPage />;
     case 'teams':
@@ -286,6 +287,6 @@ function Page({ path, me }: { path: string; me: Me }) {
     case 'api-keys':
       return <ApiKeysPage me={me} />;
     default:
-      return me.isPlatformAdmin ? <AlertsPage /> : <IncidentsPage />;
+      return me.isPlatformAdmin ? <AlertsPage me={me} /> : <IncidentsPage />;
   }
 }

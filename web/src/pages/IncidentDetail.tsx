@@ -129,7 +129,7 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
               <ul className="plain-list">
                 {incident.alerts.map((alert) => (
                   <li key={alert.id}>
-                    {me.isPlatformAdmin ? <Link href={`/alerts/${alert.id}`}>{alert.title}</Link> : alert.title}{' '}
+                    <Link href={`/alerts/${alert.id}`}>{alert.title}</Link>{' '}
                     <Badge tone={STATUS_TONE[alert.status] ?? 'grey'}>{alert.status}</Badge>{' '}
                     <span className="muted small-text">from {alert.integrationName}</span>
                   </li>
