@@ -22,7 +22,10 @@ async function fire(body: Record<string, unknown>): Promise<string> {
 beforeAll(async () => {
   t = await createTestApp();
   admin = await t.createAdmin();
-  [member, outsider] = [await t.createUser(admin.apiKey), await t.createUser(admin.apiKey)];
+  const olive = await t.services.usersService.create({ email: 'olive@example.com', name: 'Olive Oncall' }, null);
+  const key = await as(admin, 'POST', '/api/api-keys', { name: 'olive', userId: olive.id });
+  member = { userId: olive.id, apiKey: key.json().key };
+  outsider = await t.createUser(admin.apiKey);
   team = (await as(admin, 'POST', '/api/teams', { name: 'storage' })).json().id;
   await as(admin, 'POST', `/api/teams/${team}/members`, { userId: member.userId });
   await as(admin, 'POST', '/api/routing-rules', {
@@ -64,9 +67,17 @@ describe('an alert as its team member sees it', () => {
     expect(alert.incidents).toHaveLength(1);
     expect(alert.incidents[0]).toMatchObject({ title: 'Disk full on db-1', status: 'triggered', teamId: team });
 
-    // And back: the incident lists this alert.
+    // And back: the incident lists this alert; it has a short number, and says who acknowledged it.
     const incident = (await as(member, 'GET', `/api/incidents/${alert.incidents[0].id}`)).json();
     expect(incident.alerts.map((a: { id: string }) => a.id)).toEqual([id]);
+    expect(incident.number).toBe(alert.incidents[0].number);
+    expect(Number.isInteger(incident.number) && incident.number > 0).toBe(true);
+    const acknowledged = await as(member, 'POST', `/api/incidents/${incident.id}/acknowledge`);
+    expect(acknowledged.statusCode, acknowledged.body).toBe(200);
+    const timeline = (await as(member, 'GET', `/api/incidents/${incident.id}`)).json().timeline;
+    expect(timeline.map((e: { message: string }) => e.message)).toContain(
+      'Acknowledged by Olive Oncall in the console',
+    );
 
     // The member's list shows it; someone of no team gets a 404 for it, not a 403.
     const list = (await as(member, 'GET', `/api/alerts?teamId=${team}`)).json();

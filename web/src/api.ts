@@ -159,7 +159,7 @@ export interface AlertWithHistory extends Alert {
     deliveryId: string | null;
     userId: string | null;
   }>;
-  incidents: Array<{ id: string; title: string; status: string; teamId: string }>;
+  incidents: Array<{ id: string; number: number; title: string; status: string; teamId: string }>;
   teams: Array<{ id: string; name: string }>;
   /** The body of the latest delivery that touched the alert, as stored. */
   payload: { deliveryId: string; receivedAt: string; body: unknown } | null;

@@ -406,7 +406,13 @@ export function createAlertsRepository() {
     /** The incidents this alert belongs to (one per team it reached). */
     async incidentsOf(executor: Executor, alertId: string) {
       return executor
-        .select({ id: incidents.id, title: incidents.title, status: incidents.status, teamId: incidents.teamId })
+        .select({
+          id: incidents.id,
+          number: incidents.number,
+          title: incidents.title,
+          status: incidents.status,
+          teamId: incidents.teamId,
+        })
         .from(incidentAlerts)
         .innerJoin(incidents, eq(incidents.id, incidentAlerts.incidentId))
         .where(eq(incidentAlerts.alertId, alertId))

@@ -54,7 +54,13 @@ export const alertWithHistorySchema = alertSchema.extend({
   occurrences: z.array(occurrenceSchema),
   /** The incidents this alert belongs to, among those the viewer may see. */
   incidents: z.array(
-    z.object({ id: z.uuid(), title: z.string(), status: z.enum(INCIDENT_STATUSES), teamId: z.uuid() }),
+    z.object({
+      id: z.uuid(),
+      number: z.number().int(),
+      title: z.string(),
+      status: z.enum(INCIDENT_STATUSES),
+      teamId: z.uuid(),
+    }),
   ),
   /** Names of the teams in `teamIds` that the viewer may see. */
   teams: z.array(z.object({ id: z.uuid(), name: z.string() })),

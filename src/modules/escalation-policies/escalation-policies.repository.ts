@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { type EscalationPolicyRow, escalationPolicies, users } from '../../db/schema/index.js';
+import { type EscalationPolicyRow, escalationPolicies, schedules, users } from '../../db/schema/index.js';
 
 export type NewEscalationPolicy = typeof escalationPolicies.$inferInsert;
 export type EscalationPolicyChanges = Partial<
@@ -80,6 +80,25 @@ export function createEscalationPoliciesRepository() {
       if (ids.length === 0) return new Set();
       const rows = await executor.select({ id: users.id }).from(users).where(inArray(users.id, ids));
       return new Set(rows.map((row) => row.id));
+    },
+
+    /** How each existing user is named in timelines: their name, else their email. */
+    async displayNamesByIds(executor: Executor, ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await executor
+        .select({ id: users.id, name: users.name, email: users.email })
+        .from(users)
+        .where(inArray(users.id, ids));
+      return new Map(rows.map((row) => [row.id, row.name ?? row.email]));
+    },
+
+    async scheduleNamesByIds(executor: Executor, ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await executor
+        .select({ id: schedules.id, name: schedules.name })
+        .from(schedules)
+        .where(inArray(schedules.id, ids));
+      return new Map(rows.map((row) => [row.id, row.name]));
     },
   };
 }

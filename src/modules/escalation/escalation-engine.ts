@@ -152,10 +152,14 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
     },
   };
 
-  /** Targets of one level, resolved outside the transaction (a schedule lookup may query the database). */
+  /**
+   * Targets of one level, resolved outside the transaction (a schedule lookup may query the
+   * database), with the names the timeline shows: "Bob Builder (on call for storage primary)".
+   */
   async function resolveTargets(level: { targets: Array<{ type: 'user' | 'schedule'; id: string }> }, at: Date) {
     const userIds: string[] = [];
     const emptySchedules: string[] = [];
+    const viaSchedule = new Map<string, string>();
     for (const target of level.targets) {
       if (target.type === 'user') {
         userIds.push(target.id);
@@ -163,10 +167,24 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
       }
       const onCall = await options.resolver.whoIsOnCall(target.id, at);
       if (onCall.length === 0) emptySchedules.push(target.id);
+      for (const userId of onCall) if (!viaSchedule.has(userId)) viaSchedule.set(userId, target.id);
       userIds.push(...onCall);
     }
-    const existing = await policiesRepository.existingUserIds(db, [...new Set(userIds)]);
-    return { userIds: [...new Set(userIds)].filter((id) => existing.has(id)), emptySchedules };
+    const [people, scheduleNames] = await Promise.all([
+      policiesRepository.displayNamesByIds(db, [...new Set(userIds)]),
+      policiesRepository.scheduleNamesByIds(db, [...new Set([...viaSchedule.values(), ...emptySchedules])]),
+    ]);
+    const nameOf = (userId: string) => {
+      const name = people.get(userId) ?? 'someone';
+      const schedule = viaSchedule.get(userId);
+      return schedule === undefined ? name : `${name} (on call for ${scheduleNames.get(schedule) ?? 'a schedule'})`;
+    };
+    return {
+      userIds: [...new Set(userIds)].filter((id) => people.has(id)),
+      emptySchedules,
+      emptyScheduleNames: emptySchedules.map((id) => scheduleNames.get(id) ?? 'a deleted schedule'),
+      nameOf,
+    };
   }
 
   async function runStep(step: EscalationStep): Promise<'ran' | 'stale'> {
@@ -207,7 +225,7 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
       if (level !== undefined && targets !== undefined) {
         if (targets.emptySchedules.length > 0) {
           timeline.push(
-            entry('nobody_on_call', `Nobody on call on ${targets.emptySchedules.length} schedule(s) of ${label}`, {
+            entry('nobody_on_call', `Nobody on call for ${listOf(targets.emptyScheduleNames)} at ${label}`, {
               scheduleIds: targets.emptySchedules,
             }),
           );
@@ -224,15 +242,19 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
           );
           after.notifications = planned.created;
           timeline.push(
-            entry('escalated', `Escalated to ${label}: notifying ${targets.userIds.length} person(s)`, {
+            entry('escalated', `Escalated to ${label}: ${listOf(targets.userIds.map(targets.nameOf))}`, {
               userIds: targets.userIds,
             }),
           );
           if (planned.unreachable.length > 0) {
             timeline.push(
-              entry('no_contact_method', `${planned.unreachable.length} person(s) have no contact method`, {
-                userIds: planned.unreachable,
-              }),
+              entry(
+                'no_contact_method',
+                `No contact method, so not notified: ${listOf(planned.unreachable.map(targets.nameOf))}`,
+                {
+                  userIds: planned.unreachable,
+                },
+              ),
             );
           }
           assignee = targets.userIds[0] ?? assignee;
@@ -280,6 +302,7 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
     };
     return {
       incidentId: incident.id,
+      incidentNumber: incident.number,
       title: incident.title,
       severity: incident.severity,
       status: incident.status,
@@ -347,14 +370,16 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
       );
       if (result.outcome === 'sent' || final) {
         const where = `${claimed.contactMethodType}${method === undefined ? '' : ` (${method.address})`}`;
+        const person =
+          (await policiesRepository.displayNamesByIds(tx, [claimed.userId])).get(claimed.userId) ?? 'someone';
         await incidentsRepository.insertTimeline(tx, [
           {
             incidentId: claimed.incidentId,
             kind: result.outcome === 'sent' ? 'notification_sent' : 'notification_failed',
             message:
               result.outcome === 'sent'
-                ? `Notified by ${where}`
-                : `Could not notify by ${where} after ${claimed.attempts} attempt(s): ${result.detail ?? 'failed'}`,
+                ? `Notified ${person} by ${where}`
+                : `Could not notify ${person} by ${where} after ${claimed.attempts === 1 ? '1 attempt' : `${claimed.attempts} attempts`}: ${result.detail ?? 'failed'}`,
             metadata: { notificationId: claimed.id, userId: claimed.userId, level: claimed.level },
             createdAt: at,
           },
@@ -470,3 +495,9 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
 }
 
 export type EscalationEngine = ReturnType<typeof createEscalationEngine>;
+
+/** "Ann", "Ann and Bob", "Ann, Bob and Cy": names in a sentence. */
+function listOf(names: string[]): string {
+  if (names.length <= 1) return names[0] ?? 'nobody';
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}

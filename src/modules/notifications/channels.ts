@@ -9,6 +9,8 @@ import { fromStandardWebhooksSecret, signStandardWebhooks } from '../webhooks/si
 /** The facts every channel carries, whatever its format. */
 export interface NotificationMessage {
   incidentId: string;
+  /** The incident's short number (`#123`); absent for a test message. */
+  incidentNumber?: number;
   title: string;
   severity: string;
   status: string;
@@ -52,13 +54,18 @@ export interface Channels {
 
 const HTTP_TIMEOUT_MS = 10_000;
 
+/** The title as people refer to the incident: `#123 Disk full on db-1`. */
+export function headlineOf(message: NotificationMessage): string {
+  return message.incidentNumber === undefined ? message.title : `#${message.incidentNumber} ${message.title}`;
+}
+
 export function subjectOf(message: NotificationMessage): string {
-  return `[Klaxon] [${message.severity.toUpperCase()}] ${message.title}`;
+  return `[Klaxon] [${message.severity.toUpperCase()}] ${headlineOf(message)}`;
 }
 
 export function textOf(message: NotificationMessage): string {
   return [
-    `${message.title}`,
+    headlineOf(message),
     '',
     `Severity: ${message.severity}`,
     `Team: ${message.teamName}`,
@@ -78,7 +85,7 @@ const escapeHtml = (value: string) =>
 function htmlOf(message: NotificationMessage): string {
   const link = (href: string | null, text: string) =>
     href === null ? '' : `<a href="${escapeHtml(href)}" style="margin-right:16px">${text}</a>`;
-  return `<h2>${escapeHtml(message.title)}</h2>
+  return `<h2>${escapeHtml(headlineOf(message))}</h2>
 <p>Severity: <b>${escapeHtml(message.severity)}</b><br>Team: ${escapeHtml(message.teamName)}<br>Status: ${escapeHtml(message.status)}<br>Alerts: ${message.alertCount}<br>Why you: ${escapeHtml(message.reason)}</p>
 <p>${link(message.acknowledgeUrl, 'Acknowledge')}${link(message.resolveUrl, 'Resolve')}${link(message.consoleUrl, 'Open in Klaxon')}</p>`;
 }
@@ -169,7 +176,7 @@ export function slackPayload(message: NotificationMessage): Record<string, unkno
     ...(message.resolveUrl === null ? [] : [`<${message.resolveUrl}|Resolve>`]),
   ].join(' · ');
   return {
-    text: `*[${message.severity.toUpperCase()}] ${message.title}*\nTeam: ${message.teamName} · Status: ${message.status} · Alerts: ${message.alertCount}\n${message.reason}\n${links}`,
+    text: `*[${message.severity.toUpperCase()}] ${headlineOf(message)}*\nTeam: ${message.teamName} · Status: ${message.status} · Alerts: ${message.alertCount}\n${message.reason}\n${links}`,
   };
 }
 

@@ -101,7 +101,7 @@ export function AlertDetailPage({ id, me }: { id: string; me: Me }) {
                     : alert.incidents.map((incident, index) => (
                         <span key={incident.id}>
                           {index > 0 && ', '}
-                          <Link href={`/incidents/${incident.id}`}>{incident.title}</Link>{' '}
+                          <Link href={`/incidents/${incident.id}`}>{`#${incident.number} ${incident.title}`}</Link>{' '}
                           <Badge tone={INCIDENT_TONE[incident.status] ?? 'grey'}>{incident.status}</Badge>
                         </span>
                       ))}

@@ -65,7 +65,7 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
         <>
           <TriageHeader
             titleId="incident-title"
-            title={incident.title}
+            title={`#${incident.number} ${incident.title}`}
             status={incident.status}
             statusTone={INCIDENT_STATUS_TONE[incident.status]}
             statusTestId="incident-status"
@@ -112,7 +112,8 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
                     <span className="muted">stopped</span>
                   ) : (
                     <>
-                      level {incident.escalationLevel}, round {incident.escalationRepetition}; next step{' '}
+                      next: level {incident.escalationLevel + 1}
+                      {incident.escalationRepetition > 0 && `, round ${incident.escalationRepetition + 1}`},{' '}
                       <Time value={incident.nextEscalationAt} />
                     </>
                   )}

@@ -388,7 +388,8 @@ function NotificationLog({ owner, methods }: { owner: string; methods: ContactMe
                   <td>
                     <Link href={`/incidents/${entry.incidentId}`}>open incident</Link>
                     <div className="muted small-text">
-                      level {entry.level}, round {entry.repetition}
+                      {entry.level < 0 ? 'assigned to you' : `level ${entry.level + 1}`}
+                      {entry.repetition > 0 && `, round ${entry.repetition + 1}`}
                     </div>
                   </td>
                   <td>
