@@ -52,7 +52,7 @@ export function IncidentsPage() {
           </select>
         </div>
       </form>
-      <p className="help">Updates every 5 seconds.</p>
+      <p className="help">New incidents and changes appear as they happen.</p>
       <ProblemMessage error={error ?? teams.error} />
       {data === undefined ? (
         error === null && <Loading />

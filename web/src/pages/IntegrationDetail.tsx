@@ -270,7 +270,7 @@ function Deliveries({ integration }: { integration: Integration }) {
           </select>
         </div>
       </div>
-      <p className="help">Every request to this integration’s URL, newest first. Updates every few seconds.</p>
+      <p className="help">Every request to this integration’s URL, newest first; new ones appear as they arrive.</p>
       <ProblemMessage error={error} />
       {data === undefined ? (
         error === null && <Loading />

@@ -132,7 +132,8 @@ function CreateIntegration({ onDone, onCancel }: { onDone: () => void; onCancel:
             id="integration-name"
             required
             maxLength={100}
-            pattern="[a-z0-9-]+"
+            // Browsers compile pattern with the `v` flag, where a literal dash in a class must be escaped.
+            pattern="[a-z0-9\-]+"
             aria-describedby="integration-name-help"
             value={name}
             onChange={(event) => setName(event.target.value)}
