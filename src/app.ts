@@ -22,6 +22,7 @@ import { integrationsRoutes } from './modules/integrations/integrations.routes.j
 import { testAlertRoutes } from './modules/integrations/test-alert.routes.js';
 import { liveUpdatesRoutes } from './modules/live-updates/live-updates.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { pagingHealthRoutes } from './modules/paging-health/paging-health.routes.js';
 import { passwordLinksRoutes } from './modules/password-links/password-links.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
@@ -191,6 +192,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(incidentsRoutes, { incidentsService: services.incidentsService });
   await app.register(escalationPoliciesRoutes, { service: services.escalationPoliciesService });
   await app.register(notificationsRoutes, { service: services.contactMethodsService });
+  await app.register(pagingHealthRoutes, { pagingHealthService: services.pagingHealthService });
   await app.register(liveUpdatesRoutes, {
     changeFeed: services.changeFeed,
     scopeOf: services.teamAccess.scopeOf,

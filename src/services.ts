@@ -26,6 +26,8 @@ import { createChangeFeed } from './modules/live-updates/change-feed.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
+import { createPagingHealthRepository } from './modules/paging-health/paging-health.repository.js';
+import { createPagingHealthService } from './modules/paging-health/paging-health.service.js';
 import { createPasswordLinksRepository } from './modules/password-links/password-links.repository.js';
 import {
   createPasswordLinksService,
@@ -222,6 +224,14 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
 
+  const pagingHealthService = createPagingHealthService({
+    db,
+    repository: createPagingHealthRepository(),
+    schedulesService,
+    channels,
+    now,
+  });
+
   const alertsService = createAlertsService({
     db,
     alertsRepository,
@@ -291,6 +301,7 @@ export function createServices(deps: ServiceDeps) {
     incidentsService,
     escalationPoliciesService,
     contactMethodsService,
+    pagingHealthService,
     escalationEngine,
     /**
      * Starts serving integrations and routing rules from memory, dropped whenever any process
