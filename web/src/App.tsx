@@ -11,6 +11,7 @@ import { IncidentDetailPage } from './pages/IncidentDetail';
 import { IncidentsPage } from './pages/Incidents';
 import { IntegrationDetailPage } from './pages/IntegrationDetail';
 import { IntegrationsPage } from './pages/Integrations';
+import { PagingHealthBanner, PagingHealthPage } from './pages/PagingHealth';
 import { ProfilePage } from './pages/Profile';
 import { RoutingPage } from './pages/Routing';
 import { ScheduleDetailPage } from './pages/ScheduleDetail';
@@ -196,6 +197,7 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
+        <PagingHealthBanner path={path} />
         <Page path={path} me={me} />
       </main>
     </div>
@@ -280,6 +282,8 @@ function Page({ path, me }: { path: string; me: Me }) {
       return id ? <TeamDetailPage id={id} me={me} /> : <TeamsPage me={me} />;
     case 'routing':
       return <RoutingPage />;
+    case 'paging-health':
+      return <PagingHealthPage />;
     case 'audit':
       return <AuditPage />;
     case 'users':
