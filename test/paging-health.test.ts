@@ -66,6 +66,9 @@ describe('paging health', () => {
         'on-call-without-contact-method: member@example.com is on call for primary but has no contact method',
       ]),
     );
+    // Anyone can ask which channels the server delivers on (the profile warns with it).
+    const channels = (await as(member, 'GET', '/api/notification-channels')).json().channels;
+    expect(channels).toContainEqual({ type: 'email', configured: false });
     // The manager sees their team's problems; a plain member may not look.
     const kindOf = (problem: string) => problem.split(':')[0];
     expect((await kinds(manager)).map(kindOf)).toEqual(problems.map(kindOf));

@@ -15,11 +15,29 @@ const pagingHealthSchema = z.object({
   ),
 });
 
+/** Which channels the server can deliver on; chat and webhooks need no server configuration. */
+const notificationChannelsSchema = z.object({
+  channels: z.array(z.object({ type: z.string(), configured: z.boolean() })),
+});
+
 /** GET /api/paging-health: what would stop a page from reaching a person (admins: all; managers: their teams). */
 export const pagingHealthRoutes: FastifyPluginAsyncZod<{ pagingHealthService: PagingHealthService }> = async (
   app,
   { pagingHealthService },
 ) => {
+  app.get(
+    '/api/notification-channels',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['notifications'],
+        summary: 'Which contact method channels this server can deliver on (email needs SMTP_URL)',
+        response: { 200: notificationChannelsSchema },
+      },
+    },
+    async () => ({ channels: pagingHealthService.channels() }),
+  );
+
   app.get(
     '/api/paging-health',
     {

@@ -51,6 +51,13 @@ export function createPagingHealthService(deps: {
   const { db, repository, now } = deps;
 
   return {
+    /** Contact method channels and whether this server can deliver on them. */
+    channels: () => [
+      { type: 'email', configured: deps.channels.canEmail },
+      { type: 'slack', configured: true },
+      { type: 'webhook', configured: true },
+    ],
+
     async check(viewer: Principal): Promise<{ checkedAt: Date; problems: PagingProblem[] }> {
       const scope = viewer.isPlatformAdmin ? 'all' : await repository.managedTeamIds(db, viewer.userId);
       if (scope !== 'all' && scope.length === 0) {

@@ -7,6 +7,12 @@ export interface PagingHealth {
   problems: Array<{ kind: string; message: string; teamId: string | null; fixAt: string }>;
 }
 
+/** Channels the server can deliver on; a channel missing from the list is assumed to work. */
+export const loadUnconfiguredChannels = () =>
+  api<{ channels: Array<{ type: string; configured: boolean }> }>('GET', '/api/notification-channels').then(
+    (body) => new Set(body.channels.filter((channel) => !channel.configured).map((channel) => channel.type)),
+  );
+
 export const loadPagingHealth = () => api<PagingHealth>('GET', '/api/paging-health');
 
 const KIND_LABEL: Record<string, string> = {

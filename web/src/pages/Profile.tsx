@@ -20,6 +20,7 @@ import {
   type NotificationRule,
 } from '../paging-api';
 import { Link } from '../router';
+import { loadUnconfiguredChannels } from './PagingHealth';
 
 const NOTIFICATION_TONE: Record<string, string> = {
   sent: 'green',
@@ -100,6 +101,7 @@ function ContactMethods(props: {
   const [address, setAddress] = useState('');
   const [label, setLabel] = useState('');
   const [signingSecret, setSigningSecret] = useState<string | null>(null);
+  const unconfigured = useResource(loadUnconfiguredChannels, 'channels');
   const [outcomes, setOutcomes] = useState<Record<string, { outcome: string; detail: string | null }>>({});
   const add = useAction();
   const act = useAction();
@@ -152,6 +154,12 @@ function ContactMethods(props: {
                 <strong>{CONTACT_METHOD_LABEL[method.type]}</strong>{' '}
                 {method.label !== null && <span>{method.label} · </span>}
                 <span className="mono break">{method.address}</span>
+                {unconfigured.data?.has(method.type) && (
+                  <p className="warning">
+                    The server cannot send {CONTACT_METHOD_LABEL[method.type]} yet (an admin must configure it), so
+                    pages to this contact method will fail.
+                  </p>
+                )}
                 <div className="actions">
                   <button type="button" className="secondary small" disabled={act.busy} onClick={() => test(method)}>
                     {props.ownerId === null ? 'Send me a test notification' : 'Send a test notification'}
