@@ -27,10 +27,12 @@ import { maintenanceRoutes } from './modules/maintenance/maintenance.routes.js';
 import { mattermostActionsRoutes } from './modules/notifications/mattermost-actions.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { phoneProviderRoutes, phoneVerificationRoutes } from './modules/notifications/phone/phone.routes.js';
+import { pagingHealthRoutes } from './modules/paging-health/paging-health.routes.js';
 import { passwordLinksRoutes } from './modules/password-links/password-links.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
 import { schedulesRoutes } from './modules/schedules/schedules.routes.js';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.js';
+import { setupRoutes } from './modules/setup/setup.routes.js';
 import { alertmanagerSilencesRoutes } from './modules/silences/alertmanager-silences.routes.js';
 import { silencesRoutes } from './modules/silences/silences.routes.js';
 import { simulateRoutes } from './modules/simulate/simulate.routes.js';
@@ -189,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ssoOnly: services.ssoOnly,
   });
   await app.register(passwordLinksRoutes, { passwordLinksService: services.passwordLinksService });
+  await app.register(setupRoutes, { setupService: services.setupService, sessionsService: services.sessionsService });
   await app.register(apiKeysRoutes, { apiKeysService: services.apiKeysService });
   await app.register(auditRoutes, { auditService: services.auditService });
   await app.register(integrationsRoutes, {
@@ -215,6 +218,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now: deps.now ?? (() => new Date()),
   });
   await app.register(mattermostActionsRoutes, services.mattermostActions);
+  await app.register(pagingHealthRoutes, { pagingHealthService: services.pagingHealthService });
   await app.register(liveUpdatesRoutes, {
     changeFeed: services.changeFeed,
     scopeOf: services.authz.scopeOf,

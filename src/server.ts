@@ -1,3 +1,5 @@
+import cluster from 'node:cluster';
+import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -5,7 +7,7 @@ import { loggerOptions } from './logger.js';
 import { resolveMasterKey } from './master-key.js';
 import { startDeliveryRetention } from './modules/deliveries/delivery-retention.js';
 import { startMaintenanceEndings } from './modules/maintenance/maintenance-endings.js';
-import { createServices } from './services.js';
+import { createServices, type Services } from './services.js';
 
 /** One serving process: database → (migrate) → app → listen; SIGTERM/SIGINT drain in-flight requests and exit 0. */
 export async function serve(config: Config, options: { migrate: boolean }): Promise<void> {
@@ -76,8 +78,42 @@ export async function serve(config: Config, options: { migrate: boolean }): Prom
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  // One worker of a cluster prints the link; every process would print the same one.
+  if (cluster.isPrimary || cluster.worker?.id === 1) {
+    const setupUrl = await setupUrlWhileNoUser(services, consoleBase(config, app.server.address()));
+    if (setupUrl !== undefined) {
+      app.log.warn({ setupUrl }, 'No user exists yet: open setupUrl in a browser to create the first admin');
+      process.stderr.write(setupBanner(setupUrl));
+    }
+  }
   app.log.info(
     { database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined },
     'Klaxon is ready',
   );
+}
+
+/** The console's address for links: KLAXON_PUBLIC_URL, or where this server listens (PORT=0 picks a port). */
+function consoleBase(config: Config, address: string | AddressInfo | null): string {
+  if (config.port !== 0 || address === null || typeof address === 'string') return config.incidents.publicUrl;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+async function setupUrlWhileNoUser(services: Services, base: string): Promise<string | undefined> {
+  const token = await services.setupService.tokenWhileNoUser();
+  // In the fragment, the token never reaches a server or proxy log with the request for the page.
+  return token === undefined ? undefined : `${base}/setup#token=${token}`;
+}
+
+function setupBanner(setupUrl: string): string {
+  return [
+    '',
+    '  Klaxon has no users yet. To create the first admin account, open this link in a browser:',
+    '',
+    `      ${setupUrl}`,
+    '',
+    '  It works once, and only until a user exists. Restarting Klaxon prints it again.',
+    '',
+    '',
+  ].join('\n');
 }

@@ -40,6 +40,8 @@ import type { PhoneConfig } from './modules/notifications/phone/phone-config.js'
 import { createPhoneDispatcher } from './modules/notifications/phone/phone-dispatcher.js';
 import { configuredPhoneProviders } from './modules/notifications/phone/phone-providers.js';
 import { createPhoneVerificationService } from './modules/notifications/phone/phone-verification.service.js';
+import { createPagingHealthRepository } from './modules/paging-health/paging-health.repository.js';
+import { createPagingHealthService } from './modules/paging-health/paging-health.service.js';
 import { createPasswordLinksRepository } from './modules/password-links/password-links.repository.js';
 import {
   createPasswordLinksService,
@@ -51,6 +53,8 @@ import { createSchedulesRepository } from './modules/schedules/schedules.reposit
 import { createSchedulesService } from './modules/schedules/schedules.service.js';
 import { createSessionsRepository } from './modules/sessions/sessions.repository.js';
 import { createSessionsService, type SessionPolicy } from './modules/sessions/sessions.service.js';
+import { createSetupRepository } from './modules/setup/setup.repository.js';
+import { createSetupService } from './modules/setup/setup.service.js';
 import { createSilencesRepository } from './modules/silences/silences.repository.js';
 import { createSilencesService } from './modules/silences/silences.service.js';
 import type { NoiseControlConfig } from './modules/silences/suppression.js';
@@ -163,6 +167,18 @@ export function createServices(deps: ServiceDeps) {
           masterKey: deps.masterKey,
           now,
         });
+  const setupService = createSetupService({
+    db,
+    repository: createSetupRepository(),
+    usersRepository,
+    sessionsService,
+    auditService,
+    masterKey: deps.masterKey,
+    database: deps.database.kind === 'pglite' ? 'embedded' : 'postgres',
+    rateLimiter: signInLimiter,
+    attemptsPerIpPerMinute: sessionsService.policy.loginAttemptsPerIpPerMinute,
+    now,
+  });
   const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService });
   // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
   const integrationCache = createWatchedCache<CachedIntegration>();
@@ -361,6 +377,14 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
 
+  const pagingHealthService = createPagingHealthService({
+    db,
+    repository: createPagingHealthRepository(),
+    schedulesService,
+    channels,
+    now,
+  });
+
   const alertsService = createAlertsService({
     db,
     alertsRepository,
@@ -443,6 +467,7 @@ export function createServices(deps: ServiceDeps) {
     /** Whether passwords are refused for all but the break-glass account (KLAXON_SSO_ONLY). */
     ssoOnly: deps.passwordSignIn?.ssoOnly ?? false,
     passwordLinksService,
+    setupService,
     bootstrapAdminService,
     integrationsService,
     deliveriesService,
@@ -462,6 +487,7 @@ export function createServices(deps: ServiceDeps) {
     phone: { config: phoneConfig, publicUrl },
     /** What the Mattermost button callback needs: it acts through one-click tokens. */
     mattermostActions: { incidentsService, actionTokenKey: linkKey, publicUrl },
+    pagingHealthService,
     escalationEngine,
     silencesService,
     suppressionService,

@@ -36,6 +36,10 @@ const PUBLIC_API_ROUTES = new Set<string>([
   'POST /api/providers/vonage/voice/input',
   'POST /api/providers/vonage/voice/event',
   'POST /api/providers/sms-gateway/inbound',
+  // First run: whether setup is needed (the CLI command only while no user exists), and creating
+  // the first admin with the random single-use setup token printed at start-up; rate-limited.
+  'GET /api/setup',
+  'POST /api/setup',
 ]);
 
 const t = await createTestApp();

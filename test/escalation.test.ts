@@ -177,6 +177,19 @@ describe('escalation', () => {
     expect(final.status).toBe('triggered');
     expect(final.escalationLevel).toBeNull();
 
+    // People are named on the timeline, and the short number is in what they receive.
+    const messages = done.timeline.map((e: { message: string }) => e.message);
+    expect(messages).toContain('Escalated to level 1 (round 1): alice@example.com');
+    expect(messages).toContain('Escalated to level 2 (round 2): bob@example.com (on call for a schedule)');
+    expect(final.number).toEqual(expect.any(Number));
+    expect(mails[0]?.raw).toContain(`#${final.number} db-primary is down`);
+    expect(payloads[0].data.incidentNumber).toBe(final.number);
+    await waitFor(async () =>
+      (await incident(incidentId)).timeline.some(
+        (e: { message: string }) => e.message === 'Notified bob@example.com by email (bob@example.com)',
+      ),
+    );
+
     const sent = [...(await notificationsOf(alice)), ...(await notificationsOf(bob))].filter(
       (n) => n.incidentId === incidentId,
     );

@@ -129,7 +129,11 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       await page.getByText(/Test alert accepted \(HTTP 202\)/).waitFor();
       await page.locator('[data-testid="delivery"].delivery-accepted').first().waitFor({ timeout: 10_000 });
       await page.getByTestId('alert-count').getByText('1', { exact: true }).waitFor();
-      // The secret is never in the page after creation.
+      // The set-up page keeps showing the secret until the person leaves it; then it is gone for good.
+      expect(await page.getByLabel('Webhook secret').inputValue()).toBe(secret);
+      await page.reload();
+      await page.getByRole('heading', { name: 'checkout-api' }).waitFor();
+      await page.getByTestId('alert-count').getByText('1', { exact: true }).waitFor();
       expect(await page.content()).not.toContain(secret);
       await shot('integration-detail');
     },
@@ -305,6 +309,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       await page.getByRole('heading', { name: 'Incidents' }).waitFor();
       const nav = page.getByRole('navigation', { name: 'Primary' });
       expect(await nav.getByRole('link').allTextContents()).toEqual([
+        'Alerts',
         'Incidents',
         'Schedules',
         'Escalation',

@@ -5,6 +5,8 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   output: () => string;
+  /** What the process wrote on stderr alone. */
+  stderr: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -27,8 +29,10 @@ export async function startServer(
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
+  let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
+    stderr += chunk.toString();
   });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), timeoutMs);
@@ -49,6 +53,7 @@ export async function startServer(
     url,
     child,
     output: () => output,
+    stderr: () => stderr,
     async stop(signal = 'SIGTERM') {
       // A process killed by a signal has exitCode null and signalCode set; it will not exit again.
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;

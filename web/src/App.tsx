@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, type Me, setCsrfToken, setUnauthorizedHandler } from './api';
+import { ApiError, api, type Me, type SetupStatus, setCsrfToken, setUnauthorizedHandler } from './api';
 import { LiveStatus, Loading, ProblemMessage } from './components';
 import { startLiveUpdates } from './live';
 import { AlertDetailPage } from './pages/AlertDetail';
@@ -12,11 +12,13 @@ import { IncidentsPage } from './pages/Incidents';
 import { IntegrationDetailPage } from './pages/IntegrationDetail';
 import { IntegrationsPage } from './pages/Integrations';
 import { MaintenanceWindowsPage } from './pages/MaintenanceWindows';
+import { PagingHealthBanner, PagingHealthPage } from './pages/PagingHealth';
 import { ProfilePage } from './pages/Profile';
 import { RoutingPage } from './pages/Routing';
 import { ScheduleDetailPage } from './pages/ScheduleDetail';
 import { SchedulesPage } from './pages/Schedules';
 import { SetPasswordPage } from './pages/SetPassword';
+import { SetupPage } from './pages/Setup';
 import { SignInPage } from './pages/SignIn';
 import { SilencesPage } from './pages/Silences';
 import { TeamDetailPage } from './pages/TeamDetail';
@@ -31,7 +33,7 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
-  { href: '/alerts', label: 'Alerts', admin: true },
+  { href: '/alerts', label: 'Alerts', admin: false },
   { href: '/incidents', label: 'Incidents', admin: false },
   { href: '/schedules', label: 'Schedules', admin: false },
   { href: '/escalation-policies', label: 'Escalation', admin: false },
@@ -45,12 +47,14 @@ const NAV: NavItem[] = [
   { href: '/api-keys', label: 'API keys', admin: false },
   { href: '/profile', label: 'Profile', admin: false },
 ];
-const ADMIN_SECTIONS = ['alerts', 'integrations', 'routing', 'audit', 'users', 'people'];
+const ADMIN_SECTIONS = ['integrations', 'routing', 'audit', 'users', 'people'];
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [passwordSetFor, setPasswordSetFor] = useState<string | null>(null);
+  // Asked only when nobody is signed in: while no user exists, the setup page replaces sign-in.
+  const [setup, setSetup] = useState<SetupStatus | undefined>(undefined);
   const { path } = useLocation();
   useDocumentTitle();
 
@@ -69,6 +73,11 @@ export function App() {
       else setError(caught);
     });
   }, [signedIn]);
+
+  useEffect(() => {
+    if (me !== null) return;
+    api<SetupStatus>('GET', '/api/setup').then(setSetup, setError);
+  }, [me]);
 
   // Opened from an invite or reset link, by someone who may have no session (or another person's).
   if (path === '/set-password') {
@@ -97,6 +106,16 @@ export function App() {
       </main>
     );
   }
+  if (me === null && setup === undefined) {
+    return (
+      <main className="centered">
+        <Loading />
+      </main>
+    );
+  }
+  if (me === null && (setup?.setupNeeded || path === '/setup')) {
+    return <SetupPage status={setup as SetupStatus} onSignedIn={signedIn} />;
+  }
   if (me === null) return <SignInPage onSignedIn={signedIn} passwordSetFor={passwordSetFor} />;
   return <Shell me={me} onSignedOut={() => setMe(null)} />;
 }
@@ -106,7 +125,8 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
   const items = NAV.filter((item) => me.isPlatformAdmin || !item.admin);
-  const home = items[0]?.href ?? '/api-keys';
+  // The person on call starts at their incidents; an admin at everything that arrived.
+  const home = me.isPlatformAdmin ? '/alerts' : '/incidents';
 
   useEffect(() => {
     if (path === '/' || path === '/login') navigate(home, { replace: true });
@@ -181,6 +201,7 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
+        <PagingHealthBanner path={path} />
         <Page path={path} me={me} />
       </main>
     </div>
@@ -258,7 +279,7 @@ function Page({ path, me }: { path: string; me: Me }) {
     case 'people':
       return id ? <ProfilePage key={id} me={me} userId={id} /> : <UsersPage />;
     case 'alerts':
-      return id ? <AlertDetailPage id={id} /> : <AlertsPage />;
+      return id ? <AlertDetailPage id={id} me={me} /> : <AlertsPage me={me} />;
     case 'integrations':
       return id ? <IntegrationDetailPage id={id} /> : <IntegrationsPage />;
     case 'teams':
@@ -269,6 +290,8 @@ function Page({ path, me }: { path: string; me: Me }) {
       return <SilencesPage me={me} />;
     case 'maintenance':
       return <MaintenanceWindowsPage me={me} />;
+    case 'paging-health':
+      return <PagingHealthPage />;
     case 'audit':
       return <AuditPage />;
     case 'users':
@@ -276,6 +299,6 @@ function Page({ path, me }: { path: string; me: Me }) {
     case 'api-keys':
       return <ApiKeysPage me={me} />;
     default:
-      return me.isPlatformAdmin ? <AlertsPage /> : <IncidentsPage />;
+      return me.isPlatformAdmin ? <AlertsPage me={me} /> : <IncidentsPage />;
   }
 }

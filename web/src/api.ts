@@ -68,6 +68,13 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 export const INTEGRATION_TYPES = ['generic', 'alertmanager', 'grafana', 'datadog', 'newrelic', 'pagerduty'] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
 
+/** GET /api/setup: whether Klaxon still needs its first admin, and the CLI fallback while it does. */
+export interface SetupStatus {
+  setupNeeded: boolean;
+  database?: 'embedded' | 'postgres';
+  command?: string;
+}
+
 export interface Me {
   id: string;
   email: string;
@@ -152,6 +159,10 @@ export interface AlertWithHistory extends Alert {
     deliveryId: string | null;
     userId: string | null;
   }>;
+  incidents: Array<{ id: string; number: number; title: string; status: string; teamId: string }>;
+  teams: Array<{ id: string; name: string }>;
+  /** The body of the latest delivery that touched the alert, as stored. */
+  payload: { deliveryId: string; receivedAt: string; body: unknown } | null;
 }
 
 export interface AuditEntry {

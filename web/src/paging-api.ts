@@ -11,6 +11,8 @@ export const INCIDENT_STATUS_TONE: Record<IncidentStatus, string> = {
 
 export interface Incident {
   id: string;
+  /** The short number people use: `#123`. */
+  number: number;
   teamId: string;
   title: string;
   severity: string;

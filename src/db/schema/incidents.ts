@@ -4,6 +4,7 @@ import {
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -24,10 +25,15 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
  * worker at that time, and a job whose step is not the cursor's is a stale duplicate and does nothing.
  * `teamId` keeps no foreign key so an incident outlives its team (as alerts keep their team ids).
  */
+/** Short incident numbers (`#123`), one series per installation, shared by every process. */
+export const incidentNumberSequence = pgSequence('incident_number_seq', { startWith: 1 });
+
 export const incidents = pgTable(
   'incidents',
   {
     id: uuid('id').primaryKey(),
+    /** The short number people say and type (`#123`); gaps are possible (a rolled-back insert uses one). */
+    number: integer('number').notNull().default(sql`nextval('incident_number_seq')`),
     teamId: uuid('team_id').notNull(),
     title: text('title').notNull(),
     severity: text('severity', { enum: ALERT_SEVERITIES }).notNull(),
@@ -58,6 +64,7 @@ export const incidents = pgTable(
     resolvedBy: uuid('resolved_by'),
   },
   (table) => [
+    uniqueIndex('incidents_number_unique').on(table.number),
     index('incidents_team_idx').on(table.teamId, table.id),
     index('incidents_status_idx').on(table.status, table.id),
     index('incidents_group_idx')

@@ -12,6 +12,7 @@ export * from './phone.js';
 export * from './routing-rules.js';
 export * from './schedules.js';
 export * from './sessions.js';
+export * from './setup-token.js';
 export * from './teams.js';
 export * from './users.js';
 export * from './webhook-deliveries.js';

@@ -7,7 +7,11 @@ import {
   type AlertStatus,
   alertOccurrences,
   alerts,
+  incidentAlerts,
+  incidents,
   type OccurrenceKind,
+  teams,
+  webhookDeliveries,
 } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { NormalizedAlert } from './normalized-alert.js';
@@ -417,6 +421,43 @@ export function createAlertsRepository() {
         .where(eq(alertOccurrences.alertId, alertId))
         .orderBy(desc(alertOccurrences.id))
         .limit(limit);
+    },
+
+    /** The incidents this alert belongs to (one per team it reached). */
+    async incidentsOf(executor: Executor, alertId: string) {
+      return executor
+        .select({
+          id: incidents.id,
+          number: incidents.number,
+          title: incidents.title,
+          status: incidents.status,
+          teamId: incidents.teamId,
+        })
+        .from(incidentAlerts)
+        .innerJoin(incidents, eq(incidents.id, incidentAlerts.incidentId))
+        .where(eq(incidentAlerts.alertId, alertId))
+        .orderBy(incidents.id);
+    },
+
+    async teamNames(executor: Executor, teamIds: string[]): Promise<Array<{ id: string; name: string }>> {
+      if (teamIds.length === 0) return [];
+      return executor.select({ id: teams.id, name: teams.name }).from(teams).where(inArray(teams.id, teamIds));
+    },
+
+    /** The payload of the latest delivery that touched this alert and kept one (accepted deliveries do). */
+    async latestPayload(executor: Executor, alertId: string) {
+      const [row] = await executor
+        .select({
+          deliveryId: webhookDeliveries.id,
+          receivedAt: webhookDeliveries.receivedAt,
+          payload: webhookDeliveries.payload,
+        })
+        .from(alertOccurrences)
+        .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, alertOccurrences.deliveryId))
+        .where(and(eq(alertOccurrences.alertId, alertId), sql`${webhookDeliveries.payload} IS NOT NULL`))
+        .orderBy(desc(alertOccurrences.id))
+        .limit(1);
+      return row;
     },
 
     async list(executor: Executor, filter: AlertFilter): Promise<AlertRow[]> {

@@ -39,14 +39,27 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ alertsService: AlertsService 
       config,
       schema: {
         tags,
-        summary: 'One alert with its occurrence history (newest first)',
+        summary:
+          'One alert with its occurrence history (newest first), its incidents, team names and latest stored payload',
         params: alertIdParams,
         response: { 200: alertWithHistorySchema },
       },
     },
     async (request) => {
-      const { alert, occurrences } = await alertsService.get(principalOf(request), request.params.id);
-      return { ...toAlertDto(alert), occurrences: occurrences.map(toOccurrenceDto) };
+      const { alert, occurrences, incidents, teams, payload } = await alertsService.get(
+        principalOf(request),
+        request.params.id,
+      );
+      return {
+        ...toAlertDto(alert),
+        occurrences: occurrences.map(toOccurrenceDto),
+        incidents,
+        teams,
+        payload:
+          payload === null
+            ? null
+            : { deliveryId: payload.deliveryId, receivedAt: payload.receivedAt.toISOString(), body: payload.payload },
+      };
     },
   );
 

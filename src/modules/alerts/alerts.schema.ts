@@ -4,6 +4,7 @@ import {
   ALERT_STATUSES,
   type AlertOccurrenceRow,
   type AlertRow,
+  INCIDENT_STATUSES,
   OCCURRENCE_KINDS,
 } from '../../db/schema/index.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
@@ -57,7 +58,23 @@ export const occurrenceSchema = z.object({
   userId: z.string().nullable(),
 });
 
-export const alertWithHistorySchema = alertSchema.extend({ occurrences: z.array(occurrenceSchema) });
+export const alertWithHistorySchema = alertSchema.extend({
+  occurrences: z.array(occurrenceSchema),
+  /** The incidents this alert belongs to, among those the viewer may see. */
+  incidents: z.array(
+    z.object({
+      id: z.uuid(),
+      number: z.number().int(),
+      title: z.string(),
+      status: z.enum(INCIDENT_STATUSES),
+      teamId: z.uuid(),
+    }),
+  ),
+  /** Names of the teams in `teamIds` that the viewer may see. */
+  teams: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  /** The request body of the latest delivery that touched the alert, as stored; null when none was kept. */
+  payload: z.object({ deliveryId: z.uuid(), receivedAt: z.string(), body: z.unknown() }).nullable(),
+});
 export const alertsPageSchema = z.object({ alerts: z.array(alertSchema), nextCursor: z.string().nullable() });
 
 export function toAlertDto(row: AlertRow): z.infer<typeof alertSchema> {

@@ -104,8 +104,20 @@ export function createAlertsService(deps: {
       const scope = await scopeOf(viewer);
       const alert = await alertsRepository.findById(db, id);
       if (alert === undefined || !visible(scope, alert)) throw notFound(id);
-      const occurrences = await alertsRepository.listOccurrences(db, id, HISTORY_LIMIT);
-      return { alert, occurrences };
+      const [occurrences, incidents, teams, payload] = await Promise.all([
+        alertsRepository.listOccurrences(db, id, HISTORY_LIMIT),
+        alertsRepository.incidentsOf(db, id),
+        alertsRepository.teamNames(db, alert.teamIds),
+        alertsRepository.latestPayload(db, id),
+      ]);
+      return {
+        alert,
+        occurrences,
+        // A member sees the incidents and names of their own teams only.
+        incidents: incidents.filter((incident) => scope === 'all' || scope.includes(incident.teamId)),
+        teams: teams.filter((team) => scope === 'all' || scope.includes(team.id)),
+        payload: payload ?? null,
+      };
     },
 
     acknowledge: (actor: Principal, id: string) => transition(actor, id, 'acknowledged'),

@@ -87,6 +87,25 @@ export function createEscalationPoliciesRepository() {
       const rows = await executor.select({ id: schedules.id }).from(schedules).where(inArray(schedules.id, ids));
       return new Set(rows.map((row) => row.id));
     },
+
+    /** How each existing user is named in timelines: their name, else their email. */
+    async displayNamesByIds(executor: Executor, ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await executor
+        .select({ id: users.id, name: users.name, email: users.email })
+        .from(users)
+        .where(inArray(users.id, ids));
+      return new Map(rows.map((row) => [row.id, row.name ?? row.email]));
+    },
+
+    async scheduleNamesByIds(executor: Executor, ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await executor
+        .select({ id: schedules.id, name: schedules.name })
+        .from(schedules)
+        .where(inArray(schedules.id, ids));
+      return new Map(rows.map((row) => [row.id, row.name]));
+    },
   };
 }
 

@@ -157,10 +157,11 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
 
   /**
    * Targets of one level, resolved outside the transaction (a schedule lookup may query the
-   * database). Only what still belongs to the incident's team is paged: a user target or an
-   * on-call person who has left the team, or a schedule that is not the team's, is skipped and
-   * recorded (the policy was checked when saved; this covers what changed since). A team target
-   * pages the members of the incident's own team only.
+   * database), with the names the timeline shows: "Bob Builder (on call for storage primary)".
+   * Only what still belongs to the incident's team is paged: a user target or an on-call person
+   * who has left the team, or a schedule that is not the team's, is skipped and recorded (the
+   * policy was checked when saved; this covers what changed since). A team target pages the
+   * members of the incident's own team only.
    */
   async function resolveTargets(teamId: string, level: { targets: EscalationTarget[] }, at: Date) {
     const direct = await options.authz.partitionReferences(db, teamId, {
@@ -169,20 +170,32 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
     });
     const onCall: string[] = [];
     const emptySchedules: string[] = [];
+    const viaSchedule = new Map<string, string>();
     if (level.targets.some((target) => target.type === 'team' && target.id === teamId)) {
       onCall.push(...(await options.teamsRepository.listMembers(db, teamId)).map((member) => member.userId));
     }
     for (const scheduleId of direct.scheduleIds) {
       const people = await options.resolver.whoIsOnCall(scheduleId, at);
       if (people.length === 0) emptySchedules.push(scheduleId);
+      for (const userId of people) if (!viaSchedule.has(userId)) viaSchedule.set(userId, scheduleId);
       onCall.push(...people);
     }
     const viaSchedules = await options.authz.partitionReferences(db, teamId, { userIds: onCall, scheduleIds: [] });
     const userIds = [...new Set([...direct.userIds, ...viaSchedules.userIds])];
-    const existing = await policiesRepository.existingUserIds(db, userIds);
+    const [people, scheduleNames] = await Promise.all([
+      policiesRepository.displayNamesByIds(db, userIds),
+      policiesRepository.scheduleNamesByIds(db, [...new Set([...viaSchedule.values(), ...emptySchedules])]),
+    ]);
+    const nameOf = (userId: string) => {
+      const name = people.get(userId) ?? 'someone';
+      const schedule = viaSchedule.get(userId);
+      return schedule === undefined ? name : `${name} (on call for ${scheduleNames.get(schedule) ?? 'a schedule'})`;
+    };
     return {
-      userIds: userIds.filter((id) => existing.has(id)),
+      userIds: userIds.filter((id) => people.has(id)),
       emptySchedules,
+      emptyScheduleNames: emptySchedules.map((id) => scheduleNames.get(id) ?? 'a deleted schedule'),
+      nameOf,
       skipped: {
         userIds: [...new Set([...direct.strangerUserIds, ...viaSchedules.strangerUserIds])],
         scheduleIds: direct.foreignScheduleIds,
@@ -238,7 +251,7 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
         }
         if (targets.emptySchedules.length > 0) {
           timeline.push(
-            entry('nobody_on_call', `Nobody on call on ${targets.emptySchedules.length} schedule(s) of ${label}`, {
+            entry('nobody_on_call', `Nobody on call for ${listOf(targets.emptyScheduleNames)} at ${label}`, {
               scheduleIds: targets.emptySchedules,
             }),
           );
@@ -255,15 +268,19 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
           );
           after.notifications = planned.created;
           timeline.push(
-            entry('escalated', `Escalated to ${label}: notifying ${targets.userIds.length} person(s)`, {
+            entry('escalated', `Escalated to ${label}: ${listOf(targets.userIds.map(targets.nameOf))}`, {
               userIds: targets.userIds,
             }),
           );
           if (planned.unreachable.length > 0) {
             timeline.push(
-              entry('no_contact_method', `${planned.unreachable.length} person(s) have no contact method`, {
-                userIds: planned.unreachable,
-              }),
+              entry(
+                'no_contact_method',
+                `No contact method, so not notified: ${listOf(planned.unreachable.map(targets.nameOf))}`,
+                {
+                  userIds: planned.unreachable,
+                },
+              ),
             );
           }
           assignee = targets.userIds[0] ?? assignee;
@@ -311,6 +328,7 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
     };
     return {
       incidentId: incident.id,
+      incidentNumber: incident.number,
       title: incident.title,
       severity: incident.severity,
       status: incident.status,
@@ -399,18 +417,20 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
         at,
       );
       if (result.outcome === 'sent' || final) {
-        // The message names the channel type only: an address can be a credential (a Slack
-        // webhook URL). The address and the sender's detail stay in the metadata, which the
-        // incidents service shows only to the person notified and to platform admins.
+        // The message names the person and the channel type only: an address can be a credential
+        // (a Slack webhook URL). The address and the sender's detail stay in the metadata, which
+        // the incidents service shows only to the person notified and to platform admins.
         const type = claimed.contactMethodType;
+        const person =
+          (await policiesRepository.displayNamesByIds(tx, [claimed.userId])).get(claimed.userId) ?? 'someone';
         await incidentsRepository.insertTimeline(tx, [
           {
             incidentId: claimed.incidentId,
             kind: result.outcome === 'sent' ? 'notification_sent' : 'notification_failed',
             message:
               result.outcome === 'sent'
-                ? `Notified by ${type}`
-                : `Could not notify by ${type} after ${claimed.attempts} attempt(s)`,
+                ? `Notified ${person} by ${type}`
+                : `Could not notify ${person} by ${type} after ${claimed.attempts === 1 ? '1 attempt' : `${claimed.attempts} attempts`}`,
             metadata: {
               notificationId: claimed.id,
               userId: claimed.userId,
@@ -548,3 +568,9 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
 }
 
 export type EscalationEngine = ReturnType<typeof createEscalationEngine>;
+
+/** "Ann", "Ann and Bob", "Ann, Bob and Cy": names in a sentence. */
+function listOf(names: string[]): string {
+  if (names.length <= 1) return names[0] ?? 'nobody';
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}

@@ -12,6 +12,7 @@ import {
   incidents,
   incidentTimeline,
   type TimelineKind,
+  users,
 } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
 
@@ -210,6 +211,16 @@ export function createIncidentsRepository() {
         )
         .returning({ id: alerts.id });
       return rows.map((row) => row.id);
+    },
+
+    /** How a person is named in the timeline: their name, else their email. */
+    async displayNameOf(executor: Executor, userId: string): Promise<string | undefined> {
+      const [row] = await executor
+        .select({ name: users.name, email: users.email })
+        .from(users)
+        .where(eq(users.id, userId))
+        .limit(1);
+      return row === undefined ? undefined : (row.name ?? row.email);
     },
 
     async insertTimeline(executor: Executor, entries: NewTimelineEntry[]): Promise<void> {

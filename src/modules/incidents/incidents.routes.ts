@@ -17,6 +17,8 @@ import type { IncidentsService } from './incidents.service.js';
 
 const incidentSchema = z.object({
   id: z.uuid(),
+  /** The short number of the incident in this installation, shown as `#123`. */
+  number: z.number().int(),
   teamId: z.uuid(),
   title: z.string(),
   severity: z.enum(ALERT_SEVERITIES),

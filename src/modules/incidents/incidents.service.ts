@@ -290,8 +290,15 @@ export function createIncidentsService(deps: {
     const moved = await repository.transitionAlerts(tx, incident.id, target, userId, at);
     await recordAlertOccurrences(tx, moved, target, userId, at);
     const verb = target === 'acknowledged' ? 'Acknowledged' : 'Resolved';
+    const by = userId === null ? undefined : await repository.displayNameOf(tx, userId);
     await repository.insertTimeline(tx, [
-      { incidentId: incident.id, kind: target, userId, message: `${verb} ${how}`, createdAt: at },
+      {
+        incidentId: incident.id,
+        kind: target,
+        userId,
+        message: by === undefined ? `${verb} ${how}` : `${verb} by ${by} ${how}`,
+        createdAt: at,
+      },
     ]);
     return updated;
   }
@@ -319,7 +326,7 @@ export function createIncidentsService(deps: {
       {
         incidentId: incident.id,
         kind: 'acknowledgement_timeout',
-        message: `Still open ${acknowledgedFor} minute(s) after the acknowledgement: triggered again, escalation restarts at level 1`,
+        message: `Still open ${acknowledgedFor === 1 ? '1 minute' : `${acknowledgedFor} minutes`} after the acknowledgement: triggered again, escalation restarts at level 1`,
         metadata: { acknowledgedBy: incident.acknowledgedBy, alertIds: moved },
         createdAt: at,
       },
@@ -474,14 +481,14 @@ export function createIncidentsService(deps: {
     acknowledge: (viewer: Principal, id: string) =>
       act(viewer, id, async (tx, incident, at, fx) => {
         if (incident.status === 'resolved') throw new AppError('incident-resolved');
-        const updated = await acknowledgeLocked(tx, incident, viewer.userId, 'by a person', at, fx);
+        const updated = await acknowledgeLocked(tx, incident, viewer.userId, 'in the console', at, fx);
         if (updated !== incident) await audit(tx, viewer, 'incident.acknowledged', incident);
         return updated;
       }),
 
     resolve: (viewer: Principal, id: string) =>
       act(viewer, id, async (tx, incident, at, fx) => {
-        const updated = await resolveLocked(tx, incident, viewer.userId, 'by a person', at, fx);
+        const updated = await resolveLocked(tx, incident, viewer.userId, 'in the console', at, fx);
         if (updated !== incident) await audit(tx, viewer, 'incident.resolved', incident);
         return updated;
       }),

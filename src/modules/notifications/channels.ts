@@ -9,6 +9,8 @@ import { errorText, postGuarded } from './outbound-post.js';
 /** The facts every channel carries, whatever its format. */
 export interface NotificationMessage {
   incidentId: string;
+  /** The incident's short number (`#123`); absent for a test message. */
+  incidentNumber?: number;
   title: string;
   severity: string;
   status: string;
@@ -64,13 +66,18 @@ export interface Channels {
   close(): void;
 }
 
+/** The title as people refer to the incident: `#123 Disk full on db-1`. */
+export function headlineOf(message: NotificationMessage): string {
+  return message.incidentNumber === undefined ? message.title : `#${message.incidentNumber} ${message.title}`;
+}
+
 export function subjectOf(message: NotificationMessage): string {
-  return `[Klaxon] [${message.severity.toUpperCase()}] ${message.title}`;
+  return `[Klaxon] [${message.severity.toUpperCase()}] ${headlineOf(message)}`;
 }
 
 export function textOf(message: NotificationMessage): string {
   return [
-    `${message.title}`,
+    headlineOf(message),
     '',
     `Severity: ${message.severity}`,
     `Team: ${message.teamName}`,
@@ -90,14 +97,13 @@ const escapeHtml = (value: string) =>
 function htmlOf(message: NotificationMessage): string {
   const link = (href: string | null, text: string) =>
     href === null ? '' : `<a href="${escapeHtml(href)}" style="margin-right:16px">${text}</a>`;
-  return `<h2>${escapeHtml(message.title)}</h2>
+  return `<h2>${escapeHtml(headlineOf(message))}</h2>
 <p>Severity: <b>${escapeHtml(message.severity)}</b><br>Team: ${escapeHtml(message.teamName)}<br>Status: ${escapeHtml(message.status)}<br>Alerts: ${message.alertCount}<br>Why you: ${escapeHtml(message.reason)}</p>
 <p>${link(message.acknowledgeUrl, 'Acknowledge')}${link(message.resolveUrl, 'Resolve')}${link(message.consoleUrl, 'Open in Klaxon')}</p>`;
 }
 
 /** Slack and Mattermost incoming webhooks accept this basic shape (`text` with mrkdwn links). */
 export function slackPayload(message: NotificationMessage): Record<string, unknown> {
-  const title = escapeSlackText(message.title);
   const team = escapeSlackText(message.teamName);
   const links = [
     `<${message.consoleUrl}|Open in Klaxon>`,
@@ -105,7 +111,7 @@ export function slackPayload(message: NotificationMessage): Record<string, unkno
     ...(message.resolveUrl === null ? [] : [`<${message.resolveUrl}|Resolve>`]),
   ].join(' · ');
   return {
-    text: `*[${message.severity.toUpperCase()}] ${title}*\nTeam: ${team} · Status: ${message.status} · Alerts: ${message.alertCount}\n${message.reason}\n${links}`,
+    text: `*[${message.severity.toUpperCase()}] ${escapeSlackText(headlineOf(message))}*\nTeam: ${team} · Status: ${message.status} · Alerts: ${message.alertCount}\n${message.reason}\n${links}`,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { serializeSessionCookie } from '../../lib/cookies.js';
@@ -6,6 +7,32 @@ import { principalOf } from '../../plugins/auth.js';
 import type { UsersService } from '../users/users.service.js';
 import { loginBody, meSchema, sessionSchema, setPasswordBody } from './sessions.schema.js';
 import { SESSION_COOKIE, type SessionsService } from './sessions.service.js';
+
+/** Sets the session cookie for a session just opened and answers as GET /api/auth/me would. */
+export function signedIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  sessionsService: Pick<SessionsService, 'policy'>,
+  result: Awaited<ReturnType<SessionsService['openSession']>>,
+) {
+  reply.header(
+    'set-cookie',
+    serializeSessionCookie(SESSION_COOKIE, result.token, {
+      maxAgeSeconds: sessionsService.policy.absoluteTimeoutMs / 1000,
+      secure: request.protocol === 'https',
+    }),
+  );
+  reply.header('cache-control', 'no-store');
+  return {
+    id: result.user.id,
+    email: result.user.email,
+    name: result.user.name,
+    isPlatformAdmin: result.user.isPlatformAdmin,
+    authMethod: 'session' as const,
+    csrfToken: result.csrfToken,
+    sessionExpiresAt: result.expiresAt.toISOString(),
+  };
+}
 
 /** Console sign-in: POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me; admin password reset. */
 export const sessionsRoutes: FastifyPluginAsyncZod<{
@@ -34,23 +61,7 @@ export const sessionsRoutes: FastifyPluginAsyncZod<{
         sourceIp: request.ip,
         userAgent: typeof userAgent === 'string' ? userAgent : undefined,
       });
-      reply.header(
-        'set-cookie',
-        serializeSessionCookie(SESSION_COOKIE, result.token, {
-          maxAgeSeconds: sessionsService.policy.absoluteTimeoutMs / 1000,
-          secure: request.protocol === 'https',
-        }),
-      );
-      reply.header('cache-control', 'no-store');
-      return {
-        id: result.user.id,
-        email: result.user.email,
-        name: result.user.name,
-        isPlatformAdmin: result.user.isPlatformAdmin,
-        authMethod: 'session' as const,
-        csrfToken: result.csrfToken,
-        sessionExpiresAt: result.expiresAt.toISOString(),
-      };
+      return signedIn(request, reply, sessionsService, result);
     },
   );
 

@@ -100,7 +100,7 @@ export function createSessionsService(deps: {
   async function openSession(
     user: UserRow,
     client: { sourceIp: string; userAgent: string | undefined },
-    method: 'password' | 'oidc',
+    method: 'password' | 'oidc' | 'setup-link',
   ) {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
@@ -162,7 +162,7 @@ export function createSessionsService(deps: {
       return openSession(user, input, 'password');
     },
 
-    /** Opens a session for a person already authenticated elsewhere (single sign-on). */
+    /** Opens a session for a person already authenticated elsewhere (single sign-on, the setup link). */
     openSession,
 
     /** The principal for a cookie token, or undefined when it is unknown, revoked, idle or expired. */

@@ -1,8 +1,10 @@
-import { type AlertWithHistory, api } from '../api';
-import { Loading, ProblemMessage, STATUS_TONE, Time, useResource } from '../components';
+import { type AlertWithHistory, api, type Me } from '../api';
+import { Badge, CodeBlock, Loading, ProblemMessage, STATUS_TONE, Time, useResource } from '../components';
 import { Link } from '../router';
 import { TriageHeader } from '../triage-header';
 import { AlertTrace, silenceLikeHref } from './AlertTrace';
+
+const INCIDENT_TONE: Record<string, string> = { triggered: 'red', acknowledged: 'yellow', resolved: 'green' };
 
 const KIND_LABEL: Record<string, string> = {
   created: 'Created',
@@ -11,7 +13,49 @@ const KIND_LABEL: Record<string, string> = {
   resolved: 'Resolved',
 };
 
-export function AlertDetailPage({ id }: { id: string }) {
+/** The routing dry-run, filled in with this alert, to see why no rule sent it to a team. */
+function dryRunHref(alert: AlertWithHistory): string {
+  const query = new URLSearchParams({
+    integrationId: alert.integrationId,
+    title: alert.title,
+    severity: alert.severity,
+    source: alert.source ?? '',
+    labels: Object.entries(alert.labels)
+      .map(([name, value]) => `${name}=${value}`)
+      .join('\n'),
+  });
+  return `/routing?${query}`;
+}
+
+function Teams({ alert, me }: { alert: AlertWithHistory; me: Me }) {
+  if (alert.teamIds.length === 0) {
+    return (
+      <>
+        <Badge tone="orange">reached no team</Badge> No routing rule sent it to a team, so it paged no one.{' '}
+        {me.isPlatformAdmin ? (
+          <Link href={dryRunHref(alert)}>Try it in the routing dry-run</Link>
+        ) : (
+          'Ask an admin to check the routing rules.'
+        )}
+      </>
+    );
+  }
+  const hidden = alert.teamIds.length - alert.teams.length;
+  return (
+    <>
+      {alert.teams.map((team, index) => (
+        <span key={team.id}>
+          {index > 0 && ', '}
+          <Link href={`/teams/${team.id}`}>{team.name}</Link>
+        </span>
+      ))}
+      {hidden > 0 &&
+        `${alert.teams.length > 0 ? ' and ' : ''}${hidden === 1 ? 'another team' : `${hidden} other teams`}`}
+    </>
+  );
+}
+
+export function AlertDetailPage({ id, me }: { id: string; me: Me }) {
   const {
     data: alert,
     error,
@@ -47,9 +91,29 @@ export function AlertDetailPage({ id }: { id: string }) {
               <h2>Details</h2>
               {alert.description !== null && <p className="description">{alert.description}</p>}
               <dl className="facts">
+                <dt>Team</dt>
+                <dd>
+                  <Teams alert={alert} me={me} />
+                </dd>
+                <dt>Incident</dt>
+                <dd>
+                  {alert.incidents.length === 0
+                    ? 'none'
+                    : alert.incidents.map((incident, index) => (
+                        <span key={incident.id}>
+                          {index > 0 && ', '}
+                          <Link href={`/incidents/${incident.id}`}>{`#${incident.number} ${incident.title}`}</Link>{' '}
+                          <Badge tone={INCIDENT_TONE[incident.status] ?? 'grey'}>{incident.status}</Badge>
+                        </span>
+                      ))}
+                </dd>
                 <dt>Integration</dt>
                 <dd>
-                  <Link href={`/integrations/${alert.integrationId}`}>{alert.integrationName}</Link>
+                  {me.isPlatformAdmin ? (
+                    <Link href={`/integrations/${alert.integrationId}`}>{alert.integrationName}</Link>
+                  ) : (
+                    alert.integrationName
+                  )}
                 </dd>
                 <dt>Source</dt>
                 <dd>{alert.source ?? '—'}</dd>
@@ -119,6 +183,24 @@ export function AlertDetailPage({ id }: { id: string }) {
             </div>
           </div>
           <AlertTrace id={id} />
+          <div className="card">
+            <h2>Payload</h2>
+            {alert.payload === null ? (
+              <p className="muted">
+                No payload was kept for this alert (deliveries older than the retention period are pruned).
+              </p>
+            ) : (
+              <>
+                <p className="help">
+                  The body of the latest request that touched this alert, received{' '}
+                  <Time value={alert.payload.receivedAt} />.
+                </p>
+                <CodeBlock label="Payload" className="code small-text">
+                  {JSON.stringify(alert.payload.body, null, 2)}
+                </CodeBlock>
+              </>
+            )}
+          </div>
         </>
       )}
     </section>

@@ -1,4 +1,4 @@
-import { ALERT_SEVERITIES, ALERT_STATUSES, type Alert, api, type Integration } from '../api';
+import { ALERT_SEVERITIES, ALERT_STATUSES, type Alert, api, type Integration, type Me } from '../api';
 import {
   Badge,
   EmptyState,
@@ -15,7 +15,13 @@ import { Link, navigate, useLocation } from '../router';
 
 const FILTERS = ['status', 'severity', 'integrationId', 'teamId'] as const;
 
-export function AlertsPage() {
+/** The team names of an alert, as far as the viewer knows them; "reached no team" when routing sent it nowhere. */
+function AlertTeams({ alert, names }: { alert: Alert; names: Map<string, string> }) {
+  if (alert.teamIds.length === 0) return <Badge tone="orange">reached no team</Badge>;
+  return <>{alert.teamIds.map((id) => names.get(id) ?? 'another team').join(', ')}</>;
+}
+
+export function AlertsPage({ me }: { me: Me }) {
   const { query } = useLocation();
   const filters = Object.fromEntries(FILTERS.map((name) => [name, query.get(name) ?? ''])) as Record<
     (typeof FILTERS)[number],
@@ -27,8 +33,16 @@ export function AlertsPage() {
   const { data, error } = useResource(() => api<{ alerts: Alert[] }>('GET', `/api/alerts?${key}`), key, {
     topics: ['alerts'],
   });
-  const integrations = useResource(() => api<{ integrations: Integration[] }>('GET', '/api/integrations'), '');
+  // Integrations are an admin's business; members filter by their teams.
+  const integrations = useResource(
+    () =>
+      me.isPlatformAdmin
+        ? api<{ integrations: Integration[] }>('GET', '/api/integrations')
+        : Promise.resolve({ integrations: [] }),
+    me.isPlatformAdmin ? 'all' : 'none',
+  );
   const teams = useResource(loadTeams, 'teams');
+  const teamNames = new Map((teams.data ?? []).map((team) => [team.id, team.name]));
 
   const setFilter = (name: string, value: string) => {
     const next = new URLSearchParams(window.location.search);
@@ -68,21 +82,23 @@ export function AlertsPage() {
             ))}
           </select>
         </div>
-        <div>
-          <label htmlFor="filter-integration">Integration</label>
-          <select
-            id="filter-integration"
-            value={filters.integrationId}
-            onChange={(event) => setFilter('integrationId', event.target.value)}
-          >
-            <option value="">any</option>
-            {(integrations.data?.integrations ?? []).map((integration) => (
-              <option key={integration.id} value={integration.id}>
-                {integration.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        {me.isPlatformAdmin && (
+          <div>
+            <label htmlFor="filter-integration">Integration</label>
+            <select
+              id="filter-integration"
+              value={filters.integrationId}
+              onChange={(event) => setFilter('integrationId', event.target.value)}
+            >
+              <option value="">any</option>
+              {(integrations.data?.integrations ?? []).map((integration) => (
+                <option key={integration.id} value={integration.id}>
+                  {integration.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div>
           <label htmlFor="filter-team">Team</label>
           <select id="filter-team" value={filters.teamId} onChange={(event) => setFilter('teamId', event.target.value)}>
@@ -95,7 +111,9 @@ export function AlertsPage() {
           </select>
         </div>
       </form>
-      <p className="help">Updates every 5 seconds.</p>
+      <p className="help">
+        {me.isPlatformAdmin ? 'Every alert' : 'Alerts routed to your teams'}; new ones appear as they arrive.
+      </p>
       <ProblemMessage error={error ?? integrations.error ?? teams.error} />
       {data === undefined ? (
         error === null && <Loading />
@@ -109,8 +127,14 @@ export function AlertsPage() {
         ) : (
           <EmptyState title="No alerts yet">
             <p>
-              Alerts arrive from your <Link href="/integrations">integrations</Link>. Open one and press “Send test
-              alert” to see one here.
+              {me.isPlatformAdmin ? (
+                <>
+                  Alerts arrive from your <Link href="/integrations">integrations</Link>. Open one and press “Send test
+                  alert” to see one here.
+                </>
+              ) : (
+                'Alerts that routing sends to your teams appear here.'
+              )}
             </p>
           </EmptyState>
         )
@@ -123,6 +147,7 @@ export function AlertsPage() {
                 <th scope="col">Alert</th>
                 <th scope="col">Status</th>
                 <th scope="col">Severity</th>
+                <th scope="col">Team</th>
                 <th scope="col">Integration</th>
                 <th scope="col" className="num">
                   Count
@@ -142,6 +167,9 @@ export function AlertsPage() {
                   </td>
                   <td>
                     <Badge tone={SEVERITY_TONE[alert.severity] ?? 'grey'}>{alert.severity}</Badge>
+                  </td>
+                  <td>
+                    <AlertTeams alert={alert} names={teamNames} />
                   </td>
                   <td>{alert.integrationName}</td>
                   <td className="num">{alert.occurrenceCount}</td>

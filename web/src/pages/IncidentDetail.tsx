@@ -67,7 +67,7 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
         <>
           <TriageHeader
             titleId="incident-title"
-            title={incident.title}
+            title={`#${incident.number} ${incident.title}`}
             status={incident.status}
             statusTone={INCIDENT_STATUS_TONE[incident.status]}
             statusTestId="incident-status"
@@ -114,7 +114,8 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
                     <span className="muted">stopped</span>
                   ) : (
                     <>
-                      level {incident.escalationLevel}, round {incident.escalationRepetition}; next step{' '}
+                      next: level {incident.escalationLevel + 1}
+                      {incident.escalationRepetition > 0 && `, round ${incident.escalationRepetition + 1}`},{' '}
                       <Time value={incident.nextEscalationAt} />
                     </>
                   )}
@@ -131,7 +132,7 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
               <ul className="plain-list">
                 {incident.alerts.map((alert) => (
                   <li key={alert.id}>
-                    {me.isPlatformAdmin ? <Link href={`/alerts/${alert.id}`}>{alert.title}</Link> : alert.title}{' '}
+                    <Link href={`/alerts/${alert.id}`}>{alert.title}</Link>{' '}
                     <Badge tone={STATUS_TONE[alert.status] ?? 'grey'}>{alert.status}</Badge>{' '}
                     <span className="muted small-text">from {alert.integrationName}</span>
                   </li>

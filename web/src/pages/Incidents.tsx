@@ -52,7 +52,7 @@ export function IncidentsPage() {
           </select>
         </div>
       </form>
-      <p className="help">Updates every 5 seconds.</p>
+      <p className="help">New incidents and changes appear as they happen.</p>
       <ProblemMessage error={error ?? teams.error} />
       {data === undefined ? (
         error === null && <Loading />
@@ -90,7 +90,7 @@ export function IncidentsPage() {
               {data.incidents.map((incident) => (
                 <tr key={incident.id} data-testid="incident-row">
                   <td>
-                    <Link href={`/incidents/${incident.id}`}>{incident.title}</Link>
+                    <Link href={`/incidents/${incident.id}`}>{`#${incident.number} ${incident.title}`}</Link>
                   </td>
                   <td>
                     <Badge tone={INCIDENT_STATUS_TONE[incident.status]}>

@@ -14,7 +14,7 @@ import {
 import { Link, navigate } from '../router';
 import { explainRejection, senderConfig } from '../sender-config';
 import { TYPE_LABELS } from './Integrations';
-import { SecretOnce } from './SecretOnce';
+import { SecretOnce, takeSecretForSetup } from './SecretOnce';
 
 interface TestAlertResult {
   httpStatus: number;
@@ -23,6 +23,8 @@ interface TestAlertResult {
 }
 
 export function IntegrationDetailPage({ id }: { id: string }) {
+  // Arrived from "Set up the sender" right after creation: the secret stays visible here.
+  const [fresh] = useState(() => takeSecretForSetup(id));
   const {
     data: integration,
     error,
@@ -54,6 +56,7 @@ export function IntegrationDetailPage({ id }: { id: string }) {
         {integration.isActive ? <Badge tone="green">Enabled</Badge> : <Badge tone="grey">Disabled</Badge>}
       </div>
       <ProblemMessage error={error} />
+      {fresh !== undefined && <SecretOnce integration={fresh} />}
       <div className="grid-2">
         <div className="card">
           <h2>Connection</h2>
@@ -270,7 +273,7 @@ function Deliveries({ integration }: { integration: Integration }) {
           </select>
         </div>
       </div>
-      <p className="help">Every request to this integration’s URL, newest first. Updates every few seconds.</p>
+      <p className="help">Every request to this integration’s URL, newest first; new ones appear as they arrive.</p>
       <ProblemMessage error={error} />
       {data === undefined ? (
         error === null && <Loading />

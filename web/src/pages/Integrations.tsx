@@ -3,7 +3,7 @@ import { TYPE_DEFAULTS } from '../../../src/modules/integrations/integration-def
 import { api, INTEGRATION_TYPES, type Integration, type IntegrationType, type IntegrationWithSecret } from '../api';
 import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, useAction, useResource } from '../components';
 import { Link } from '../router';
-import { SecretOnce } from './SecretOnce';
+import { keepSecretForSetup, SecretOnce } from './SecretOnce';
 
 export const TYPE_LABELS: Record<IntegrationType, string> = {
   generic: 'Generic (any script or tool)',
@@ -113,7 +113,7 @@ function CreateIntegration({ onDone, onCancel }: { onDone: () => void; onCancel:
         <h2>Integration “{created.name}” created</h2>
         <SecretOnce integration={created} />
         <p>
-          <Link href={`/integrations/${created.id}`} className="button">
+          <Link href={`/integrations/${created.id}`} className="button" onClick={() => keepSecretForSetup(created)}>
             Set up the sender and send a test alert
           </Link>
         </p>
@@ -132,7 +132,8 @@ function CreateIntegration({ onDone, onCancel }: { onDone: () => void; onCancel:
             id="integration-name"
             required
             maxLength={100}
-            pattern="[a-z0-9-]+"
+            // Browsers compile pattern with the `v` flag, where a literal dash in a class must be escaped.
+            pattern="[a-z0-9\-]+"
             aria-describedby="integration-name-help"
             value={name}
             onChange={(event) => setName(event.target.value)}

@@ -21,6 +21,7 @@ import {
 } from '../paging-api';
 import { PhoneVerification } from '../phone-verification';
 import { Link } from '../router';
+import { loadUnconfiguredChannels } from './PagingHealth';
 
 const NOTIFICATION_TONE: Record<string, string> = {
   sent: 'green',
@@ -114,6 +115,7 @@ function ContactMethods(props: {
   const [address, setAddress] = useState('');
   const [label, setLabel] = useState('');
   const [signingSecret, setSigningSecret] = useState<string | null>(null);
+  const unconfigured = useResource(loadUnconfiguredChannels, 'channels');
   const [outcomes, setOutcomes] = useState<Record<string, { outcome: string; detail: string | null }>>({});
   const add = useAction();
   const act = useAction();
@@ -167,6 +169,12 @@ function ContactMethods(props: {
                 {method.label !== null && <span>{method.label} · </span>}
                 <span className="mono break">{method.address}</span>
                 {!method.verified && <PhoneVerification method={method} onVerified={props.onChange} />}
+                {unconfigured.data?.has(method.type) && (
+                  <p className="warning">
+                    The server cannot send {CONTACT_METHOD_LABEL[method.type]} yet (an admin must configure it), so
+                    pages to this contact method will fail.
+                  </p>
+                )}
                 <div className="actions">
                   <button type="button" className="secondary small" disabled={act.busy} onClick={() => test(method)}>
                     {props.ownerId === null ? 'Send me a test notification' : 'Send a test notification'}
@@ -414,7 +422,8 @@ function NotificationLog({ owner, methods }: { owner: string; methods: ContactMe
                   <td>
                     <Link href={`/incidents/${entry.incidentId}`}>open incident</Link>
                     <div className="muted small-text">
-                      level {entry.level}, round {entry.repetition}
+                      {entry.level < 0 ? 'assigned to you' : `level ${entry.level + 1}`}
+                      {entry.repetition > 0 && `, round ${entry.repetition + 1}`}
                     </div>
                   </td>
                   <td>

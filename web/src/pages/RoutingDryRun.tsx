@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ALERT_SEVERITIES, api, type Integration } from '../api';
 import { Badge, ProblemMessage, TableWrap, useAction } from '../components';
 import type { RoutingTestResult, SampleAlert } from '../teams-api';
@@ -22,12 +22,24 @@ function parseLabels(text: string): Record<string, string> {
  * would post it, through the current rules exactly as intake would, and stores nothing.
  */
 export function DryRun({ integrations }: { integrations: Integration[] }) {
+  // An alert that reached no team links here with its fields in the query (see the alert page).
+  const [prefill] = useState(() => new URLSearchParams(window.location.search));
   const [mode, setMode] = useState<Mode>('alert');
-  const [integrationId, setIntegrationId] = useState('');
-  const [title, setTitle] = useState('');
-  const [severity, setSeverity] = useState<SampleAlert['severity']>('warning');
-  const [source, setSource] = useState('');
-  const [labels, setLabels] = useState('');
+  const [integrationId, setIntegrationId] = useState(prefill.get('integrationId') ?? '');
+  const [title, setTitle] = useState(prefill.get('title') ?? '');
+  const [severity, setSeverity] = useState<SampleAlert['severity']>(
+    (ALERT_SEVERITIES as readonly string[]).includes(prefill.get('severity') ?? '')
+      ? (prefill.get('severity') as SampleAlert['severity'])
+      : 'warning',
+  );
+  const [source, setSource] = useState(prefill.get('source') ?? '');
+  const [labels, setLabels] = useState(prefill.get('labels') ?? '');
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!prefill.has('title')) return;
+    heading.current?.scrollIntoView();
+    heading.current?.focus({ preventScroll: true });
+  }, [prefill]);
   const [payload, setPayload] = useState('');
   const [result, setResult] = useState<RoutingTestResult | null>(null);
   const action = useAction();
@@ -59,7 +71,9 @@ export function DryRun({ integrations }: { integrations: Integration[] }) {
 
   return (
     <section className="card dry-run" aria-labelledby="dry-run-heading">
-      <h2 id="dry-run-heading">Dry-run</h2>
+      <h2 id="dry-run-heading" ref={heading} tabIndex={-1}>
+        Dry-run
+      </h2>
       <p className="help">Which rules would match this alert, and which teams would it reach? Nothing is stored.</p>
       <form onSubmit={submit}>
         <fieldset className="mode">

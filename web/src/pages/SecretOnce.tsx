@@ -1,6 +1,22 @@
 import type { IntegrationWithSecret } from '../api';
 import { CopyButton } from '../components';
 
+/**
+ * A secret just created, handed from the "created" card to the integration's set-up page, which
+ * shows it until the person leaves: it lives in memory only and is taken once.
+ */
+const freshSecrets = new Map<string, IntegrationWithSecret>();
+
+export function keepSecretForSetup(integration: IntegrationWithSecret): void {
+  freshSecrets.set(integration.id, integration);
+}
+
+export function takeSecretForSetup(id: string): IntegrationWithSecret | undefined {
+  const integration = freshSecrets.get(id);
+  freshSecrets.delete(id);
+  return integration;
+}
+
 /** The webhook secret, shown the one time the server returns it. */
 export function SecretOnce({ integration }: { integration: IntegrationWithSecret }) {
   return (

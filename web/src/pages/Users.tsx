@@ -12,9 +12,12 @@ import {
   useResource,
 } from '../components';
 import { Link } from '../router';
+import { loadUnconfiguredChannels } from './PagingHealth';
 
 export function UsersPage() {
   const { data, error, reload } = useResource(() => api<{ users: User[] }>('GET', '/api/users'), '');
+  const unconfigured = useResource(loadUnconfiguredChannels, 'channels');
+  const cannotEmail = unconfigured.data?.has('email') === true;
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [isAdmin, setIsAdmin] = useState(false);
@@ -31,7 +34,9 @@ export function UsersPage() {
         ...(name ? { name } : {}),
         isPlatformAdmin: isAdmin,
       });
-      const link = await api<PasswordLink>('POST', `/api/users/${user.id}/password-link`, { email: emailLink });
+      const link = await api<PasswordLink>('POST', `/api/users/${user.id}/password-link`, {
+        email: emailLink && !cannotEmail,
+      });
       return { user, link };
     });
     if (result !== undefined) {
@@ -83,10 +88,17 @@ export function UsersPage() {
           <input
             id="user-email-link"
             type="checkbox"
-            checked={emailLink}
+            checked={emailLink && !cannotEmail}
+            disabled={cannotEmail}
+            aria-describedby={cannotEmail ? 'user-email-link-help' : undefined}
             onChange={(e) => setEmailLink(e.target.checked)}
           />
-          <label htmlFor="user-email-link">Also email the invite link to them (needs SMTP_URL on the server)</label>
+          <label htmlFor="user-email-link">Also email the invite link to them</label>
+          {cannotEmail && (
+            <p id="user-email-link-help" className="help">
+              Email is not configured on the server (SMTP_URL), so copy the link instead.
+            </p>
+          )}
         </div>
         <button type="submit" disabled={create.busy}>
           Add user and create invite link

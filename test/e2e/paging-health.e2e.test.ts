@@ -1,0 +1,85 @@
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { E2E_TIMEOUT, hasChromium, launchChromium, prepareConsole, screenshot, signIn } from './helpers/browser.js';
+
+/** A team manager sees what would stop a page, follows the link to fix it, and the problem clears. */
+const MANAGER = { email: 'lead@example.com', password: 'e2e paging health' };
+
+let t: TestApp;
+let base: string;
+let browser: Browser;
+
+describe.skipIf(!hasChromium)('paging health in headless Chromium', () => {
+  beforeAll(async () => {
+    prepareConsole();
+    t = await createTestApp();
+    const admin = await t.createAdmin();
+    const lead = await t.services.usersService.create({ email: MANAGER.email, name: 'Lee Lead' }, null);
+    await t.services.sessionsService.setPassword({ userId: lead.id }, MANAGER.password, null);
+    const team = (
+      await t.request({ method: 'POST', url: '/api/teams', key: admin.apiKey, body: { name: 'storage' } })
+    ).json();
+    await t.request({
+      method: 'POST',
+      url: `/api/teams/${team.id}/members`,
+      key: admin.apiKey,
+      body: { userId: lead.id, role: 'manager' },
+    });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+  }, E2E_TIMEOUT);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it(
+    'a manager sees the banner, the team without an escalation policy, fixes it, and it clears',
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+      context.setDefaultTimeout(15_000);
+      const page = await context.newPage();
+      await signIn(page, base, MANAGER);
+      await page.getByTestId('paging-health-banner').getByRole('link', { name: 'See paging health' }).click();
+      await page.getByRole('heading', { name: 'Paging health' }).waitFor();
+      const problem = page
+        .getByTestId('paging-problem')
+        .filter({ hasText: 'storage has no default escalation policy' });
+      await problem.waitFor();
+      await screenshot(page, 'paging-health');
+      await problem.getByRole('link', { name: 'Fix it' }).click();
+
+      // Fixed through the API as the manager's console would (the policy editor has its own tests).
+      const me = await page.evaluate(async () => (await fetch('/api/auth/me')).json());
+      const teams = await page.evaluate(async () => (await fetch('/api/teams')).json());
+      const created = await page.evaluate(
+        async ({ csrf, teamId, userId }) =>
+          (
+            await fetch('/api/escalation-policies', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-klaxon-csrf': csrf },
+              body: JSON.stringify({
+                teamId,
+                name: 'default',
+                isDefault: true,
+                levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: userId }] }],
+              }),
+            })
+          ).status,
+        { csrf: me.csrfToken as string, teamId: teams.teams[0].id as string, userId: me.id as string },
+      );
+      expect(created).toBe(201);
+      await page.goto(`${base}/paging-health`);
+      await page.getByText('Nothing stops a page').waitFor();
+      await page.goto(`${base}/incidents`);
+      await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+      expect(await page.getByTestId('paging-health-banner').count()).toBe(0);
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+});
