@@ -17,6 +17,7 @@ import { deliveriesRoutes } from './modules/deliveries/deliveries.routes.js';
 import { escalationPoliciesRoutes } from './modules/escalation-policies/escalation-policies.routes.js';
 import { eventsV2Routes } from './modules/events-api/events-v2.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { heartbeatsRoutes } from './modules/heartbeats/heartbeats.routes.js';
 import { incidentsRoutes } from './modules/incidents/incidents.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
 import { testAlertRoutes } from './modules/integrations/test-alert.routes.js';
@@ -189,6 +190,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(incidentsRoutes, { incidentsService: services.incidentsService });
   await app.register(escalationPoliciesRoutes, { service: services.escalationPoliciesService });
   await app.register(notificationsRoutes, { service: services.contactMethodsService });
+  await app.register(heartbeatsRoutes, {
+    service: services.heartbeatsService,
+    rateLimiter: services.heartbeatPingLimiter,
+  });
   await app.register(liveUpdatesRoutes, {
     changeFeed: services.changeFeed,
     scopeOf: services.teamAccess.scopeOf,

@@ -41,6 +41,8 @@ export async function serve(config: Config, options: { migrate: boolean }): Prom
   };
   // Escalation jobs start after migrations (pg-boss creates its own schema here) and before listening.
   if (config.incidents.jobWorkers) await services.escalationEngine.start();
+  // Heartbeats that expired while no process was running fire now; then a timer and a periodic sweep.
+  if (config.incidents.jobWorkers) await services.heartbeatMonitor.start();
   const stopRetention = startDeliveryRetention({
     deliveriesService: services.deliveriesService,
     retentionDays: config.deliveryRetentionDays,
@@ -54,6 +56,7 @@ export async function serve(config: Config, options: { migrate: boolean }): Prom
     app.log.info({ signal }, 'shutting down: draining in-flight requests');
     try {
       stopRetention();
+      services.heartbeatMonitor.stop();
       await app.close();
       await services.escalationEngine.stop();
       await database.close();

@@ -1,6 +1,6 @@
 import type { IncidentsConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
-import type { RoutingRuleRow } from './db/schema/index.js';
+import type { HeartbeatRow, RoutingRuleRow } from './db/schema/index.js';
 import { createWatchedCache, watchTables } from './db/watched-cache.js';
 import { createOutboundGuard } from './lib/outbound-guard.js';
 import { createAlertIngestService } from './modules/alerts/alert-ingest.service.js';
@@ -16,6 +16,10 @@ import { createEscalationEngine } from './modules/escalation/escalation-engine.j
 import { createEscalationPoliciesRepository } from './modules/escalation-policies/escalation-policies.repository.js';
 import { createEscalationPoliciesService } from './modules/escalation-policies/escalation-policies.service.js';
 import { createEventsV2Service } from './modules/events-api/events-v2.service.js';
+import { createHeartbeatMonitor } from './modules/heartbeats/heartbeat-monitor.js';
+import { createHeartbeatsRepository } from './modules/heartbeats/heartbeats.repository.js';
+import { createHeartbeatsService } from './modules/heartbeats/heartbeats.service.js';
+import { createWatchdogScreen } from './modules/heartbeats/watchdog-screen.js';
 import { actionTokenKey } from './modules/incidents/action-tokens.js';
 import { createIncidentsRepository } from './modules/incidents/incidents.repository.js';
 import { createIncidentsService } from './modules/incidents/incidents.service.js';
@@ -67,6 +71,8 @@ export interface ServiceDeps {
   sessionPolicy?: Partial<SessionPolicy>;
   /** How long an invite or password reset link works (KLAXON_PASSWORD_LINK_TTL_HOURS). */
   passwordLinkTtlHours?: number;
+  /** How often each process looks for missed heartbeats besides its timer (KLAXON_HEARTBEAT_SWEEP_SECONDS). */
+  heartbeatSweepIntervalMs?: number;
 }
 
 const DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE = 120_000;
@@ -85,6 +91,7 @@ export function createServices(deps: ServiceDeps) {
   const teamsRepository = createTeamsRepository();
   const routingRulesRepository = createRoutingRulesRepository();
   const schedulesRepository = createSchedulesRepository();
+  const heartbeatsRepository = createHeartbeatsRepository();
 
   const auditService = createAuditService({ db, auditRepository });
   const usersService = createUsersService({ db, usersRepository, auditService });
@@ -105,6 +112,7 @@ export function createServices(deps: ServiceDeps) {
   // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
   const integrationCache = createWatchedCache<CachedIntegration>();
   const routingRulesCache = createWatchedCache<RoutingRuleRow[]>();
+  const watchdogCache = createWatchedCache<HeartbeatRow[]>();
   const integrationsService = createIntegrationsService({
     db,
     integrationsRepository,
@@ -234,6 +242,32 @@ export function createServices(deps: ServiceDeps) {
     // PGlite serves one query at a time; on PostgreSQL a few batches overlap their commits.
     concurrency: deps.database.kind === 'pglite' ? 1 : INGEST_CONCURRENCY_POSTGRES,
     incidents: incidentsService,
+    screens: [
+      createWatchdogScreen({
+        db,
+        repository: heartbeatsRepository,
+        cache: watchdogCache,
+        ping: (heartbeatId, at) => heartbeatsService.pingById(heartbeatId, at),
+      }),
+    ],
+    now,
+  });
+  const heartbeatMonitor = createHeartbeatMonitor({
+    db,
+    repository: heartbeatsRepository,
+    integrationsRepository,
+    alertIngestService,
+    ...(deps.heartbeatSweepIntervalMs === undefined ? {} : { sweepIntervalMs: deps.heartbeatSweepIntervalMs }),
+    ...(incidentsConfig.log === undefined ? {} : { log: incidentsConfig.log }),
+    now,
+  });
+  const heartbeatsService = createHeartbeatsService({
+    db,
+    repository: heartbeatsRepository,
+    teamAccess,
+    auditService,
+    monitor: heartbeatMonitor,
+    watchdogCache,
     now,
   });
   // One bucket per integration, shared by its webhook URL and the Events API.
@@ -277,13 +311,21 @@ export function createServices(deps: ServiceDeps) {
     escalationPoliciesService,
     contactMethodsService,
     escalationEngine,
+    heartbeatsService,
+    heartbeatMonitor,
+    /** Public heartbeat pings, per client address. */
+    heartbeatPingLimiter: createRateLimiter({ now: () => now().getTime() }),
     /**
      * Starts serving integrations and routing rules from memory, dropped whenever any process
      * changes them (the server calls this; the CLI, which serves no webhooks, does not).
      * Resolves to a function that stops.
      */
     watchIngestConfig: () =>
-      watchTables(deps.database, { integrations: integrationCache, routing_rules: routingRulesCache }),
+      watchTables(deps.database, {
+        integrations: integrationCache,
+        routing_rules: routingRulesCache,
+        heartbeats: watchdogCache,
+      }),
     teamAccess,
     changeFeed,
   };

@@ -18,6 +18,11 @@ const PUBLIC_API_ROUTES = new Set<string>([
   // Invite and reset links: the random, expiring, single-use token is the credential; rate-limited.
   'GET /api/auth/password-links/:token',
   'POST /api/auth/password-links/:token',
+  // Heartbeat pings from cron jobs and scripts: the random ping token is the credential; rate-limited.
+  'GET /api/heartbeats/ping/:token',
+  'POST /api/heartbeats/ping/:token',
+  'GET /api/heartbeats/ping',
+  'POST /api/heartbeats/ping',
 ]);
 
 const t = await createTestApp();

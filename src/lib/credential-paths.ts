@@ -1,8 +1,9 @@
 /**
  * URL paths whose last segment is a credential: the token of an invite or password reset link,
- * of a one-click incident action link, and of a calendar feed.
+ * of a one-click incident action link, of a calendar feed, and of a heartbeat's ping URL.
  */
-const CREDENTIAL_IN_PATH = /^(\/api\/auth\/password-links\/|\/api\/incidents\/actions\/|\/ical\/)[^/?#]+/;
+const CREDENTIAL_IN_PATH =
+  /^(\/api\/auth\/password-links\/|\/api\/incidents\/actions\/|\/ical\/|\/api\/heartbeats\/ping\/)[^/?#]+/;
 
 /**
  * The URL with any credential in its path replaced, for log lines and the `instance` of

@@ -31,6 +31,17 @@ export type AlertRouter = (
   batch?: object,
 ) => Promise<string[]> | string[];
 
+/**
+ * Looks at a request's normalized alerts before they are written: returns each alert to store
+ * (possibly changed) or null for one it consumed (a watchdog ping, an alert an event rule
+ * drops), which is answered `ignored` and stored nowhere but in the delivery record.
+ */
+export type AlertScreen = (
+  integration: IntegrationRow,
+  alerts: NormalizedAlert[],
+  at: Date,
+) => Promise<Array<NormalizedAlert | null>>;
+
 export class DuplicateDeliveryError extends Error {
   override name = 'DuplicateDeliveryError';
 }
@@ -51,6 +62,8 @@ export function createAlertIngestService(deps: {
    * carry over to them, inside the ingest transaction: the 202 means the incident exists too.
    */
   incidents?: Pick<IncidentsService, 'alertsChanged'>;
+  /** Screens run in order on every request's alerts (watchdog heartbeats, event rules). */
+  screens?: AlertScreen[];
   now?: () => Date;
 }) {
   const { db, alertsRepository, deliveriesRepository } = deps;
@@ -296,10 +309,27 @@ export function createAlertIngestService(deps: {
       delivery: DeliveryRecord,
       startedAt: number,
     ): Promise<IngestedAlert[]> {
-      const pending = { integration, normalized, delivery, startedAt };
+      let screened: Array<NormalizedAlert | null> = normalized;
+      for (const screen of deps.screens ?? []) {
+        const kept = screened.filter((alert): alert is NormalizedAlert => alert !== null);
+        const verdicts = await screen(integration, kept, now());
+        let next = 0;
+        screened = screened.map((alert) => (alert === null ? null : (verdicts[next++] ?? null)));
+      }
+      const kept = screened.filter((alert): alert is NormalizedAlert => alert !== null);
+      const pending = { integration, normalized: kept, delivery, startedAt };
       // A Standard Webhooks delivery may be a replay that must roll back alone: it is never batched.
-      if (delivery.webhookId !== null) return (await writeWithRetry([pending]))[0] as IngestedAlert[];
-      return batcher.submit(pending);
+      const written =
+        delivery.webhookId !== null
+          ? ((await writeWithRetry([pending]))[0] as IngestedAlert[])
+          : await batcher.submit(pending);
+      if (kept.length === normalized.length) return written;
+      let next = 0;
+      return screened.map((alert, index) =>
+        alert === null
+          ? { id: null, dedupKey: (normalized[index] as NormalizedAlert).dedupKey, action: 'ignored' as const }
+          : (written[next++] as IngestedAlert),
+      );
     },
 
     async recordRejected(delivery: DeliveryRecord, httpStatus: number, reason: string, startedAt: number) {
