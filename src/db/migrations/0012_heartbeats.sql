@@ -28,8 +28,8 @@ CREATE UNIQUE INDEX "heartbeats_team_name_unique" ON "heartbeats" USING btree ("
 CREATE UNIQUE INDEX "heartbeats_token_hash_unique" ON "heartbeats" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "heartbeats_deadline_idx" ON "heartbeats" USING btree ("deadline_at") WHERE "heartbeats"."is_active" AND "heartbeats"."state" = 'up';--> statement-breakpoint
 CREATE INDEX "heartbeats_watchdog_idx" ON "heartbeats" USING btree ("watchdog_integration_id");--> statement-breakpoint
--- The ingest path caches which heartbeats each integration's watchdog alerts ping. Pings update
--- only last_ping_at/deadline_at/state, so the trigger fires for changes to what is cached.
+-- The ingest path caches which heartbeats each integration's watchdog alerts ping. Pings
+-- change only last_ping_at/deadline_at/state: the trigger fires for changes to what is cached.
 CREATE TRIGGER heartbeats_notify_change
-  AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF watchdog_integration_id, watchdog_matchers, is_active ON heartbeats
+  AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF watchdog_integration_id, watchdog_matchers ON heartbeats
   FOR EACH STATEMENT EXECUTE FUNCTION klaxon_notify_ingest_config_changed();

@@ -71,12 +71,15 @@ export function createHeartbeatsRepository() {
         .orderBy(asc(heartbeats.name), asc(heartbeats.id));
     },
 
-    /** Active heartbeats fed by this integration's watchdog alerts (read on the ingest path, cached). */
+    /**
+     * Heartbeats fed by this integration's watchdog alerts (read on the ingest path, cached).
+     * Paused ones too: their watchdog alerts are still pings, never alerts of their own.
+     */
     async listWatchdogs(executor: Executor, integrationId: string): Promise<HeartbeatRow[]> {
       return executor
         .select()
         .from(heartbeats)
-        .where(and(eq(heartbeats.watchdogIntegrationId, integrationId), eq(heartbeats.isActive, true)))
+        .where(eq(heartbeats.watchdogIntegrationId, integrationId))
         .orderBy(asc(heartbeats.id));
     },
 
