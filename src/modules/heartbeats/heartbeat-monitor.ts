@@ -82,6 +82,18 @@ export function createHeartbeatMonitor(deps: {
     }
   }
 
+  /** Claims and alerts every expired heartbeat, then sets the timer for the nearest deadline. */
+  async function sweepAndSchedule(): Promise<void> {
+    try {
+      await sweepOnce();
+      const nearest = await repository.nearestDeadline(db);
+      schedule(nearest === null ? now().getTime() + sweepIntervalMs : nearest.getTime());
+    } finally {
+      // After a failure (database away) the periodic sweep still comes.
+      schedule(now().getTime() + sweepIntervalMs);
+    }
+  }
+
   function schedule(at: number) {
     if (!running || at >= timerAt) return;
     clearTimeout(timer);
@@ -96,20 +108,13 @@ export function createHeartbeatMonitor(deps: {
   }
 
   const monitor = {
-    /** Claims and alerts every expired heartbeat, then sets the timer for the nearest deadline. */
-    async sweep(): Promise<void> {
-      // One sweep at a time in a process: a timer firing mid-sweep waits for it.
-      while (sweeping !== undefined) await sweeping;
-      sweeping = sweepOnce();
-      try {
-        await sweeping;
-        const nearest = await repository.nearestDeadline(db);
-        schedule(nearest === null ? now().getTime() + sweepIntervalMs : nearest.getTime());
-      } finally {
-        sweeping = undefined;
-        // After a failure (database away) the periodic sweep still comes.
-        schedule(now().getTime() + sweepIntervalMs);
-      }
+    sweep(): Promise<void> {
+      // One sweep at a time in a process: a timer firing mid-sweep runs after it.
+      const next = (sweeping ?? Promise.resolve()).catch(() => {}).then(sweepAndSchedule);
+      sweeping = next;
+      return next.finally(() => {
+        if (sweeping === next) sweeping = undefined;
+      });
     },
 
     /** A deadline set in this process (ping, create, update): wake up for it if it is the nearest. */
