@@ -15,6 +15,7 @@ import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { deliveriesRoutes } from './modules/deliveries/deliveries.routes.js';
 import { escalationPoliciesRoutes } from './modules/escalation-policies/escalation-policies.routes.js';
+import { eventRulesRoutes } from './modules/event-rules/event-rules.routes.js';
 import { eventsV2Routes } from './modules/events-api/events-v2.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { heartbeatsRoutes } from './modules/heartbeats/heartbeats.routes.js';
@@ -190,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(incidentsRoutes, { incidentsService: services.incidentsService });
   await app.register(escalationPoliciesRoutes, { service: services.escalationPoliciesService });
   await app.register(notificationsRoutes, { service: services.contactMethodsService });
+  await app.register(eventRulesRoutes, { service: services.eventRulesService });
   await app.register(heartbeatsRoutes, {
     service: services.heartbeatsService,
     rateLimiter: services.heartbeatPingLimiter,

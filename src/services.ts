@@ -1,6 +1,6 @@
 import type { IncidentsConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
-import type { HeartbeatRow, RoutingRuleRow } from './db/schema/index.js';
+import type { EventRuleRow, HeartbeatRow, RoutingRuleRow } from './db/schema/index.js';
 import { createWatchedCache, watchTables } from './db/watched-cache.js';
 import { createOutboundGuard } from './lib/outbound-guard.js';
 import { createAlertIngestService } from './modules/alerts/alert-ingest.service.js';
@@ -15,6 +15,8 @@ import { createDeliveriesService } from './modules/deliveries/deliveries.service
 import { createEscalationEngine } from './modules/escalation/escalation-engine.js';
 import { createEscalationPoliciesRepository } from './modules/escalation-policies/escalation-policies.repository.js';
 import { createEscalationPoliciesService } from './modules/escalation-policies/escalation-policies.service.js';
+import { createEventRulesRepository } from './modules/event-rules/event-rules.repository.js';
+import { createEventRulesScreen, createEventRulesService } from './modules/event-rules/event-rules.service.js';
 import { createEventsV2Service } from './modules/events-api/events-v2.service.js';
 import { createHeartbeatMonitor } from './modules/heartbeats/heartbeat-monitor.js';
 import { createHeartbeatsRepository } from './modules/heartbeats/heartbeats.repository.js';
@@ -113,6 +115,8 @@ export function createServices(deps: ServiceDeps) {
   const integrationCache = createWatchedCache<CachedIntegration>();
   const routingRulesCache = createWatchedCache<RoutingRuleRow[]>();
   const watchdogCache = createWatchedCache<HeartbeatRow[]>();
+  const eventRulesCache = createWatchedCache<EventRuleRow[]>();
+  const eventRulesRepository = createEventRulesRepository();
   const integrationsService = createIntegrationsService({
     db,
     integrationsRepository,
@@ -249,6 +253,8 @@ export function createServices(deps: ServiceDeps) {
         cache: watchdogCache,
         ping: (heartbeatId, at) => heartbeatsService.pingById(heartbeatId, at),
       }),
+      // Watchdog alerts are pings before any rule sees them; then event rules, once per event.
+      createEventRulesScreen({ db, repository: eventRulesRepository, cache: eventRulesCache }),
     ],
     now,
   });
@@ -268,6 +274,14 @@ export function createServices(deps: ServiceDeps) {
     auditService,
     monitor: heartbeatMonitor,
     watchdogCache,
+    now,
+  });
+  const eventRulesService = createEventRulesService({
+    db,
+    repository: eventRulesRepository,
+    auditService,
+    integrationsService,
+    cache: eventRulesCache,
     now,
   });
   // One bucket per integration, shared by its webhook URL and the Events API.
@@ -313,6 +327,7 @@ export function createServices(deps: ServiceDeps) {
     escalationEngine,
     heartbeatsService,
     heartbeatMonitor,
+    eventRulesService,
     /** Public heartbeat pings, per client address. */
     heartbeatPingLimiter: createRateLimiter({ now: () => now().getTime() }),
     /**
@@ -325,6 +340,7 @@ export function createServices(deps: ServiceDeps) {
         integrations: integrationCache,
         routing_rules: routingRulesCache,
         heartbeats: watchdogCache,
+        event_rules: eventRulesCache,
       }),
     teamAccess,
     changeFeed,

@@ -34,6 +34,7 @@ export const errorCatalog = {
   'notification-rule-not-found': { status: 404, title: 'Notification rule not found' },
   'password-link-not-found': { status: 404, title: 'Password link not found' },
   'heartbeat-not-found': { status: 404, title: 'Heartbeat not found' },
+  'event-rule-not-found': { status: 404, title: 'Event rule not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'not-acceptable': { status: 406, title: 'Not acceptable' },
   'request-timeout': { status: 408, title: 'Request not received in time' },

@@ -40,6 +40,8 @@ export type AlertScreen = (
   integration: IntegrationRow,
   alerts: NormalizedAlert[],
   at: Date,
+  /** The sender's parsed body (templates of event rules read it). */
+  payload: unknown,
 ) => Promise<Array<NormalizedAlert | null>>;
 
 export class DuplicateDeliveryError extends Error {
@@ -136,7 +138,7 @@ export function createAlertIngestService(deps: {
       const results: IngestedAlert[][] = batch.map(({ normalized }) => new Array(normalized.length));
       const occurrences: NewOccurrence[] = [];
       const changes: AlertChange[] = [];
-      // New alerts that reached no team open no incident: the incident engine need not look at them.
+      // New alerts that reached no team, or that an event rule suppressed, open no incident.
       const unrouted = new Set<string>();
       const record = (event: KeyedEvent, id: string | null, action: IngestAction, kind: OccurrenceKind) => {
         (results[event.request] as IngestedAlert[])[event.index] = { id, dedupKey: event.alert.dedupKey, action };
@@ -166,7 +168,7 @@ export function createAlertIngestService(deps: {
       const upserted = await alertsRepository.upsertFiringMany(tx, rows, at);
       firingOnly.forEach((events, group) => {
         const { id, created } = upserted[group] as { id: string; created: boolean };
-        if (rows[group]?.teamIds.length === 0) unrouted.add(id);
+        if (rows[group]?.teamIds.length === 0 || rows[group]?.alert.suppressed === true) unrouted.add(id);
         events.forEach((event, position) => {
           const action = position === 0 && created ? 'created' : 'deduplicated';
           record(event, id, action, action);
@@ -176,6 +178,7 @@ export function createAlertIngestService(deps: {
         if (firingOnly.includes(events)) continue;
         for (const event of events) {
           const outcome = await applyOne(tx, event.integration, event.alert, at);
+          if (event.alert.suppressed === true && outcome.id !== null) unrouted.add(outcome.id);
           record(event, outcome.id, outcome.action, outcome.kind);
         }
       }
@@ -228,7 +231,7 @@ export function createAlertIngestService(deps: {
       const { integration, alert } = events[0] as KeyedEvent;
       const teamIds = await route(integration, alert, db, thisBatch);
       // A new alert routed to a team opens or joins an incident in the same transaction.
-      if (teamIds.length > 0 && deps.incidents !== undefined) return undefined;
+      if (teamIds.length > 0 && deps.incidents !== undefined && alert.suppressed !== true) return undefined;
       rows.push({
         target: {
           integrationId: integration.id,
@@ -308,11 +311,13 @@ export function createAlertIngestService(deps: {
       normalized: NormalizedAlert[],
       delivery: DeliveryRecord,
       startedAt: number,
+      /** The parsed body, when the delivery log keeps only a size note of it. */
+      payload: unknown = delivery.payload,
     ): Promise<IngestedAlert[]> {
       let screened: Array<NormalizedAlert | null> = normalized;
       for (const screen of deps.screens ?? []) {
         const kept = screened.filter((alert): alert is NormalizedAlert => alert !== null);
-        const verdicts = await screen(integration, kept, now());
+        const verdicts = await screen(integration, kept, now(), payload);
         let next = 0;
         screened = screened.map((alert) => (alert === null ? null : (verdicts[next++] ?? null)));
       }
