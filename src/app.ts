@@ -16,8 +16,10 @@ import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { deliveriesRoutes } from './modules/deliveries/deliveries.routes.js';
 import { escalationPoliciesRoutes } from './modules/escalation-policies/escalation-policies.routes.js';
+import { eventRulesRoutes } from './modules/event-rules/event-rules.routes.js';
 import { eventsV2Routes } from './modules/events-api/events-v2.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { heartbeatsRoutes } from './modules/heartbeats/heartbeats.routes.js';
 import { incidentsRoutes } from './modules/incidents/incidents.routes.js';
 import { inhibitionRoutes } from './modules/inhibition/inhibition.routes.js';
 import { integrationsRoutes } from './modules/integrations/integrations.routes.js';
@@ -219,6 +221,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(mattermostActionsRoutes, services.mattermostActions);
   await app.register(pagingHealthRoutes, { pagingHealthService: services.pagingHealthService });
+  await app.register(eventRulesRoutes, { service: services.eventRulesService });
+  await app.register(heartbeatsRoutes, {
+    service: services.heartbeatsService,
+    rateLimiter: services.heartbeatPingLimiter,
+  });
   await app.register(liveUpdatesRoutes, {
     changeFeed: services.changeFeed,
     scopeOf: services.authz.scopeOf,

@@ -51,6 +51,8 @@ export async function serve(config: Config, options: { migrate: boolean }): Prom
   const stopMaintenanceEndings = config.incidents.jobWorkers
     ? startMaintenanceEndings({ maintenanceService: services.maintenanceService, log: app.log })
     : () => {};
+  // Heartbeats that expired while no process was running fire now; then a timer and a periodic sweep.
+  if (config.incidents.jobWorkers) await services.heartbeatMonitor.start();
   const stopRetention = startDeliveryRetention({
     deliveriesService: services.deliveriesService,
     retentionDays: config.deliveryRetentionDays,
@@ -65,6 +67,7 @@ export async function serve(config: Config, options: { migrate: boolean }): Prom
     try {
       stopRetention();
       stopMaintenanceEndings();
+      services.heartbeatMonitor.stop();
       await app.close();
       await services.escalationEngine.stop();
       await database.close();

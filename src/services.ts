@@ -1,6 +1,6 @@
 import type { IncidentsConfig, PasswordSignInPolicy, SsoConfig } from './config.js';
 import type { DatabaseHandle } from './db/client.js';
-import type { RoutingRuleRow } from './db/schema/index.js';
+import type { EventRuleRow, HeartbeatRow, RoutingRuleRow } from './db/schema/index.js';
 import { createWatchedCache, watchTables } from './db/watched-cache.js';
 import { createOutboundGuard } from './lib/outbound-guard.js';
 import { createAlertIngestService } from './modules/alerts/alert-ingest.service.js';
@@ -17,7 +17,13 @@ import { createDeliveriesService } from './modules/deliveries/deliveries.service
 import { createEscalationEngine } from './modules/escalation/escalation-engine.js';
 import { createEscalationPoliciesRepository } from './modules/escalation-policies/escalation-policies.repository.js';
 import { createEscalationPoliciesService } from './modules/escalation-policies/escalation-policies.service.js';
+import { createEventRulesRepository } from './modules/event-rules/event-rules.repository.js';
+import { createEventRulesScreen, createEventRulesService } from './modules/event-rules/event-rules.service.js';
 import { createEventsV2Service } from './modules/events-api/events-v2.service.js';
+import { createHeartbeatMonitor } from './modules/heartbeats/heartbeat-monitor.js';
+import { createHeartbeatsRepository } from './modules/heartbeats/heartbeats.repository.js';
+import { createHeartbeatsService } from './modules/heartbeats/heartbeats.service.js';
+import { createWatchdogScreen } from './modules/heartbeats/watchdog-screen.js';
 import { actionTokenKey } from './modules/incidents/action-tokens.js';
 import { createIncidentsRepository } from './modules/incidents/incidents.repository.js';
 import { createIncidentsService } from './modules/incidents/incidents.service.js';
@@ -98,6 +104,8 @@ export interface ServiceDeps {
   sso?: SsoConfig;
   /** KLAXON_SSO_ONLY and its break-glass account; passwords for everyone when not given. */
   passwordSignIn?: PasswordSignInPolicy;
+  /** How often each process looks for missed heartbeats besides its timer (KLAXON_HEARTBEAT_SWEEP_SECONDS). */
+  heartbeatSweepIntervalMs?: number;
 }
 
 const DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE = 120_000;
@@ -116,6 +124,7 @@ export function createServices(deps: ServiceDeps) {
   const teamsRepository = createTeamsRepository();
   const routingRulesRepository = createRoutingRulesRepository();
   const schedulesRepository = createSchedulesRepository();
+  const heartbeatsRepository = createHeartbeatsRepository();
 
   const auditService = createAuditService({ db, auditRepository });
   // Live console updates: LISTENs only while a console stream is open (never in the CLI). Built
@@ -185,6 +194,9 @@ export function createServices(deps: ServiceDeps) {
   const routingRulesCache = createWatchedCache<RoutingRuleRow[]>();
   // Silences, maintenance windows and inhibition rules, read together by every new routed alert.
   const noiseControlCache = createWatchedCache<NoiseControlConfig>();
+  const watchdogCache = createWatchedCache<HeartbeatRow[]>();
+  const eventRulesCache = createWatchedCache<EventRuleRow[]>();
+  const eventRulesRepository = createEventRulesRepository();
   const integrationsService = createIntegrationsService({
     db,
     integrationsRepository,
@@ -429,6 +441,42 @@ export function createServices(deps: ServiceDeps) {
     // PGlite serves one query at a time; on PostgreSQL a few batches overlap their commits.
     concurrency: deps.database.kind === 'pglite' ? 1 : INGEST_CONCURRENCY_POSTGRES,
     incidents: incidentsService,
+    screens: [
+      createWatchdogScreen({
+        db,
+        repository: heartbeatsRepository,
+        cache: watchdogCache,
+        ping: (heartbeatId, at) => heartbeatsService.pingById(heartbeatId, at),
+      }),
+      // Watchdog alerts are pings before any rule sees them; then event rules, once per event.
+      createEventRulesScreen({ db, repository: eventRulesRepository, cache: eventRulesCache }),
+    ],
+    now,
+  });
+  const heartbeatMonitor = createHeartbeatMonitor({
+    db,
+    repository: heartbeatsRepository,
+    integrationsRepository,
+    alertIngestService,
+    ...(deps.heartbeatSweepIntervalMs === undefined ? {} : { sweepIntervalMs: deps.heartbeatSweepIntervalMs }),
+    ...(incidentsConfig.log === undefined ? {} : { log: incidentsConfig.log }),
+    now,
+  });
+  const heartbeatsService = createHeartbeatsService({
+    db,
+    repository: heartbeatsRepository,
+    authz,
+    auditService,
+    monitor: heartbeatMonitor,
+    watchdogCache,
+    now,
+  });
+  const eventRulesService = createEventRulesService({
+    db,
+    repository: eventRulesRepository,
+    auditService,
+    integrationsService,
+    cache: eventRulesCache,
     now,
   });
   // One bucket per integration, shared by its webhook URL and the Events API.
@@ -495,6 +543,11 @@ export function createServices(deps: ServiceDeps) {
     inhibitionService,
     traceService,
     simulateService,
+    heartbeatsService,
+    heartbeatMonitor,
+    eventRulesService,
+    /** Public heartbeat pings, per client address. */
+    heartbeatPingLimiter: createRateLimiter({ now: () => now().getTime() }),
     /**
      * Starts serving integrations and routing rules from memory, dropped whenever any process
      * changes them (the server calls this; the CLI, which serves no webhooks, does not).
@@ -507,6 +560,8 @@ export function createServices(deps: ServiceDeps) {
         silences: noiseControlCache,
         maintenance_windows: noiseControlCache,
         inhibition_rules: noiseControlCache,
+        heartbeats: watchdogCache,
+        event_rules: eventRulesCache,
       }),
     authz,
     changeFeed,

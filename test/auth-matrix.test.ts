@@ -40,6 +40,11 @@ const PUBLIC_API_ROUTES = new Set<string>([
   // the first admin with the random single-use setup token printed at start-up; rate-limited.
   'GET /api/setup',
   'POST /api/setup',
+  // Heartbeat pings from cron jobs and scripts: the random ping token is the credential; rate-limited.
+  'GET /api/heartbeats/ping/:token',
+  'POST /api/heartbeats/ping/:token',
+  'GET /api/heartbeats/ping',
+  'POST /api/heartbeats/ping',
 ]);
 
 const t = await createTestApp();

@@ -1,8 +1,9 @@
 /**
  * URL paths whose last segment is a credential: the token of an invite or password reset link,
- * of a one-click incident action link, and of a calendar feed. Matched on the normalized path.
+ * of a one-click incident action link, of a calendar feed, and of a heartbeat's ping URL. Matched on the normalized path.
  */
-const CREDENTIAL_IN_PATH = /^(\/api\/auth\/password-links\/|\/api\/incidents\/actions\/|\/ical\/)[^/]/;
+const CREDENTIAL_IN_PATH =
+  /^(\/api\/auth\/password-links\/|\/api\/incidents\/actions\/|\/ical\/|\/api\/heartbeats\/ping\/)[^/]/;
 
 /** Query parameters whose value is a credential (tokens, keys, OAuth codes and states). */
 const CREDENTIAL_QUERY_NAME = /token|key|secret|password|signature|session|^code$|^state$|^sig$/;

@@ -116,6 +116,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return { userId, apiKey: key.json().key as string };
     },
     async close() {
+      services.heartbeatMonitor.stop();
       await services.escalationEngine.stop();
       await app.close();
       await database.close();

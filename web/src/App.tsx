@@ -7,6 +7,7 @@ import { AlertsPage } from './pages/Alerts';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { AuditPage } from './pages/Audit';
 import { EscalationPoliciesPage } from './pages/EscalationPolicies';
+import { HeartbeatsPage } from './pages/Heartbeats';
 import { IncidentDetailPage } from './pages/IncidentDetail';
 import { IncidentsPage } from './pages/Incidents';
 import { IntegrationDetailPage } from './pages/IntegrationDetail';
@@ -37,6 +38,7 @@ const NAV: NavItem[] = [
   { href: '/incidents', label: 'Incidents', admin: false },
   { href: '/schedules', label: 'Schedules', admin: false },
   { href: '/escalation-policies', label: 'Escalation', admin: false },
+  { href: '/heartbeats', label: 'Heartbeats', admin: false },
   { href: '/integrations', label: 'Integrations', admin: true },
   { href: '/teams', label: 'Teams', admin: false },
   { href: '/routing', label: 'Routing', admin: true },
@@ -274,6 +276,8 @@ function Page({ path, me }: { path: string; me: Me }) {
       return id ? <ScheduleDetailPage id={id} /> : <SchedulesPage me={me} />;
     case 'escalation-policies':
       return <EscalationPoliciesPage me={me} />;
+    case 'heartbeats':
+      return <HeartbeatsPage me={me} />;
     case 'profile':
       return <ProfilePage key={me.id} me={me} userId={me.id} />;
     case 'people':

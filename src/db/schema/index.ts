@@ -2,6 +2,8 @@ export * from './alerts.js';
 export * from './api-keys.js';
 export * from './audit-logs.js';
 export * from './escalation-policies.js';
+export * from './event-rules.js';
+export * from './heartbeats.js';
 export * from './incidents.js';
 export * from './integrations.js';
 export * from './noise-control.js';

@@ -57,6 +57,19 @@ export function routingDecision(alertId: string, outcome: RouteOutcome, at: Date
   };
 }
 
+/**
+ * Looks at a request's normalized alerts before they are written: returns each alert to store
+ * (possibly changed) or null for one it consumed (a watchdog ping, an alert an event rule
+ * drops), which is answered `ignored` and stored nowhere but in the delivery record.
+ */
+export type AlertScreen = (
+  integration: IntegrationRow,
+  alerts: NormalizedAlert[],
+  at: Date,
+  /** The sender's parsed body (templates of event rules read it). */
+  payload: unknown,
+) => Promise<Array<NormalizedAlert | null>>;
+
 export class DuplicateDeliveryError extends Error {
   override name = 'DuplicateDeliveryError';
 }
@@ -77,6 +90,8 @@ export function createAlertIngestService(deps: {
    * carry over to them, inside the ingest transaction: the 202 means the incident exists too.
    */
   incidents?: Pick<IncidentsService, 'alertsChanged'>;
+  /** Screens run in order on every request's alerts (watchdog heartbeats, event rules). */
+  screens?: AlertScreen[];
   now?: () => Date;
 }) {
   const { db, alertsRepository, deliveriesRepository } = deps;
@@ -150,7 +165,7 @@ export function createAlertIngestService(deps: {
       const occurrences: NewOccurrence[] = [];
       const changes: AlertChange[] = [];
       const decisions: NewAlertDecision[] = [];
-      // New alerts that reached no team open no incident: the incident engine need not look at them.
+      // New alerts that reached no team, or that an event rule suppressed, open no incident.
       const unrouted = new Set<string>();
       const record = (event: KeyedEvent, id: string | null, action: IngestAction, kind: OccurrenceKind) => {
         (results[event.request] as IngestedAlert[])[event.index] = { id, dedupKey: event.alert.dedupKey, action };
@@ -183,7 +198,7 @@ export function createAlertIngestService(deps: {
       const upserted = await alertsRepository.upsertFiringMany(tx, rows, at);
       firingOnly.forEach((events, group) => {
         const { id, created } = upserted[group] as { id: string; created: boolean };
-        if (rows[group]?.teamIds.length === 0) unrouted.add(id);
+        if (rows[group]?.teamIds.length === 0 || rows[group]?.alert.suppressed === true) unrouted.add(id);
         if (created) decisions.push(routingDecision(id, outcomes[group] as RouteOutcome, at));
         events.forEach((event, position) => {
           const action = position === 0 && created ? 'created' : 'deduplicated';
@@ -194,6 +209,7 @@ export function createAlertIngestService(deps: {
         if (firingOnly.includes(events)) continue;
         for (const event of events) {
           const outcome = await applyOne(tx, event.integration, event.alert, at);
+          if (event.alert.suppressed === true && outcome.id !== null) unrouted.add(outcome.id);
           record(event, outcome.id, outcome.action, outcome.kind);
           if (outcome.action === 'created' && outcome.id !== null && outcome.routed !== undefined) {
             decisions.push(routingDecision(outcome.id, outcome.routed, at));
@@ -250,7 +266,7 @@ export function createAlertIngestService(deps: {
       const { integration, alert } = events[0] as KeyedEvent;
       const { teamIds } = await route(integration, alert, db, thisBatch);
       // A new alert routed to a team opens or joins an incident in the same transaction.
-      if (teamIds.length > 0 && deps.incidents !== undefined) return undefined;
+      if (teamIds.length > 0 && deps.incidents !== undefined && alert.suppressed !== true) return undefined;
       rows.push({
         target: {
           integrationId: integration.id,
@@ -330,11 +346,30 @@ export function createAlertIngestService(deps: {
       normalized: NormalizedAlert[],
       delivery: DeliveryRecord,
       startedAt: number,
+      /** The parsed body, when the delivery log keeps only a size note of it. */
+      payload: unknown = delivery.payload,
     ): Promise<IngestedAlert[]> {
-      const pending = { integration, normalized, delivery, startedAt };
+      let screened: Array<NormalizedAlert | null> = normalized;
+      for (const screen of deps.screens ?? []) {
+        const kept = screened.filter((alert): alert is NormalizedAlert => alert !== null);
+        const verdicts = await screen(integration, kept, now(), payload);
+        let next = 0;
+        screened = screened.map((alert) => (alert === null ? null : (verdicts[next++] ?? null)));
+      }
+      const kept = screened.filter((alert): alert is NormalizedAlert => alert !== null);
+      const pending = { integration, normalized: kept, delivery, startedAt };
       // A Standard Webhooks delivery may be a replay that must roll back alone: it is never batched.
-      if (delivery.webhookId !== null) return (await writeWithRetry([pending]))[0] as IngestedAlert[];
-      return batcher.submit(pending);
+      const written =
+        delivery.webhookId !== null
+          ? ((await writeWithRetry([pending]))[0] as IngestedAlert[])
+          : await batcher.submit(pending);
+      if (kept.length === normalized.length) return written;
+      let next = 0;
+      return screened.map((alert, index) =>
+        alert === null
+          ? { id: null, dedupKey: (normalized[index] as NormalizedAlert).dedupKey, action: 'ignored' as const }
+          : (written[next++] as IngestedAlert),
+      );
     },
 
     async recordRejected(delivery: DeliveryRecord, httpStatus: number, reason: string, startedAt: number) {

@@ -20,6 +20,8 @@ export interface NormalizedAlert {
   links: AlertLink[];
   /** When the sender says the event happened, if it says. */
   occurredAt: Date | null;
+  /** Set by an event rule's `suppress`: the alert is stored and routed but opens no incident. */
+  suppressed?: boolean;
 }
 
 /**

@@ -135,7 +135,7 @@ export function createWebhookReceiver(deps: {
         webhookId: verdict.webhookId ?? null,
       };
       try {
-        const alerts = await alertIngestService.ingest(integration, normalized, accepted, startedAt);
+        const alerts = await alertIngestService.ingest(integration, normalized, accepted, startedAt, payload);
         return { kind: 'accepted', deliveryId: delivery.id, alerts };
       } catch (error) {
         if (!(error instanceof DuplicateDeliveryError) || verdict.webhookId === undefined) throw error;
