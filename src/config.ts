@@ -153,6 +153,9 @@ const environmentSchema = z
     }
   });
 
+/** Every environment variable Klaxon reads: deployment manifests are checked against this list. */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 export interface Config {
   port: number;
   host: string;
