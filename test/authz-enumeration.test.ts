@@ -22,9 +22,10 @@ type Role = 'admin' | 'manager' | 'member' | 'otherTeam' | 'noTeam';
  * - `anyone`: any signed-in caller, on their own things or scoped lists (never refused);
  * - `members`: team A's members, its managers and admins; others 404;
  * - `managers`: team A's managers and admins; its members 403; others 404;
- * - `self`: the person (team A's member here) and admins; anyone else 403 or 404.
+ * - `self`: the person (team A's member here) and admins; anyone else 403 or 404;
+ * - `anyManager`: admins and the managers of any team (each sees their own teams); others 403.
  */
-type Rule = 'anyone' | 'members' | 'managers' | 'self';
+type Rule = 'anyone' | 'members' | 'managers' | 'self' | 'anyManager';
 
 const RULES: Record<string, Rule> = {
   'GET /api/auth/me': 'anyone',
@@ -83,6 +84,24 @@ const RULES: Record<string, Rule> = {
   'GET /api/notifications': 'anyone',
   'GET /api/sessions': 'anyone',
   'DELETE /api/sessions/:id': 'self',
+  'POST /api/contact-methods/:id/verify': 'self',
+  'POST /api/contact-methods/:id/verify/resend': 'self',
+  'GET /api/notification-channels': 'anyone',
+  'GET /api/paging-health': 'anyManager',
+  'GET /api/heartbeats': 'anyone',
+  'POST /api/heartbeats': 'managers',
+  'GET /api/heartbeats/:id': 'members',
+  'PATCH /api/heartbeats/:id': 'managers',
+  'POST /api/heartbeats/:id/rotate-token': 'managers',
+  'DELETE /api/heartbeats/:id': 'managers',
+  // Silences and maintenance windows are installation-wide: everyone reads, admins write.
+  'GET /api/silences': 'anyone',
+  'GET /api/silences/:id': 'anyone',
+  'GET /api/v2/silences': 'anyone',
+  'GET /api/v2/silence/:silenceID': 'anyone',
+  'GET /api/maintenance-windows': 'anyone',
+  'GET /api/maintenance-windows/:id': 'anyone',
+  'GET /api/alerts/:id/trace': 'members',
 };
 
 let t: TestApp;
@@ -147,6 +166,23 @@ beforeAll(async () => {
   ids.feed = await created(as(who.member, 'POST', `/api/users/${who.member.userId}/ical-feeds`));
   ids.apiKey = await created(as(who.member, 'POST', '/api/api-keys', { name: 'second' }));
   ids.session = uuidv7();
+  ids.heartbeat = await created(
+    as(who.manager, 'POST', '/api/heartbeats', { teamId: ids.teamA, name: 'hb', intervalSeconds: 600 }),
+  );
+  ids.silence = await created(
+    as(admin, 'POST', '/api/silences', {
+      matchers: [{ name: 'alertname', value: 'never' }],
+      durationMinutes: 60,
+      comment: 'enumeration',
+    }),
+  );
+  ids.maintenanceWindow = await created(
+    as(admin, 'POST', '/api/maintenance-windows', {
+      name: 'm',
+      startsAt: '2030-01-01T00:00:00Z',
+      endsAt: '2030-01-02T00:00:00Z',
+    }),
+  );
 });
 afterAll(() => t.close());
 
@@ -164,6 +200,9 @@ function pathOf(url: string): string {
     [/^\/api\/ical-feeds\/:id/, ids.feed ?? ''],
     [/^\/api\/users\/:id/, who.member.userId],
     [/^\/api\/sessions\/:id/, ids.session ?? ''],
+    [/^\/api\/heartbeats\/:id/, ids.heartbeat ?? ''],
+    [/^\/api\/silences\/:id/, ids.silence ?? ''],
+    [/^\/api\/maintenance-windows\/:id/, ids.maintenanceWindow ?? ''],
   ];
   const id = byPrefix.find(([pattern]) => pattern.test(url))?.[1] ?? uuidv7();
   return url
@@ -171,6 +210,7 @@ function pathOf(url: string): string {
     .replace(':teamId', ids.teamA ?? '')
     .replace(':layerId', ids.layer ?? '')
     .replace(':overrideId', ids.override ?? '')
+    .replace(':silenceID', ids.silence ?? '')
     .replace(/:[A-Za-z]+/g, () => uuidv7());
 }
 
@@ -203,6 +243,9 @@ function bodyOf(method: string, url: string): unknown {
     'PUT /api/teams/:teamId/incident-grouping': { groupBy: ['x'], windowMinutes: 5 },
     'POST /api/contact-methods': { type: 'email', address: 'x@example.com', userId: who.member.userId },
     'POST /api/notification-rules': { contactMethodId: ids.contactMethod, delayMinutes: 7 },
+    'POST /api/contact-methods/:id/verify': { code: '123456' },
+    'POST /api/heartbeats': { teamId: ids.teamA, name: 'x', intervalSeconds: 600 },
+    'PATCH /api/heartbeats/:id': { name: 'renamed' },
   };
   return bodies[`${method} ${url}`];
 }
@@ -212,6 +255,7 @@ const allowed: Record<Exclude<Rule, 'anyone'>, Role[]> = {
   members: ['admin', 'manager', 'member'],
   managers: ['admin', 'manager'],
   self: ['admin', 'member'],
+  anyManager: ['admin', 'manager', 'otherTeam'],
 };
 
 describe('every user route × role, against team A', () => {
@@ -244,7 +288,9 @@ describe('every user route × role, against team A', () => {
             ? status === 403
             : rule === 'self'
               ? status === 403 || status === 404
-              : status === 404;
+              : rule === 'anyManager'
+                ? status === 403
+                : status === 404;
         if (!expected) failures.push(`${key} as ${role} (${rule}): ${status} ${response.body.slice(0, 120)}`);
       }
     }

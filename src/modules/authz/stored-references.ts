@@ -14,6 +14,24 @@
 export type ReferenceCheck = 'owner' | 'team-reference' | 'actor' | 'system' | 'admin-only';
 
 export const STORED_REFERENCES: Record<string, { check: ReferenceCheck; how: string }> = {
+  'alert_decisions.alert_id': { check: 'system', how: 'recorded by ingestion about the alert it decided on' },
+  'event_rules.integration_id': { check: 'admin-only', how: 'event rules are written through admin routes' },
+  'heartbeats.alert_id': { check: 'system', how: 'the missed-heartbeat alert ingestion opened' },
+  'heartbeats.integration_id': {
+    check: 'admin-only',
+    how: "an integration's routing; integrations are admin resources",
+  },
+  'heartbeats.team_id': { check: 'owner', how: 'authz.authorize(manage) on the team' },
+  'heartbeats.watchdog_integration_id': { check: 'admin-only', how: 'only platform admins set a watchdog' },
+  'maintenance_window_endings.window_id': { check: 'system', how: 'claimed by the endings sweep' },
+  'maintenance_windows.created_by_user_id': { check: 'actor', how: 'the principal' },
+  'maintenance_windows.integration_ids': { check: 'admin-only', how: 'maintenance windows are written by admins' },
+  'maintenance_windows.team_ids': { check: 'admin-only', how: 'maintenance windows are written by admins' },
+  'phone_messages.incident_id': { check: 'system', how: 'the incident a page was about' },
+  'phone_messages.notification_id': { check: 'system', how: 'the notification that sent it' },
+  'phone_messages.user_id': { check: 'system', how: 'the person paged' },
+  'phone_verifications.contact_method_id': { check: 'owner', how: "the person's own contact method" },
+  'silences.created_by_user_id': { check: 'actor', how: 'the principal' },
   'alert_occurrences.alert_id': { check: 'system', how: 'written by ingestion and alert actions' },
   'alert_occurrences.delivery_id': { check: 'system', how: 'the delivery that carried the event' },
   'alert_occurrences.user_id': { check: 'actor', how: 'who acknowledged or resolved' },
