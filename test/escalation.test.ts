@@ -180,13 +180,13 @@ describe('escalation', () => {
     // People are named on the timeline, and the short number is in what they receive.
     const messages = done.timeline.map((e: { message: string }) => e.message);
     expect(messages).toContain('Escalated to level 1 (round 1): alice@example.com');
-    expect(messages).toContain('Escalated to level 2 (round 2): bob@example.com (on call for a schedule)');
+    expect(messages).toContain('Escalated to level 2 (round 2): bob@example.com (on call for walk)');
     expect(final.number).toEqual(expect.any(Number));
     expect(mails[0]?.raw).toContain(`#${final.number} db-primary is down`);
     expect(payloads[0].data.incidentNumber).toBe(final.number);
     await waitFor(async () =>
       (await incident(incidentId)).timeline.some(
-        (e: { message: string }) => e.message === 'Notified bob@example.com by email (bob@example.com)',
+        (e: { message: string }) => e.message === 'Notified bob@example.com by email',
       ),
     );
 
@@ -373,9 +373,10 @@ describe('escalation', () => {
   });
   it("the alert's trace names the routing rule, the policy, who was on call and each notification attempt", async () => {
     const team = await createTeam('traced');
-    schedules.set('22222222-2222-4222-8222-222222222222', [alice.userId]);
+    const tracedSchedule = await createSchedule(team, 'traced');
+    schedules.set(tracedSchedule, [alice.userId]);
     const policyId = await createPolicy(team, {
-      levels: [{ delayMinutes: 5, targets: [{ type: 'schedule', id: '22222222-2222-4222-8222-222222222222' }] }],
+      levels: [{ delayMinutes: 5, targets: [{ type: 'schedule', id: tracedSchedule }] }],
     });
     const { alertId, incidentId } = await fire('traced', 'traced-api');
     const trace = await waitFor(

@@ -179,6 +179,7 @@ describe('declared access of the routes this feature adds', () => {
   const expected: Record<string, 'user' | 'admin'> = {
     'GET /api/alerts': 'user',
     'GET /api/alerts/:id': 'user',
+    'GET /api/alerts/:id/trace': 'user',
     'POST /api/alerts/:id/acknowledge': 'user',
     'POST /api/alerts/:id/resolve': 'user',
     'POST /api/alerts/:id/reroute': 'admin',

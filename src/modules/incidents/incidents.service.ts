@@ -551,6 +551,10 @@ export function createIncidentsService(deps: {
       if (row === undefined || refusal !== undefined) throw new AppError('action-link-invalid', refusal);
       const incident = await repository.findById(db, row.incidentId);
       if (incident === undefined) throw notFound(row.incidentId);
+      // As when it acts: a link is shown only while its person may still act on the incident.
+      if ((await authz.standingOfUser(row.userId, incident.teamId)) === undefined) {
+        throw new AppError('action-link-invalid', 'This link is no longer valid');
+      }
       return { incident, action: row.action };
     },
 
