@@ -92,6 +92,8 @@ describe(`phone guards (${testDatabaseKind()})`, () => {
     });
     expect(phone.json().verified).toBe(false);
     const team = (await as('POST', '/api/teams', { name: 'db' })).json().id as string;
+    // An incident is reassigned only to a member of its team.
+    await as('POST', `/api/teams/${team}/members`, { userId: dave.userId });
     await as('POST', '/api/routing-rules', {
       name: 'db',
       teamId: team,
