@@ -42,6 +42,7 @@ beforeAll(async () => {
   }
   const as = (method: string, url: string, body?: unknown) => t.request({ method, url, key: admin.apiKey, body });
   const team = (await as('POST', '/api/teams', { name: 'chat' })).json().id as string;
+  await as('POST', `/api/teams/${team}/members`, { userId: alice.userId });
   await as('POST', '/api/routing-rules', { name: 'all', teamId: team });
   await as('POST', '/api/escalation-policies', {
     teamId: team,

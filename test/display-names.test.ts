@@ -9,6 +9,8 @@ beforeAll(async () => {
   t = await createTestApp();
   admin = await t.createAdmin();
   teamId = (await api('POST', '/api/teams', { name: 'names' })).json().id;
+  // A policy's user targets are members of its team.
+  await api('POST', `/api/teams/${teamId}/members`, { userId: admin.userId });
 });
 afterAll(() => t.close());
 

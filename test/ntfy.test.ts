@@ -47,6 +47,7 @@ describe('ntfy', () => {
     );
 
     const team = (await as('POST', '/api/teams', { name: 'ntfy' })).json().id as string;
+    await as('POST', `/api/teams/${team}/members`, { userId: alice.userId });
     await as('POST', '/api/routing-rules', { name: 'all', teamId: team });
     const policy = await as('POST', '/api/escalation-policies', {
       teamId: team,

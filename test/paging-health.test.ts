@@ -47,12 +47,17 @@ describe('paging health', () => {
     expect(
       (await as(manager, 'POST', '/api/contact-methods', { type: 'email', address: 'manager@example.com' })).statusCode,
     ).toBe(201);
+    // A policy naming a schedule that is deleted afterwards (a policy cannot be saved with one).
+    const doomed = (
+      await as(manager, 'POST', '/api/schedules', { teamId: team, name: 'doomed', timeZone: 'UTC' })
+    ).json().id as string;
     const policy = await as(admin, 'POST', '/api/escalation-policies', {
       teamId: team,
       name: 'other',
-      levels: [{ delayMinutes: 5, targets: [{ type: 'schedule', id: '33333333-3333-4333-8333-333333333333' }] }],
+      levels: [{ delayMinutes: 5, targets: [{ type: 'schedule', id: doomed }] }],
     });
     expect(policy.statusCode, policy.body).toBe(201);
+    expect((await as(manager, 'DELETE', `/api/schedules/${doomed}`)).statusCode).toBe(204);
 
     const problems = await kinds(admin);
     expect(problems).toEqual(

@@ -10,6 +10,7 @@ beforeAll(async () => {
   t = await createTestApp();
   admin = await t.createAdmin();
   teamId = (await api('POST', '/api/teams', { name: 'targets' })).json().id;
+  await api('POST', `/api/teams/${teamId}/members`, { userId: admin.userId });
 });
 afterAll(() => t.close());
 
@@ -26,7 +27,8 @@ describe('escalation policy targets must exist (issue 18, finding 9c)', () => {
     expect(created.statusCode, created.body).toBe(400);
     expect(created.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(created.json().type).toMatch(/\/validation-failed$/);
-    expect(created.json().errors).toEqual([{ path: 'levels', message: `no ${type} with id ${id}` }]);
+    const what = type === 'user' ? 'a member of the team' : 'a schedule of the team';
+    expect(created.json().errors).toEqual([{ path: 'levels', message: `${id} is not ${what}` }]);
   });
 
   it('an update to a schedule that does not exist is refused too; existing targets are accepted', async () => {
@@ -40,6 +42,6 @@ describe('escalation policy targets must exist (issue 18, finding 9c)', () => {
       levels: [{ delayMinutes: 0, targets: [{ type: 'schedule', id: randomUUID() }] }],
     });
     expect(updated.statusCode, updated.body).toBe(400);
-    expect(updated.json().detail).toMatch(/^Unknown target\(s\): schedule /);
+    expect(updated.json().detail).toMatch(/is not a schedule of the team$/);
   });
 });

@@ -313,7 +313,10 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
         'Incidents',
         'Schedules',
         'Escalation',
+        'Heartbeats',
         'Teams',
+        'Silences',
+        'Maintenance',
         'API keys',
         'Profile',
       ]);

@@ -102,10 +102,12 @@ export function applyEventRules(
       }
     }
     if (actions.dedupKey !== undefined) {
-      const dedupKey = renderTemplate(actions.dedupKey, context);
-      if (dedupKey !== '' && dedupKey !== alert.dedupKey) {
-        changes.dedupKey = { from: alert.dedupKey, to: dedupKey };
-        next.dedupKey = dedupKey;
+      // A dedup key is an alert's grouping name, not a secret: a plain comparison is right here.
+      const rendered = renderTemplate(actions.dedupKey, context);
+      const current = alert.dedupKey;
+      if (rendered !== '' && rendered !== current) {
+        changes.dedupKey = { from: alert.dedupKey, to: rendered };
+        next.dedupKey = rendered;
       }
     }
     alert = next;

@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { sha256Hex } from '../../../../lib/crypto.js';
+import { constantTimeEqual, sha256Hex } from '../../../../lib/crypto.js';
 import { uuidv7 } from '../../../../lib/ids.js';
 import { signJwtRs256, verifyJwtHs256 } from '../../../../lib/jwt.js';
 import type { VonageConfig } from '../phone-config.js';
@@ -41,7 +41,7 @@ export function verifyVonageWebhook(
   const iat = typeof claims.iat === 'number' ? claims.iat : Number.NaN;
   const age = now.getTime() / 1000 - iat;
   if (!(Math.abs(age) <= MAX_WEBHOOK_AGE_SECONDS)) return false;
-  return claims.payload_hash === sha256Hex(rawBody);
+  return typeof claims.payload_hash === 'string' && constantTimeEqual(claims.payload_hash, sha256Hex(rawBody));
 }
 
 const STATES: Record<string, string> = {
