@@ -29,6 +29,7 @@ import { maintenanceRoutes } from './modules/maintenance/maintenance.routes.js';
 import { mattermostActionsRoutes } from './modules/notifications/mattermost-actions.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { phoneProviderRoutes, phoneVerificationRoutes } from './modules/notifications/phone/phone.routes.js';
+import { pushRoutes } from './modules/notifications/push/push.routes.js';
 import { pagingHealthRoutes } from './modules/paging-health/paging-health.routes.js';
 import { passwordLinksRoutes } from './modules/password-links/password-links.routes.js';
 import { routingRoutes } from './modules/routing/routing.routes.js';
@@ -220,6 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     now: deps.now ?? (() => new Date()),
   });
   await app.register(mattermostActionsRoutes, services.mattermostActions);
+  await app.register(pushRoutes, { service: services.pushService });
   await app.register(pagingHealthRoutes, { pagingHealthService: services.pagingHealthService });
   await app.register(eventRulesRoutes, { service: services.eventRulesService });
   await app.register(heartbeatsRoutes, {

@@ -22,6 +22,13 @@ const port = z.coerce.number({ error: PORT_RULE }).int(PORT_RULE).min(0, PORT_RU
 const POSITIVE_RULE = 'must be a positive integer';
 const positiveInt = z.coerce.number({ error: POSITIVE_RULE }).int(POSITIVE_RULE).positive(POSITIVE_RULE);
 
+/** A VAPID key as `web-push generate-vapid-keys` prints it: base64url of exactly `bytes` bytes. */
+const base64urlBytes = (bytes: number, what: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, `must be ${what} in base64url (web-push generate-vapid-keys)`)
+    .refine((value) => Buffer.from(value, 'base64url').length === bytes, `must be ${what} (${bytes} bytes, base64url)`);
+
 const environmentSchema = z
   .object({
     PORT: port.default(3000),
@@ -83,6 +90,12 @@ const environmentSchema = z
       .string()
       .regex(/^https?:\/\/[^/]+(\/.*)?$/, 'must be an http:// or https:// URL')
       .default('https://ntfy.sh'),
+    KLAXON_VAPID_PUBLIC_KEY: base64urlBytes(65, 'an uncompressed P-256 public key').optional(),
+    KLAXON_VAPID_PRIVATE_KEY: base64urlBytes(32, 'a P-256 private key').optional(),
+    KLAXON_VAPID_SUBJECT: z
+      .string()
+      .regex(/^(mailto:.+|https:\/\/[^/]+.*)$/, 'must be a mailto: address or an https:// URL')
+      .optional(),
     KLAXON_JOB_WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
     KLAXON_TRUST_PROXY: z
       .string()
@@ -147,6 +160,13 @@ const environmentSchema = z
     }
     if (env.KLAXON_SSO_ONLY === 'true' && env.KLAXON_OIDC_ISSUER === undefined) {
       ctx.addIssue({ code: 'custom', path: ['KLAXON_SSO_ONLY'], message: 'needs KLAXON_OIDC_ISSUER to be set' });
+    }
+    if ((env.KLAXON_VAPID_PUBLIC_KEY === undefined) !== (env.KLAXON_VAPID_PRIVATE_KEY === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.KLAXON_VAPID_PUBLIC_KEY === undefined ? 'KLAXON_VAPID_PUBLIC_KEY' : 'KLAXON_VAPID_PRIVATE_KEY'],
+        message: 'is required with the other VAPID key (give both, or neither to have a pair generated)',
+      });
     }
     for (const issue of phoneEnvironmentIssues(env)) {
       ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
@@ -242,6 +262,15 @@ export interface IncidentsConfig {
   phone?: PhoneConfig;
   /** KLAXON_NTFY_DEFAULT_SERVER (default https://ntfy.sh): the ntfy server of topics given without one. */
   ntfyDefaultServer: string;
+  /** Browser push: KLAXON_VAPID_* (keys generated into the database when not given). */
+  webPush?: WebPushConfig;
+}
+
+export interface WebPushConfig {
+  /** KLAXON_VAPID_PUBLIC_KEY and KLAXON_VAPID_PRIVATE_KEY, base64url; both or neither. */
+  keys: { publicKey: string; privateKey: string } | undefined;
+  /** KLAXON_VAPID_SUBJECT: who push services contact about this sender (mailto: or https:). */
+  subject: string;
 }
 
 export class ConfigError extends Error {
@@ -295,6 +324,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outboundAllowedNetworks: e.KLAXON_OUTBOUND_ALLOWED_NETWORKS,
       phone: phoneConfigOf(e),
       ntfyDefaultServer: e.KLAXON_NTFY_DEFAULT_SERVER.replace(/\/+$/, ''),
+      webPush: {
+        keys:
+          e.KLAXON_VAPID_PUBLIC_KEY === undefined || e.KLAXON_VAPID_PRIVATE_KEY === undefined
+            ? undefined
+            : { publicKey: e.KLAXON_VAPID_PUBLIC_KEY, privateKey: e.KLAXON_VAPID_PRIVATE_KEY },
+        subject: e.KLAXON_VAPID_SUBJECT ?? defaultVapidSubject(publicUrl),
+      },
     },
     sso:
       e.KLAXON_OIDC_ISSUER === undefined || e.KLAXON_OIDC_CLIENT_ID === undefined
@@ -315,4 +351,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       breakGlassEmail: e.KLAXON_SSO_BREAK_GLASS_EMAIL?.trim().toLowerCase(),
     },
   };
+}
+
+/** The public URL when it is https (push services accept no other URL), else a mailto: placeholder. */
+function defaultVapidSubject(publicUrl: string): string {
+  return publicUrl.startsWith('https://') ? publicUrl : 'mailto:klaxon@localhost';
 }

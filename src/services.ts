@@ -46,6 +46,9 @@ import type { PhoneConfig } from './modules/notifications/phone/phone-config.js'
 import { createPhoneDispatcher } from './modules/notifications/phone/phone-dispatcher.js';
 import { configuredPhoneProviders } from './modules/notifications/phone/phone-providers.js';
 import { createPhoneVerificationService } from './modules/notifications/phone/phone-verification.service.js';
+import { createPushRepository } from './modules/notifications/push/push.repository.js';
+import { createPushService } from './modules/notifications/push/push.service.js';
+import { createVapidKeySource } from './modules/notifications/push/vapid-keys.js';
 import { createPagingHealthRepository } from './modules/paging-health/paging-health.repository.js';
 import { createPagingHealthService } from './modules/paging-health/paging-health.service.js';
 import { createPasswordLinksRepository } from './modules/password-links/password-links.repository.js';
@@ -249,13 +252,34 @@ export function createServices(deps: ServiceDeps) {
     sendNow: (rows) => escalationEngine.sendNow(rows),
     now,
   });
+  const pushRepository = createPushRepository();
+  const vapidKeys = createVapidKeySource({
+    db,
+    repository: pushRepository,
+    masterKey: deps.masterKey,
+    configured: incidentsConfig.webPush?.keys,
+    subject: incidentsConfig.webPush?.subject ?? 'mailto:klaxon@localhost',
+  });
+  const pushService = createPushService({
+    db,
+    repository: pushRepository,
+    vapid: vapidKeys,
+    outboundGuard,
+    masterKey: deps.masterKey,
+    now,
+  });
   const channels =
     incidentsConfig.channels ??
     createChannels({
       smtpUrl: incidentsConfig.smtpUrl,
       smtpFrom: incidentsConfig.smtpFrom ?? 'Klaxon <klaxon@localhost>',
       outboundGuard,
-      registry: createChannelRegistry({ outboundGuard, publicUrl, phone: phoneChannels }),
+      registry: createChannelRegistry({
+        outboundGuard,
+        publicUrl,
+        phone: phoneChannels,
+        webPush: { vapid: vapidKeys.details, forget: pushService.forget },
+      }),
       now,
     });
   const passwordLinksService = createPasswordLinksService({
@@ -531,6 +555,7 @@ export function createServices(deps: ServiceDeps) {
     contactMethodsService,
     phoneVerificationService,
     phoneCallbacksService,
+    pushService,
     /** What the provider callback routes need to verify signatures (credentials, public URL). */
     phone: { config: phoneConfig, publicUrl },
     /** What the Mattermost button callback needs: it acts through one-click tokens. */

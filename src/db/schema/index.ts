@@ -17,4 +17,5 @@ export * from './sessions.js';
 export * from './setup-token.js';
 export * from './teams.js';
 export * from './users.js';
+export * from './web-push.js';
 export * from './webhook-deliveries.js';

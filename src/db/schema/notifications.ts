@@ -11,6 +11,7 @@ export const CONTACT_METHOD_TYPES = [
   'ntfy',
   'mattermost',
   'msteams',
+  'webpush',
 ] as const;
 export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
 

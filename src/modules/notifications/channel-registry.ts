@@ -3,6 +3,7 @@ import type { OutboundGuard } from '../../lib/outbound-guard.js';
 import { createMattermostChannel } from './channels/mattermost.js';
 import { createTeamsChannel } from './channels/msteams.js';
 import { createNtfyChannel } from './channels/ntfy.js';
+import { createWebPushChannel, type VapidDetails } from './channels/webpush.js';
 import type { ChannelSender, NotificationChannel } from './channels.js';
 
 export interface ChannelRegistryDeps {
@@ -11,6 +12,8 @@ export interface ChannelRegistryDeps {
   publicUrl: string;
   /** SMS and voice, when phone paging is set up (notifications/phone/). */
   phone?: { sms: ChannelSender; voice: ChannelSender } | undefined;
+  /** Browser push: the server's VAPID identity, and what to do with a subscription that is gone. */
+  webPush?: { vapid: () => Promise<VapidDetails>; forget: (endpoint: string) => Promise<void> } | undefined;
 }
 
 /**
@@ -22,6 +25,9 @@ export function createChannelRegistry(deps: ChannelRegistryDeps): ReadonlyMap<Co
     createNtfyChannel(deps),
     createMattermostChannel(deps),
     createTeamsChannel(deps),
+    ...(deps.webPush === undefined
+      ? []
+      : [createWebPushChannel({ outboundGuard: deps.outboundGuard, ...deps.webPush })]),
     ...(deps.phone === undefined
       ? []
       : [

@@ -16,10 +16,11 @@ function classifyHttp(status: number): AttemptOutcome {
 /**
  * POSTs through node:http(s) so the connection goes only to addresses the outbound guard allows
  * (its `lookup` sees the resolved address; literal addresses are checked here). Redirects are not
- * followed: a 3xx is an answer like any other (permanent).
+ * followed: a 3xx is an answer like any other (permanent). JSON unless `headers` says otherwise;
+ * `httpStatus` is the receiver's answer, absent when there was none.
  */
-export function postGuarded(guard: OutboundGuard, url: string, body: string, headers: Record<string, string>) {
-  return new Promise<DeliveryResult>((resolve) => {
+export function postGuarded(guard: OutboundGuard, url: string, body: string | Buffer, headers: Record<string, string>) {
+  return new Promise<DeliveryResult & { httpStatus?: number }>((resolve) => {
     const refused = (detail: string) => resolve({ outcome: 'permanent_failure', detail: `refused: ${detail}` });
     let target: URL;
     try {
@@ -53,7 +54,7 @@ export function postGuarded(guard: OutboundGuard, url: string, body: string, hea
         const status = response.statusCode ?? 0;
         clearTimeout(timer);
         response.destroy();
-        resolve({ outcome: classifyHttp(status), detail: `HTTP ${status}` });
+        resolve({ outcome: classifyHttp(status), detail: `HTTP ${status}`, httpStatus: status });
       },
     );
     const timer = setTimeout(
