@@ -46,6 +46,7 @@ describe('loadConfig', () => {
           vonage: undefined,
         },
         ntfyDefaultServer: 'https://ntfy.sh',
+        webPush: { keys: undefined, subject: 'mailto:klaxon@localhost' },
       },
       trustProxy: false,
       sso: undefined,
@@ -129,6 +130,7 @@ describe('loadConfig', () => {
           vonage: undefined,
         },
         ntfyDefaultServer: 'https://ntfy.example.com',
+        webPush: { keys: undefined, subject: 'https://klaxon.example.com' },
       },
       trustProxy: false,
       sso: {
@@ -174,6 +176,13 @@ describe('loadConfig', () => {
     ['KLAXON_DELIVERY_RETENTION_DAYS', { KLAXON_DELIVERY_RETENTION_DAYS: '4000' }, 'must be at most 3650'],
     ['KLAXON_WORKERS', { KLAXON_WORKERS: '0' }, 'must be a positive integer'],
     ['KLAXON_WORKERS', { KLAXON_WORKERS: '100' }, 'must be at most 64'],
+    [
+      'KLAXON_VAPID_PUBLIC_KEY',
+      { KLAXON_VAPID_PUBLIC_KEY: 'AAAA', KLAXON_VAPID_PRIVATE_KEY: 'A'.repeat(43) },
+      'must be',
+    ],
+    ['KLAXON_VAPID_PRIVATE_KEY', { KLAXON_VAPID_PUBLIC_KEY: `B${'A'.repeat(86)}` }, 'is required with the other'],
+    ['KLAXON_VAPID_SUBJECT', { KLAXON_VAPID_SUBJECT: 'http://klaxon.example.com' }, 'must be a mailto: address'],
   ])('rejects a bad %s with one readable line naming it (%j)', (variable, env, rule) => {
     const error = failure(env);
     expect(error.message).not.toContain('\n');
