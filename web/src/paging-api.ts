@@ -166,7 +166,8 @@ export const CONTACT_METHOD_TYPES = [
   'msteams',
   'webhook',
 ] as const;
-export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
+/** `webpush` methods are made by "Enable push on this device", not by the add form. */
+export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number] | 'webpush';
 export const CONTACT_METHOD_LABEL: Record<ContactMethodType, string> = {
   email: 'Email',
   ntfy: 'ntfy push',
@@ -176,6 +177,7 @@ export const CONTACT_METHOD_LABEL: Record<ContactMethodType, string> = {
   webhook: 'Signed webhook',
   sms: 'SMS',
   voice: 'Voice call',
+  webpush: 'Browser push',
 };
 
 export interface ContactMethod {

@@ -20,6 +20,7 @@ import {
   type NotificationRule,
 } from '../paging-api';
 import { PhoneVerification } from '../phone-verification';
+import { PushOnThisDevice } from '../push-on-this-device';
 import { Link } from '../router';
 import { loadUnconfiguredChannels } from './PagingHealth';
 
@@ -39,6 +40,7 @@ const ADDRESS_LABEL: Record<ContactMethodType, string> = {
   webhook: 'Webhook URL',
   sms: 'Phone number (international, +…)',
   voice: 'Phone number (international, +…)',
+  webpush: 'Push endpoint',
 };
 const isPhone = (type: ContactMethodType) => type === 'sms' || type === 'voice';
 
@@ -90,6 +92,7 @@ export function ProfilePage({ me, userId }: { me: Me; userId: string }) {
         notification rules, when an escalation policy reaches {self ? 'you' : 'them'}.
       </p>
       <ProblemMessage error={person.error} />
+      {self && <PushOnThisDevice methods={methods.data ?? []} onChange={reloadAll} />}
       <div className="grid-2">
         <ContactMethods
           methods={methods.data}
