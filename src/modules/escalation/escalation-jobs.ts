@@ -1,0 +1,238 @@
+import PgBoss from 'pg-boss';
+import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
+import { sha256Hex } from '../../lib/crypto.js';
+import {
+  type AckTimeout,
+  ackTimeoutOf,
+  type EscalationScheduler,
+  type EscalationStep,
+} from '../incidents/incidents.service.js';
+import type { EscalationEngineOptions } from './escalation-engine.js';
+
+export const STEP_QUEUE = 'klaxon-escalation-step';
+export const SEND_QUEUE = 'klaxon-notification-send';
+export const ACK_TIMEOUT_QUEUE = 'klaxon-acknowledgement-timeout';
+
+const JOB_EXPIRY_SECONDS = 60;
+const RECONCILE_BATCH = 200;
+
+export type EscalationJobsDeps = Pick<
+  EscalationEngineOptions,
+  | 'database'
+  | 'incidentsRepository'
+  | 'notificationsRepository'
+  | 'acknowledgementTimedOut'
+  | 'retryLimit'
+  | 'retryDelaySeconds'
+  | 'pollingIntervalSeconds'
+  | 'reconcileIntervalMs'
+  | 'log'
+  | 'now'
+> & {
+  /** What a step job does (escalation-steps.ts). */
+  runStep: (step: EscalationStep) => Promise<unknown>;
+  /** What a send job does (notification-sender.ts). */
+  sendNotification: (notificationId: string, isLastTry: boolean) => Promise<void>;
+};
+
+/** A UUID determined by its name, so a step enqueued twice (two processes, a retry, a reconcile) is one job. */
+export function nameBasedUuid(name: string): string {
+  const hex = sha256Hex(name).slice(0, 32).split('');
+  hex[12] = '8';
+  hex[16] = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export const stepJobId = (step: EscalationStep) =>
+  nameBasedUuid(`klaxon:escalation-step:${step.incidentId}:${step.level}:${step.repetition}`);
+
+const ackTimeoutJobId = (timeout: AckTimeout) =>
+  nameBasedUuid(`klaxon:ack-timeout:${timeout.incidentId}:${timeout.firstRound}`);
+
+/**
+ * The job adapter: pg-boss queues for steps, sends and acknowledgement timeouts, the scheduler
+ * the incidents service enqueues through (no-ops until started), the workers, and the periodic
+ * reconciliation that re-enqueues whatever the tables say is overdue.
+ */
+export function createEscalationJobs(options: EscalationJobsDeps) {
+  const { database, incidentsRepository, notificationsRepository } = options;
+  const db = database.db;
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? console;
+  let boss: PgBoss | undefined;
+  let started = false;
+  let reconcileTimer: NodeJS.Timeout | undefined;
+  const workerIds: string[] = [];
+
+  function wakeWorkers() {
+    for (const id of workerIds) boss?.notifyWorker(id);
+  }
+
+  const scheduler: EscalationScheduler = {
+    async stepsDue(incidents: IncidentRow[]) {
+      if (!started || boss === undefined) return;
+      let wake = false;
+      for (const incident of incidents) {
+        if (incident.escalationLevel === null || incident.status !== 'triggered') continue;
+        const step = {
+          incidentId: incident.id,
+          level: incident.escalationLevel,
+          repetition: incident.escalationRepetition,
+        };
+        const startAfter = incident.nextEscalationAt ?? now();
+        await boss.send(STEP_QUEUE, step, { id: stepJobId(step), startAfter });
+        wake ||= startAfter.getTime() <= Date.now();
+      }
+      if (wake) wakeWorkers();
+    },
+
+    async notificationsDue(rows: NotificationRow[]) {
+      if (!started || boss === undefined) return;
+      let wake = false;
+      for (const row of rows) {
+        await boss.send(SEND_QUEUE, { notificationId: row.id }, { id: row.id, startAfter: row.scheduledAt });
+        wake ||= row.scheduledAt.getTime() <= Date.now();
+      }
+      if (wake) wakeWorkers();
+    },
+
+    async stepsCancelled(steps: EscalationStep[], notificationIds: string[]) {
+      if (!started || boss === undefined) return;
+      if (steps.length > 0) await boss.cancel(STEP_QUEUE, steps.map(stepJobId));
+      if (notificationIds.length > 0) await boss.cancel(SEND_QUEUE, notificationIds);
+    },
+
+    async ackTimeoutsDue(incidents: IncidentRow[]) {
+      if (!started || boss === undefined) return;
+      for (const incident of incidents) {
+        if (incident.status !== 'acknowledged' || incident.ackTimeoutAt === null) continue;
+        const timeout = ackTimeoutOf(incident);
+        await boss.send(ACK_TIMEOUT_QUEUE, timeout, {
+          id: ackTimeoutJobId(timeout),
+          startAfter: incident.ackTimeoutAt,
+        });
+      }
+    },
+
+    async ackTimeoutsCancelled(timeouts: AckTimeout[]) {
+      if (!started || boss === undefined || timeouts.length === 0) return;
+      await boss.cancel(ACK_TIMEOUT_QUEUE, timeouts.map(ackTimeoutJobId));
+    },
+  };
+
+  /** Re-enqueues whatever the tables say is due (idempotent: the job ids are deterministic). */
+  async function reconcile(): Promise<void> {
+    if (!started) return;
+    const at = now();
+    await scheduler.stepsDue(await incidentsRepository.listOverdue(db, at, RECONCILE_BATCH));
+    await scheduler.notificationsDue(await notificationsRepository.listOverduePending(db, at, RECONCILE_BATCH));
+    await scheduler.ackTimeoutsDue(await incidentsRepository.listAckTimeoutsOverdue(db, at, RECONCILE_BATCH));
+  }
+
+  async function ensureQueue(instance: PgBoss, name: string, queue: Omit<PgBoss.Queue, 'name'>) {
+    if ((await instance.getQueue(name)) === null) {
+      try {
+        await instance.createQueue(name, { name, ...queue });
+        return;
+      } catch (error) {
+        // Another process created it in between.
+        if ((await instance.getQueue(name)) === null) throw error;
+      }
+    }
+    await instance.updateQueue(name, { name, ...queue });
+  }
+
+  return {
+    scheduler,
+    reconcile,
+
+    /**
+     * Sends these notifications now, although their own jobs wait for a later start (a phone page
+     * failed or went unanswered: the person's next rule goes at once). The sender's claim keeps
+     * each to one send when the original job runs later.
+     */
+    async sendNow(rows: NotificationRow[]): Promise<void> {
+      if (!started || boss === undefined || rows.length === 0) return;
+      for (const row of rows) {
+        await boss.send(SEND_QUEUE, { notificationId: row.id }, { id: nameBasedUuid(`klaxon:send-now:${row.id}`) });
+      }
+      wakeWorkers();
+    },
+
+    /** Creates pg-boss's schema if needed, its queues, and starts the workers and reconciliation. */
+    async start(): Promise<void> {
+      if (started) return;
+      const instance = new PgBoss({
+        db: { executeSql: (text, values) => database.executeSql(text, values) as Promise<{ rows: never[] }> },
+        schema: 'pgboss',
+        supervise: true,
+        schedule: false,
+        migrate: true,
+      });
+      instance.on('error', (error) => log.error({ err: error }, 'job queue error'));
+      // pg-boss creates its schema and queue tables on first start; processes starting together
+      // against one PostgreSQL would race (duplicate schema, deadlocks), so they take turns.
+      await database.withStartupLock(async () => {
+        await instance.start();
+        await ensureQueue(instance, STEP_QUEUE, {
+          retryLimit: 20,
+          retryDelay: 1,
+          retryBackoff: true,
+          expireInSeconds: JOB_EXPIRY_SECONDS,
+        });
+        await ensureQueue(instance, ACK_TIMEOUT_QUEUE, {
+          retryLimit: 20,
+          retryDelay: 1,
+          retryBackoff: true,
+          expireInSeconds: JOB_EXPIRY_SECONDS,
+        });
+        await ensureQueue(instance, SEND_QUEUE, {
+          retryLimit: options.retryLimit,
+          retryDelay: options.retryDelaySeconds,
+          retryBackoff: true,
+          expireInSeconds: JOB_EXPIRY_SECONDS,
+        });
+      });
+      const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
+      boss = instance;
+      started = true;
+      workerIds.push(
+        await instance.work<EscalationStep>(STEP_QUEUE, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+          if (job !== undefined) await options.runStep(job.data);
+        }),
+        await instance.work<AckTimeout>(ACK_TIMEOUT_QUEUE, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
+          if (job === undefined) return;
+          // Due by another process's clock but not yet by ours: pg-boss retries it shortly.
+          if ((await options.acknowledgementTimedOut(job.data)) === 'early') {
+            throw new Error(`acknowledgement timeout of incident ${job.data.incidentId} is not due yet`);
+          }
+        }),
+        await instance.work<{ notificationId: string }>(
+          SEND_QUEUE,
+          { pollingIntervalSeconds, batchSize: 1, includeMetadata: true },
+          async ([job]) => {
+            if (job !== undefined)
+              await options.sendNotification(job.data.notificationId, job.retryCount >= job.retryLimit);
+          },
+        ),
+      );
+      await reconcile();
+      reconcileTimer = setInterval(() => {
+        reconcile().catch((error: unknown) => log.error({ err: error }, 'escalation reconciliation failed'));
+      }, options.reconcileIntervalMs ?? 30_000);
+      reconcileTimer.unref();
+    },
+
+    /** Stops taking jobs and waits (bounded) for the ones in progress. */
+    async stop(timeoutMs = 10_000): Promise<void> {
+      if (reconcileTimer !== undefined) clearInterval(reconcileTimer);
+      reconcileTimer = undefined;
+      const instance = boss;
+      started = false;
+      boss = undefined;
+      workerIds.length = 0;
+      if (instance !== undefined) await instance.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
+    },
+  };
+}

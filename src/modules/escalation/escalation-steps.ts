@@ -1,0 +1,203 @@
+import type { EscalationTarget, IncidentRow, NotificationRow } from '../../db/schema/index.js';
+import type { NewTimelineEntry } from '../incidents/incidents.repository.js';
+import type { EscalationScheduler, EscalationStep } from '../incidents/incidents.service.js';
+import { planNotifications } from '../notifications/notification-planner.js';
+import type { EscalationEngineOptions } from './escalation-engine.js';
+
+export type EscalationStepsDeps = Pick<
+  EscalationEngineOptions,
+  | 'database'
+  | 'incidentsRepository'
+  | 'policiesRepository'
+  | 'notificationsRepository'
+  | 'teamsRepository'
+  | 'resolver'
+  | 'authz'
+  | 'minuteMs'
+  | 'now'
+> & {
+  /** Where a step's notifications and the next step are enqueued, after its commit. */
+  scheduler: Pick<EscalationScheduler, 'notificationsDue' | 'stepsDue'>;
+};
+
+const matches = (incident: IncidentRow | undefined, step: EscalationStep): incident is IncidentRow =>
+  incident !== undefined &&
+  incident.status === 'triggered' &&
+  incident.escalationLevel === step.level &&
+  incident.escalationRepetition === step.repetition;
+
+/**
+ * The escalation steps: one level of one round notifies its targets (planned per person's
+ * notification rules) and moves the incident's cursor to the next level, the next round, or the
+ * end, in one transaction that locks the incident.
+ */
+export function createEscalationSteps(options: EscalationStepsDeps) {
+  const { database, incidentsRepository, policiesRepository, notificationsRepository, scheduler } = options;
+  const db = database.db;
+  const now = options.now ?? (() => new Date());
+  const minuteMs = options.minuteMs ?? 60_000;
+
+  /**
+   * Targets of one level, resolved outside the transaction (a schedule lookup may query the
+   * database), with the names the timeline shows: "Bob Builder (on call for storage primary)".
+   * Only what still belongs to the incident's team is paged: a user target or an on-call person
+   * who has left the team, or a schedule that is not the team's, is skipped and recorded (the
+   * policy was checked when saved; this covers what changed since). A team target pages the
+   * members of the incident's own team only.
+   */
+  async function resolveTargets(teamId: string, level: { targets: EscalationTarget[] }, at: Date) {
+    const direct = await options.authz.partitionReferences(db, teamId, {
+      userIds: level.targets.filter((target) => target.type === 'user').map((target) => target.id),
+      scheduleIds: level.targets.filter((target) => target.type === 'schedule').map((target) => target.id),
+    });
+    const onCall: string[] = [];
+    const emptySchedules: string[] = [];
+    const viaSchedule = new Map<string, string>();
+    if (level.targets.some((target) => target.type === 'team' && target.id === teamId)) {
+      onCall.push(...(await options.teamsRepository.listMembers(db, teamId)).map((member) => member.userId));
+    }
+    for (const scheduleId of direct.scheduleIds) {
+      const people = await options.resolver.whoIsOnCall(scheduleId, at);
+      if (people.length === 0) emptySchedules.push(scheduleId);
+      for (const userId of people) if (!viaSchedule.has(userId)) viaSchedule.set(userId, scheduleId);
+      onCall.push(...people);
+    }
+    const viaSchedules = await options.authz.partitionReferences(db, teamId, { userIds: onCall, scheduleIds: [] });
+    const userIds = [...new Set([...direct.userIds, ...viaSchedules.userIds])];
+    const [people, scheduleNames] = await Promise.all([
+      policiesRepository.displayNamesByIds(db, userIds),
+      policiesRepository.scheduleNamesByIds(db, [...new Set([...viaSchedule.values(), ...emptySchedules])]),
+    ]);
+    const nameOf = (userId: string) => {
+      const name = people.get(userId) ?? 'someone';
+      const schedule = viaSchedule.get(userId);
+      return schedule === undefined ? name : `${name} (on call for ${scheduleNames.get(schedule) ?? 'a schedule'})`;
+    };
+    return {
+      userIds: userIds.filter((id) => people.has(id)),
+      emptySchedules,
+      emptyScheduleNames: emptySchedules.map((id) => scheduleNames.get(id) ?? 'a deleted schedule'),
+      nameOf,
+      skipped: {
+        userIds: [...new Set([...direct.strangerUserIds, ...viaSchedules.strangerUserIds])],
+        scheduleIds: direct.foreignScheduleIds,
+      },
+    };
+  }
+
+  async function runStep(step: EscalationStep): Promise<'ran' | 'stale'> {
+    const snapshot = await incidentsRepository.findById(db, step.incidentId);
+    if (!matches(snapshot, step)) return 'stale';
+    const policy =
+      snapshot.escalationPolicyId === null
+        ? undefined
+        : await policiesRepository.findById(db, snapshot.escalationPolicyId);
+    const level = policy?.levels[step.level];
+    const targets = level === undefined ? undefined : await resolveTargets(snapshot.teamId, level, now());
+
+    const after: { notifications: NotificationRow[]; next: IncidentRow | undefined } = {
+      notifications: [],
+      next: undefined,
+    };
+    const outcome = await db.transaction(async (tx) => {
+      const incident = await incidentsRepository.findByIdForUpdate(tx, step.incidentId);
+      if (!matches(incident, step)) return 'stale' as const;
+      const at = now();
+      const entry = (kind: NewTimelineEntry['kind'], message: string, metadata: Record<string, unknown> = {}) => ({
+        incidentId: incident.id,
+        kind,
+        message,
+        metadata: { level: step.level, repetition: step.repetition, ...metadata },
+        createdAt: at,
+      });
+      const timeline: NewTimelineEntry[] = [];
+      if (policy === undefined) {
+        timeline.push(entry('no_escalation_policy', 'The escalation policy was deleted: escalation stops'));
+        await incidentsRepository.update(tx, incident.id, { escalationLevel: null, nextEscalationAt: null });
+        await incidentsRepository.insertTimeline(tx, timeline);
+        return 'ran' as const;
+      }
+      const label = `level ${step.level + 1}${policy.repeatCount > 0 ? ` (round ${step.repetition + 1})` : ''}`;
+      let delayMinutes = 0;
+      let assignee = incident.assigneeUserId;
+      if (level !== undefined && targets !== undefined) {
+        const { skipped } = targets;
+        if (skipped.userIds.length > 0 || skipped.scheduleIds.length > 0) {
+          timeline.push(
+            entry(
+              'target_skipped',
+              `Skipped at ${label}: ${skipped.userIds.length} person(s) and ${skipped.scheduleIds.length} schedule(s) no longer of the team`,
+              { userIds: skipped.userIds, scheduleIds: skipped.scheduleIds },
+            ),
+          );
+        }
+        if (targets.emptySchedules.length > 0) {
+          timeline.push(
+            entry('nobody_on_call', `Nobody on call for ${listOf(targets.emptyScheduleNames)} at ${label}`, {
+              scheduleIds: targets.emptySchedules,
+            }),
+          );
+        }
+        if (targets.userIds.length === 0) {
+          timeline.push(entry('nobody_on_call', `Nobody to notify at ${label}: moving on at once`));
+        } else {
+          const planned = await planNotifications(
+            tx,
+            notificationsRepository,
+            { incidentId: incident.id, level: step.level, repetition: step.repetition, userIds: targets.userIds },
+            at,
+            minuteMs,
+          );
+          after.notifications = planned.created;
+          timeline.push(
+            entry('escalated', `Escalated to ${label}: ${listOf(targets.userIds.map(targets.nameOf))}`, {
+              userIds: targets.userIds,
+            }),
+          );
+          if (planned.unreachable.length > 0) {
+            timeline.push(
+              entry(
+                'no_contact_method',
+                `No contact method, so not notified: ${listOf(planned.unreachable.map(targets.nameOf))}`,
+                {
+                  userIds: planned.unreachable,
+                },
+              ),
+            );
+          }
+          assignee = targets.userIds[0] ?? assignee;
+          delayMinutes = level.delayMinutes;
+        }
+      }
+      const lastLevel = step.level + 1 >= policy.levels.length;
+      const next = !lastLevel
+        ? { level: step.level + 1, repetition: step.repetition }
+        : step.repetition - incident.escalationFirstRound < policy.repeatCount
+          ? { level: 0, repetition: step.repetition + 1 }
+          : undefined;
+      if (next === undefined) {
+        timeline.push(entry('escalation_exhausted', 'Every level has been notified: no further escalation'));
+      }
+      const updated = await incidentsRepository.update(tx, incident.id, {
+        assigneeUserId: assignee,
+        escalationLevel: next?.level ?? null,
+        escalationRepetition: next?.repetition ?? step.repetition,
+        nextEscalationAt: next === undefined ? null : new Date(at.getTime() + delayMinutes * minuteMs),
+      });
+      await incidentsRepository.insertTimeline(tx, timeline);
+      if (next !== undefined) after.next = updated;
+      return 'ran' as const;
+    });
+    await scheduler.notificationsDue(after.notifications);
+    if (after.next !== undefined) await scheduler.stepsDue([after.next]);
+    return outcome;
+  }
+
+  return { resolveTargets, runStep };
+}
+
+/** "Ann", "Ann and Bob", "Ann, Bob and Cy": names in a sentence. */
+function listOf(names: string[]): string {
+  if (names.length <= 1) return names[0] ?? 'nobody';
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}

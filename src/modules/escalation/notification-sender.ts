@@ -1,0 +1,175 @@
+import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
+import { decryptSecret } from '../../lib/crypto.js';
+import { uuidv7 } from '../../lib/ids.js';
+import { signActionToken } from '../incidents/action-tokens.js';
+import type { DeliveryResult, NotificationMessage } from '../notifications/channels.js';
+import type { EscalationEngineOptions } from './escalation-engine.js';
+
+/** A sender that died mid-send gives up its claim after this; below the jobs' expiry, so the retry can claim. */
+const SEND_LEASE_MS = 45_000;
+
+export type NotificationSenderDeps = Pick<
+  EscalationEngineOptions,
+  | 'database'
+  | 'incidentsRepository'
+  | 'policiesRepository'
+  | 'notificationsRepository'
+  | 'teamsRepository'
+  | 'authz'
+  | 'channels'
+  | 'masterKey'
+  | 'actionTokenKey'
+  | 'publicUrl'
+  | 'actionLinkTtlMinutes'
+  | 'now'
+>;
+
+/**
+ * Delivers one planned notification: claims its row (one sender wins), builds the message with
+ * its one-click links, sends it on the person's contact method through the channels (and their
+ * registry), and records the attempt and the timeline entry.
+ */
+export function createNotificationSender(options: NotificationSenderDeps) {
+  const { database, incidentsRepository, policiesRepository, notificationsRepository, channels } = options;
+  const db = database.db;
+  const now = options.now ?? (() => new Date());
+
+  async function messageFor(incident: IncidentRow, notification: NotificationRow): Promise<NotificationMessage> {
+    const names = await options.teamsRepository.namesByIds(db, [incident.teamId]);
+    const at = now();
+    const link = async (action: 'acknowledge' | 'resolve') => {
+      const id = uuidv7();
+      await incidentsRepository.insertActionToken(db, {
+        id,
+        incidentId: incident.id,
+        userId: notification.userId,
+        action,
+        expiresAt: new Date(at.getTime() + options.actionLinkTtlMinutes * 60_000),
+        createdAt: at,
+      });
+      return `${options.publicUrl}/api/incidents/actions/${signActionToken(options.actionTokenKey, id)}`;
+    };
+    return {
+      incidentId: incident.id,
+      incidentNumber: incident.number,
+      title: incident.title,
+      severity: incident.severity,
+      status: incident.status,
+      teamName: names.get(incident.teamId) ?? incident.teamId,
+      alertCount: incident.alertCount,
+      consoleUrl: `${options.publicUrl}/incidents/${incident.id}`,
+      acknowledgeUrl: await link('acknowledge'),
+      resolveUrl: await link('resolve'),
+      reason:
+        notification.level < 0
+          ? 'The incident was assigned to you'
+          : `Escalation level ${notification.level + 1}, round ${notification.repetition + 1}`,
+    };
+  }
+
+  async function sendNotification(notificationId: string, isLastTry: boolean): Promise<void> {
+    const claimed = await notificationsRepository.claim(db, notificationId, now(), SEND_LEASE_MS);
+    if (claimed === undefined) {
+      const current = await notificationsRepository.findById(db, notificationId);
+      // Still pending but not claimable: its incident is no longer triggered.
+      if (current?.status === 'pending') {
+        await notificationsRepository.finish(db, notificationId, { status: 'cancelled' }, now());
+      }
+      return;
+    }
+    const started = performance.now();
+    const [incident, method] = await Promise.all([
+      incidentsRepository.findById(db, claimed.incidentId),
+      notificationsRepository.findContactMethod(db, claimed.contactMethodId),
+    ]);
+    // Planned at the step, sent after the person's rule delay: they may have left the team (or
+    // been disabled) in between. Then nothing is sent, and the timeline says why.
+    if (incident !== undefined && (await options.authz.standingOfUser(claimed.userId, incident.teamId)) === undefined) {
+      const at = now();
+      await db.transaction(async (tx) => {
+        await notificationsRepository.finish(
+          tx,
+          claimed.id,
+          { status: 'cancelled', claimedUntil: null, lastError: 'no longer a member of the team' },
+          at,
+        );
+        await incidentsRepository.insertTimeline(tx, [
+          {
+            incidentId: claimed.incidentId,
+            kind: 'target_skipped',
+            message: `Not notified by ${claimed.contactMethodType}: no longer of the team`,
+            metadata: { notificationId: claimed.id, userIds: [claimed.userId], scheduleIds: [] },
+            createdAt: at,
+          },
+        ]);
+      });
+      return;
+    }
+    let result: DeliveryResult;
+    if (incident === undefined || method === undefined) {
+      result = { outcome: 'permanent_failure', detail: 'the contact method was deleted' };
+    } else {
+      const message = await messageFor(incident, claimed);
+      result = await channels.send(
+        {
+          type: method.type,
+          address: method.address,
+          secret: method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
+          messageId: claimed.id,
+        },
+        message,
+      );
+    }
+    const final = result.outcome !== 'transient_failure' || isLastTry;
+    const at = now();
+    await db.transaction(async (tx) => {
+      await notificationsRepository.insertAttempt(tx, {
+        notificationId: claimed.id,
+        attempt: claimed.attempts,
+        outcome: result.outcome,
+        detail: result.detail,
+        durationMs: Math.round(performance.now() - started),
+        createdAt: at,
+      });
+      await notificationsRepository.finish(
+        tx,
+        claimed.id,
+        result.outcome === 'sent'
+          ? { status: 'sent', sentAt: at, claimedUntil: null, lastError: null }
+          : { status: final ? 'failed' : 'pending', claimedUntil: null, lastError: result.detail },
+        at,
+      );
+      if (result.outcome === 'sent' || final) {
+        // The message names the person and the channel type only: an address can be a credential
+        // (a Slack webhook URL). The address and the sender's detail stay in the metadata, which
+        // the incidents service shows only to the person notified and to platform admins.
+        const type = claimed.contactMethodType;
+        const person =
+          (await policiesRepository.displayNamesByIds(tx, [claimed.userId])).get(claimed.userId) ?? 'someone';
+        await incidentsRepository.insertTimeline(tx, [
+          {
+            incidentId: claimed.incidentId,
+            kind: result.outcome === 'sent' ? 'notification_sent' : 'notification_failed',
+            message:
+              result.outcome === 'sent'
+                ? `Notified ${person} by ${type}`
+                : `Could not notify ${person} by ${type} after ${claimed.attempts === 1 ? '1 attempt' : `${claimed.attempts} attempts`}`,
+            metadata: {
+              notificationId: claimed.id,
+              userId: claimed.userId,
+              level: claimed.level,
+              contactMethodType: type,
+              address: method?.address ?? null,
+              detail: result.detail,
+            },
+            createdAt: at,
+          },
+        ]);
+      }
+    });
+    // A transient failure goes back to pg-boss, which retries with backoff.
+    if (!final) throw new Error(`notification ${claimed.id}: ${result.detail ?? 'transient failure'}`);
+  }
+
+  return { messageFor, sendNotification };
+}
