@@ -1,3 +1,4 @@
+import type { ScheduleRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import type { Authz } from '../authz/authz.service.js';
@@ -5,6 +6,7 @@ import { computeLayerSpans, computeSpans, type Span } from './oncall-computation
 import type { SchedulePartDeps } from './schedule-access.js';
 import { checkRange, DAY, type DefinitionLoader } from './schedule-definition.js';
 import { MAX_RANGE_DAYS } from './schedules.schema.js';
+import { allBounded, withShiftBounds } from './shift-bounds.js';
 
 /** Who is on call: a schedule's timeline, the person on call at an instant, a person's shifts. */
 export function createScheduleOnCall(
@@ -33,6 +35,24 @@ export function createScheduleOnCall(
     return shifts.sort((a, b) => a.start.getTime() - b.start.getTime() || a.scheduleId.localeCompare(b.scheduleId));
   }
 
+  /**
+   * The spans with the bounds of their whole shifts, looked up in ever wider windows around the
+   * view until every shift fits (or the widest still cuts it: a shift of more than half the range limit).
+   */
+  async function shiftsOf(schedule: ScheduleRow, spans: Span[], view: { from: Date; to: Date }) {
+    let bounded = withShiftBounds(spans, spans, view);
+    for (const days of [7, 60, MAX_RANGE_DAYS / 2]) {
+      if (allBounded(bounded)) break;
+      const window = {
+        from: new Date(view.from.getTime() - days * DAY),
+        to: new Date(view.to.getTime() + days * DAY),
+      };
+      const { definition } = await definitions.load(db, schedule, window);
+      bounded = withShiftBounds(spans, computeSpans(definition, window.from, window.to), window);
+    }
+    return bounded;
+  }
+
   return {
     userShifts,
 
@@ -43,7 +63,7 @@ export function createScheduleOnCall(
       const to = range.to ?? new Date(from.getTime() + 7 * DAY);
       checkRange(from, to);
       const { layers, definition } = await definitions.load(db, schedule, { from, to });
-      const spans = computeSpans(definition, from, to);
+      const spans = await shiftsOf(schedule, computeSpans(definition, from, to), { from, to });
       const layerSpans = [...layers]
         .sort((a, b) => b.position - a.position)
         .map((layer) => ({

@@ -1,12 +1,19 @@
 import { uuidv7 } from '../../lib/ids.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
-import { overrideNotFound, type SchedulePartDeps } from './schedule-access.js';
+import { invalid, overrideNotFound, type SchedulePartDeps } from './schedule-access.js';
 import { EARLIEST, LATEST, storable } from './schedule-definition.js';
 
 export interface CreateOverrideInput {
   userId: string;
   startsAt: Date;
   endsAt: Date;
+  note?: string | null | undefined;
+}
+
+export interface UpdateOverrideInput {
+  userId?: string | undefined;
+  startsAt?: Date | undefined;
+  endsAt?: Date | undefined;
   note?: string | null | undefined;
 }
 
@@ -54,6 +61,42 @@ export function createScheduleOverrides(deps: SchedulePartDeps) {
           },
         });
         return row;
+      });
+    },
+
+    /** Who covers, when, and the note change in place; the override keeps its precedence (its creation time). */
+    async updateOverride(scheduleId: string, overrideId: string, input: UpdateOverrideInput, actor: Principal) {
+      return db.transaction(async (tx) => {
+        const { schedule } = await access.authorize(tx, actor, scheduleId, 'manage', true);
+        const row = await repository.findOverride(tx, scheduleId, overrideId);
+        if (row === undefined) throw overrideNotFound(overrideId);
+        const next = {
+          userId: input.userId ?? row.userId,
+          startsAt: input.startsAt ?? row.startsAt,
+          endsAt: input.endsAt ?? row.endsAt,
+          note: input.note === undefined ? row.note : input.note,
+        };
+        if (next.endsAt <= next.startsAt) throw invalid('endsAt', 'must be after startsAt');
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        if (next.userId !== row.userId) changes.userId = { from: row.userId, to: next.userId };
+        for (const field of ['startsAt', 'endsAt'] as const) {
+          if (next[field].getTime() !== row[field].getTime()) {
+            changes[field] = { from: row[field].toISOString(), to: next[field].toISOString() };
+          }
+        }
+        if (next.note !== row.note) changes.note = { from: row.note, to: next.note };
+        if (Object.keys(changes).length === 0) return row;
+        if (changes.userId !== undefined) await access.checkTeamMembers(tx, schedule.teamId, [next.userId], 'userId');
+        const updated = await repository.updateOverride(tx, overrideId, next);
+        await auditService.record(tx, {
+          action: 'schedule.override_updated',
+          userId: actor.userId,
+          resourceType: 'schedule',
+          resourceId: scheduleId,
+          severity: 'MEDIUM',
+          metadata: { name: schedule.name, overrideId, coveringUserId: updated.userId, changes },
+        });
+        return updated;
       });
     },
 
