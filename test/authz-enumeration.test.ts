@@ -65,6 +65,7 @@ const RULES: Record<string, Rule> = {
   'DELETE /api/schedules/:id/layers/:layerId': 'managers',
   'GET /api/schedules/:id/overrides': 'members',
   'POST /api/schedules/:id/overrides': 'managers',
+  'PATCH /api/schedules/:id/overrides/:overrideId': 'managers',
   'DELETE /api/schedules/:id/overrides/:overrideId': 'managers',
   'GET /api/schedules/:id/oncall': 'members',
   'GET /api/schedules/:id/spans': 'members',
@@ -232,6 +233,7 @@ function bodyOf(method: string, url: string): unknown {
       startsAt: '2031-01-01T00:00:00Z',
       endsAt: '2031-01-02T00:00:00Z',
     },
+    'PATCH /api/schedules/:id/overrides/:overrideId': { note: 'covered' },
     'POST /api/escalation-policies': {
       teamId: ids.teamA,
       name: 'x',

@@ -129,6 +129,7 @@ describe('access', () => {
         `/api/schedules/${scheduleId}/overrides`,
         { userId: member.userId, startsAt: '2025-03-05T00:00:00Z', endsAt: '2025-03-06T00:00:00Z' },
       ],
+      ['PATCH', `/api/schedules/${scheduleId}/overrides/${overrideId}`, { note: 'mine now' }],
       ['DELETE', `/api/schedules/${scheduleId}/overrides/${overrideId}`],
     ];
     for (const [method, url, body] of writes) {
@@ -337,6 +338,84 @@ describe('timeline', () => {
     expect((await as(manager, 'DELETE', `${url}/${second.id}`)).statusCode).toBe(404);
     const after = await spansOf(member, scheduleId, '2025-04-02T00:00:00Z', '2025-04-02T07:00:00Z');
     expect(after.spans.map((s: { userId: string }) => s.userId)).toEqual([member2.userId]);
+  });
+
+  it('the timeline knows the true bounds of the shifts the view cuts', async () => {
+    const body = await spansOf(member, scheduleId, '2025-03-30T12:00:00Z', '2025-03-30T13:00:00Z');
+    expect(body.spans).toEqual([
+      {
+        userId: member.userId,
+        start: '2025-03-30T12:00:00.000Z',
+        end: '2025-03-30T13:00:00.000Z',
+        shiftStart: '2025-03-30T07:00:00.000Z',
+        shiftEnd: '2025-03-31T07:00:00.000Z',
+        layerId: dailyId,
+        overrideId: null,
+      },
+    ]);
+    const whole = await spansOf(member, scheduleId, '2025-03-30T07:00:00Z', '2025-03-31T07:00:00Z');
+    expect(whole.spans.map((s: { shiftStart: string; shiftEnd: string }) => [s.shiftStart, s.shiftEnd])).toEqual([
+      ['2025-03-30T07:00:00.000Z', '2025-03-31T07:00:00.000Z'],
+    ]);
+  });
+
+  it('an override is edited in place: who covers and when change, its precedence stays; audited', async () => {
+    const url = `/api/schedules/${scheduleId}/overrides`;
+    const older = (
+      await as(manager, 'POST', url, {
+        userId: member2.userId,
+        startsAt: '2025-04-10T00:00:00Z',
+        endsAt: '2025-04-10T12:00:00Z',
+      })
+    ).json();
+    const newer = (
+      await as(manager, 'POST', url, {
+        userId: manager.userId,
+        startsAt: '2025-04-10T02:00:00Z',
+        endsAt: '2025-04-10T04:00:00Z',
+      })
+    ).json();
+    const edited = await as(manager, 'PATCH', `${url}/${older.id}`, {
+      userId: member.userId,
+      startsAt: '2025-04-10T01:00:00Z',
+      note: 'swap',
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json()).toMatchObject({
+      id: older.id,
+      userId: member.userId,
+      startsAt: '2025-04-10T01:00:00.000Z',
+      endsAt: '2025-04-10T12:00:00.000Z',
+      note: 'swap',
+      createdAt: older.createdAt,
+    });
+    const body = await spansOf(member, scheduleId, '2025-04-10T00:00:00Z', '2025-04-10T12:00:00Z');
+    expect(
+      body.spans
+        .filter((s: { overrideId: string | null }) => s.overrideId !== null)
+        .map((s: { userId: string; start: string; end: string }) => [s.userId, s.start, s.end]),
+    ).toEqual([
+      [member.userId, '2025-04-10T01:00:00.000Z', '2025-04-10T02:00:00.000Z'],
+      [manager.userId, '2025-04-10T02:00:00.000Z', '2025-04-10T04:00:00.000Z'],
+      [member.userId, '2025-04-10T04:00:00.000Z', '2025-04-10T12:00:00.000Z'],
+    ]);
+    const backwards = await as(manager, 'PATCH', `${url}/${older.id}`, { endsAt: '2025-04-10T00:30:00Z' });
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().errors).toEqual([{ path: 'endsAt', message: 'must be after startsAt' }]);
+    expect((await as(manager, 'PATCH', `${url}/${older.id}`, { userId: outsider.userId })).statusCode).toBe(400);
+    expect((await as(manager, 'PATCH', `${url}/${older.id}`, { colour: 'red' })).statusCode).toBe(400);
+    const missing = await as(manager, 'PATCH', `${url}/01900000-0000-7000-8000-000000000000`, { note: 'x' });
+    expect(missing.statusCode).toBe(404);
+    const audit = (
+      await as(admin, 'GET', `/api/audit-logs?action=schedule.override_updated&resourceId=${scheduleId}`)
+    ).json().entries;
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      userId: manager.userId,
+      metadata: { overrideId: older.id, changes: { userId: { from: member2.userId, to: member.userId } } },
+    });
+    await as(manager, 'DELETE', `${url}/${older.id}`);
+    await as(manager, 'DELETE', `${url}/${newer.id}`);
   });
 
   it('changing participants mid-rotation changes future turns only, from the next handoff', async () => {

@@ -23,6 +23,7 @@ export type NewLayer = Pick<
 export type LayerChanges = Partial<Pick<ScheduleLayerRow, 'name' | 'position' | 'endsAt'>>;
 export type NewLayerVersion = Omit<ScheduleLayerVersionRow, 'createdAt'>;
 export type NewOverride = Omit<ScheduleOverrideRow, 'createdAt'>;
+export type OverrideChanges = Pick<ScheduleOverrideRow, 'userId' | 'startsAt' | 'endsAt' | 'note'>;
 export type NewIcalFeed = Pick<IcalFeedRow, 'id' | 'scheduleId' | 'userId' | 'tokenHash' | 'tokenPrefix' | 'createdBy'>;
 
 export interface LayerWithVersions extends ScheduleLayerRow {
@@ -158,6 +159,16 @@ export function createSchedulesRepository() {
     async insertOverride(executor: Executor, override: NewOverride): Promise<ScheduleOverrideRow> {
       const [row] = await executor.insert(scheduleOverrides).values(override).returning();
       if (row === undefined) throw new Error('override insert returned no row');
+      return row;
+    },
+
+    async updateOverride(executor: Executor, id: string, changes: OverrideChanges): Promise<ScheduleOverrideRow> {
+      const [row] = await executor
+        .update(scheduleOverrides)
+        .set(changes)
+        .where(eq(scheduleOverrides.id, id))
+        .returning();
+      if (row === undefined) throw new Error('override update matched no row');
       return row;
     },
 

@@ -27,6 +27,7 @@ import {
   type spanSchema,
   spansResponse,
   updateLayerBody,
+  updateOverrideBody,
   updateScheduleBody,
   userShiftsResponse,
 } from './schedules.schema.js';
@@ -195,6 +196,24 @@ export const schedulesRoutes: FastifyPluginAsyncZod<{ schedulesService: Schedule
     },
   );
 
+  app.patch(
+    '/api/schedules/:id/overrides/:overrideId',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: 'Change who covers an override, its span or its note (it keeps its precedence)',
+        params: overrideParams,
+        body: updateOverrideBody,
+        response: { 200: overrideSchema },
+      },
+    },
+    async (request) =>
+      toOverrideDto(
+        await service.updateOverride(request.params.id, request.params.overrideId, request.body, principalOf(request)),
+      ),
+  );
+
   app.delete(
     '/api/schedules/:id/overrides/:overrideId',
     { config: user, schema: { tags, summary: 'Delete an override', params: overrideParams } },
@@ -245,7 +264,11 @@ export const schedulesRoutes: FastifyPluginAsyncZod<{ schedulesService: Schedule
         timeZone: result.schedule.timeZone,
         from: result.from.toISOString(),
         to: result.to.toISOString(),
-        spans: result.spans.map(toSpanDto),
+        spans: result.spans.map((span) => ({
+          ...toSpanDto(span),
+          shiftStart: span.shiftStart?.toISOString() ?? null,
+          shiftEnd: span.shiftEnd?.toISOString() ?? null,
+        })),
         layers: result.layers.map((layer) => ({ ...layer, spans: layer.spans.map(toSpanDto) })),
         users: result.users,
       };

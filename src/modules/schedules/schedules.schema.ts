@@ -134,6 +134,18 @@ export const createOverrideBody = z
   })
   .refine((value) => value.endsAt > value.startsAt, { path: ['endsAt'], message: 'must be after startsAt' });
 
+export const updateOverrideBody = z
+  .strictObject({
+    userId: z.uuid().optional(),
+    startsAt: instant.optional(),
+    endsAt: instant.optional(),
+    note: z.string().max(500).nullable().optional(),
+  })
+  .refine((value) => value.startsAt === undefined || value.endsAt === undefined || value.endsAt > value.startsAt, {
+    path: ['endsAt'],
+    message: 'must be after startsAt',
+  });
+
 export const rangeQuery = z.object({
   from: instant.optional().describe('Default: now'),
   to: instant
@@ -209,12 +221,25 @@ export const spanSchema = z.object({
   overrideId: z.uuid().nullable(),
 });
 
+export const boundedSpanSchema = spanSchema.extend({
+  shiftStart: z
+    .string()
+    .nullable()
+    .describe('When the whole shift starts, which may be before `from`; null: further back than 200 days'),
+  shiftEnd: z
+    .string()
+    .nullable()
+    .describe('When the whole shift ends, which may be after `to`; null: further ahead than 200 days'),
+});
+
 export const spansResponse = z.object({
   scheduleId: z.uuid(),
   timeZone: z.string(),
   from: z.string(),
   to: z.string(),
-  spans: z.array(spanSchema).describe('The final timeline: overrides, then the highest layer covering each instant'),
+  spans: z
+    .array(boundedSpanSchema)
+    .describe('The final timeline: overrides, then the highest layer covering each instant'),
   layers: z.array(
     z.object({ layerId: z.uuid(), name: z.string(), position: z.number().int(), spans: z.array(spanSchema) }),
   ),
