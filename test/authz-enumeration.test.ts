@@ -88,6 +88,10 @@ const RULES: Record<string, Rule> = {
   'POST /api/contact-methods/:id/verify': 'self',
   'POST /api/contact-methods/:id/verify/resend': 'self',
   'GET /api/notification-channels': 'anyone',
+  // Browser push: the caller's own subscriptions only (the body names no one else).
+  'GET /api/push/vapid-public-key': 'anyone',
+  'POST /api/push/subscriptions': 'anyone',
+  'DELETE /api/push/subscriptions': 'anyone',
   'GET /api/paging-health': 'anyManager',
   'GET /api/heartbeats': 'anyone',
   'POST /api/heartbeats': 'managers',
