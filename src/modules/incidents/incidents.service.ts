@@ -67,14 +67,6 @@ export interface EscalationScheduler {
   ackTimeoutsCancelled(timeouts: AckTimeout[]): Promise<void>;
 }
 
-export const idleScheduler: EscalationScheduler = {
-  async stepsDue() {},
-  async notificationsDue() {},
-  async stepsCancelled() {},
-  async ackTimeoutsDue() {},
-  async ackTimeoutsCancelled() {},
-};
-
 export interface IncidentQuery {
   status?: IncidentStatus | undefined;
   teamId?: string | undefined;

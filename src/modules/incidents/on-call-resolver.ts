@@ -6,10 +6,3 @@ export interface OnCallResolver {
   /** User ids on call on `scheduleId` at `at`; [] when nobody is (or the schedule does not exist). */
   whoIsOnCall(scheduleId: string, at: Date): Promise<string[]>;
 }
-
-/** Until schedules are wired in, nobody is on call: the engine records that and moves to the next level. */
-export const nobodyOnCallResolver: OnCallResolver = {
-  async whoIsOnCall() {
-    return [];
-  },
-};

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 
 /**
  * Wall-clock arithmetic in an IANA time zone, on top of Luxon's zone database. Dates are
@@ -64,10 +64,6 @@ export function parseTimeOfDay(value: string): number {
   return Number(match[1]) * 60 + Number(match[2]);
 }
 
-export function formatTimeOfDay(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
 /** The local calendar date (and minutes after local midnight) of an instant. */
 export function localDateOf(instant: number, zone: IANAZone): LocalDate & { minuteOfDay: number } {
   const wall = instant + offsetAt(zone, instant) * MS_PER_MINUTE;
@@ -95,8 +91,4 @@ export function instantOf(epochDay: number, minuteOfDay: number, zone: IANAZone)
   if (best !== undefined) return best;
   // In a gap: read the wall time with the offset from before the jump, which lands after it.
   return wall - before * MS_PER_MINUTE;
-}
-
-export function toZonedIso(instant: number, zoneName: string): string {
-  return DateTime.fromMillis(instant, { zone: zoneName }).toISO() ?? new Date(instant).toISOString();
 }

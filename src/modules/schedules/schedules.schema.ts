@@ -156,8 +156,6 @@ export const atQuery = z.object({ at: instant.optional().describe('Default: now'
 
 const userSummary = z.object({ id: z.uuid(), email: z.string(), name: z.string().nullable() });
 
-export const restrictionSchema = restriction;
-
 export const layerVersionSchema = z.object({
   effectiveFrom: z.string(),
   turnUnit: z.enum(TURN_UNITS),
