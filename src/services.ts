@@ -152,6 +152,7 @@ export function createServices(deps: ServiceDeps) {
     authz,
     liveStreams: changeFeed,
     now,
+    ...(deps.incidents?.log === undefined ? {} : { log: deps.incidents.log }),
   });
   // Sign-in and password links draw on one limiter: both are public routes that guess at credentials.
   const signInLimiter = createRateLimiter({ now: () => now().getTime() });
@@ -163,6 +164,7 @@ export function createServices(deps: ServiceDeps) {
     rateLimiter: signInLimiter,
     liveStreams: changeFeed,
     now,
+    ...(deps.incidents?.log === undefined ? {} : { log: deps.incidents.log }),
     ...(deps.sessionPolicy ? { policy: deps.sessionPolicy } : {}),
     ...(deps.passwordSignIn ? { passwordSignIn: deps.passwordSignIn } : {}),
   });

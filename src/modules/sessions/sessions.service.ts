@@ -67,6 +67,8 @@ export function createSessionsService(deps: {
   liveStreams?: Pick<ChangeFeed, 'endStreamsOf'>;
   /** KLAXON_SSO_ONLY: only the break-glass account signs in with a password. */
   passwordSignIn?: PasswordSignInPolicy;
+  /** Where a failed last-seen update is reported: it never fails the request it rides on. */
+  log?: Pick<Console, 'warn'>;
 }) {
   const { db, sessionsRepository, usersRepository, auditService } = deps;
   const now = deps.now ?? (() => new Date());
@@ -174,7 +176,7 @@ export function createSessionsService(deps: {
       if (found === undefined || !constantTimeEqual(found.session.tokenHash, tokenHash)) return undefined;
       void sessionsRepository
         .touch(db, found.session.id, at, new Date(at.getTime() - TOUCH_RESOLUTION_MS))
-        .catch(() => {});
+        .catch((error: unknown) => deps.log?.warn({ err: error }, 'could not record when a session was last seen'));
       return {
         userId: found.user.id,
         email: found.user.email,
