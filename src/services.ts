@@ -193,7 +193,7 @@ export function createServices(deps: ServiceDeps) {
     attemptsPerIpPerMinute: sessionsService.policy.loginAttemptsPerIpPerMinute,
     now,
   });
-  const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService });
+  const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService, now });
   // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
   const integrationCache = createWatchedCache<CachedIntegration>();
   const routingRulesCache = createWatchedCache<RoutingRuleRow[]>();

@@ -132,7 +132,7 @@ export function createPasswordLinksService(deps: {
         const consumed = await repository.consume(tx, link.id, at);
         // A concurrent use won the race (or the link expired while the password was hashed).
         if (consumed === undefined) throw new AppError('password-link-invalid');
-        await usersRepository.update(tx, consumed.userId, { passwordHash });
+        await usersRepository.update(tx, consumed.userId, { passwordHash }, at);
         const revokedSessions = await sessionsRepository.revokeAllForUser(tx, consumed.userId, at);
         await auditService.record(tx, {
           action: 'user.password_set_by_link',

@@ -267,8 +267,9 @@ export function createSessionsService(deps: {
         if (user === undefined) {
           throw new AppError('user-not-found', 'email' in target ? `No user with email ${target.email}` : undefined);
         }
-        await usersRepository.update(tx, user.id, { passwordHash });
-        const revokedSessions = await sessionsRepository.revokeAllForUser(tx, user.id, now());
+        const at = now();
+        await usersRepository.update(tx, user.id, { passwordHash }, at);
+        const revokedSessions = await sessionsRepository.revokeAllForUser(tx, user.id, at);
         await auditService.record(tx, {
           action: 'user.password_set',
           userId: actorId,
