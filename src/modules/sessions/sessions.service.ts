@@ -6,12 +6,12 @@ import { constantTimeEqual, sha256Hex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../lib/password.js';
+import { createRateLimiter, type RateLimiter } from '../../lib/rate-limiter.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { ChangeFeed } from '../live-updates/change-feed.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { normalizeEmail } from '../users/users.service.js';
-import { createRateLimiter, type RateLimiter } from '../webhooks/rate-limiter.js';
 import type { SessionsRepository } from './sessions.repository.js';
 
 export const SESSION_COOKIE = 'klaxon_session';
