@@ -77,6 +77,8 @@ import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
 import { createTraceRepository } from './modules/trace/trace.repository.js';
 import { createTraceService } from './modules/trace/trace.service.js';
+import { createUrgencyRepository } from './modules/urgency/urgency.repository.js';
+import { createUrgencyService } from './modules/urgency/urgency.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
@@ -343,6 +345,8 @@ export function createServices(deps: ServiceDeps) {
     cache: noiseControlCache,
     now,
   });
+  const urgencyRepository = createUrgencyRepository();
+  const urgencyService = createUrgencyService({ db, repository: urgencyRepository, authz, auditService, now });
   const incidentsService = createIncidentsService({
     db,
     repository: incidentsRepository,
@@ -355,6 +359,7 @@ export function createServices(deps: ServiceDeps) {
     actionTokenKey: linkKey,
     minuteMs,
     suppression: suppressionService,
+    urgency: urgencyRepository,
     log: (error, message) => incidentsConfig.log?.error({ err: error }, message),
     now,
   });
@@ -456,6 +461,7 @@ export function createServices(deps: ServiceDeps) {
     suppression: suppressionService,
     policiesRepository: escalationPoliciesRepository,
     notificationsRepository,
+    urgency: urgencyRepository,
     resolver: incidentsConfig.resolver ?? schedulesService,
     now,
   });
@@ -553,6 +559,7 @@ export function createServices(deps: ServiceDeps) {
     webhookReceiver,
     eventsV2Service,
     incidentsService,
+    urgencyService,
     escalationPoliciesService,
     contactMethodsService,
     phoneVerificationService,

@@ -16,6 +16,7 @@ export * from './schedules.js';
 export * from './sessions.js';
 export * from './setup-token.js';
 export * from './teams.js';
+export * from './urgency.js';
 export * from './users.js';
 export * from './web-push.js';
 export * from './webhook-deliveries.js';
