@@ -72,6 +72,7 @@ export const STORED_REFERENCES: Record<string, { check: ReferenceCheck; how: str
   'incident_alerts.alert_id': { check: 'system', how: 'grouping at ingestion' },
   'incident_alerts.team_id': { check: 'system', how: 'the routed team' },
   'incident_grouping_rules.team_id': { check: 'owner', how: 'authz.authorize(manage) on the team' },
+  'team_urgency_settings.team_id': { check: 'owner', how: 'authz.authorize(manage) on the team' },
   'incident_timeline.incident_id': { check: 'system', how: 'the incident acted on' },
   'incident_timeline.user_id': { check: 'actor', how: 'the principal' },
   'incidents.team_id': { check: 'owner', how: 'the routed team; authz.scopeOf and authorize decide' },
