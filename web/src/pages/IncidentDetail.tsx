@@ -81,6 +81,8 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
             <div className="card">
               <h2>Details</h2>
               <dl className="facts">
+                <dt>Urgency</dt>
+                <dd data-testid="incident-urgency">{incident.urgency}</dd>
                 <dt>Team</dt>
                 <dd>{teams.data?.find((team) => team.id === incident.teamId)?.name ?? '—'}</dd>
                 <dt>Assignee</dt>
