@@ -22,6 +22,8 @@ const KIND_LABEL: Record<string, string> = {
   no_contact_method: 'No contact method',
   escalation_exhausted: 'Escalation finished',
   no_escalation_policy: 'No escalation policy',
+  paging_deferred: 'Paging deferred',
+  not_paged_outside_support_hours: 'Not paged (outside support hours)',
   notification_sent: 'Notification sent',
   notification_failed: 'Notification failed',
   acknowledged: 'Acknowledged',
@@ -35,6 +37,7 @@ const WARNING_KINDS = new Set([
   'target_skipped',
   'no_contact_method',
   'no_escalation_policy',
+  'not_paged_outside_support_hours',
   'notification_failed',
   'acknowledgement_timeout',
 ]);
