@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Integration } from '../api';
-import { EmptyState, Loading, ProblemMessage, useResource } from '../components';
+import { CodeBlock, EmptyState, Loading, ProblemMessage, TableWrap, useResource } from '../components';
 
 interface EventRule {
   id: string;
@@ -184,45 +184,47 @@ export function EventRulesPage() {
       ) : rules.rules.length === 0 ? (
         <EmptyState title="No event rules" />
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Order</th>
-              <th>Name</th>
-              <th>Integration</th>
-              <th>Matchers</th>
-              <th>Actions</th>
-              <th>Active</th>
-              <th>
-                <span className="visually-hidden">Edit or delete</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rules.rules.map((rule) => (
-              <tr key={rule.id} data-testid="event-rule">
-                <td>{rule.position}</td>
-                <td>{rule.name}</td>
-                <td>{integrationName(rule.integrationId)}</td>
-                <td>
-                  <code>{JSON.stringify(rule.matchers)}</code>
-                </td>
-                <td>
-                  <code>{JSON.stringify(rule.actions)}</code>
-                </td>
-                <td>{rule.isActive ? 'yes' : 'no'}</td>
-                <td>
-                  <button type="button" className="secondary small" onClick={() => edit(rule)}>
-                    Edit <span className="visually-hidden">{rule.name}</span>
-                  </button>{' '}
-                  <button type="button" className="secondary small" onClick={() => void remove(rule)}>
-                    Delete <span className="visually-hidden">{rule.name}</span>
-                  </button>
-                </td>
+        <TableWrap label="Event rules">
+          <table className="rules-table">
+            <thead>
+              <tr>
+                <th>Order</th>
+                <th>Name</th>
+                <th>Integration</th>
+                <th>Matchers</th>
+                <th>Actions</th>
+                <th>Active</th>
+                <th>
+                  <span className="visually-hidden">Edit or delete</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rules.rules.map((rule) => (
+                <tr key={rule.id} data-testid="event-rule">
+                  <td>{rule.position}</td>
+                  <td>{rule.name}</td>
+                  <td>{integrationName(rule.integrationId)}</td>
+                  <td>
+                    <code>{JSON.stringify(rule.matchers)}</code>
+                  </td>
+                  <td>
+                    <code>{JSON.stringify(rule.actions)}</code>
+                  </td>
+                  <td>{rule.isActive ? 'yes' : 'no'}</td>
+                  <td>
+                    <button type="button" className="secondary small" onClick={() => edit(rule)}>
+                      Edit <span className="visually-hidden">{rule.name}</span>
+                    </button>{' '}
+                    <button type="button" className="secondary small" onClick={() => void remove(rule)}>
+                      Delete <span className="visually-hidden">{rule.name}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
       )}
       <form className="card" onSubmit={tryIt} aria-labelledby="dry-run-title">
         <h2 id="dry-run-title">Dry-run on a sample payload</h2>
@@ -268,7 +270,7 @@ export function EventRulesPage() {
           ) : (
             <>
               <h4>After the rules</h4>
-              <pre>{pretty(alert.after)}</pre>
+              <CodeBlock label={`Alert ${index + 1} after the rules`}>{pretty(alert.after)}</CodeBlock>
             </>
           )}
         </div>

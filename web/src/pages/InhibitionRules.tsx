@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api } from '../api';
-import { EmptyState, Loading, ProblemMessage, useResource } from '../components';
+import { EmptyState, Loading, ProblemMessage, TableWrap, useResource } from '../components';
 import { formatMatchers, type Matcher, operatorOf, parseLines } from './Silences';
 
 interface InhibitionRule {
@@ -138,43 +138,45 @@ export function InhibitionRulesPage() {
       ) : data.rules.length === 0 ? (
         <EmptyState title="No inhibition rules" />
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Source</th>
-              <th>Target</th>
-              <th>Equal</th>
-              <th>Active</th>
-              <th>
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.rules.map((rule) => (
-              <tr key={rule.id} data-testid="inhibition-rule">
-                <td>{rule.name}</td>
-                <td>
-                  <code>{formatMatchers(rule.sourceMatchers)}</code>
-                </td>
-                <td>
-                  <code>{formatMatchers(rule.targetMatchers)}</code>
-                </td>
-                <td>{rule.equal.join(', ')}</td>
-                <td>{rule.isActive ? 'yes' : 'no'}</td>
-                <td>
-                  <button type="button" className="secondary small" onClick={() => edit(rule)}>
-                    Edit <span className="visually-hidden">{rule.name}</span>
-                  </button>{' '}
-                  <button type="button" className="secondary small" onClick={() => void remove(rule)}>
-                    Delete <span className="visually-hidden">{rule.name}</span>
-                  </button>
-                </td>
+        <TableWrap label="Inhibition rules">
+          <table className="rules-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Source</th>
+                <th>Target</th>
+                <th>Equal</th>
+                <th>Active</th>
+                <th>
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.rules.map((rule) => (
+                <tr key={rule.id} data-testid="inhibition-rule">
+                  <td>{rule.name}</td>
+                  <td>
+                    <code>{formatMatchers(rule.sourceMatchers)}</code>
+                  </td>
+                  <td>
+                    <code>{formatMatchers(rule.targetMatchers)}</code>
+                  </td>
+                  <td>{rule.equal.join(', ')}</td>
+                  <td>{rule.isActive ? 'yes' : 'no'}</td>
+                  <td>
+                    <button type="button" className="secondary small" onClick={() => edit(rule)}>
+                      Edit <span className="visually-hidden">{rule.name}</span>
+                    </button>{' '}
+                    <button type="button" className="secondary small" onClick={() => void remove(rule)}>
+                      Delete <span className="visually-hidden">{rule.name}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
       )}
     </section>
   );
