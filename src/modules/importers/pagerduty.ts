@@ -28,11 +28,13 @@ const OVERRIDE_HORIZON_DAYS = 180;
 
 async function pages(http: VendorHttp, path: string, key: string, query: Record<string, string> = {}) {
   const items: Record<string, unknown>[] = [];
-  for (let offset = 0; ; offset += PAGE) {
+  for (let offset = 0; ; ) {
     const page = record(await http.get(path, { ...query, limit: PAGE, offset }));
     const batch = list(page[key]);
     items.push(...batch);
     if (page.more !== true || batch.length === 0) return items;
+    // The server may answer fewer than asked: the next page starts after what came.
+    offset += batch.length;
   }
 }
 
