@@ -18,6 +18,8 @@ import {
 import type { ImportReport } from '../src/modules/importers/importer.service.js';
 import { formatReport, runImport } from '../src/modules/importers/run-import.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { ONCALL_TOKEN, startOnCallFake } from './helpers/oncall-fake.js';
+import { OPSGENIE_KEY, startOpsgenieFake } from './helpers/opsgenie-fake.js';
 import { PAGERDUTY_TOKEN, startPagerDutyFake } from './helpers/pagerduty-fake.js';
 import { sendSigned } from './helpers/webhooks.js';
 
@@ -227,6 +229,123 @@ describe('import from PagerDuty', () => {
       const before = await snapshot();
       await expect(importFrom('pagerduty', fake.url, 'wrong', false)).rejects.toThrow(/answered 401/);
       expect(await snapshot()).toEqual(before);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+async function adminActor() {
+  const admin = await t.services.usersService.findByEmail('admin@example.com');
+  return { userId: admin?.id ?? '', email: 'admin@example.com', isPlatformAdmin: true, apiKeyId: null };
+}
+
+/** Dry run, import, second run: the dry run and the second run change nothing. */
+async function importTwice(vendor: 'oncall' | 'opsgenie', url: string, token: string) {
+  const before = await snapshot();
+  const plan = await importFrom(vendor, url, token, true);
+  expect(await snapshot()).toEqual(before);
+  const report = await importFrom(vendor, url, token, false);
+  expect(actions(report, 'create').map((entry) => `${entry.kind} ${entry.name}`)).toEqual(
+    actions(plan, 'create').map((entry) => `${entry.kind} ${entry.name}`),
+  );
+  const after = await snapshot();
+  const again = await importFrom(vendor, url, token, false);
+  expect(await snapshot()).toEqual(after);
+  expect([...actions(again, 'create'), ...actions(again, 'update')]).toEqual([]);
+  return report;
+}
+
+describe('import from Grafana OnCall', () => {
+  it('imports calendar schedules, chains and integrations, and reports web and iCal schedules', async () => {
+    const fake = await startOnCallFake();
+    try {
+      const report = await importTwice('oncall', fake.url, ONCALL_TOKEN);
+      expect(fake.rateLimited()).toBe(1);
+      // Users came over two pages.
+      expect(report.invites.map((invite) => invite.email).sort()).toEqual([
+        'dana@example.com',
+        'erin@example.com',
+        'frank@example.com',
+      ]);
+      const actor = await adminActor();
+      const sre = (await t.services.teamsService.list(actor)).find((team) => team.name === 'SRE');
+      const [schedule] = await t.services.schedulesService.list(actor, sre?.id);
+      expect(schedule?.name).toBe('SRE Primary');
+      const versions = await t.database.db.select().from(scheduleLayerVersions);
+      expect(versions.map((version) => [version.turnUnit, version.turnLength, version.participantIds.length])).toEqual([
+        ['weeks', 1, 2],
+      ]);
+      // The one-person override ahead; Frank joins the team to cover it.
+      expect(await t.database.db.select().from(scheduleOverrides)).toHaveLength(1);
+      const [policy] = await t.services.escalationPoliciesService.list(actor, sre?.id);
+      expect(policy).toEqual(expect.objectContaining({ name: 'SRE chain', isDefault: true, repeatCount: 5 }));
+      expect(policy?.levels.map((level) => [level.delayMinutes, level.targets[0]?.type])).toEqual([
+        [10, 'schedule'],
+        [0, 'user'],
+      ]);
+      const integration = await t.services.integrationsService.getByName('oncall-prod-alertmanager');
+      expect(integration?.type).toBe('alertmanager');
+      const [window] = await t.database.db.select().from(maintenanceWindows);
+      expect(window?.integrationIds).toEqual([integration?.id]);
+      expect(reasons(report)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^schedule SRE Secondary: a web schedule/),
+          expect.stringMatching(/^schedule Holidays: an iCal schedule/),
+          expect.stringMatching(/^shift SRE Primary \/ Pairs: several people on call together/),
+          expect.stringMatching(/^escalation step SRE chain: step of type trigger_webhook/),
+          expect.stringMatching(/^integration Zabbix: integration of type zabbix/),
+        ]),
+      );
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('import from Opsgenie', () => {
+  it('imports rotations with time restrictions, escalations and integrations, and reports the rest', async () => {
+    const fake = await startOpsgenieFake();
+    try {
+      const report = await importTwice('opsgenie', fake.url, OPSGENIE_KEY);
+      expect(fake.rateLimited()).toBe(1);
+      expect(report.invites).toHaveLength(3);
+      const actor = await adminActor();
+      const platform = (await t.services.teamsService.list(actor)).find((team) => team.name === 'Platform');
+      const members = await t.services.teamsService.listMembers(actor, platform?.id ?? '');
+      expect(members.map((member) => `${member.email}:${member.role}`).sort()).toEqual([
+        'gina@example.com:manager',
+        'hank@example.com:member',
+        'ivy@example.com:member',
+      ]);
+      const versions = await t.database.db.select().from(scheduleLayerVersions);
+      // Monday 09:00 to Friday 17:00 as Klaxon windows of at most a day.
+      expect(versions.map((version) => version.restrictions)).toEqual([
+        [
+          { days: [1], start: '09:00', end: '09:00' },
+          { days: [2], start: '09:00', end: '09:00' },
+          { days: [3], start: '09:00', end: '09:00' },
+          { days: [4], start: '09:00', end: '09:00' },
+          { days: [5], start: '09:00', end: '17:00' },
+        ],
+      ]);
+      const [policy] = await t.services.escalationPoliciesService.list(actor, platform?.id);
+      expect(policy?.repeatCount).toBe(1);
+      expect(policy?.levels.map((level) => [level.delayMinutes, level.targets[0]?.type])).toEqual([
+        [10, 'schedule'],
+        [0, 'user'],
+      ]);
+      expect((await t.services.integrationsService.getByName('opsgenie-prometheus-prod'))?.type).toBe('alertmanager');
+      expect(report.integrations.map((entry) => entry.name)).toEqual(['opsgenie-prometheus-prod']);
+      expect(await t.database.db.select().from(maintenanceWindows)).toHaveLength(1);
+      expect(reasons(report)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^rotation participant Platform On-Call \/ Escalation team: a team participant/),
+          expect.stringMatching(/^escalation rule Platform Escalation: condition if-not-closed/),
+          expect.stringMatching(/^integration Email Ingest: integration of type Email/),
+          expect.stringMatching(/^maintenance rule Cluster upgrade: covers a policy/),
+        ]),
+      );
     } finally {
       await fake.close();
     }
