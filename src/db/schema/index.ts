@@ -4,6 +4,7 @@ export * from './audit-logs.js';
 export * from './escalation-policies.js';
 export * from './event-rules.js';
 export * from './heartbeats.js';
+export * from './import-refs.js';
 export * from './incidents.js';
 export * from './integrations.js';
 export * from './noise-control.js';
