@@ -165,11 +165,15 @@ describe('PostgreSQL failover under load', () => {
       proxy.point(primary.port);
 
       const masterKey = randomBytes(32);
-      const server = await startServer({
-        DATABASE_URL: proxy.url,
-        KLAXON_MASTER_KEY: masterKey.toString('hex'),
-        DATABASE_CONNECT_TIMEOUT_MS: '2000',
-      });
+      const server = await startServer(
+        {
+          DATABASE_URL: proxy.url,
+          KLAXON_MASTER_KEY: masterKey.toString('hex'),
+          DATABASE_CONNECT_TIMEOUT_MS: '2000',
+        },
+        // Start-up on a busy CI machine can be slow; the failover itself is what is measured.
+        180_000,
+      );
       const setup = openPostgres(proxy.url, 2);
       const services = createServices({ database: setup, masterKey });
       const admin = await services.bootstrapAdminService.bootstrap({ email: 'failover@example.com' });
@@ -210,10 +214,13 @@ describe('PostgreSQL failover under load', () => {
       try {
         for (let round = 1; round <= ROUNDS; round++) {
           const standby = await addSynchronousStandby(primary, `node_${round}`);
-          await sleep(1_000);
-          const beforeKill = accepted.length;
+          const acceptedBefore = accepted.length;
+          for (const deadline = Date.now() + 30_000; accepted.length < acceptedBefore + 20; await sleep(100)) {
+            if (Date.now() > deadline) {
+              throw new Error(`too few accepted before round ${round}: ${JSON.stringify({ unavailable, unexpected })}`);
+            }
+          }
           const unavailableBefore = unavailable.length;
-          expect(beforeKill, 'webhooks accepted before the failover').toBeGreaterThan(0);
 
           kill(primary);
           proxy.point(undefined);
@@ -245,6 +252,6 @@ describe('PostgreSQL failover under load', () => {
       expect(accepted.filter((key) => !stored.has(key))).toEqual([]);
       console.log(`failover: ${ROUNDS} round(s), ${accepted.length} accepted, ${unavailable.length} answered 503`);
     },
-    60_000 + ROUNDS * 60_000,
+    240_000 + ROUNDS * 60_000,
   );
 });
