@@ -12,6 +12,7 @@ import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthzRepository } from './modules/authz/authz.repository.js';
 import { createAuthz } from './modules/authz/authz.service.js';
+import { createConfigAsCodeService } from './modules/config-as-code/config-as-code.service.js';
 import { createDeliveriesRepository } from './modules/deliveries/deliveries.repository.js';
 import { createDeliveriesService } from './modules/deliveries/deliveries.service.js';
 import { createEscalationEngine } from './modules/escalation/escalation-engine.js';
@@ -529,6 +530,15 @@ export function createServices(deps: ServiceDeps) {
         ? Promise.resolve(true)
         : sessionsService.isLive(principal.sessionId);
 
+  const configAsCodeService = createConfigAsCodeService({
+    usersService,
+    teamsService,
+    integrationsService,
+    routingService,
+    schedulesService,
+    escalationPoliciesService,
+  });
+
   return {
     stillAuthenticated,
     auditService,
@@ -552,6 +562,7 @@ export function createServices(deps: ServiceDeps) {
     eventsV2Service,
     incidentsService,
     escalationPoliciesService,
+    configAsCodeService,
     contactMethodsService,
     phoneVerificationService,
     phoneCallbacksService,
