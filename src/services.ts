@@ -12,6 +12,7 @@ import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthzRepository } from './modules/authz/authz.repository.js';
 import { createAuthz } from './modules/authz/authz.service.js';
+import { createBackupsService } from './modules/backups/backups.service.js';
 import { createConfigAsCodeService } from './modules/config-as-code/config-as-code.service.js';
 import { createDeliveriesRepository } from './modules/deliveries/deliveries.repository.js';
 import { createDeliveriesService } from './modules/deliveries/deliveries.service.js';
@@ -539,6 +540,8 @@ export function createServices(deps: ServiceDeps) {
     escalationPoliciesService,
   });
 
+  const backupsService = createBackupsService({ database: deps.database, auditService });
+
   return {
     stillAuthenticated,
     auditService,
@@ -563,6 +566,7 @@ export function createServices(deps: ServiceDeps) {
     incidentsService,
     escalationPoliciesService,
     configAsCodeService,
+    backupsService,
     contactMethodsService,
     phoneVerificationService,
     phoneCallbacksService,
