@@ -27,7 +27,8 @@ export async function backupCommand(args: string[]): Promise<void> {
     }
     const database = await openDatabase(config);
     try {
-      dump = Buffer.from(await ((await database.dumpDataDir?.()) as Blob).arrayBuffer());
+      if (database.dumpDataDir === undefined) throw new CommandUsageError('this database cannot be dumped');
+      dump = Buffer.from(await (await database.dumpDataDir()).arrayBuffer());
     } finally {
       await database.close();
     }
