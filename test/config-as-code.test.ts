@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { runCli } from './helpers/cli-run.js';
 import { sendSigned } from './helpers/webhooks.js';
 
 let t: TestApp;
@@ -107,6 +111,24 @@ describe('apply and export', () => {
   it('a second apply changes nothing and prints no secret', async () => {
     const body = (await apply(parse(KLAXON_YAML))).json();
     expect(body).toEqual({ applied: false, changes: [], secrets: [] });
+  });
+
+  it('the CLI applies the YAML file remotely and prints the diff', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const work = mkdtempSync(join(tmpdir(), 'klaxon-yaml-'));
+    const file = join(work, 'klaxon.yaml');
+    writeFileSync(file, KLAXON_YAML.replace('deduplicationWindowMinutes: 30', 'deduplicationWindowMinutes: 45'));
+    try {
+      const run = await runCli(['apply', '-f', file, '--dry-run', '--url', address], { KLAXON_API_KEY: admin.apiKey });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(
+        '~ update integration payments-api (deduplicationWindowMinutes)\n\n' +
+          '0 to create, 1 to update, 0 to delete (dry run: nothing was changed).\n',
+      );
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('export writes the same configuration, and applying the export is a no-op', async () => {
