@@ -35,6 +35,12 @@ export interface DatabaseHandle {
    */
   withStartupLock<T>(work: () => Promise<T>): Promise<T>;
   /**
+   * The embedded database only: its whole data directory as a gzipped tar, taken between two
+   * queries, so it is the state of the last commit (what a crash would leave, recovered the same
+   * way). PostgreSQL is backed up with its own tools (pg_dump).
+   */
+  dumpDataDir?(): Promise<Blob>;
+  /**
    * LISTENs on a channel for NOTIFYs from any process sharing the database (`pg_notify` sent
    * inside a transaction arrives after its commit). `onResync` runs whenever messages may have
    * been missed (the listening connection was lost and re-established): caches must start over.
@@ -190,6 +196,11 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Data
       }
     },
     withStartupLock: (work) => work(),
+    async dumpDataDir() {
+      // A checkpoint first, so the restored copy starts without replaying the write-ahead log.
+      await client.query('CHECKPOINT');
+      return client.dumpDataDir('gzip');
+    },
     async listen(channel, handlers) {
       // One process owns a PGlite database, so nothing can be missed: no resync ever needed.
       const unlisten = await client.listen(channel, handlers.onMessage);
