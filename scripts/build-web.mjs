@@ -1,7 +1,8 @@
 // Builds the web console into web/dist, with brotli and gzip copies of its text files (served
 // precompressed). Run by `npm install` (prepare) and before `npm start` (prestart, with
-// --if-stale: only when a file under web/, or package.json, changed since the last build), so a fresh clone serves the console with no extra step and a `git pull` never leaves a
-// stale console to serve.
+// --if-stale: only when a file under web/, or package.json, changed since the last build), so a
+// fresh clone serves the console with no extra step and a `git pull` never leaves a stale console
+// to serve.
 // Without Vite (e.g. `npm ci --omit=dev`) it warns and exits 0: the server still starts, and
 // answers / with a page saying how to build the console.
 import { spawnSync } from 'node:child_process';
