@@ -1,7 +1,8 @@
-// Builds the web console into web/dist. Run by `npm install` (prepare) and before `npm start`
-// (prestart, with --if-stale: only when a file under web/, or package.json, changed since the last
-// build), so a fresh clone serves the console with no extra step and a `git pull` never leaves a
-// stale console to serve.
+// Builds the web console into web/dist, with brotli and gzip copies of its text files (served
+// precompressed). Run by `npm install` (prepare) and before `npm start` (prestart, with
+// --if-stale: only when a file under web/, or package.json, changed since the last build), so a
+// fresh clone serves the console with no extra step and a `git pull` never leaves a stale console
+// to serve.
 // Without Vite (e.g. `npm ci --omit=dev`) it warns and exits 0: the server still starts, and
 // answers / with a page saying how to build the console.
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isUpToDate, writeStamp } from './build-stamp.mjs';
+import { precompress } from './precompress.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'web', 'dist', '.built');
@@ -36,4 +38,5 @@ const result = spawnSync(process.execPath, [viteBin, 'build', '--config', 'web/v
   env: { ...process.env, NODE_ENV: 'production' },
 });
 if (result.status !== 0) process.exit(result.status ?? 1);
+precompress(join(root, 'web', 'dist'));
 writeStamp(stamp, startedAt);

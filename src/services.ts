@@ -11,6 +11,7 @@ import { createApiKeysRepository } from './modules/api-keys/api-keys.repository.
 import { createApiKeysService, type Principal } from './modules/api-keys/api-keys.service.js';
 import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { createAuditService } from './modules/audit/audit.service.js';
+import { createAuditNamesRepository } from './modules/audit/audit-names.repository.js';
 import { createAuthzRepository } from './modules/authz/authz.repository.js';
 import { createAuthz } from './modules/authz/authz.service.js';
 import { createBackupsService } from './modules/backups/backups.service.js';
@@ -133,7 +134,7 @@ export function createServices(deps: ServiceDeps) {
   const schedulesRepository = createSchedulesRepository();
   const heartbeatsRepository = createHeartbeatsRepository();
 
-  const auditService = createAuditService({ db, auditRepository });
+  const auditService = createAuditService({ db, auditRepository, auditNamesRepository: createAuditNamesRepository() });
   // Live console updates: LISTENs only while a console stream is open (never in the CLI). Built
   // first: revoking a key, disabling a person or removing a member ends their open streams.
   const changeFeed = createChangeFeed({ listen: (channel, handlers) => deps.database.listen(channel, handlers) });

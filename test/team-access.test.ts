@@ -135,14 +135,11 @@ describe('teams', () => {
     expect((await as(admin, 'GET', '/api/teams')).json().teams.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('only platform admins manage teams and memberships (a team manager included)', async () => {
+  it('only platform admins create, rename and delete teams (a team manager included)', async () => {
     const attempts: Array<[string, string, unknown?]> = [
       ['POST', '/api/teams', { name: 'mine' }],
       ['PATCH', `/api/teams/${teamA}`, { name: 'renamed' }],
       ['DELETE', `/api/teams/${teamA}`],
-      ['POST', `/api/teams/${teamA}/members`, { userId: outsider.userId }],
-      ['PATCH', `/api/teams/${teamA}/members/${memberA.userId}`, { role: 'manager' }],
-      ['DELETE', `/api/teams/${teamA}/members/${memberA.userId}`],
     ];
     for (const who of [memberA, memberAB, outsider]) {
       for (const [method, url, body] of attempts) {
@@ -150,6 +147,19 @@ describe('teams', () => {
       }
     }
     expect((await as(admin, 'GET', `/api/teams/${teamA}`)).json()).toMatchObject({ name: 'Team A', memberCount: 2 });
+  });
+
+  it("memberships are changed by the team's managers (test/team-members.test.ts), not by its members or outsiders", async () => {
+    const attempts: Array<[string, string, unknown?]> = [
+      ['POST', `/api/teams/${teamA}/members`, { userId: outsider.userId }],
+      ['PATCH', `/api/teams/${teamA}/members/${memberA.userId}`, { role: 'manager' }],
+      ['DELETE', `/api/teams/${teamA}/members/${memberA.userId}`],
+    ];
+    for (const [method, url, body] of attempts) {
+      expect((await as(memberA, method, url, body)).statusCode, `member: ${method} ${url}`).toBe(403);
+      expect((await as(outsider, method, url, body)).statusCode, `outsider: ${method} ${url}`).toBe(404);
+    }
+    expect((await as(admin, 'GET', `/api/teams/${teamA}`)).json()).toMatchObject({ memberCount: 2 });
   });
 });
 
@@ -189,9 +199,11 @@ describe('declared access of the routes this feature adds', () => {
     'PATCH /api/teams/:id': 'admin',
     'DELETE /api/teams/:id': 'admin',
     'GET /api/teams/:id/members': 'user',
-    'POST /api/teams/:id/members': 'admin',
-    'PATCH /api/teams/:id/members/:userId': 'admin',
-    'DELETE /api/teams/:id/members/:userId': 'admin',
+    // Membership: the team's managers and platform admins (checked in the service).
+    'GET /api/teams/:id/member-candidates': 'user',
+    'POST /api/teams/:id/members': 'user',
+    'PATCH /api/teams/:id/members/:userId': 'user',
+    'DELETE /api/teams/:id/members/:userId': 'user',
     'GET /api/routing-rules': 'admin',
     'POST /api/routing-rules': 'admin',
     'POST /api/routing-rules/reorder': 'admin',

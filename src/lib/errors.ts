@@ -58,6 +58,7 @@ export const errorCatalog = {
   'duplicate-team': { status: 409, title: 'A team with this name already exists' },
   'duplicate-team-member': { status: 409, title: 'The user is already a member of this team' },
   'team-in-use': { status: 409, title: 'The team is still used by routing' },
+  'last-team-manager': { status: 409, title: 'The team would be left without a manager' },
   'duplicate-schedule': { status: 409, title: 'The team already has a schedule with this name' },
   'duplicate-escalation-policy': { status: 409, title: 'An escalation policy with this name already exists' },
   'duplicate-notification-rule': { status: 409, title: 'This contact method already has a rule with this delay' },

@@ -63,6 +63,8 @@ export function createConsoleSite(dir: string = DEFAULT_CONSOLE_DIR): ConsoleSit
         wildcard: false,
         index: false,
         decorateReply: false,
+        // The build writes .br and .gz copies (scripts/precompress.mjs); the one the browser accepts is sent.
+        preCompressed: true,
         setHeaders: (reply, path) => {
           if (path.endsWith('.html')) {
             for (const [name, value] of Object.entries(DOCUMENT_HEADERS)) reply.header(name, value);

@@ -256,11 +256,11 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
     async () => {
       await navLink(page, 'Audit log').click();
       await page.getByText('alert.resolved').first().waitFor();
-      await page.getByLabel('Action').fill('session.created');
+      await page.getByLabel('Action').selectOption('session.created');
       await page.getByRole('button', { name: 'Apply filters' }).click();
       await page.getByText('alert.resolved').waitFor({ state: 'detached' });
       await page.getByText('session.created').first().waitFor();
-      await page.getByLabel('Action').fill('');
+      await page.getByLabel('Action').selectOption('');
       await page.getByRole('button', { name: 'Apply filters' }).click();
       await page.getByText('integration.created').first().waitFor();
       await shot('audit-log');

@@ -198,8 +198,8 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
             <LiveStatus />
             <span className="account-email" title={me.email}>
               {me.email}
-              {me.isPlatformAdmin ? ' (admin)' : ''}
             </span>
+            {me.isPlatformAdmin && <span className="account-role">admin</span>}
             <button type="button" className="secondary small" onClick={signOut}>
               Sign out
             </button>

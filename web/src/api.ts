@@ -176,6 +176,19 @@ export interface AuditEntry {
   createdAt: string;
 }
 
+export interface AuditLogPage {
+  entries: AuditEntry[];
+  nextCursor: string | null;
+  /** Display names of the ids the entries mention (people, teams, integrations, schedules, policies). */
+  names: Record<string, string>;
+}
+
+export interface AuditFilterChoices {
+  actions: string[];
+  resourceTypes: string[];
+  actors: Array<{ id: string; email: string; name: string | null }>;
+}
+
 export interface User {
   id: string;
   email: string;

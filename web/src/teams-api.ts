@@ -21,6 +21,13 @@ export interface TeamMembership extends TeamMember {
   createdAt: string;
 }
 
+/** Someone a team's managers may add: an enabled account not in the team yet. */
+export interface MemberCandidate {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
 export const MATCHER_OPS = ['equals', 'not_equals', 'regex', 'in', 'exists'] as const;
 export type MatcherOp = (typeof MATCHER_OPS)[number];
 

@@ -1,6 +1,6 @@
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { type AuditLogRow, type AuditSeverity, auditLogs } from '../../db/schema/index.js';
+import { type AuditLogRow, type AuditSeverity, auditLogs, users } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
 
 export interface NewAuditEntry {
@@ -45,6 +45,28 @@ export function createAuditRepository() {
         .where(and(...conditions))
         .orderBy(desc(auditLogs.id))
         .limit(filter.limit);
+    },
+
+    /** What the log can be filtered by: the actions and resource types it holds, and who acted. */
+    async filterChoices(executor: Executor) {
+      const actions = await executor
+        .selectDistinct({ value: auditLogs.action })
+        .from(auditLogs)
+        .orderBy(asc(auditLogs.action));
+      const resourceTypes = await executor
+        .selectDistinct({ value: auditLogs.resourceType })
+        .from(auditLogs)
+        .orderBy(asc(auditLogs.resourceType));
+      const actors = await executor
+        .selectDistinct({ id: users.id, email: users.email, name: users.name })
+        .from(auditLogs)
+        .innerJoin(users, eq(users.id, auditLogs.userId))
+        .orderBy(asc(users.email), asc(users.id));
+      return {
+        actions: actions.map((row) => row.value),
+        resourceTypes: resourceTypes.map((row) => row.value),
+        actors,
+      };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { auditPageSchema, auditQuery, toAuditEntryDto } from './audit.schema.js';
+import { auditFilterChoicesSchema, auditPageSchema, auditQuery, toAuditEntryDto } from './audit.schema.js';
 import type { AuditService } from './audit.service.js';
 
 export const auditRoutes: FastifyPluginAsyncZod<{ auditService: AuditService }> = async (app, { auditService }) => {
@@ -16,7 +16,20 @@ export const auditRoutes: FastifyPluginAsyncZod<{ auditService: AuditService }> 
     },
     async (request) => {
       const page = await auditService.list(request.query);
-      return { entries: page.entries.map(toAuditEntryDto), nextCursor: page.nextCursor };
+      return { entries: page.entries.map(toAuditEntryDto), nextCursor: page.nextCursor, names: page.names };
     },
+  );
+
+  app.get(
+    '/api/audit-logs/filters',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['audit'],
+        summary: 'What the audit trail can be filtered by: its actions, resource types and actors',
+        response: { 200: auditFilterChoicesSchema },
+      },
+    },
+    () => auditService.filterChoices(),
   );
 };

@@ -21,7 +21,19 @@ export const auditEntrySchema = z.object({
   createdAt: z.string(),
 });
 
-export const auditPageSchema = z.object({ entries: z.array(auditEntrySchema), nextCursor: z.string().nullable() });
+export const auditPageSchema = z.object({
+  entries: z.array(auditEntrySchema),
+  nextCursor: z.string().nullable(),
+  names: z
+    .record(z.string(), z.string())
+    .describe('Display names of the people, teams, integrations, schedules and policies the entries mention, by id'),
+});
+
+export const auditFilterChoicesSchema = z.object({
+  actions: z.array(z.string()),
+  resourceTypes: z.array(z.string()),
+  actors: z.array(z.object({ id: z.uuid(), email: z.string(), name: z.string().nullable() })),
+});
 
 export function toAuditEntryDto(row: AuditLogRow): z.infer<typeof auditEntrySchema> {
   return { ...row, createdAt: row.createdAt.toISOString() };

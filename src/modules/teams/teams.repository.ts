@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import {
   integrations,
@@ -109,6 +109,33 @@ export function createTeamsRepository() {
         .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)))
         .limit(1);
       return row === undefined ? undefined : { ...row.member, email: row.email, name: row.name };
+    },
+
+    /** People who could join the team: enabled accounts that are not in it yet. */
+    async listCandidates(executor: Executor, teamId: string) {
+      return executor
+        .select({ id: users.id, email: users.email, name: users.name })
+        .from(users)
+        .where(
+          and(
+            isNull(users.disabledAt),
+            notExists(
+              executor
+                .select({ one: sql`1` })
+                .from(teamMembers)
+                .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, users.id))),
+            ),
+          ),
+        )
+        .orderBy(asc(users.email));
+    },
+
+    async countManagers(executor: Executor, teamId: string): Promise<number> {
+      const [row] = await executor
+        .select({ count: sql<number>`count(*)::int` })
+        .from(teamMembers)
+        .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.role, 'manager')));
+      return row?.count ?? 0;
     },
 
     async insertMember(executor: Executor, member: Pick<TeamMemberRow, 'teamId' | 'userId' | 'role'>) {

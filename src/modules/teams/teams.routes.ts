@@ -4,6 +4,7 @@ import { principalOf } from '../../plugins/auth.js';
 import {
   addMemberBody,
   createTeamBody,
+  memberCandidateSchema,
   teamIdParams,
   teamMemberParams,
   teamMemberSchema,
@@ -16,8 +17,9 @@ import {
 import type { TeamsService } from './teams.service.js';
 
 /**
- * Platform admins manage teams and memberships. Any user may read the teams they belong to
- * (and their members); other teams answer 404, as alerts of other teams do.
+ * Platform admins create, rename and delete teams; a team's managers (and platform admins) add,
+ * remove and change the roles of its members. Any user may read the teams they belong to (and
+ * their members); other teams answer 404, as alerts of other teams do.
  */
 export const teamsRoutes: FastifyPluginAsyncZod<{ teamsService: TeamsService }> = async (app, { teamsService }) => {
   const admin = { access: 'admin' as const };
@@ -103,13 +105,27 @@ export const teamsRoutes: FastifyPluginAsyncZod<{ teamsService: TeamsService }> 
     }),
   );
 
+  app.get(
+    '/api/teams/:id/member-candidates',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: "People a team's managers may add: enabled accounts not in the team yet",
+        params: teamIdParams,
+        response: { 200: z.object({ candidates: z.array(memberCandidateSchema) }) },
+      },
+    },
+    async (request) => ({ candidates: await teamsService.listCandidates(principalOf(request), request.params.id) }),
+  );
+
   app.post(
     '/api/teams/:id/members',
     {
-      config: admin,
+      config: user,
       schema: {
         tags,
-        summary: 'Add a user to a team',
+        summary: "Add a user to a team (the team's managers and platform admins)",
         params: teamIdParams,
         body: addMemberBody,
         response: { 201: teamMemberSchema },
@@ -124,10 +140,10 @@ export const teamsRoutes: FastifyPluginAsyncZod<{ teamsService: TeamsService }> 
   app.patch(
     '/api/teams/:id/members/:userId',
     {
-      config: admin,
+      config: user,
       schema: {
         tags,
-        summary: "Change a member's role",
+        summary: "Change a member's role (409 last-team-manager when a manager would leave none)",
         params: teamMemberParams,
         body: updateMemberBody,
         response: { 200: teamMemberSchema },
@@ -142,8 +158,12 @@ export const teamsRoutes: FastifyPluginAsyncZod<{ teamsService: TeamsService }> 
   app.delete(
     '/api/teams/:id/members/:userId',
     {
-      config: admin,
-      schema: { tags, summary: 'Remove a user from a team', params: teamMemberParams },
+      config: user,
+      schema: {
+        tags,
+        summary: 'Remove a user from a team (409 last-team-manager when a manager would leave none)',
+        params: teamMemberParams,
+      },
     },
     async (request, reply) => {
       await teamsService.removeMember(request.params.id, request.params.userId, principalOf(request));

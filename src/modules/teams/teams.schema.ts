@@ -31,6 +31,8 @@ export const teamMemberSchema = z.object({
   createdAt: z.string(),
 });
 
+export const memberCandidateSchema = z.object({ id: z.uuid(), email: z.string(), name: z.string().nullable() });
+
 export function toTeamDto(team: TeamView): z.infer<typeof teamSchema> {
   return {
     id: team.id,

@@ -7,7 +7,7 @@ import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Authz } from '../authz/authz.service.js';
 import type { ChangeFeed } from '../live-updates/change-feed.js';
-import type { TeamsRepository } from './teams.repository.js';
+import type { TeamMemberView, TeamsRepository } from './teams.repository.js';
 
 export interface CreateTeamInput {
   name: string;
@@ -43,6 +43,26 @@ export function createTeamsService(deps: {
     const team = await repository.findView(db, viewer.userId, id);
     if (team === undefined) throw notFound(id);
     return team;
+  }
+
+  /**
+   * Membership is the team's own business: its managers and platform admins change it. Team
+   * roles are `member` and `manager` only, so no one is made platform admin here.
+   */
+  async function manageable(actor: Principal, id: string, tx: Transaction) {
+    await authz.authorize(actor, 'manage', id, { notFound: () => notFound(id), executor: tx });
+    return lockTeam(tx, id);
+  }
+
+  /**
+   * A manager may not leave their team without a manager (a platform admin may: they can appoint
+   * one at any time), so that someone in the team can still change its members and schedules.
+   */
+  async function keepAManager(tx: Transaction, actor: Principal, teamId: string, before: TeamMemberView) {
+    if (actor.isPlatformAdmin || before.role !== 'manager') return;
+    if ((await repository.countManagers(tx, teamId)) <= 1) {
+      throw new AppError('last-team-manager', 'Make someone else a manager of the team first');
+    }
   }
 
   async function lockTeam(tx: Transaction, id: string) {
@@ -156,10 +176,16 @@ export function createTeamsService(deps: {
       return repository.listMembers(db, teamId);
     },
 
+    /** Whom the team's managers may add: enabled people not in the team yet. */
+    async listCandidates(actor: Principal, teamId: string) {
+      await authz.authorize(actor, 'manage', teamId, { notFound: () => notFound(teamId), teamMustExist: true });
+      return repository.listCandidates(db, teamId);
+    },
+
     async addMember(teamId: string, input: { userId: string; role: TeamRole }, actor: Principal) {
       try {
         await db.transaction(async (tx) => {
-          const team = await lockTeam(tx, teamId);
+          const team = await manageable(actor, teamId, tx);
           await repository.insertMember(tx, { teamId, userId: input.userId, role: input.role });
           await auditService.record(tx, {
             action: 'team.member_added',
@@ -186,10 +212,11 @@ export function createTeamsService(deps: {
 
     async updateMember(teamId: string, userId: string, role: TeamRole, actor: Principal) {
       await db.transaction(async (tx) => {
-        const team = await lockTeam(tx, teamId);
+        const team = await manageable(actor, teamId, tx);
         const before = await repository.findMember(tx, teamId, userId);
         if (before === undefined) throw memberNotFound(teamId, userId);
         if (before.role === role) return;
+        await keepAManager(tx, actor, teamId, before);
         await repository.updateMemberRole(tx, teamId, userId, role);
         await auditService.record(tx, {
           action: 'team.member_role_changed',
@@ -207,8 +234,11 @@ export function createTeamsService(deps: {
 
     async removeMember(teamId: string, userId: string, actor: Principal): Promise<void> {
       await db.transaction(async (tx) => {
-        const team = await lockTeam(tx, teamId);
-        if (!(await repository.deleteMember(tx, teamId, userId))) throw memberNotFound(teamId, userId);
+        const team = await manageable(actor, teamId, tx);
+        const before = await repository.findMember(tx, teamId, userId);
+        if (before === undefined) throw memberNotFound(teamId, userId);
+        await keepAManager(tx, actor, teamId, before);
+        await repository.deleteMember(tx, teamId, userId);
         await auditService.record(tx, {
           action: 'team.member_removed',
           userId: actor.userId,

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { type AuditEntry, api } from '../api';
+import { type AuditEntry, type AuditFilterChoices, type AuditLogPage, api } from '../api';
+import { auditLines, formatValue } from '../audit-diff';
 import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction, useResource } from '../components';
 
 const SEVERITY_TONE: Record<string, string> = {
@@ -13,14 +14,12 @@ const SEVERITY_TONE: Record<string, string> = {
 export function AuditPage() {
   const [draft, setDraft] = useState({ action: '', resourceType: '', resourceId: '', userId: '' });
   const [filters, setFilters] = useState(draft);
-  const [more, setMore] = useState<{ entries: AuditEntry[]; nextCursor: string | null } | null>(null);
+  const [more, setMore] = useState<AuditLogPage | null>(null);
+  const choices = useResource(() => api<AuditFilterChoices>('GET', '/api/audit-logs/filters'), '');
   const query = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== ''));
   query.set('limit', '50');
   const key = query.toString();
-  const { data, error } = useResource(
-    () => api<{ entries: AuditEntry[]; nextCursor: string | null }>('GET', `/api/audit-logs?${key}`),
-    key,
-  );
+  const { data, error } = useResource(() => api<AuditLogPage>('GET', `/api/audit-logs?${key}`), key);
   const loadMore = useAction();
 
   const apply = (event: FormEvent) => {
@@ -30,52 +29,77 @@ export function AuditPage() {
   };
   const nextCursor = more?.nextCursor ?? data?.nextCursor ?? null;
   const entries = [...(data?.entries ?? []), ...(more?.entries ?? [])];
+  const names = { ...data?.names, ...more?.names };
+  const options = choices.data ?? { actions: [], resourceTypes: [], actors: [] };
+  const select = (name: 'action' | 'resourceType' | 'userId', label: string, values: Array<[string, string]>) => (
+    <div key={name}>
+      <label htmlFor={`audit-${name}`}>{label}</label>
+      <select
+        id={`audit-${name}`}
+        value={draft[name]}
+        onChange={(event) => setDraft({ ...draft, [name]: event.target.value })}
+      >
+        <option value="">any</option>
+        {values.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
   const fetchMore = async () => {
     if (nextCursor === null) return;
     const page = await loadMore.run(() =>
-      api<{ entries: AuditEntry[]; nextCursor: string | null }>(
-        'GET',
-        `/api/audit-logs?${key}&cursor=${encodeURIComponent(nextCursor)}`,
-      ),
+      api<AuditLogPage>('GET', `/api/audit-logs?${key}&cursor=${encodeURIComponent(nextCursor)}`),
     );
-    if (page !== undefined)
-      setMore({ entries: [...(more?.entries ?? []), ...page.entries], nextCursor: page.nextCursor });
+    if (page !== undefined) {
+      setMore({
+        entries: [...(more?.entries ?? []), ...page.entries],
+        nextCursor: page.nextCursor,
+        names: { ...more?.names, ...page.names },
+      });
+    }
   };
 
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
       <form className="filters" onSubmit={apply} aria-label="Filter the audit log">
-        {(
-          [
-            ['action', 'Action', 'e.g. integration.created'],
-            ['resourceType', 'Resource type', 'e.g. integration'],
-            ['resourceId', 'Resource id', ''],
-            ['userId', 'User id', ''],
-          ] as const
-        ).map(([name, label, placeholder]) => (
-          <div key={name}>
-            <label htmlFor={`audit-${name}`}>{label}</label>
-            <input
-              id={`audit-${name}`}
-              placeholder={placeholder}
-              value={draft[name]}
-              onChange={(event) => setDraft({ ...draft, [name]: event.target.value.trim() })}
-            />
-          </div>
-        ))}
+        {select(
+          'action',
+          'Action',
+          options.actions.map((action) => [action, action]),
+        )}
+        {select(
+          'resourceType',
+          'Resource type',
+          options.resourceTypes.map((type) => [type, type]),
+        )}
+        {select(
+          'userId',
+          'By',
+          options.actors.map((actor) => [actor.id, actor.name ? `${actor.name} <${actor.email}>` : actor.email]),
+        )}
+        <div>
+          <label htmlFor="audit-resourceId">Resource id</label>
+          <input
+            id="audit-resourceId"
+            value={draft.resourceId}
+            onChange={(event) => setDraft({ ...draft, resourceId: event.target.value.trim() })}
+          />
+        </div>
         <div className="filter-submit">
           <button type="submit">Apply filters</button>
         </div>
       </form>
-      <ProblemMessage error={error ?? loadMore.error} />
+      <ProblemMessage error={error ?? loadMore.error ?? choices.error} />
       {data === undefined ? (
         error === null && <Loading />
       ) : entries.length === 0 ? (
         <EmptyState title="No audit entries match these filters">
           <p>
-            Every sign-in and every change made in Klaxon is recorded here. Clear or shorten a filter above (an action
-            such as <code>integration.created</code>, or a resource type such as <code>integration</code>), then press
+            Every sign-in and every change made in Klaxon is recorded here. Set a filter above back to “any”, then press
             “Apply filters”.
           </p>
         </EmptyState>
@@ -91,7 +115,7 @@ export function AuditPage() {
                   <th scope="col">Severity</th>
                   <th scope="col">Resource</th>
                   <th scope="col">By</th>
-                  <th scope="col">Details</th>
+                  <th scope="col">Change</th>
                 </tr>
               </thead>
               <tbody>
@@ -108,10 +132,12 @@ export function AuditPage() {
                     </td>
                     <td>
                       {entry.resourceType}
-                      {entry.resourceId !== null && <div className="muted mono small-text">{entry.resourceId}</div>}
+                      {entry.resourceId !== null && <div className="small-text">{resourceName(entry, names)}</div>}
                     </td>
-                    <td className="mono small-text">{entry.userId ?? 'system'}</td>
-                    <td className="mono small-text metadata">{JSON.stringify(entry.metadata)}</td>
+                    <td>{entry.userId === null ? 'system' : formatValue(entry.userId, names)}</td>
+                    <td className="small-text">
+                      <AuditChange entry={entry} names={names} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -125,5 +151,34 @@ export function AuditPage() {
         </>
       )}
     </section>
+  );
+}
+
+/** The resource by its current name, else the name it had when the entry was written, else its id. */
+function resourceName(entry: AuditEntry, names: Record<string, string>): string {
+  const id = entry.resourceId ?? '';
+  const recorded = typeof entry.metadata.name === 'string' ? entry.metadata.name : undefined;
+  return names[id.toLowerCase()] ?? recorded ?? id;
+}
+
+function AuditChange({ entry, names }: { entry: AuditEntry; names: Record<string, string> }) {
+  const lines = auditLines(entry.action, entry.metadata, names);
+  if (lines.length === 0) return <span className="muted">—</span>;
+  return (
+    <ul className="audit-change">
+      {lines.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one entry never reorder
+        <li key={index}>
+          <span className="muted">{line.label}:</span>{' '}
+          {line.before === undefined ? (
+            line.after
+          ) : (
+            <>
+              <del>{line.before}</del> → <ins>{line.after}</ins>
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }

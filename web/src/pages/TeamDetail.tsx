@@ -1,15 +1,20 @@
 import { type FormEvent, useState } from 'react';
-import { api, type Me, type User } from '../api';
+import { api, type Me } from '../api';
 import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction, useResource } from '../components';
 import { Link, navigate } from '../router';
-import { TEAM_ROLES, type Team, type TeamMembership, type TeamRole } from '../teams-api';
+import { TeamLinks } from '../team-links';
+import { type MemberCandidate, TEAM_ROLES, type Team, type TeamMembership, type TeamRole } from '../teams-api';
 import { TeamUrgencySection } from './TeamUrgency';
 
-/** One team: its members for everyone in it; renaming, deleting and membership for platform admins. */
+/**
+ * One team: its members and where its paging is set up, for everyone in it; membership for its
+ * managers and platform admins; renaming and deleting for platform admins.
+ */
 export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
   const team = useResource(() => api<Team>('GET', `/api/teams/${id}`), id);
   const members = useResource(() => api<{ members: TeamMembership[] }>('GET', `/api/teams/${id}/members`), id);
   const admin = me.isPlatformAdmin;
+  const managesMembers = admin || team.data?.role === 'manager';
 
   if (team.data === undefined) {
     return (
@@ -40,16 +45,16 @@ export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
       <TeamUrgencySection teamId={id} canManage={admin || team.data.role === 'manager'} />
       <section className="card" aria-labelledby="members-title">
         <h2 id="members-title">Members</h2>
-        {admin && <AddMember teamId={id} members={members.data?.members ?? []} onAdded={reloadAll} />}
+        {managesMembers && <AddMember teamId={id} onAdded={reloadAll} />}
         <ProblemMessage error={members.error} />
         {members.data === undefined ? (
           members.error === null && <Loading />
         ) : members.data.members.length === 0 ? (
           <EmptyState title="No members yet">
             <p>
-              {admin
+              {managesMembers
                 ? 'Add people above: members see and work the alerts routed to this team.'
-                : 'A platform admin adds members.'}
+                : "The team's managers add members."}
             </p>
           </EmptyState>
         ) : (
@@ -61,18 +66,25 @@ export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
                   <th scope="col">Member</th>
                   <th scope="col">Role</th>
                   <th scope="col">Since</th>
-                  {admin && <th scope="col">Actions</th>}
+                  {managesMembers && <th scope="col">Actions</th>}
                 </tr>
               </thead>
               <tbody>
                 {members.data.members.map((member) => (
-                  <MemberRow key={member.userId} teamId={id} member={member} admin={admin} onChanged={reloadAll} />
+                  <MemberRow
+                    key={member.userId}
+                    teamId={id}
+                    member={member}
+                    canManage={managesMembers}
+                    onChanged={reloadAll}
+                  />
                 ))}
               </tbody>
             </table>
           </TableWrap>
         )}
       </section>
+      <TeamLinks teamId={id} admin={admin} />
     </section>
   );
 }
@@ -157,18 +169,21 @@ function EditTeam({ team, onSaved }: { team: Team; onSaved: () => void }) {
   );
 }
 
-function AddMember({ teamId, members, onAdded }: { teamId: string; members: TeamMembership[]; onAdded: () => void }) {
-  const users = useResource(() => api<{ users: User[] }>('GET', '/api/users'), '');
+function AddMember({ teamId, onAdded }: { teamId: string; onAdded: () => void }) {
+  const users = useResource(
+    () => api<{ candidates: MemberCandidate[] }>('GET', `/api/teams/${teamId}/member-candidates`),
+    teamId,
+  );
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<TeamRole>('member');
   const action = useAction();
-  const inTeam = new Set(members.map((member) => member.userId));
-  const candidates = (users.data?.users ?? []).filter((user) => !inTeam.has(user.id));
+  const candidates = users.data?.candidates ?? [];
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const added = await action.run(() => api('POST', `/api/teams/${teamId}/members`, { userId, role }));
     if (added !== undefined) {
       setUserId('');
+      void users.reload();
       onAdded();
     }
   };
@@ -206,12 +221,12 @@ function AddMember({ teamId, members, onAdded }: { teamId: string; members: Team
 function MemberRow({
   teamId,
   member,
-  admin,
+  canManage,
   onChanged,
 }: {
   teamId: string;
   member: TeamMembership;
-  admin: boolean;
+  canManage: boolean;
   onChanged: () => void;
 }) {
   const action = useAction();
@@ -231,7 +246,7 @@ function MemberRow({
     <tr>
       <td>{who}</td>
       <td>
-        {admin ? (
+        {canManage ? (
           <>
             <label htmlFor={`role-${member.userId}`} className="visually-hidden">
               Role of {who}
@@ -254,7 +269,7 @@ function MemberRow({
       <td>
         <Time value={member.createdAt} />
       </td>
-      {admin && (
+      {canManage && (
         <td>
           <button type="button" className="secondary small" disabled={action.busy} onClick={remove}>
             Remove<span className="visually-hidden"> {who}</span>
