@@ -111,7 +111,17 @@ export interface ScheduleLayer {
   endsAt: string | null;
   turnUnit: 'hours' | 'days' | 'weeks';
   turnLength: number;
+  handoffTime: string | null;
+  handoffWeekday: number | null;
+  restrictions: Restriction[];
   participantIds: string[];
+}
+
+/** A window the layer is on call in: from `start` to `end` (next day if not after it), on `days` (ISO, all if absent). */
+export interface Restriction {
+  days?: number[];
+  start: string;
+  end: string;
 }
 
 export interface ScheduleDetail extends Schedule {
@@ -137,7 +147,8 @@ export interface Spans {
   timeZone: string;
   from: string;
   to: string;
-  spans: Span[];
+  /** Each span clipped to [from, to); shiftStart/shiftEnd are the whole shift's (null: beyond 200 days). */
+  spans: Array<Span & { shiftStart: string | null; shiftEnd: string | null }>;
   layers: Array<{ layerId: string; name: string; position: number; spans: Span[] }>;
   users: UserSummary[];
 }
