@@ -107,6 +107,8 @@ export interface ScheduleLayer {
   id: string;
   name: string;
   position: number;
+  /** The layer's own zone for handovers and windows; null: the schedule's. */
+  timeZone: string | null;
   startsAt: string;
   endsAt: string | null;
   turnUnit: 'hours' | 'days' | 'weeks';

@@ -22,21 +22,23 @@ interface Props {
  */
 export function LayerForm({ scheduleId, timeZone, members, nameOf, layer, onDone, onCancel }: Props) {
   const prefix = layer === undefined ? 'layer' : `layer-${layer.id}`;
-  const [firstStart] = useState(() => nextHour(new Date()));
+  const zone = layer?.timeZone ?? timeZone;
+  // Without an explicit handover the API hands over at the wall-clock time and weekday of the start.
+  const [origin] = useState(() => (layer === undefined ? nextHour(new Date()) : new Date(layer.startsAt)));
+  const implied = wallClock(origin, zone);
+  const initialEnd = layer?.endsAt ? toLocalInput(new Date(layer.endsAt)) : '';
   const [name, setName] = useState(layer?.name ?? 'Primary');
   const [participants, setParticipants] = useState<string[]>(layer?.participantIds ?? []);
   const [turnUnit, setTurnUnit] = useState<TurnUnit>(layer?.turnUnit ?? 'weeks');
   const [turnLength, setTurnLength] = useState(layer?.turnLength ?? 1);
-  const [startsAt, setStartsAt] = useState(() => toLocalInput(firstStart));
-  const [handoffTime, setHandoffTime] = useState(layer?.handoffTime ?? wallClock(firstStart, timeZone).time);
-  const [handoffWeekday, setHandoffWeekday] = useState(
-    layer?.handoffWeekday ?? wallClock(firstStart, timeZone).weekday,
-  );
+  const [startsAt, setStartsAt] = useState(() => toLocalInput(origin));
+  const [handoffTime, setHandoffTime] = useState(layer?.handoffTime ?? implied.time);
+  const [handoffWeekday, setHandoffWeekday] = useState(layer?.handoffWeekday ?? implied.weekday);
   const [handoffTouched, setHandoffTouched] = useState(layer !== undefined);
   const [restrictions, setRestrictions] = useState<Restriction[]>(layer?.restrictions ?? []);
   const [effectiveFrom, setEffectiveFrom] = useState('');
   const [startIndex, setStartIndex] = useState('');
-  const [endsAt, setEndsAt] = useState(layer?.endsAt ? toLocalInput(new Date(layer.endsAt)) : '');
+  const [endsAt, setEndsAt] = useState(initialEnd);
   const action = useAction();
 
   const toggle = (userId: string, on: boolean) =>
@@ -45,7 +47,7 @@ export function LayerForm({ scheduleId, timeZone, members, nameOf, layer, onDone
     setStartsAt(value);
     // The handover follows the first turn's start until someone sets it on purpose.
     if (!handoffTouched && value !== '') {
-      const clock = wallClock(new Date(value), timeZone);
+      const clock = wallClock(new Date(value), zone);
       setHandoffTime(clock.time);
       setHandoffWeekday(clock.weekday);
     }
@@ -66,17 +68,16 @@ export function LayerForm({ scheduleId, timeZone, members, nameOf, layer, onDone
     const before = {
       turnUnit: layer.turnUnit,
       turnLength: layer.turnLength,
-      handoffTime: layer.handoffTime,
-      handoffWeekday: layer.handoffWeekday,
+      handoffTime: layer.turnUnit === 'hours' ? null : (layer.handoffTime ?? implied.time),
+      handoffWeekday: layer.turnUnit === 'weeks' ? (layer.handoffWeekday ?? implied.weekday) : null,
       restrictions: layer.restrictions,
       participantIds: layer.participantIds,
     };
     // Only a real rotation change makes a new version; a rename alone leaves the rotation be.
     const rotationChanged = JSON.stringify(before) !== JSON.stringify(rotation) || startIndex !== '';
-    const end = endsAt === '' ? null : new Date(endsAt).toISOString();
     return {
       ...(name !== layer.name ? { name } : {}),
-      ...(end !== (layer.endsAt === null ? null : new Date(layer.endsAt).toISOString()) ? { endsAt: end } : {}),
+      ...(endsAt !== initialEnd ? { endsAt: endsAt === '' ? null : new Date(endsAt).toISOString() } : {}),
       ...(rotationChanged ? rotation : {}),
       ...(rotationChanged && effectiveFrom !== '' ? { effectiveFrom: new Date(effectiveFrom).toISOString() } : {}),
       ...(rotationChanged && startIndex !== '' ? { startIndex: Number(startIndex) } : {}),
@@ -202,7 +203,7 @@ export function LayerForm({ scheduleId, timeZone, members, nameOf, layer, onDone
         )}
         {turnUnit !== 'hours' && (
           <div>
-            <label htmlFor={`${prefix}-handoff`}>Handover time ({timeZone})</label>
+            <label htmlFor={`${prefix}-handoff`}>Handover time ({zone})</label>
             <input
               id={`${prefix}-handoff`}
               type="time"
@@ -262,9 +263,9 @@ export function LayerForm({ scheduleId, timeZone, members, nameOf, layer, onDone
       <p className="help">
         Hands over {describeTurn(turnUnit, turnLength)}
         {turnUnit === 'weeks' && ` on ${WEEKDAYS[handoffWeekday - 1]}`}
-        {turnUnit !== 'hours' && ` at ${handoffTime} (${timeZone})`}.
+        {turnUnit !== 'hours' && ` at ${handoffTime} (${zone})`}.
       </p>
-      <RestrictionsEditor prefix={prefix} value={restrictions} onChange={setRestrictions} timeZone={timeZone} />
+      <RestrictionsEditor prefix={prefix} value={restrictions} onChange={setRestrictions} timeZone={zone} />
       <ProblemMessage error={action.error} />
       <div className="actions">
         <button type="submit" className="small" disabled={action.busy || participants.length === 0}>
