@@ -277,7 +277,7 @@ function Page({ path, me }: { path: string; me: Me }) {
     case 'incidents':
       return id ? <IncidentDetailPage id={id} me={me} /> : <IncidentsPage />;
     case 'schedules':
-      return id ? <ScheduleDetailPage id={id} /> : <SchedulesPage me={me} />;
+      return id ? <ScheduleDetailPage id={id} me={me} /> : <SchedulesPage me={me} />;
     case 'escalation-policies':
       return <EscalationPoliciesPage me={me} />;
     case 'heartbeats':

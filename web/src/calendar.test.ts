@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, calendarDays } from './calendar';
+import { addDays, calendarDays, describeTurn, move, nextHour, shiftOf, toLocalInput, wallClock } from './calendar';
 
 // Local days are the browser's; pin a zone with daylight saving so 23- and 25-hour days occur.
 const previousZone = process.env.TZ;
@@ -43,5 +43,62 @@ describe('calendarDays', () => {
     const autumn = calendarDays([span('2025-10-25T22:00:00Z', '2025-10-26T23:00:00Z')], new Date(2025, 9, 26), 1);
     expect(autumn[0]?.segments[0]).toMatchObject({ left: 0, width: 100 });
     expect(addDays(new Date(2025, 9, 26), 1).getTime() - new Date(2025, 9, 26).getTime()).toBe(25 * 3_600_000);
+  });
+});
+
+describe('rotation helpers', () => {
+  it('starts new rotations on the next full hour', () => {
+    expect(nextHour(new Date(2025, 0, 6, 14, 37, 12))).toEqual(new Date(2025, 0, 6, 15, 0, 0));
+    expect(nextHour(new Date(2025, 0, 6, 23, 0, 0))).toEqual(new Date(2025, 0, 7, 0, 0, 0));
+    expect(toLocalInput(nextHour(new Date(2025, 0, 6, 9, 5)))).toBe('2025-01-06T10:00');
+  });
+
+  it('says how often a rotation hands over without "1 weeks"', () => {
+    expect(describeTurn('days', 1)).toBe('every day');
+    expect(describeTurn('weeks', 1)).toBe('every week');
+    expect(describeTurn('weeks', 2)).toBe('every 2 weeks');
+    expect(describeTurn('hours', 12)).toBe('every 12 hours');
+  });
+
+  it('reads wall-clock time and weekday in the schedule’s zone, not the browser’s', () => {
+    // Monday 6 January 2025 23:30 UTC is already Tuesday 08:30 in Tokyo and 00:30 in Berlin.
+    const instant = new Date('2025-01-06T23:30:00Z');
+    expect(wallClock(instant, 'Asia/Tokyo')).toEqual({ time: '08:30', weekday: 2 });
+    expect(wallClock(instant, 'Europe/Berlin')).toEqual({ time: '00:30', weekday: 2 });
+    expect(wallClock(instant, 'America/New_York')).toEqual({ time: '18:30', weekday: 1 });
+  });
+
+  it('moves a participant up or down and keeps the others in order', () => {
+    expect(move(['a', 'b', 'c'], 2, -1)).toEqual(['a', 'c', 'b']);
+    expect(move(['a', 'b', 'c'], 0, 1)).toEqual(['b', 'a', 'c']);
+    expect(move(['a', 'b', 'c'], 0, -1)).toEqual(['a', 'b', 'c']);
+    expect(move(['a', 'b', 'c'], 2, 1)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('shiftOf', () => {
+  it('gives the whole shift, not the span clipped to the view', () => {
+    const clipped = {
+      start: '2025-01-06T00:00:00Z',
+      end: '2025-01-13T00:00:00Z',
+      shiftStart: '2025-01-03T09:00:00Z',
+      shiftEnd: '2025-01-17T09:00:00Z',
+    };
+    expect(shiftOf(clipped)).toEqual({
+      start: '2025-01-03T09:00:00Z',
+      end: '2025-01-17T09:00:00Z',
+      openStart: false,
+      openEnd: false,
+    });
+  });
+
+  it('falls back to the span and says so when the shift reaches beyond what the server computed', () => {
+    const endless = { start: '2025-01-06T00:00:00Z', end: '2025-01-13T00:00:00Z', shiftStart: null, shiftEnd: null };
+    expect(shiftOf(endless)).toEqual({
+      start: '2025-01-06T00:00:00Z',
+      end: '2025-01-13T00:00:00Z',
+      openStart: true,
+      openEnd: true,
+    });
   });
 });

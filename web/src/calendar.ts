@@ -38,3 +38,65 @@ export function calendarDays<T extends Interval>(spans: readonly T[], from: Date
     return { start, segments };
   });
 }
+
+/** A Date as the value of an `<input type="datetime-local">` (local time, minutes). */
+export const toLocalInput = (date: Date) => {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+};
+
+/** The next full local hour after `now`: new rotations start there, so handovers fall on the hour. */
+export const nextHour = (now: Date) => new Date(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours() + 1);
+
+export type TurnUnit = 'hours' | 'days' | 'weeks';
+const SINGULAR: Record<TurnUnit, string> = { hours: 'hour', days: 'day', weeks: 'week' };
+
+/** "every day", "every 2 weeks": how often a rotation hands over, in words. */
+export const describeTurn = (unit: TurnUnit, length: number) =>
+  length === 1 ? `every ${SINGULAR[unit]}` : `every ${length} ${unit}`;
+
+export interface BoundedInterval extends Interval {
+  /** The whole shift the span belongs to; null when it reaches further than the server looks. */
+  shiftStart: string | null;
+  shiftEnd: string | null;
+}
+
+/**
+ * The true start and end of the shift a timeline span belongs to, which the span itself clips to
+ * the shown range; `open` says an end lies beyond what the server computed.
+ */
+export const shiftOf = (span: BoundedInterval) => ({
+  start: span.shiftStart ?? span.start,
+  end: span.shiftEnd ?? span.end,
+  openStart: span.shiftStart === null,
+  openEnd: span.shiftEnd === null,
+});
+
+/** `list` with the item at `index` moved by `delta` places (kept in bounds). */
+export function move<T>(list: readonly T[], index: number, delta: number): T[] {
+  const target = Math.min(Math.max(index + delta, 0), list.length - 1);
+  if (index < 0 || index >= list.length || target === index) return [...list];
+  const next = [...list];
+  const [item] = next.splice(index, 1) as [T];
+  next.splice(target, 0, item);
+  return next;
+}
+
+export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+
+/**
+ * The wall-clock "HH:MM" and ISO weekday (1 = Monday) of an instant in a time zone: handovers are
+ * set in the schedule's zone, which need not be the browser's.
+ */
+export function wallClock(date: Date, timeZone: string): { time: string; weekday: number } {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    hour: '2-digit',
+    minute: '2-digit',
+    weekday: 'long',
+  }).formatToParts(date);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const weekday = WEEKDAYS.indexOf(part('weekday') as (typeof WEEKDAYS)[number]) + 1;
+  return { time: `${part('hour')}:${part('minute')}`, weekday };
+}

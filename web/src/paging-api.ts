@@ -109,11 +109,23 @@ export interface ScheduleLayer {
   id: string;
   name: string;
   position: number;
+  /** The layer's own zone for handovers and windows; null: the schedule's. */
+  timeZone: string | null;
   startsAt: string;
   endsAt: string | null;
   turnUnit: 'hours' | 'days' | 'weeks';
   turnLength: number;
+  handoffTime: string | null;
+  handoffWeekday: number | null;
+  restrictions: Restriction[];
   participantIds: string[];
+}
+
+/** A window the layer is on call in: from `start` to `end` (next day if not after it), on `days` (ISO, all if absent). */
+export interface Restriction {
+  days?: number[];
+  start: string;
+  end: string;
 }
 
 export interface ScheduleDetail extends Schedule {
@@ -139,7 +151,8 @@ export interface Spans {
   timeZone: string;
   from: string;
   to: string;
-  spans: Span[];
+  /** Each span clipped to [from, to); shiftStart/shiftEnd are the whole shift's (null: beyond 200 days). */
+  spans: Array<Span & { shiftStart: string | null; shiftEnd: string | null }>;
   layers: Array<{ layerId: string; name: string; position: number; spans: Span[] }>;
   users: UserSummary[];
 }

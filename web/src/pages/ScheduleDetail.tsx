@@ -1,6 +1,6 @@
-import { type FormEvent, useState } from 'react';
-import { api } from '../api';
-import { addDays, calendarDays, startOfDay } from '../calendar';
+import { useState } from 'react';
+import { api, type Me } from '../api';
+import { addDays, calendarDays, describeTurn, shiftOf, startOfDay } from '../calendar';
 import { EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction, useResource } from '../components';
 import {
   loadMembers,
@@ -8,23 +8,22 @@ import {
   type Override,
   personName,
   type ScheduleDetail,
-  type Span,
+  type ScheduleLayer,
   type Spans,
-  type TeamMember,
   type UserSummary,
 } from '../paging-api';
 import { Link } from '../router';
+import { LayerForm } from '../schedule-layer-form';
+import { type OverrideDraft, OverrideForm } from '../schedule-override-form';
+import { ScheduleSettings } from '../schedule-settings';
 import { OnCallNow } from './Schedules';
+
+type TimelineSpan = Spans['spans'][number];
 
 const RANGES = [7, 14, 28] as const;
 /** Pale backgrounds that keep dark text above 4.5:1; a person keeps their colour across the page. */
 const PALETTE = ['#cfe2ff', '#d1f0d8', '#ffe1b3', '#f3d1f4', '#c9eef0', '#fde2e1', '#e6e0ff', '#fff3b0'];
 
-/** A Date as the value of an `<input type="datetime-local">` (local time, minutes). */
-const toLocalInput = (date: Date) => {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-};
 const shortTime = (value: string | Date) =>
   new Date(value).toLocaleString(undefined, {
     weekday: 'short',
@@ -34,7 +33,7 @@ const shortTime = (value: string | Date) =>
     minute: '2-digit',
   });
 
-export function ScheduleDetailPage({ id }: { id: string }) {
+export function ScheduleDetailPage({ id, me }: { id: string; me: Me }) {
   const schedule = useResource(() => api<ScheduleDetail>('GET', `/api/schedules/${id}`), id);
   const teamId = schedule.data?.teamId ?? '';
   const members = useResource(() => (teamId === '' ? Promise.resolve([]) : loadMembers(teamId)), teamId);
@@ -56,8 +55,13 @@ export function ScheduleDetailPage({ id }: { id: string }) {
       ).then((body) => body.overrides),
     rangeKey,
   );
-  const removeOverride = useAction();
+  const remove = useAction();
   const [version, setVersion] = useState(0);
+  const [editingLayer, setEditingLayer] = useState<string | null>(null);
+  const [editingOverride, setEditingOverride] = useState<string | null>(null);
+  const [selected, setSelected] = useState<TimelineSpan | null>(null);
+  // A new draft (and key) each time a shift is taken or covered, so the form starts from it.
+  const [draft, setDraft] = useState<{ key: number; value: OverrideDraft } | null>(null);
   const refresh = async () => {
     setVersion((current) => current + 1);
     await Promise.all([schedule.reload(), spans.reload(), overrides.reload()]);
@@ -75,18 +79,44 @@ export function ScheduleDetailPage({ id }: { id: string }) {
     );
   }
   const current = schedule.data;
+  const memberList = members.data ?? [];
   const users = new Map<string, UserSummary>([
-    ...(members.data ?? []).map((m): [string, UserSummary] => [
-      m.userId,
-      { id: m.userId, email: m.email, name: m.name },
-    ]),
+    ...memberList.map((m): [string, UserSummary] => [m.userId, { id: m.userId, email: m.email, name: m.name }]),
     ...(spans.data?.users ?? []).map((u): [string, UserSummary] => [u.id, u]),
   ]);
   const nameOf = (userId: string) => personName(users.get(userId), 'a former member');
   const layerName = new Map(current.layers.map((layer) => [layer.id, layer.name]));
+  const iAmMember = memberList.some((member) => member.userId === me.id);
+  const cause = (span: TimelineSpan) =>
+    span.overrideId !== null ? 'override' : span.layerId !== null ? (layerName.get(span.layerId) ?? 'a layer') : '—';
+
   const deleteOverride = async (override: Override) => {
-    if (!window.confirm(`Delete the override for ${nameOf(override.userId)}?`)) return;
-    await removeOverride.run(() => api('DELETE', `/api/schedules/${id}/overrides/${override.id}`));
+    if (
+      !window.confirm(
+        `Delete the override for ${nameOf(override.userId)}? Whoever the rotations name is on call again.`,
+      )
+    )
+      return;
+    await remove.run(() => api('DELETE', `/api/schedules/${id}/overrides/${override.id}`));
+    await refresh();
+  };
+  const deleteLayer = async (layer: ScheduleLayer) => {
+    const question = `Delete the rotation “${layer.name}”? It disappears from the timeline, past shifts included. To stop it but keep its history, correct it and set when it stops.`;
+    if (!window.confirm(question)) return;
+    await remove.run(() => api('DELETE', `/api/schedules/${id}/layers/${layer.id}`));
+    await refresh();
+  };
+  const cover = (span: TimelineSpan, userId: string) => {
+    const shift = shiftOf(span);
+    setDraft((previous) => ({
+      key: (previous?.key ?? 0) + 1,
+      value: { userId, startsAt: shift.start, endsAt: shift.end, note: null, focus: userId === '' ? 'who' : 'submit' },
+    }));
+  };
+  const overridesDone = async () => {
+    setDraft(null);
+    setSelected(null);
+    setEditingOverride(null);
     await refresh();
   };
 
@@ -129,6 +159,7 @@ export function ScheduleDetailPage({ id }: { id: string }) {
         </div>
         <p className="help">
           In your browser’s time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}). Hatched: an override.
+          {current.canManage && ' Pick a shift (on the timeline or in the table) to take it or have someone cover it.'}
         </p>
         <ProblemMessage error={spans.error} />
         {spans.data === undefined ? (
@@ -143,7 +174,35 @@ export function ScheduleDetailPage({ id }: { id: string }) {
           </EmptyState>
         ) : (
           <>
-            <Calendar spans={spans.data.spans} from={from} days={days} nameOf={nameOf} />
+            <Calendar
+              spans={spans.data.spans}
+              from={from}
+              days={days}
+              nameOf={nameOf}
+              selected={selected}
+              onSelect={current.canManage ? setSelected : undefined}
+            />
+            {current.canManage && selected !== null && (
+              <div className="card selected-shift" data-testid="selected-shift" aria-live="polite">
+                <p>
+                  <strong>{nameOf(selected.userId)}</strong> ({cause(selected)}) {shortTime(shiftOf(selected).start)} –{' '}
+                  {shortTime(shiftOf(selected).end)}
+                </p>
+                <div className="actions">
+                  {iAmMember && selected.userId !== me.id && (
+                    <button type="button" className="small" onClick={() => cover(selected, me.id)}>
+                      Take this shift
+                    </button>
+                  )}
+                  <button type="button" className="small secondary" onClick={() => cover(selected, '')}>
+                    Cover with…
+                  </button>
+                  <button type="button" className="small secondary" onClick={() => setSelected(null)}>
+                    Clear
+                  </button>
+                </div>
+              </div>
+            )}
             <TableWrap label="Shifts">
               <table className="shifts">
                 <caption>Shifts</caption>
@@ -153,23 +212,40 @@ export function ScheduleDetailPage({ id }: { id: string }) {
                     <th scope="col">From</th>
                     <th scope="col">To</th>
                     <th scope="col">Because of</th>
+                    {current.canManage && (
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    )}
                   </tr>
                 </thead>
                 <tbody>
-                  {spans.data.spans.map((span) => (
-                    <tr key={`${span.userId}:${span.start}`} data-testid="shift">
-                      <td>{nameOf(span.userId)}</td>
-                      <td>{shortTime(span.start)}</td>
-                      <td>{shortTime(span.end)}</td>
-                      <td>
-                        {span.overrideId !== null
-                          ? 'override'
-                          : span.layerId !== null
-                            ? (layerName.get(span.layerId) ?? 'a layer')
-                            : '—'}
-                      </td>
-                    </tr>
-                  ))}
+                  {spans.data.spans.map((span) => {
+                    const shift = shiftOf(span);
+                    return (
+                      <tr
+                        key={`${span.userId}:${span.start}`}
+                        data-testid="shift"
+                        className={span === selected ? 'selected' : undefined}
+                      >
+                        <td>{nameOf(span.userId)}</td>
+                        <td>{shift.openStart ? `before ${shortTime(shift.start)}` : shortTime(shift.start)}</td>
+                        <td>{shift.openEnd ? `after ${shortTime(shift.end)}` : shortTime(shift.end)}</td>
+                        <td>{cause(span)}</td>
+                        {current.canManage && (
+                          <td>
+                            <button type="button" className="small secondary" onClick={() => setSelected(span)}>
+                              Pick
+                              <span className="visually-hidden">
+                                {' '}
+                                the shift of {nameOf(span.userId)} from {shortTime(shift.start)}
+                              </span>
+                            </button>
+                          </td>
+                        )}
+                      </tr>
+                    );
+                  })}
                 </tbody>
               </table>
             </TableWrap>
@@ -180,60 +256,153 @@ export function ScheduleDetailPage({ id }: { id: string }) {
       <div className="grid-2">
         <div className="card">
           <h2>Rotations</h2>
+          <ProblemMessage error={remove.error} />
           {current.layers.length === 0 ? (
             <p className="muted">No rotation yet.</p>
           ) : (
             <ol className="plain-list">
-              {current.layers.map((layer) => (
-                <li key={layer.id}>
-                  <strong>{layer.name}</strong>: {layer.participantIds.map(nameOf).join(' → ')}
-                  <span className="muted small-text">
-                    {' '}
-                    · every {layer.turnLength} {layer.turnUnit} from <Time value={layer.startsAt} />
-                  </span>
-                </li>
-              ))}
+              {current.layers.map((layer) =>
+                editingLayer === layer.id ? (
+                  <li key={layer.id}>
+                    <LayerForm
+                      scheduleId={id}
+                      timeZone={current.timeZone}
+                      members={memberList}
+                      nameOf={nameOf}
+                      layer={layer}
+                      onDone={async () => {
+                        setEditingLayer(null);
+                        await refresh();
+                      }}
+                      onCancel={() => setEditingLayer(null)}
+                    />
+                  </li>
+                ) : (
+                  <li key={layer.id} data-testid="layer">
+                    <strong>{layer.name}</strong>: {layer.participantIds.map(nameOf).join(' → ')}
+                    <span className="muted small-text">
+                      {' '}
+                      · {describeTurn(layer.turnUnit, layer.turnLength)}
+                      {layer.handoffTime !== null && ` at ${layer.handoffTime}`} from <Time value={layer.startsAt} />
+                      {layer.endsAt !== null && (
+                        <>
+                          {' '}
+                          until <Time value={layer.endsAt} />
+                        </>
+                      )}
+                      {layer.restrictions.length > 0 &&
+                        ` · only ${layer.restrictions.map((r) => `${r.start}–${r.end}`).join(', ')}`}
+                    </span>{' '}
+                    {current.canManage && (
+                      <>
+                        <button type="button" className="secondary small" onClick={() => setEditingLayer(layer.id)}>
+                          Edit<span className="visually-hidden"> rotation {layer.name}</span>
+                        </button>{' '}
+                        <button type="button" className="danger small" onClick={() => deleteLayer(layer)}>
+                          Delete<span className="visually-hidden"> rotation {layer.name}</span>
+                        </button>
+                      </>
+                    )}
+                  </li>
+                ),
+              )}
             </ol>
           )}
-          {current.canManage && <AddLayer scheduleId={id} members={members.data ?? []} onDone={refresh} />}
+          {current.canManage && editingLayer === null && (
+            <LayerForm
+              scheduleId={id}
+              timeZone={current.timeZone}
+              members={memberList}
+              nameOf={nameOf}
+              onDone={refresh}
+            />
+          )}
         </div>
         <div className="card">
           <h2>Overrides</h2>
-          <ProblemMessage error={overrides.error ?? removeOverride.error} />
+          <ProblemMessage error={overrides.error} />
           {(overrides.data ?? []).length === 0 ? (
             <p className="muted">No overrides ahead.</p>
           ) : (
             <ul className="plain-list">
-              {(overrides.data ?? []).map((override) => (
-                <li key={override.id} data-testid="override">
-                  <strong>{nameOf(override.userId)}</strong> {shortTime(override.startsAt)} –{' '}
-                  {shortTime(override.endsAt)}
-                  {override.note !== null && <span className="muted"> · {override.note}</span>}{' '}
-                  {current.canManage && (
-                    <button type="button" className="danger small" onClick={() => deleteOverride(override)}>
-                      Delete<span className="visually-hidden"> override for {nameOf(override.userId)}</span>
-                    </button>
-                  )}
-                </li>
-              ))}
+              {(overrides.data ?? []).map((override) =>
+                editingOverride === override.id ? (
+                  <li key={override.id}>
+                    <OverrideForm
+                      scheduleId={id}
+                      members={memberList}
+                      override={override}
+                      onDone={overridesDone}
+                      onCancel={() => setEditingOverride(null)}
+                    />
+                  </li>
+                ) : (
+                  <li key={override.id} data-testid="override">
+                    <strong>{nameOf(override.userId)}</strong> {shortTime(override.startsAt)} –{' '}
+                    {shortTime(override.endsAt)}
+                    {override.note !== null && <span className="muted"> · {override.note}</span>}{' '}
+                    {current.canManage && (
+                      <>
+                        <button
+                          type="button"
+                          className="secondary small"
+                          onClick={() => setEditingOverride(override.id)}
+                        >
+                          Edit<span className="visually-hidden"> override for {nameOf(override.userId)}</span>
+                        </button>{' '}
+                        <button type="button" className="danger small" onClick={() => deleteOverride(override)}>
+                          Delete<span className="visually-hidden"> override for {nameOf(override.userId)}</span>
+                        </button>
+                      </>
+                    )}
+                  </li>
+                ),
+              )}
             </ul>
           )}
-          {current.canManage && <AddOverride scheduleId={id} members={members.data ?? []} onDone={refresh} />}
+          {current.canManage && editingOverride === null && (
+            <OverrideForm
+              key={draft?.key ?? 0}
+              scheduleId={id}
+              members={memberList}
+              draft={draft?.value}
+              onDone={overridesDone}
+            />
+          )}
         </div>
       </div>
+      {current.canManage && <ScheduleSettings key={current.updatedAt} schedule={current} onSaved={refresh} />}
     </section>
   );
 }
 
 /** One row per day, each a 24-hour bar with the spans laid on it. */
-function Calendar(props: { spans: Span[]; from: Date; days: number; nameOf: (userId: string) => string }) {
+function Calendar(props: {
+  spans: TimelineSpan[];
+  from: Date;
+  days: number;
+  nameOf: (userId: string) => string;
+  selected: TimelineSpan | null;
+  onSelect: ((span: TimelineSpan) => void) | undefined;
+}) {
+  const { onSelect } = props;
   const colour = new Map<string, string>();
   for (const span of props.spans) {
     if (!colour.has(span.userId)) colour.set(span.userId, PALETTE[colour.size % PALETTE.length] ?? '#eaeef2');
   }
   const rows = calendarDays(props.spans, props.from, props.days);
   return (
-    <div className="calendar" aria-hidden="true">
+    // The picture is hidden from assistive technology, and a click on it is a shortcut for the mouse:
+    // the shift table below offers the same choice to keyboards and screen readers.
+    <div
+      className={onSelect === undefined ? 'calendar' : 'calendar selectable'}
+      aria-hidden="true"
+      onClick={(event) => {
+        const index = (event.target as HTMLElement).closest<HTMLElement>('[data-span]')?.dataset.span;
+        const span = index === undefined ? undefined : props.spans[Number(index)];
+        if (span !== undefined) onSelect?.(span);
+      }}
+    >
       <div className="calendar-row calendar-hours">
         <span className="calendar-day" />
         <div className="calendar-bar">
@@ -254,7 +423,8 @@ function Calendar(props: { spans: Span[]; from: Date; days: number; nameOf: (use
             {segments.map(({ span, left, width }) => (
               <span
                 key={`${span.userId}:${span.start}`}
-                className={span.overrideId !== null ? 'segment override' : 'segment'}
+                data-span={props.spans.indexOf(span)}
+                className={`segment${span.overrideId !== null ? ' override' : ''}${span === props.selected ? ' selected' : ''}`}
                 style={{ left: `${left}%`, width: `${width}%`, backgroundColor: colour.get(span.userId) }}
                 title={`${props.nameOf(span.userId)}: ${shortTime(span.start)} – ${shortTime(span.end)}${span.overrideId !== null ? ' (override)' : ''}`}
               >
@@ -272,176 +442,5 @@ function Calendar(props: { spans: Span[]; from: Date; days: number; nameOf: (use
         ))}
       </ul>
     </div>
-  );
-}
-
-function MemberSelect(props: { id: string; members: TeamMember[]; value: string; onChange: (value: string) => void }) {
-  return (
-    <select id={props.id} required value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-      <option value="">choose a team member</option>
-      {props.members.map((member) => (
-        <option key={member.userId} value={member.userId}>
-          {personName(member)}
-        </option>
-      ))}
-    </select>
-  );
-}
-
-function AddLayer(props: { scheduleId: string; members: TeamMember[]; onDone: () => Promise<void> }) {
-  const [name, setName] = useState('Primary');
-  const [participants, setParticipants] = useState<string[]>([]);
-  const [turnUnit, setTurnUnit] = useState<'hours' | 'days' | 'weeks'>('weeks');
-  const [turnLength, setTurnLength] = useState(1);
-  const [startsAt, setStartsAt] = useState(() => toLocalInput(new Date()));
-  const action = useAction();
-  const toggle = (userId: string, on: boolean) =>
-    setParticipants((current) => (on ? [...current, userId] : current.filter((id) => id !== userId)));
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const made = await action.run(() =>
-      api('POST', `/api/schedules/${props.scheduleId}/layers`, {
-        name,
-        startsAt: new Date(startsAt).toISOString(),
-        turnUnit,
-        turnLength,
-        participantIds: participants,
-      }),
-    );
-    if (made !== undefined) {
-      setParticipants([]);
-      await props.onDone();
-    }
-  };
-  return (
-    <form onSubmit={submit} aria-labelledby="add-layer-title">
-      <h3 id="add-layer-title">Add a rotation</h3>
-      <fieldset>
-        <legend>Who takes turns (in the order you tick them)</legend>
-        {props.members.length === 0 && <p className="muted small-text">The team has no members yet.</p>}
-        {props.members.map((member) => (
-          <div className="checkbox" key={member.userId}>
-            <input
-              id={`participant-${member.userId}`}
-              type="checkbox"
-              checked={participants.includes(member.userId)}
-              onChange={(e) => toggle(member.userId, e.target.checked)}
-            />
-            <label htmlFor={`participant-${member.userId}`}>
-              {personName(member)}
-              {participants.includes(member.userId) && (
-                <span className="muted"> (turn {participants.indexOf(member.userId) + 1})</span>
-              )}
-            </label>
-          </div>
-        ))}
-      </fieldset>
-      <div className="form-grid">
-        <div>
-          <label htmlFor="layer-name">Rotation name</label>
-          <input id="layer-name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor="layer-length">Turn length</label>
-          <input
-            id="layer-length"
-            type="number"
-            min={1}
-            required
-            value={turnLength}
-            onChange={(e) => setTurnLength(Number(e.target.value))}
-          />
-        </div>
-        <div>
-          <label htmlFor="layer-unit">Turn unit</label>
-          <select
-            id="layer-unit"
-            value={turnUnit}
-            onChange={(e) => setTurnUnit(e.target.value as 'hours' | 'days' | 'weeks')}
-          >
-            <option value="hours">hours</option>
-            <option value="days">days</option>
-            <option value="weeks">weeks</option>
-          </select>
-        </div>
-        <div>
-          <label htmlFor="layer-start">First turn starts</label>
-          <input
-            id="layer-start"
-            type="datetime-local"
-            required
-            value={startsAt}
-            onChange={(e) => setStartsAt(e.target.value)}
-          />
-        </div>
-      </div>
-      <ProblemMessage error={action.error} />
-      <button type="submit" className="small" disabled={action.busy || participants.length === 0}>
-        Add rotation
-      </button>
-    </form>
-  );
-}
-
-function AddOverride(props: { scheduleId: string; members: TeamMember[]; onDone: () => Promise<void> }) {
-  const [userId, setUserId] = useState('');
-  const [startsAt, setStartsAt] = useState(() => toLocalInput(new Date()));
-  const [endsAt, setEndsAt] = useState(() => toLocalInput(new Date(Date.now() + 8 * 60 * 60 * 1000)));
-  const [note, setNote] = useState('');
-  const action = useAction();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const made = await action.run(() =>
-      api('POST', `/api/schedules/${props.scheduleId}/overrides`, {
-        userId,
-        startsAt: new Date(startsAt).toISOString(),
-        endsAt: new Date(endsAt).toISOString(),
-        ...(note === '' ? {} : { note }),
-      }),
-    );
-    if (made !== undefined) {
-      setNote('');
-      await props.onDone();
-    }
-  };
-  return (
-    <form onSubmit={submit} aria-labelledby="add-override-title">
-      <h3 id="add-override-title">Add an override</h3>
-      <p className="help">Someone covers a stretch of time, above every rotation.</p>
-      <div className="form-grid">
-        <div>
-          <label htmlFor="override-user">Who covers</label>
-          <MemberSelect id="override-user" members={props.members} value={userId} onChange={setUserId} />
-        </div>
-        <div>
-          <label htmlFor="override-start">From</label>
-          <input
-            id="override-start"
-            type="datetime-local"
-            required
-            value={startsAt}
-            onChange={(e) => setStartsAt(e.target.value)}
-          />
-        </div>
-        <div>
-          <label htmlFor="override-end">Until</label>
-          <input
-            id="override-end"
-            type="datetime-local"
-            required
-            value={endsAt}
-            onChange={(e) => setEndsAt(e.target.value)}
-          />
-        </div>
-        <div>
-          <label htmlFor="override-note">Note (optional)</label>
-          <input id="override-note" maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />
-        </div>
-      </div>
-      <ProblemMessage error={action.error} />
-      <button type="submit" className="small" disabled={action.busy || userId === ''}>
-        Add override
-      </button>
-    </form>
   );
 }
