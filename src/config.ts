@@ -7,6 +7,12 @@ import {
   phoneEnvironment,
   phoneEnvironmentIssues,
 } from './modules/notifications/phone/phone-config.js';
+import {
+  type SlackConfig,
+  slackConfigOf,
+  slackEnvironment,
+  slackEnvironmentIssues,
+} from './modules/slack/slack-config.js';
 import { parseGroupList, parseTeamMapping, type TeamMappingEntry } from './modules/sso/group-mapping.js';
 
 /**
@@ -86,6 +92,7 @@ const environmentSchema = z
       })
       .default([]),
     ...phoneEnvironment,
+    ...slackEnvironment,
     KLAXON_NTFY_DEFAULT_SERVER: z
       .string()
       .regex(/^https?:\/\/[^/]+(\/.*)?$/, 'must be an http:// or https:// URL')
@@ -168,7 +175,7 @@ const environmentSchema = z
         message: 'is required with the other VAPID key (give both, or neither to have a pair generated)',
       });
     }
-    for (const issue of phoneEnvironmentIssues(env)) {
+    for (const issue of [...phoneEnvironmentIssues(env), ...slackEnvironmentIssues(env)]) {
       ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
     }
   });
@@ -264,6 +271,8 @@ export interface IncidentsConfig {
   ntfyDefaultServer: string;
   /** Browser push: KLAXON_VAPID_* (keys generated into the database when not given). */
   webPush?: WebPushConfig;
+  /** The Slack app (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL); undefined when not set up. */
+  slack?: SlackConfig | undefined;
 }
 
 export interface WebPushConfig {
@@ -331,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             : { publicKey: e.KLAXON_VAPID_PUBLIC_KEY, privateKey: e.KLAXON_VAPID_PRIVATE_KEY },
         subject: e.KLAXON_VAPID_SUBJECT ?? defaultVapidSubject(publicUrl),
       },
+      slack: slackConfigOf(e),
     },
     sso:
       e.KLAXON_OIDC_ISSUER === undefined || e.KLAXON_OIDC_CLIENT_ID === undefined
