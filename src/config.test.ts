@@ -90,7 +90,7 @@ describe('loadConfig', () => {
       KLAXON_SSO_BREAK_GLASS_EMAIL: 'Root@Example.com',
       KLAXON_NTFY_DEFAULT_SERVER: 'https://ntfy.example.com/',
       SLACK_BOT_TOKEN: 'xoxb-1234-5678-abcdefgh',
-      SLACK_SIGNING_SECRET: '8f742231b10e8888abcd9900000085a5',
+      SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
       SLACK_API_URL: 'https://slack.example.com/api/',
       LOG_LEVEL: 'debug',
     });
@@ -137,7 +137,7 @@ describe('loadConfig', () => {
         webPush: { keys: undefined, subject: 'https://klaxon.example.com' },
         slack: {
           botToken: 'xoxb-1234-5678-abcdefgh',
-          signingSecret: '8f742231b10e8888abcd9900000085a5',
+          signingSecret: '8f742231b10e8888abcd99yyyzzz85a5',
           apiUrl: 'https://slack.example.com/api',
         },
       },

@@ -31,21 +31,28 @@ export interface SlackBlocksMessage {
 
 /**
  * The few Web API methods Klaxon calls (https://api.slack.com/web), with the bot token as a
- * Bearer credential and JSON bodies. Slack answers HTTP 200 with `ok: false` and an `error` code
+ * Bearer credential and JSON bodies (form parameters for the read method users.lookupByEmail). Slack answers HTTP 200 with `ok: false` and an `error` code
  * for most failures, and HTTP 429 with `Retry-After` when rate limited
  * (https://api.slack.com/apis/rate-limits).
  */
 export function createSlackApi(config: Pick<SlackConfig, 'botToken' | 'apiUrl'>) {
-  async function call(method: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  async function call(
+    method: string,
+    body: Record<string, unknown>,
+    encoding: 'json' | 'form' = 'json',
+  ): Promise<Record<string, unknown>> {
     let response: Response;
     try {
       response = await fetch(`${config.apiUrl}/${method}`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${config.botToken}`,
-          'content-type': 'application/json; charset=utf-8',
+          'content-type': encoding === 'json' ? 'application/json; charset=utf-8' : 'application/x-www-form-urlencoded',
         },
-        body: JSON.stringify(body),
+        body:
+          encoding === 'json'
+            ? JSON.stringify(body)
+            : new URLSearchParams(Object.entries(body).map(([key, value]) => [key, String(value)])).toString(),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch {
@@ -80,7 +87,8 @@ export function createSlackApi(config: Pick<SlackConfig, 'botToken' | 'apiUrl'>)
     /** The Slack user with this email, or undefined when the workspace has none (`users_not_found`). */
     async lookupByEmail(email: string): Promise<{ id: string } | undefined> {
       try {
-        const answer = await call('users.lookupByEmail', { email });
+        // A read method: it takes form parameters, not JSON (https://api.slack.com/web#posting_json).
+        const answer = await call('users.lookupByEmail', { email }, 'form');
         const user = answer.user as { id?: unknown } | undefined;
         return typeof user?.id === 'string' ? { id: user.id } : undefined;
       } catch (error) {

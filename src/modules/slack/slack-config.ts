@@ -18,7 +18,7 @@ export const slackEnvironment = {
     .optional(),
   SLACK_SIGNING_SECRET: z
     .string()
-    .regex(/^[0-9a-fA-F]{16,128}$/, "must be the app's signing secret (hex, from Basic Information)")
+    .regex(/^[0-9A-Za-z]{16,128}$/, "must be the app's signing secret (from the app's Basic Information)")
     .optional(),
   SLACK_API_URL: z
     .string()
