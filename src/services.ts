@@ -456,6 +456,7 @@ export function createServices(deps: ServiceDeps) {
     repository: createPagingHealthRepository(),
     schedulesService,
     channels,
+    teamChannelReady: (teamId) => slackApp.teamChannelReady(teamId),
     now,
   });
 
