@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api, type Me, type User } from '../api';
 import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction, useResource } from '../components';
 import { Link, navigate } from '../router';
+import { TeamSlackChannel } from '../slack-link';
 import { TEAM_ROLES, type Team, type TeamMembership, type TeamRole } from '../teams-api';
 
 /** One team: its members for everyone in it; renaming, deleting and membership for platform admins. */
@@ -71,6 +72,7 @@ export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
           </TableWrap>
         )}
       </section>
+      <TeamSlackChannel teamId={id} canManage={admin || team.data.role === 'manager'} />
     </section>
   );
 }
