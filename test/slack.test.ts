@@ -317,6 +317,19 @@ receivers:
     expect(forged.status).toBe(403);
   });
 
+  it.runIf(alertmanagerAvailable)(
+    'paging health flags a level that posts to a channel the team no longer has',
+    async () => {
+      const before = (await as('GET', '/api/paging-health')).json().problems;
+      expect(before.filter((p: { kind: string }) => p.kind === 'channel-not-configured')).toEqual([]);
+      expect((await as('PUT', `/api/teams/${team}/slack-channel`, { channelId: null })).statusCode).toBe(200);
+      const after = (await as('GET', '/api/paging-health')).json().problems;
+      expect(after).toContainEqual(
+        expect.objectContaining({ kind: 'channel-not-configured', teamId: team, fixAt: `/teams/${team}` }),
+      );
+    },
+  );
+
   it('unlinks, removing the DM contact method', async () => {
     expect((await as('DELETE', '/api/slack/link', undefined, alice.apiKey)).statusCode).toBe(204);
     expect((await as('GET', '/api/slack/link', undefined, alice.apiKey)).json().linked).toBe(false);
