@@ -3,6 +3,7 @@ import type { DatabaseHandle } from './db/client.js';
 import type { EventRuleRow, HeartbeatRow, RoutingRuleRow } from './db/schema/index.js';
 import { createWatchedCache, watchTables } from './db/watched-cache.js';
 import { createOutboundGuard } from './lib/outbound-guard.js';
+import { createRateLimiter } from './lib/rate-limiter.js';
 import { createAlertIngestService } from './modules/alerts/alert-ingest.service.js';
 import { createAlertsRepository } from './modules/alerts/alerts.repository.js';
 import { createAlertsService } from './modules/alerts/alerts.service.js';
@@ -83,7 +84,6 @@ import { createBootstrapAdminService } from './modules/users/bootstrap-admin.ser
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createIntegrationThrottle } from './modules/webhooks/integration-throttle.js';
-import { createRateLimiter } from './modules/webhooks/rate-limiter.js';
 import { createWebhookReceiver } from './modules/webhooks/webhook-receiver.service.js';
 
 export interface ServiceDeps {
@@ -155,6 +155,7 @@ export function createServices(deps: ServiceDeps) {
     authz,
     liveStreams: changeFeed,
     now,
+    ...(deps.incidents?.log === undefined ? {} : { log: deps.incidents.log }),
   });
   // Sign-in and password links draw on one limiter: both are public routes that guess at credentials.
   const signInLimiter = createRateLimiter({ now: () => now().getTime() });
@@ -166,6 +167,7 @@ export function createServices(deps: ServiceDeps) {
     rateLimiter: signInLimiter,
     liveStreams: changeFeed,
     now,
+    ...(deps.incidents?.log === undefined ? {} : { log: deps.incidents.log }),
     ...(deps.sessionPolicy ? { policy: deps.sessionPolicy } : {}),
     ...(deps.passwordSignIn ? { passwordSignIn: deps.passwordSignIn } : {}),
   });
@@ -194,7 +196,7 @@ export function createServices(deps: ServiceDeps) {
     attemptsPerIpPerMinute: sessionsService.policy.loginAttemptsPerIpPerMinute,
     now,
   });
-  const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService });
+  const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService, now });
   // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
   const integrationCache = createWatchedCache<CachedIntegration>();
   const routingRulesCache = createWatchedCache<RoutingRuleRow[]>();
