@@ -13,6 +13,8 @@ import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthzRepository } from './modules/authz/authz.repository.js';
 import { createAuthz } from './modules/authz/authz.service.js';
+import { createBackupsService } from './modules/backups/backups.service.js';
+import { createConfigAsCodeService } from './modules/config-as-code/config-as-code.service.js';
 import { createDeliveriesRepository } from './modules/deliveries/deliveries.repository.js';
 import { createDeliveriesService } from './modules/deliveries/deliveries.service.js';
 import { createEscalationEngine } from './modules/escalation/escalation-engine.js';
@@ -80,6 +82,8 @@ import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
 import { createTraceRepository } from './modules/trace/trace.repository.js';
 import { createTraceService } from './modules/trace/trace.service.js';
+import { createUrgencyRepository } from './modules/urgency/urgency.repository.js';
+import { createUrgencyService } from './modules/urgency/urgency.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
@@ -365,6 +369,8 @@ export function createServices(deps: ServiceDeps) {
     cache: noiseControlCache,
     now,
   });
+  const urgencyRepository = createUrgencyRepository();
+  const urgencyService = createUrgencyService({ db, repository: urgencyRepository, authz, auditService, now });
   const incidentsService = createIncidentsService({
     db,
     repository: incidentsRepository,
@@ -377,6 +383,7 @@ export function createServices(deps: ServiceDeps) {
     actionTokenKey: linkKey,
     minuteMs,
     suppression: suppressionService,
+    urgency: urgencyRepository,
     log: (error, message) => incidentsConfig.log?.error({ err: error }, message),
     incidentsChanged: async (ids) => slackService?.incidentsChanged(ids),
     now,
@@ -495,6 +502,7 @@ export function createServices(deps: ServiceDeps) {
     suppression: suppressionService,
     policiesRepository: escalationPoliciesRepository,
     notificationsRepository,
+    urgency: urgencyRepository,
     resolver: incidentsConfig.resolver ?? schedulesService,
     now,
   });
@@ -570,6 +578,17 @@ export function createServices(deps: ServiceDeps) {
         ? Promise.resolve(true)
         : sessionsService.isLive(principal.sessionId);
 
+  const configAsCodeService = createConfigAsCodeService({
+    usersService,
+    teamsService,
+    integrationsService,
+    routingService,
+    schedulesService,
+    escalationPoliciesService,
+  });
+
+  const backupsService = createBackupsService({ database: deps.database, auditService });
+
   return {
     stillAuthenticated,
     auditService,
@@ -592,7 +611,10 @@ export function createServices(deps: ServiceDeps) {
     webhookReceiver,
     eventsV2Service,
     incidentsService,
+    urgencyService,
     escalationPoliciesService,
+    configAsCodeService,
+    backupsService,
     contactMethodsService,
     phoneVerificationService,
     phoneCallbacksService,

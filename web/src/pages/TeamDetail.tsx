@@ -4,6 +4,7 @@ import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction,
 import { Link, navigate } from '../router';
 import { TeamSlackChannel } from '../slack-link';
 import { TEAM_ROLES, type Team, type TeamMembership, type TeamRole } from '../teams-api';
+import { TeamUrgencySection } from './TeamUrgency';
 
 /** One team: its members for everyone in it; renaming, deleting and membership for platform admins. */
 export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
@@ -37,6 +38,7 @@ export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
       </div>
       {team.data.description !== null && <p className="description">{team.data.description}</p>}
       {admin && <EditTeam team={team.data} onSaved={reloadAll} />}
+      <TeamUrgencySection teamId={id} canManage={admin || team.data.role === 'manager'} />
       <section className="card" aria-labelledby="members-title">
         <h2 id="members-title">Members</h2>
         {admin && <AddMember teamId={id} members={members.data?.members ?? []} onAdded={reloadAll} />}
