@@ -41,6 +41,8 @@ import { setupRoutes } from './modules/setup/setup.routes.js';
 import { alertmanagerSilencesRoutes } from './modules/silences/alertmanager-silences.routes.js';
 import { silencesRoutes } from './modules/silences/silences.routes.js';
 import { simulateRoutes } from './modules/simulate/simulate.routes.js';
+import { slackRoutes } from './modules/slack/slack.routes.js';
+import { slackProviderRoutes } from './modules/slack/slack-provider.routes.js';
 import { ssoRoutes } from './modules/sso/sso.routes.js';
 import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { traceRoutes } from './modules/trace/trace.routes.js';
@@ -226,6 +228,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(mattermostActionsRoutes, services.mattermostActions);
   await app.register(pushRoutes, { service: services.pushService });
+  await app.register(slackRoutes, { service: services.slackService });
+  await app.register(slackProviderRoutes, {
+    service: services.slackService,
+    config: services.slackConfig,
+    now: deps.now ?? (() => new Date()),
+  });
   await app.register(pagingHealthRoutes, { pagingHealthService: services.pagingHealthService });
   await app.register(eventRulesRoutes, { service: services.eventRulesService });
   await app.register(heartbeatsRoutes, {

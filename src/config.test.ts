@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         },
         ntfyDefaultServer: 'https://ntfy.sh',
         webPush: { keys: undefined, subject: 'mailto:klaxon@localhost' },
+        slack: undefined,
       },
       trustProxy: false,
       sso: undefined,
@@ -89,6 +90,9 @@ describe('loadConfig', () => {
       KLAXON_SSO_ONLY: 'true',
       KLAXON_SSO_BREAK_GLASS_EMAIL: 'Root@Example.com',
       KLAXON_NTFY_DEFAULT_SERVER: 'https://ntfy.example.com/',
+      SLACK_BOT_TOKEN: 'xoxb-1234-5678-abcdefgh',
+      SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5',
+      SLACK_API_URL: 'https://slack.example.com/api/',
       LOG_LEVEL: 'debug',
     });
     expect(config).toEqual({
@@ -133,6 +137,11 @@ describe('loadConfig', () => {
         },
         ntfyDefaultServer: 'https://ntfy.example.com',
         webPush: { keys: undefined, subject: 'https://klaxon.example.com' },
+        slack: {
+          botToken: 'xoxb-1234-5678-abcdefgh',
+          signingSecret: '8f742231b10e8888abcd99yyyzzz85a5',
+          apiUrl: 'https://slack.example.com/api',
+        },
       },
       trustProxy: false,
       sso: {
@@ -190,6 +199,9 @@ describe('loadConfig', () => {
     ],
     ['KLAXON_VAPID_PRIVATE_KEY', { KLAXON_VAPID_PUBLIC_KEY: `B${'A'.repeat(86)}` }, 'is required with the other'],
     ['KLAXON_VAPID_SUBJECT', { KLAXON_VAPID_SUBJECT: 'http://klaxon.example.com' }, 'must be a mailto: address'],
+    ['SLACK_BOT_TOKEN', { SLACK_BOT_TOKEN: 'not-a-token' }, 'must be the bot token'],
+    ['SLACK_SIGNING_SECRET', { SLACK_BOT_TOKEN: 'xoxb-1234-5678-abcdefgh' }, 'is required with the other Slack'],
+    ['SLACK_API_URL', { SLACK_API_URL: 'slack.com/api' }, 'must be an http:// or https:// URL'],
   ])('rejects a bad %s with one readable line naming it (%j)', (variable, env, rule) => {
     const error = failure(env);
     expect(error.message).not.toContain('\n');

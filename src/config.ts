@@ -7,6 +7,12 @@ import {
   phoneEnvironment,
   phoneEnvironmentIssues,
 } from './modules/notifications/phone/phone-config.js';
+import {
+  type SlackConfig,
+  slackConfigOf,
+  slackEnvironment,
+  slackEnvironmentIssues,
+} from './modules/slack/slack-config.js';
 import { parseGroupList, parseTeamMapping, type TeamMappingEntry } from './modules/sso/group-mapping.js';
 
 /**
@@ -90,6 +96,7 @@ const environmentSchema = z
       })
       .default([]),
     ...phoneEnvironment,
+    ...slackEnvironment,
     KLAXON_NTFY_DEFAULT_SERVER: z
       .string()
       .regex(/^https?:\/\/[^/]+(\/.*)?$/, 'must be an http:// or https:// URL')
@@ -179,7 +186,7 @@ const environmentSchema = z
         message: 'needs DATABASE_URL (the pooled address) to be set too',
       });
     }
-    for (const issue of phoneEnvironmentIssues(env)) {
+    for (const issue of [...phoneEnvironmentIssues(env), ...slackEnvironmentIssues(env)]) {
       ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
     }
   });
@@ -281,6 +288,8 @@ export interface IncidentsConfig {
   ntfyDefaultServer: string;
   /** Browser push: KLAXON_VAPID_* (keys generated into the database when not given). */
   webPush?: WebPushConfig;
+  /** The Slack app (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL); undefined when not set up. */
+  slack?: SlackConfig | undefined;
 }
 
 export interface WebPushConfig {
@@ -349,6 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             : { publicKey: e.KLAXON_VAPID_PUBLIC_KEY, privateKey: e.KLAXON_VAPID_PRIVATE_KEY },
         subject: e.KLAXON_VAPID_SUBJECT ?? defaultVapidSubject(publicUrl),
       },
+      slack: slackConfigOf(e),
     },
     sso:
       e.KLAXON_OIDC_ISSUER === undefined || e.KLAXON_OIDC_CLIENT_ID === undefined

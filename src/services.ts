@@ -73,6 +73,9 @@ import { createSilencesService } from './modules/silences/silences.service.js';
 import type { NoiseControlConfig } from './modules/silences/suppression.js';
 import { createSuppressionService } from './modules/silences/suppression.service.js';
 import { createSimulateService } from './modules/simulate/simulate.service.js';
+import { createSlackRepository } from './modules/slack/slack.repository.js';
+import { createSlackService, type SlackService } from './modules/slack/slack.service.js';
+import { createSlackApi } from './modules/slack/slack-api.js';
 import { createOidcClient } from './modules/sso/oidc-client.js';
 import { createSsoRepository } from './modules/sso/sso.repository.js';
 import { createSsoService } from './modules/sso/sso.service.js';
@@ -275,6 +278,14 @@ export function createServices(deps: ServiceDeps) {
     masterKey: deps.masterKey,
     now,
   });
+  // The Slack app, when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set; built after the
+  // incidents service below, which the channel and the escalation steps reach through closures.
+  const slackConfig = incidentsConfig.slack;
+  let slackService: SlackService | undefined;
+  const slack = () => {
+    if (slackService === undefined) throw new Error('the Slack service is used before it is built');
+    return slackService;
+  };
   const channels =
     incidentsConfig.channels ??
     createChannels({
@@ -286,6 +297,13 @@ export function createServices(deps: ServiceDeps) {
         publicUrl,
         phone: phoneChannels,
         webPush: { vapid: vapidKeys.details, forget: pushService.forget },
+        slack:
+          slackConfig === undefined
+            ? undefined
+            : {
+                directMessage: (...args) => slack().directMessage(...args),
+                sendText: (...args) => slack().sendText(...args),
+              },
       }),
       now,
     });
@@ -329,6 +347,10 @@ export function createServices(deps: ServiceDeps) {
       ? {}
       : { reconcileIntervalMs: incidentsConfig.reconcileIntervalMs }),
     ...(incidentsConfig.log === undefined ? {} : { log: incidentsConfig.log }),
+    teamChannel:
+      slackConfig === undefined
+        ? undefined
+        : { post: (incidentId, reason) => slack().postToTeamChannel(incidentId, reason) },
     now,
   });
   const silencesRepository = createSilencesRepository();
@@ -364,8 +386,24 @@ export function createServices(deps: ServiceDeps) {
     suppression: suppressionService,
     urgency: urgencyRepository,
     log: (error, message) => incidentsConfig.log?.error({ err: error }, message),
+    incidentsChanged: async (ids) => slackService?.incidentsChanged(ids),
     now,
   });
+  const slackApp = createSlackService({
+    db,
+    repository: createSlackRepository(),
+    api: slackConfig === undefined ? undefined : createSlackApi(slackConfig),
+    authz,
+    auditService,
+    notificationsRepository,
+    actAsPagedPerson: incidentsService.actAsPagedPerson,
+    runStep: escalationEngine.runStep,
+    resolver: incidentsConfig.resolver ?? schedulesService,
+    publicUrl,
+    log: (error, message) => incidentsConfig.log?.error({ err: error }, message),
+    now,
+  });
+  slackService = slackApp;
   const maintenanceService = createMaintenanceService({
     db,
     repository: maintenanceRepository,
@@ -428,6 +466,7 @@ export function createServices(deps: ServiceDeps) {
     repository: createPagingHealthRepository(),
     schedulesService,
     channels,
+    teamChannelReady: (teamId) => slackApp.teamChannelReady(teamId),
     now,
   });
 
@@ -583,6 +622,9 @@ export function createServices(deps: ServiceDeps) {
     pushService,
     /** What the provider callback routes need to verify signatures (credentials, public URL). */
     phone: { config: phoneConfig, publicUrl },
+    slackService: slackApp,
+    /** What the Slack request routes need to verify signatures; undefined without a Slack app. */
+    slackConfig,
     /** What the Mattermost button callback needs: it acts through one-click tokens. */
     mattermostActions: { incidentsService, actionTokenKey: linkKey, publicUrl },
     pagingHealthService,

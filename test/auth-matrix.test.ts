@@ -36,6 +36,9 @@ const PUBLIC_API_ROUTES = new Set<string>([
   'POST /api/providers/vonage/voice/input',
   'POST /api/providers/vonage/voice/event',
   'POST /api/providers/sms-gateway/inbound',
+  // The Slack app's buttons and slash command: Slack's X-Slack-Signature (v0, 5-minute window) is the credential.
+  'POST /api/providers/slack/interactions',
+  'POST /api/providers/slack/commands',
   // First run: whether setup is needed (the CLI command only while no user exists), and creating
   // the first admin with the random single-use setup token printed at start-up; rate-limited.
   'GET /api/setup',

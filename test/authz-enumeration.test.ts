@@ -98,6 +98,13 @@ const RULES: Record<string, Rule> = {
   'GET /api/push/vapid-public-key': 'anyone',
   'POST /api/push/subscriptions': 'anyone',
   'DELETE /api/push/subscriptions': 'anyone',
+  // The Slack app: the caller's own link; a team's channel (its members read, its managers set).
+  'GET /api/slack/link': 'anyone',
+  'POST /api/slack/link': 'anyone',
+  'DELETE /api/slack/link': 'anyone',
+  'POST /api/slack/link/test': 'anyone',
+  'GET /api/teams/:id/slack-channel': 'members',
+  'PUT /api/teams/:id/slack-channel': 'managers',
   'GET /api/paging-health': 'anyManager',
   'GET /api/heartbeats': 'anyone',
   'POST /api/heartbeats': 'managers',
@@ -266,6 +273,7 @@ function bodyOf(method: string, url: string): unknown {
     'POST /api/contact-methods/:id/verify': { code: '123456' },
     'POST /api/heartbeats': { teamId: ids.teamA, name: 'x', intervalSeconds: 600 },
     'PATCH /api/heartbeats/:id': { name: 'renamed' },
+    'PUT /api/teams/:id/slack-channel': { channelId: null },
   };
   return bodies[`${method} ${url}`];
 }

@@ -43,6 +43,8 @@ export const errorCatalog = {
   'password-link-not-found': { status: 404, title: 'Password link not found' },
   'session-not-found': { status: 404, title: 'Session not found' },
   'sso-not-configured': { status: 404, title: 'Single sign-on is not configured' },
+  'slack-not-configured': { status: 404, title: 'The Slack app is not configured' },
+  'slack-user-not-found': { status: 404, title: 'No Slack account in the workspace has your email' },
   'silence-not-found': { status: 404, title: 'Silence not found' },
   'maintenance-window-not-found': { status: 404, title: 'Maintenance window not found' },
   'inhibition-rule-not-found': { status: 404, title: 'Inhibition rule not found' },
@@ -68,6 +70,8 @@ export const errorCatalog = {
   'phone-not-verified': { status: 409, title: 'The phone number is not verified yet' },
   'phone-already-verified': { status: 409, title: 'The phone number is already verified' },
   'phone-number-taken': { status: 409, title: 'Someone else has verified this phone number' },
+  'slack-account-taken': { status: 409, title: 'This Slack account is linked to someone else' },
+  'slack-not-linked': { status: 409, title: 'Your Slack account is not linked' },
   'action-link-invalid': { status: 410, title: 'This link has expired or was already used' },
   'password-link-invalid': { status: 410, title: 'This password link has expired or was already used' },
   'setup-complete': { status: 410, title: 'Klaxon is already set up' },
@@ -79,6 +83,7 @@ export const errorCatalog = {
   'internal-error': { status: 500, title: 'Internal server error' },
   'sso-provider-unavailable': { status: 502, title: 'The identity provider could not be reached' },
   'phone-delivery-failed': { status: 502, title: 'No SMS or voice provider could deliver the message' },
+  'slack-unavailable': { status: 502, title: 'Slack did not accept the request' },
   'service-unavailable': { status: 503, title: 'Service temporarily unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -71,8 +71,8 @@ export interface TeamMember {
 }
 
 export interface PolicyTarget {
-  /** `team`: everyone on the team when the level runs. */
-  type: 'user' | 'schedule' | 'team';
+  /** `team`: everyone on the team when the level runs; `team_channel`: the team's Slack channel. */
+  type: 'user' | 'schedule' | 'team' | 'team_channel';
   id: string;
 }
 
@@ -186,7 +186,7 @@ export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number] | 'webpush
 export const CONTACT_METHOD_LABEL: Record<ContactMethodType, string> = {
   email: 'Email',
   ntfy: 'ntfy push',
-  slack: 'Slack webhook',
+  slack: 'Slack',
   mattermost: 'Mattermost (with buttons)',
   msteams: 'Microsoft Teams',
   webhook: 'Signed webhook',

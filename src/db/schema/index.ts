@@ -16,6 +16,7 @@ export * from './routing-rules.js';
 export * from './schedules.js';
 export * from './sessions.js';
 export * from './setup-token.js';
+export * from './slack.js';
 export * from './teams.js';
 export * from './urgency.js';
 export * from './users.js';

@@ -9,6 +9,9 @@ const target = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('user'), id: z.uuid() }),
   z.strictObject({ type: z.literal('schedule'), id: z.uuid() }),
   z.strictObject({ type: z.literal('team'), id: z.uuid() }).describe('Everyone on the team when the level runs'),
+  z
+    .strictObject({ type: z.literal('team_channel'), id: z.uuid() })
+    .describe("The team's chat channel (its Slack channel): the incident is posted there when the level runs"),
 ]);
 
 const ackTimeoutMinutes = z
@@ -57,7 +60,7 @@ export const policySchema = z.object({
   levels: z.array(
     z.object({
       delayMinutes: z.number().int(),
-      targets: z.array(z.object({ type: z.enum(['user', 'schedule', 'team']), id: z.string() })),
+      targets: z.array(z.object({ type: z.enum(['user', 'schedule', 'team', 'team_channel']), id: z.string() })),
     }),
   ),
   createdAt: z.string(),

@@ -32,8 +32,8 @@ export function createEscalationPoliciesService(deps: {
   /** Every target of the levels must belong to the policy's team (authz: stored references). */
   function assertTargetsInTeam(teamId: string, levels: EscalationLevel[]) {
     const targets = levels.flatMap((level) => level.targets);
-    // "Everyone on the team" names the policy's own team: never another team's people.
-    const foreignTeams = targets.filter((t) => t.type === 'team' && t.id !== teamId);
+    // "Everyone on the team" and "the team's channel" name the policy's own team: never another team's.
+    const foreignTeams = targets.filter((t) => (t.type === 'team' || t.type === 'team_channel') && t.id !== teamId);
     if (foreignTeams.length > 0) {
       throw new AppError('validation-failed', "A team target must be the policy's own team", {
         errors: foreignTeams.map((t) => ({ path: 'levels', message: `team ${t.id} is not the policy's team` })),

@@ -37,6 +37,8 @@ export interface EscalationEngineOptions {
   reconcileIntervalMs?: number;
   log?: Pick<Console, 'info' | 'warn' | 'error'>;
   now?: () => Date;
+  /** Posts an incident to its team's chat channel (a level's `team_channel` target); absent without a chat app. */
+  teamChannel?: { post(incidentId: string, reason: string): Promise<'posted' | 'no-channel'> } | undefined;
 }
 
 /**

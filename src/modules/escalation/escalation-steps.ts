@@ -15,6 +15,8 @@ export type EscalationStepsDeps = Pick<
   | 'authz'
   | 'minuteMs'
   | 'now'
+  | 'teamChannel'
+  | 'log'
 > & {
   /** Where a step's notifications and the next step are enqueued, after its commit. */
   scheduler: Pick<EscalationScheduler, 'notificationsDue' | 'stepsDue'>;
@@ -94,6 +96,11 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
         : await policiesRepository.findById(db, snapshot.escalationPolicyId);
     const level = policy?.levels[step.level];
     const targets = level === undefined ? undefined : await resolveTargets(snapshot.teamId, level, now());
+    // The team's own chat channel only: a policy cannot post to another team's channel.
+    const teamChannel = level?.targets.some((t) => t.type === 'team_channel' && t.id === snapshot.teamId)
+      ? options.teamChannel
+      : undefined;
+    let channelReason: string | undefined;
 
     const after: { notifications: NotificationRow[]; next: IncidentRow | undefined } = {
       notifications: [],
@@ -138,8 +145,15 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
             }),
           );
         }
+        if (teamChannel !== undefined) {
+          channelReason = `escalation ${label}`;
+          timeline.push(entry('escalated', `Posted to the team's chat channel at ${label}`, { teamChannel: true }));
+          delayMinutes = level.delayMinutes;
+        }
         if (targets.userIds.length === 0) {
-          timeline.push(entry('nobody_on_call', `Nobody to notify at ${label}: moving on at once`));
+          if (teamChannel === undefined) {
+            timeline.push(entry('nobody_on_call', `Nobody to notify at ${label}: moving on at once`));
+          }
         } else {
           const planned = await planNotifications(
             tx,
@@ -196,6 +210,12 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
     });
     await scheduler.notificationsDue(after.notifications);
     if (after.next !== undefined) await scheduler.stepsDue([after.next]);
+    if (outcome === 'ran' && teamChannel !== undefined && channelReason !== undefined) {
+      // After commit, once per step (a stale or duplicate step job never gets here).
+      await teamChannel
+        .post(step.incidentId, channelReason)
+        .catch((error: unknown) => options.log?.error({ err: error }, 'posting to the team chat channel failed'));
+    }
     return outcome;
   }
 

@@ -98,6 +98,12 @@ export function createIncidentsService(deps: {
   minuteMs?: number;
   /** Silences, maintenance windows and inhibitions: a new alert they hold back opens no incident. */
   suppression?: Pick<SuppressionService, 'screen'>;
+  /**
+   * Told after commit which incidents changed status, whatever changed them (console, API, alert,
+   * one-click link, SMS reply, chat button), so chat messages about them are rewritten in place.
+   * Not awaited: a slow chat never holds up the change.
+   */
+  incidentsChanged?: (incidentIds: string[]) => Promise<void>;
   /** The team's urgency map and support hours: a low-urgency incident may wait for them. */
   urgency?: Pick<UrgencyRepository, 'settingsOf'>;
 }) {
@@ -116,7 +122,11 @@ export function createIncidentsService(deps: {
     cancelledNotifications: string[] = [];
     ackTimeouts: IncidentRow[] = [];
     cancelledAckTimeouts: AckTimeout[] = [];
+    changed = new Set<string>();
     run: AfterCommit = async () => {
+      if (this.changed.size > 0 && deps.incidentsChanged !== undefined) {
+        deps.incidentsChanged([...this.changed]).catch((error: unknown) => log(error, 'incident change hook failed'));
+      }
       const scheduler = deps.scheduler();
       try {
         if (this.cancelledSteps.length > 0 || this.cancelledNotifications.length > 0) {
@@ -305,6 +315,7 @@ export function createIncidentsService(deps: {
       ackTimeoutAt,
     });
     if (ackTimeoutAt !== null) fx.ackTimeouts.push(updated);
+    fx.changed.add(incident.id);
     const moved = await repository.transitionAlerts(tx, incident.id, target, userId, at);
     await recordAlertOccurrences(tx, moved, target, userId, at);
     const verb = target === 'acknowledged' ? 'Acknowledged' : 'Resolved';
@@ -350,6 +361,7 @@ export function createIncidentsService(deps: {
       },
     ]);
     if (escalates) fx.due.push(updated);
+    fx.changed.add(incident.id);
   }
 
   const acknowledgeLocked = (

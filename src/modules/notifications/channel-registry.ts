@@ -3,6 +3,7 @@ import type { OutboundGuard } from '../../lib/outbound-guard.js';
 import { createMattermostChannel } from './channels/mattermost.js';
 import { createTeamsChannel } from './channels/msteams.js';
 import { createNtfyChannel } from './channels/ntfy.js';
+import { createSlackChannel, type SlackDirectMessages } from './channels/slack.js';
 import { createWebPushChannel, type VapidDetails } from './channels/webpush.js';
 import type { ChannelSender, NotificationChannel } from './channels.js';
 
@@ -14,6 +15,8 @@ export interface ChannelRegistryDeps {
   phone?: { sms: ChannelSender; voice: ChannelSender } | undefined;
   /** Browser push: the server's VAPID identity, and what to do with a subscription that is gone. */
   webPush?: { vapid: () => Promise<VapidDetails>; forget: (endpoint: string) => Promise<void> } | undefined;
+  /** DMs to linked Slack accounts, when the Slack app is set up (src/modules/slack/). */
+  slack?: SlackDirectMessages | undefined;
 }
 
 /**
@@ -28,6 +31,7 @@ export function createChannelRegistry(deps: ChannelRegistryDeps): ReadonlyMap<Co
     ...(deps.webPush === undefined
       ? []
       : [createWebPushChannel({ outboundGuard: deps.outboundGuard, ...deps.webPush })]),
+    ...(deps.slack === undefined ? [] : [createSlackChannel(deps.slack)]),
     ...(deps.phone === undefined
       ? []
       : [

@@ -163,7 +163,11 @@ export function createChannels(options: {
             headers: { 'X-Klaxon-Incident': message.incidentId },
           });
         case 'slack':
-          return postGuarded(options.outboundGuard, destination.address, JSON.stringify(slackPayload(message)), {});
+          // An incoming webhook URL; otherwise a linked Slack account, DMed by the Slack app (channels/slack.ts).
+          if (/^https?:\/\//.test(destination.address)) {
+            return postGuarded(options.outboundGuard, destination.address, JSON.stringify(slackPayload(message)), {});
+          }
+          break;
         case 'webhook': {
           if (!destination.secret) return { outcome: 'permanent_failure', detail: 'no signing secret' };
           const body = Buffer.from(JSON.stringify(webhookPayload(message, now())), 'utf8');

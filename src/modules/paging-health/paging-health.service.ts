@@ -46,6 +46,8 @@ export function createPagingHealthService(deps: {
   repository: PagingHealthRepository;
   schedulesService: Pick<SchedulesService, 'spans' | 'whoIsOnCall'>;
   channels: Pick<Channels, 'canEmail'>;
+  /** Whether the team's chat channel can be posted to (the Slack app is set up and the team has a channel). */
+  teamChannelReady?: (teamId: string) => Promise<boolean>;
   now: () => Date;
 }) {
   const { db, repository, now } = deps;
@@ -114,7 +116,12 @@ export function createPagingHealthService(deps: {
       ]);
       for (const policy of policies) {
         policy.levels.forEach((level, index) => {
-          const missing = level.targets.filter((t) => !(t.type === 'user' ? knownUsers : knownSchedules).has(t.id));
+          // Team and team-channel targets name the policy's own team, which exists while the policy does.
+          const missing = level.targets.filter(
+            (t) =>
+              (t.type === 'user' || t.type === 'schedule') &&
+              !(t.type === 'user' ? knownUsers : knownSchedules).has(t.id),
+          );
           if (missing.length === 0) return;
           problems.push({
             kind: 'missing-escalation-target',
@@ -122,6 +129,18 @@ export function createPagingHealthService(deps: {
             teamId: policy.teamId,
             fixAt: '/escalation-policies',
           });
+        });
+      }
+
+      // Levels that post to the team's chat channel while it cannot be posted to.
+      for (const policy of policies) {
+        const posts = policy.levels.some((level) => level.targets.some((t) => t.type === 'team_channel'));
+        if (!posts || (await deps.teamChannelReady?.(policy.teamId)) === true) continue;
+        problems.push({
+          kind: 'channel-not-configured',
+          message: `The escalation policy ${policy.name} (${teamName.get(policy.teamId)}) posts to the team's chat channel, but the Slack app (SLACK_BOT_TOKEN) or the team's Slack channel is not set up`,
+          teamId: policy.teamId,
+          fixAt: `/teams/${policy.teamId}`,
         });
       }
 

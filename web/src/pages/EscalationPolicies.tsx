@@ -24,6 +24,7 @@ function targetName(target: PolicyTarget, directory: Directory): string {
     return schedule === undefined ? 'a deleted schedule' : `on call in ${schedule.name}`;
   }
   if (target.type === 'team') return 'everyone on the team';
+  if (target.type === 'team_channel') return "the team's Slack channel";
   return personName(
     directory.members.find((m) => m.userId === target.id),
     'someone outside the team',

@@ -22,6 +22,7 @@ import {
 import { PhoneVerification } from '../phone-verification';
 import { PushOnThisDevice } from '../push-on-this-device';
 import { Link } from '../router';
+import { SlackLinkCard } from '../slack-link';
 import { loadUnconfiguredChannels } from './PagingHealth';
 
 const NOTIFICATION_TONE: Record<string, string> = {
@@ -93,6 +94,7 @@ export function ProfilePage({ me, userId }: { me: Me; userId: string }) {
       </p>
       <ProblemMessage error={person.error} />
       {self && <PushOnThisDevice methods={methods.data ?? []} onChange={reloadAll} />}
+      {self && <SlackLinkCard onChange={reloadAll} />}
       <div className="grid-2">
         <ContactMethods
           methods={methods.data}

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
 import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction, useResource } from '../components';
 import { Link, navigate } from '../router';
+import { TeamSlackChannel } from '../slack-link';
 import { TeamLinks } from '../team-links';
 import { type MemberCandidate, TEAM_ROLES, type Team, type TeamMembership, type TeamRole } from '../teams-api';
 import { TeamUrgencySection } from './TeamUrgency';
@@ -85,6 +86,7 @@ export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
         )}
       </section>
       <TeamLinks teamId={id} admin={admin} />
+      <TeamSlackChannel teamId={id} canManage={admin || team.data.role === 'manager'} />
     </section>
   );
 }
