@@ -135,7 +135,7 @@ async function main() {
       /** Opens `count` incidents at `perSecond`; resolves to each one's title and the time of its 202. */
       const open = async (prefix: string, count: number, perSecond: number) => {
         const started = Date.now();
-        const sends: Array<Promise<{ title: string; acceptedAt: number }>> = [];
+        const sends: Array<Promise<Array<{ title: string; acceptedAt: number }>>> = [];
         for (let i = 0; i < count; i++) {
           const wait = started + (i * 1000) / perSecond - Date.now();
           if (wait > 0) await sleep(wait);
@@ -147,15 +147,20 @@ async function main() {
               method: 'POST',
               headers: { 'content-type': 'application/json', 'x-webhook-signature': signature },
               body,
-            }).then(async (response) => {
-              const acceptedAt = Date.now();
-              await response.arrayBuffer();
-              if (response.status !== 202) throw new Error(`webhook answered ${response.status}`);
-              return { title, acceptedAt };
-            }),
+            })
+              .then(async (response) => {
+                const acceptedAt = Date.now();
+                await response.arrayBuffer();
+                if (response.status !== 202) throw new Error(`webhook answered ${response.status}`);
+                return [{ title, acceptedAt }];
+              })
+              .catch((error: unknown) => {
+                errors.push(error instanceof Error ? error.message : String(error));
+                return [];
+              }),
           );
         }
-        return Promise.all(sends);
+        return (await Promise.all(sends)).flat();
       };
       const pageLatencies = (opened: Array<{ title: string; acceptedAt: number }>) =>
         opened.flatMap(({ title, acceptedAt }) => {
@@ -163,8 +168,10 @@ async function main() {
           return at === undefined ? [] : [at - acceptedAt];
         });
 
+      const errors: string[] = [];
       const delayed = await open('delayed', incidents, 20);
-      await sleep(LEVEL_DELAY_MS + 10_000);
+      // Not much longer: Fastify closes connections idle for 72 s, racing the storm's first requests.
+      await sleep(LEVEL_DELAY_MS + 5_000);
       const late = delayed.flatMap(({ title }) => {
         const first = receiver.arrivals.get(`/first ${title}`);
         const second = receiver.arrivals.get(`/second ${title}`);
@@ -176,6 +183,9 @@ async function main() {
       console.log(`  ${incidents} incidents at 20/s: ${summary('page', pageLatencies(delayed), incidents)}`);
       console.log(`  ${incidents} incidents at 20/s: ${summary('late', late, incidents)} (level 2 after it was due)`);
       console.log(`  storm of ${storm} within 10 s:  ${summary('page', pageLatencies(stormed), storm)}`);
+      console.log(
+        `  webhook errors: ${errors.length}${errors.length > 0 ? ` (${[...new Set(errors)].join('; ')})` : ''}`,
+      );
     } finally {
       await server.stop();
     }
