@@ -42,6 +42,7 @@ import { simulateRoutes } from './modules/simulate/simulate.routes.js';
 import { ssoRoutes } from './modules/sso/sso.routes.js';
 import { teamsRoutes } from './modules/teams/teams.routes.js';
 import { traceRoutes } from './modules/trace/trace.routes.js';
+import { urgencyRoutes } from './modules/urgency/urgency.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.js';
 import { registerAuth } from './plugins/auth.js';
@@ -214,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(routingRoutes, { routingService: services.routingService });
   await app.register(schedulesRoutes, { schedulesService: services.schedulesService });
   await app.register(incidentsRoutes, { incidentsService: services.incidentsService });
+  await app.register(urgencyRoutes, { service: services.urgencyService });
   await app.register(escalationPoliciesRoutes, { service: services.escalationPoliciesService });
   await app.register(notificationsRoutes, { service: services.contactMethodsService });
   await app.register(phoneVerificationRoutes, { service: services.phoneVerificationService });

@@ -7,6 +7,8 @@ import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { DataDirLockedError, DataDirUnsafeError } from './db/data-dir-lock.js';
 import { AppError } from './lib/errors.js';
 import { MASTER_KEY_FILE, resolveMasterKey } from './master-key.js';
+import { formatReport, runImport } from './modules/importers/run-import.js';
+import { VendorApiError } from './modules/importers/vendor-http.js';
 import { MIN_PASSWORD_LENGTH } from './modules/sessions/sessions.service.js';
 import { createServices } from './services.js';
 
@@ -28,6 +30,13 @@ Commands:
       With the embedded database and no KLAXON_MASTER_KEY, the key file in the
       data dir is replaced; otherwise set KLAXON_MASTER_KEY to the new key
       (printed as {"reencrypted":N,"newMasterKey":"…"}) before the next start.
+  import (pagerduty|oncall|opsgenie) --url <api url> (--token <token> | --token-stdin)
+         [--dry-run] [--as <admin email>]
+      Move in from another tool through its REST API: users (with invitation links),
+      teams, schedules, escalation policies, services as integrations with routing
+      rules, maintenance windows. Running it again changes nothing; --dry-run prints
+      the plan only. Prints new integrations' secrets and invitation links once, and
+      everything that could not be mapped and why. See docs/migrate.md.
   help, --help
       Show this help.
 
@@ -127,6 +136,45 @@ async function setPassword(args: string[]): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+const IMPORT_VENDORS = ['pagerduty', 'oncall', 'opsgenie'] as const;
+
+async function importFrom(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      'token-stdin': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      as: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const vendor = IMPORT_VENDORS.find((name) => name === positionals[0]);
+  if (vendor === undefined || positionals.length !== 1) {
+    throw new UsageError('import needs one of pagerduty, oncall, opsgenie');
+  }
+  if (values.url === undefined || !/^https?:\/\//.test(values.url))
+    throw new UsageError('import needs --url <api url>');
+  const token = values['token-stdin'] === true ? (await readStdin()).trim() : values.token;
+  if (token === undefined || token === '') throw new UsageError('import needs --token <token> or --token-stdin');
+  const config = loadConfig();
+  const report = await withDatabase((database, masterKey) =>
+    runImport({
+      database,
+      masterKey,
+      publicUrl: config.incidents.publicUrl,
+      vendor,
+      url: values.url as string,
+      token,
+      dryRun: values['dry-run'] === true,
+      actorEmail: values.as,
+    }),
+  );
+  process.stdout.write(formatReport(report));
+}
+
 async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -136,6 +184,8 @@ async function run(argv: string[]): Promise<void> {
       return rotateMasterKey(rest);
     case 'set-password':
       return setPassword(rest);
+    case 'import':
+      return importFrom(rest);
     case 'migrate':
       await withDatabase(async () => {});
       process.stderr.write('klaxon: database is up to date\n');
@@ -162,6 +212,7 @@ run(process.argv.slice(2)).then(
       error instanceof ConfigError ||
       error instanceof DataDirLockedError ||
       error instanceof DataDirUnsafeError ||
+      error instanceof VendorApiError ||
       (error instanceof AppError && error.code === 'user-not-found');
     process.stderr.write(`klaxon: ${known ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
     process.exit(1);

@@ -3,6 +3,7 @@ import type { DatabaseHandle } from './db/client.js';
 import type { EventRuleRow, HeartbeatRow, RoutingRuleRow } from './db/schema/index.js';
 import { createWatchedCache, watchTables } from './db/watched-cache.js';
 import { createOutboundGuard } from './lib/outbound-guard.js';
+import { createRateLimiter } from './lib/rate-limiter.js';
 import { createAlertIngestService } from './modules/alerts/alert-ingest.service.js';
 import { createAlertsRepository } from './modules/alerts/alerts.repository.js';
 import { createAlertsService } from './modules/alerts/alerts.service.js';
@@ -76,11 +77,12 @@ import { createTeamsRepository } from './modules/teams/teams.repository.js';
 import { createTeamsService } from './modules/teams/teams.service.js';
 import { createTraceRepository } from './modules/trace/trace.repository.js';
 import { createTraceService } from './modules/trace/trace.service.js';
+import { createUrgencyRepository } from './modules/urgency/urgency.repository.js';
+import { createUrgencyService } from './modules/urgency/urgency.service.js';
 import { createBootstrapAdminService } from './modules/users/bootstrap-admin.service.js';
 import { createUsersRepository } from './modules/users/users.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createIntegrationThrottle } from './modules/webhooks/integration-throttle.js';
-import { createRateLimiter } from './modules/webhooks/rate-limiter.js';
 import { createWebhookReceiver } from './modules/webhooks/webhook-receiver.service.js';
 
 export interface ServiceDeps {
@@ -152,6 +154,7 @@ export function createServices(deps: ServiceDeps) {
     authz,
     liveStreams: changeFeed,
     now,
+    ...(deps.incidents?.log === undefined ? {} : { log: deps.incidents.log }),
   });
   // Sign-in and password links draw on one limiter: both are public routes that guess at credentials.
   const signInLimiter = createRateLimiter({ now: () => now().getTime() });
@@ -163,6 +166,7 @@ export function createServices(deps: ServiceDeps) {
     rateLimiter: signInLimiter,
     liveStreams: changeFeed,
     now,
+    ...(deps.incidents?.log === undefined ? {} : { log: deps.incidents.log }),
     ...(deps.sessionPolicy ? { policy: deps.sessionPolicy } : {}),
     ...(deps.passwordSignIn ? { passwordSignIn: deps.passwordSignIn } : {}),
   });
@@ -191,7 +195,7 @@ export function createServices(deps: ServiceDeps) {
     attemptsPerIpPerMinute: sessionsService.policy.loginAttemptsPerIpPerMinute,
     now,
   });
-  const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService });
+  const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService, now });
   // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
   const integrationCache = createWatchedCache<CachedIntegration>();
   const routingRulesCache = createWatchedCache<RoutingRuleRow[]>();
@@ -341,6 +345,8 @@ export function createServices(deps: ServiceDeps) {
     cache: noiseControlCache,
     now,
   });
+  const urgencyRepository = createUrgencyRepository();
+  const urgencyService = createUrgencyService({ db, repository: urgencyRepository, authz, auditService, now });
   const incidentsService = createIncidentsService({
     db,
     repository: incidentsRepository,
@@ -353,6 +359,7 @@ export function createServices(deps: ServiceDeps) {
     actionTokenKey: linkKey,
     minuteMs,
     suppression: suppressionService,
+    urgency: urgencyRepository,
     log: (error, message) => incidentsConfig.log?.error({ err: error }, message),
     now,
   });
@@ -454,6 +461,7 @@ export function createServices(deps: ServiceDeps) {
     suppression: suppressionService,
     policiesRepository: escalationPoliciesRepository,
     notificationsRepository,
+    urgency: urgencyRepository,
     resolver: incidentsConfig.resolver ?? schedulesService,
     now,
   });
@@ -551,6 +559,7 @@ export function createServices(deps: ServiceDeps) {
     webhookReceiver,
     eventsV2Service,
     incidentsService,
+    urgencyService,
     escalationPoliciesService,
     contactMethodsService,
     phoneVerificationService,

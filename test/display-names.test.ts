@@ -28,6 +28,22 @@ const NAMED = [
   ['routing rule', '/api/routing-rules', (name: string) => ({ teamId, name })],
   ['API key', '/api/api-keys', (name: string) => ({ name })],
   ['user', '/api/users', (name: string) => ({ email: `u${Math.random()}@example.com`, name })],
+  ['heartbeat', '/api/heartbeats', (name: string) => ({ teamId, name, intervalSeconds: 600 })],
+  [
+    'maintenance window',
+    '/api/maintenance-windows',
+    (name: string) => ({ name, startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z' }),
+  ],
+  [
+    'inhibition rule',
+    '/api/inhibition-rules',
+    (name: string) => ({
+      name,
+      sourceMatchers: [{ name: 'alertname', value: 'NodeDown' }],
+      targetMatchers: [{ name: 'severity', value: 'warning' }],
+    }),
+  ],
+  ['event rule', '/api/event-rules', (name: string) => ({ name, actions: { suppress: true } })],
 ] as const;
 
 const HOSTILE = [

@@ -321,6 +321,25 @@ const PAGES: ConsolePage[] = [
     open: (page) => page.getByRole('button', { name: 'Add rule' }).click(),
   },
   {
+    name: 'inhibition-rules',
+    path: () => '/inhibition-rules',
+    heading: 'Inhibition rules',
+    shows: (page) => page.getByTestId('inhibition-rule').first().waitFor(),
+    open: (page) => page.getByRole('button', { name: 'Edit Site down hides its warnings' }).click(),
+  },
+  {
+    name: 'event-rules',
+    path: () => '/event-rules',
+    heading: 'Event rules',
+    shows: (page) => page.getByTestId('event-rule').first().waitFor(),
+    // Runs the dry-run, so its result is checked too.
+    open: async (page) => {
+      await page.getByLabel('Integration (its type normalizes the sample)').selectOption({ label: 'checkout-api' });
+      await page.getByRole('button', { name: 'Dry-run', exact: true }).click();
+      await page.getByTestId('dry-run-alert').first().waitFor();
+    },
+  },
+  {
     name: 'audit',
     path: () => '/audit',
     heading: 'Audit log',
@@ -436,6 +455,18 @@ describe.skipIf(!hasChromium)('accessibility of the console (axe-core in headles
       name: 'Payments by label',
       teamId: ids.team,
       matchers: [{ field: 'labels.team', op: 'equals', value: 'payments' }],
+    });
+    // Noise control the seeded alerts do not meet: an inhibition rule and a global event rule.
+    await asAdmin('POST', '/api/inhibition-rules', {
+      name: 'Site down hides its warnings',
+      sourceMatchers: [{ name: 'alertname', value: 'SiteDown' }],
+      targetMatchers: [{ name: 'severity', value: 'warning' }],
+      equal: ['site'],
+    });
+    await asAdmin('POST', '/api/event-rules', {
+      name: 'Staging is informational',
+      matchers: [{ field: 'labels.env', op: 'equals', value: 'staging' }],
+      actions: { severity: 'info' },
     });
 
     // An integration with accepted and rejected deliveries, alerts and an incident.

@@ -7,9 +7,11 @@ import { AlertsPage } from './pages/Alerts';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { AuditPage } from './pages/Audit';
 import { EscalationPoliciesPage } from './pages/EscalationPolicies';
+import { EventRulesPage } from './pages/EventRules';
 import { HeartbeatsPage } from './pages/Heartbeats';
 import { IncidentDetailPage } from './pages/IncidentDetail';
 import { IncidentsPage } from './pages/Incidents';
+import { InhibitionRulesPage } from './pages/InhibitionRules';
 import { IntegrationDetailPage } from './pages/IntegrationDetail';
 import { IntegrationsPage } from './pages/Integrations';
 import { MaintenanceWindowsPage } from './pages/MaintenanceWindows';
@@ -44,12 +46,14 @@ const NAV: NavItem[] = [
   { href: '/routing', label: 'Routing', admin: true },
   { href: '/silences', label: 'Silences', admin: false },
   { href: '/maintenance', label: 'Maintenance', admin: false },
+  { href: '/inhibition-rules', label: 'Inhibition', admin: true },
+  { href: '/event-rules', label: 'Event rules', admin: true },
   { href: '/audit', label: 'Audit log', admin: true },
   { href: '/users', label: 'Users', admin: true },
   { href: '/api-keys', label: 'API keys', admin: false },
   { href: '/profile', label: 'Profile', admin: false },
 ];
-const ADMIN_SECTIONS = ['integrations', 'routing', 'audit', 'users', 'people'];
+const ADMIN_SECTIONS = ['integrations', 'routing', 'inhibition-rules', 'event-rules', 'audit', 'users', 'people'];
 
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -294,6 +298,10 @@ function Page({ path, me }: { path: string; me: Me }) {
       return <SilencesPage me={me} />;
     case 'maintenance':
       return <MaintenanceWindowsPage me={me} />;
+    case 'inhibition-rules':
+      return <InhibitionRulesPage />;
+    case 'event-rules':
+      return <EventRulesPage />;
     case 'paging-health':
       return <PagingHealthPage />;
     case 'audit':

@@ -17,6 +17,8 @@ export interface Incident {
   title: string;
   severity: string;
   status: IncidentStatus;
+  /** From the team's urgency map: low urgency waits for support hours. */
+  urgency: 'high' | 'low';
   groupKey: string | null;
   escalationPolicyId: string | null;
   assigneeUserId: string | null;
@@ -195,6 +197,8 @@ export interface NotificationRule {
   id: string;
   contactMethodId: string;
   delayMinutes: number;
+  /** Which incidents the rule is for. */
+  urgency: 'high' | 'low' | 'any';
 }
 
 export interface NotificationAttempt {

@@ -14,6 +14,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { ALERT_SEVERITIES } from './alerts.js';
 import { teams } from './teams.js';
+import { URGENCIES } from './urgency.js';
 import { users } from './users.js';
 
 export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'resolved'] as const;
@@ -38,6 +39,8 @@ export const incidents = pgTable(
     title: text('title').notNull(),
     severity: text('severity', { enum: ALERT_SEVERITIES }).notNull(),
     status: text('status', { enum: INCIDENT_STATUSES }).notNull(),
+    /** From the team's urgency map when the incident opened: low urgency waits for support hours. */
+    urgency: text('urgency', { enum: URGENCIES }).notNull().default('high'),
     /** Values of the team's group-by labels when the incident opened; null without a grouping rule. */
     groupKey: text('group_key'),
     escalationPolicyId: uuid('escalation_policy_id'),
@@ -109,6 +112,10 @@ export const TIMELINE_KINDS = [
   'no_contact_method',
   'escalation_exhausted',
   'no_escalation_policy',
+  /** Low urgency outside the team's support hours: the first level waits for them to begin. */
+  'paging_deferred',
+  /** Low urgency outside support hours, and the team chose never to page those. */
+  'not_paged_outside_support_hours',
   'notification_sent',
   'notification_failed',
   'acknowledged',

@@ -1,5 +1,6 @@
 import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { incidents } from './incidents.js';
+import { RULE_URGENCIES } from './urgency.js';
 import { users } from './users.js';
 
 export const CONTACT_METHOD_TYPES = [
@@ -50,11 +51,17 @@ export const notificationRules = pgTable(
       .notNull()
       .references(() => contactMethods.id, { onDelete: 'cascade' }),
     delayMinutes: integer('delay_minutes').notNull(),
+    /** Which incidents the rule is for: `any`, or only high- or low-urgency ones. */
+    urgency: text('urgency', { enum: RULE_URGENCIES }).notNull().default('any'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (table) => [
     index('notification_rules_user_idx').on(table.userId),
-    uniqueIndex('notification_rules_method_delay_unique').on(table.contactMethodId, table.delayMinutes),
+    uniqueIndex('notification_rules_method_delay_urgency_unique').on(
+      table.contactMethodId,
+      table.delayMinutes,
+      table.urgency,
+    ),
   ],
 );
 

@@ -51,6 +51,8 @@ export function createApiKeysService(deps: {
   /** Open live-update streams: a revoked key's end at once. */
   liveStreams?: Pick<ChangeFeed, 'endStreamsOf'>;
   now?: () => Date;
+  /** Where a failed last-used update is reported: it never fails the request it rides on. */
+  log?: Pick<Console, 'warn'>;
 }) {
   const { db, apiKeysRepository, usersRepository, auditService } = deps;
   const now = deps.now ?? (() => new Date());
@@ -179,7 +181,7 @@ export function createApiKeysService(deps: {
       if (found === undefined || !constantTimeEqual(found.key.keyHash, keyHash)) return undefined;
       void apiKeysRepository
         .touchLastUsed(executor, found.key.id, at, new Date(at.getTime() - LAST_USED_RESOLUTION_MS))
-        .catch(() => {});
+        .catch((error: unknown) => deps.log?.warn({ err: error }, 'could not record when an API key was last used'));
       const { scope, teamId } = found.key;
       // A full key (the contract's) carries no limits; a limited key is never a platform admin
       // outside its team, and never more than its owner (authz applies the limits).

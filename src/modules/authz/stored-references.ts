@@ -23,6 +23,10 @@ export const STORED_REFERENCES: Record<string, { check: ReferenceCheck; how: str
   },
   'heartbeats.team_id': { check: 'owner', how: 'authz.authorize(manage) on the team' },
   'heartbeats.watchdog_integration_id': { check: 'admin-only', how: 'only platform admins set a watchdog' },
+  'import_refs.klaxon_id': {
+    check: 'admin-only',
+    how: 'written only by the import CLI, which acts as a platform admin through the services',
+  },
   'maintenance_window_endings.window_id': { check: 'system', how: 'claimed by the endings sweep' },
   'maintenance_windows.created_by_user_id': { check: 'actor', how: 'the principal' },
   'maintenance_windows.integration_ids': { check: 'admin-only', how: 'maintenance windows are written by admins' },
@@ -72,6 +76,7 @@ export const STORED_REFERENCES: Record<string, { check: ReferenceCheck; how: str
   'incident_alerts.alert_id': { check: 'system', how: 'grouping at ingestion' },
   'incident_alerts.team_id': { check: 'system', how: 'the routed team' },
   'incident_grouping_rules.team_id': { check: 'owner', how: 'authz.authorize(manage) on the team' },
+  'team_urgency_settings.team_id': { check: 'owner', how: 'authz.authorize(manage) on the team' },
   'incident_timeline.incident_id': { check: 'system', how: 'the incident acted on' },
   'incident_timeline.user_id': { check: 'actor', how: 'the principal' },
   'incidents.team_id': { check: 'owner', how: 'the routed team; authz.scopeOf and authorize decide' },

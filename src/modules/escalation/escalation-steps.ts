@@ -144,7 +144,13 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
           const planned = await planNotifications(
             tx,
             notificationsRepository,
-            { incidentId: incident.id, level: step.level, repetition: step.repetition, userIds: targets.userIds },
+            {
+              incidentId: incident.id,
+              level: step.level,
+              repetition: step.repetition,
+              userIds: targets.userIds,
+              urgency: incident.urgency,
+            },
             at,
             minuteMs,
           );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALERT_SEVERITIES, type EventRuleRow } from '../../db/schema/index.js';
+import { displayName } from '../../lib/display-name.js';
 import { MAX_MATCHERS_PER_RULE, matcherSchema } from '../routing/routing-rules.schema.js';
 import { MAX_TEMPLATE_LENGTH, templateProblem } from './template.js';
 
@@ -29,7 +30,7 @@ export const actionsSchema = z
     message: 'name at least one action',
   });
 
-const name = z.string().trim().min(1).max(100);
+const name = displayName(100);
 const matchers = z.array(matcherSchema).max(MAX_MATCHERS_PER_RULE);
 
 export const createEventRuleBody = z.strictObject({

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../lib/errors.js';
+import type { RateLimiter } from '../../lib/rate-limiter.js';
 import { principalOf } from '../../plugins/auth.js';
-import type { RateLimiter } from '../webhooks/rate-limiter.js';
 import {
   createHeartbeatBody,
   heartbeatIdParams,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALERT_SEVERITIES, type HeartbeatRow } from '../../db/schema/index.js';
+import { displayName } from '../../lib/display-name.js';
 import { MAX_MATCHERS_PER_RULE, matcherSchema } from '../routing/routing-rules.schema.js';
 
 /** 31 days: a monthly job is the slowest sender worth watching. */
@@ -19,7 +20,7 @@ const watchdog = z
 
 export const createHeartbeatBody = z.strictObject({
   teamId: z.uuid(),
-  name: z.string().trim().min(1).max(100),
+  name: displayName(100),
   description: z.string().max(1000).nullable().optional(),
   integrationId: z
     .uuid()
@@ -34,7 +35,7 @@ export const createHeartbeatBody = z.strictObject({
 });
 
 export const updateHeartbeatBody = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
+  name: displayName(100).optional(),
   description: z.string().max(1000).nullable().optional(),
   integrationId: z.uuid().nullable().optional(),
   intervalSeconds: z.number().int().min(1).max(MAX_INTERVAL_SECONDS).optional(),

@@ -3,8 +3,7 @@
  * the same URL (no `action` attribute), so mail scanners and link unfurlers, which only fetch,
  * never act. No script and no outside resources: the page works under `default-src 'none'`.
  */
-export const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+import { escapeHtml } from '../../lib/html.js';
 
 /** Headers of every action-link page: never cached, never framed, no referrer carrying the token. */
 export const ACTION_PAGE_HEADERS = {

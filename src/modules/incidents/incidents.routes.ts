@@ -8,6 +8,7 @@ import {
   type IncidentRow,
   type IncidentTimelineRow,
   TIMELINE_KINDS,
+  URGENCIES,
 } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
@@ -23,6 +24,8 @@ const incidentSchema = z.object({
   title: z.string(),
   severity: z.enum(ALERT_SEVERITIES),
   status: z.enum(INCIDENT_STATUSES),
+  /** From the team's urgency map: low-urgency incidents wait for support hours. */
+  urgency: z.enum(URGENCIES),
   groupKey: z.string().nullable(),
   escalationPolicyId: z.string().nullable(),
   assigneeUserId: z.string().nullable(),

@@ -18,6 +18,8 @@ import type { EscalationPoliciesRepository } from '../escalation-policies/escala
 import { planNotifications } from '../notifications/notification-planner.js';
 import type { NotificationsRepository } from '../notifications/notifications.repository.js';
 import type { SuppressionService } from '../silences/suppression.service.js';
+import { DEFAULT_URGENCY_SETTINGS, pagingDecision } from '../urgency/support-hours.js';
+import type { UrgencyRepository } from '../urgency/urgency.repository.js';
 import { verifyActionToken } from './action-tokens.js';
 import { groupKeyOf } from './grouping.js';
 import type { IncidentsRepository, NewTimelineEntry } from './incidents.repository.js';
@@ -96,6 +98,8 @@ export function createIncidentsService(deps: {
   minuteMs?: number;
   /** Silences, maintenance windows and inhibitions: a new alert they hold back opens no incident. */
   suppression?: Pick<SuppressionService, 'screen'>;
+  /** The team's urgency map and support hours: a low-urgency incident may wait for them. */
+  urgency?: Pick<UrgencyRepository, 'settingsOf'>;
 }) {
   const { db, repository, alertsRepository, policiesRepository, notificationsRepository, authz, auditService } = deps;
   const now = deps.now ?? (() => new Date());
@@ -138,17 +142,23 @@ export function createIncidentsService(deps: {
     fx: Effects,
   ) {
     const policy = await policiesRepository.findDefault(tx, teamId);
+    const settings = (await deps.urgency?.settingsOf(tx, teamId)) ?? DEFAULT_URGENCY_SETTINGS;
+    const decision = pagingDecision(settings, alert.severity, at);
+    const escalates = policy !== undefined && decision.action !== 'never';
     const incident = await repository.insert(tx, {
       id: uuidv7(),
       teamId,
       title: alert.title,
       severity: alert.severity,
+      urgency: decision.urgency,
       status: 'triggered',
       groupKey,
       escalationPolicyId: policy?.id ?? null,
-      escalationLevel: policy === undefined ? null : 0,
+      escalationLevel: escalates ? 0 : null,
       escalationRepetition: 0,
-      nextEscalationAt: policy === undefined ? null : at,
+      // Deferred paging is the first step's job scheduled for the start of support hours: pg-boss
+      // keeps it across restarts and processes, and reconciliation re-enqueues it from this column.
+      nextEscalationAt: escalates ? (decision.action === 'defer' ? decision.until : at) : null,
       alertCount: 1,
       createdAt: at,
       lastAlertAt: at,
@@ -158,7 +168,7 @@ export function createIncidentsService(deps: {
       {
         incidentId: incident.id,
         kind: 'opened',
-        message: `Opened by alert "${alert.title}" (${alert.severity})`,
+        message: `Opened by alert "${alert.title}" (${alert.severity}, ${decision.urgency} urgency)`,
         metadata: { alertId: alert.id, groupKey },
         createdAt: at,
       },
@@ -170,7 +180,23 @@ export function createIncidentsService(deps: {
         message: 'The team has no default escalation policy: nobody is paged',
         createdAt: at,
       });
+    } else if (decision.action === 'never') {
+      entries.push({
+        incidentId: incident.id,
+        kind: 'not_paged_outside_support_hours',
+        message: decision.message,
+        createdAt: at,
+      });
     } else {
+      if (decision.action === 'defer') {
+        entries.push({
+          incidentId: incident.id,
+          kind: 'paging_deferred',
+          message: decision.message,
+          metadata: { until: decision.until.toISOString() },
+          createdAt: at,
+        });
+      }
       fx.due.push(incident);
     }
     await repository.insertTimeline(tx, entries);
@@ -524,7 +550,13 @@ export function createIncidentsService(deps: {
         ]);
         await audit(tx, viewer, 'incident.reassigned', incident, { from: incident.assigneeUserId, to: userId });
         if (updated.status === 'triggered') {
-          const step = { incidentId: id, level: -1, repetition: updated.reassignmentCount, userIds: [userId] };
+          const step = {
+            incidentId: id,
+            level: -1,
+            repetition: updated.reassignmentCount,
+            userIds: [userId],
+            urgency: updated.urgency,
+          };
           const planned = await planNotifications(tx, notificationsRepository, step, at, minuteMs);
           fx.notifications.push(...planned.created);
         }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { InhibitionRuleRow } from '../../db/schema/index.js';
+import { displayName } from '../../lib/display-name.js';
 import { alertMatcherSchema, MAX_MATCHERS } from '../silences/silences.schema.js';
 
 const matchers = z.array(alertMatcherSchema).max(MAX_MATCHERS);
 const equal = z.array(z.string().min(1).max(200)).max(MAX_MATCHERS);
 
 export const createInhibitionRuleBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: displayName(200),
   sourceMatchers: matchers.min(1),
   targetMatchers: matchers.min(1),
   equal: equal.default([]),
@@ -14,7 +15,7 @@ export const createInhibitionRuleBody = z.strictObject({
 });
 
 export const updateInhibitionRuleBody = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: displayName(200).optional(),
   sourceMatchers: matchers.min(1).optional(),
   targetMatchers: matchers.min(1).optional(),
   equal: equal.optional(),

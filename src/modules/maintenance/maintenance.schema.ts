@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MaintenanceWindowRow } from '../../db/schema/index.js';
+import { displayName } from '../../lib/display-name.js';
 import { isValidTimeZone } from '../schedules/local-time.js';
 import { alertMatcherSchema, MAX_MATCHERS } from '../silences/silences.schema.js';
 import { windowOccurrenceAt } from '../silences/suppression.js';
@@ -25,7 +26,7 @@ const scope = {
 
 export const createWindowBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: displayName(200),
     startsAt: instant.optional(),
     endsAt: instant.optional(),
     recurrence: recurrenceSchema.optional(),
@@ -39,7 +40,7 @@ export const createWindowBody = z
   });
 
 export const updateWindowBody = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: displayName(200).optional(),
   startsAt: instant.nullable().optional(),
   endsAt: instant.nullable().optional(),
   recurrence: recurrenceSchema.nullable().optional(),

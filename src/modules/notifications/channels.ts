@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { AttemptOutcome, ContactMethodType } from '../../db/schema/index.js';
+import { escapeHtml } from '../../lib/html.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { OutboundGuard } from '../../lib/outbound-guard.js';
 import { fromStandardWebhooksSecret, signStandardWebhooks } from '../webhooks/signatures/standard-webhooks.js';
@@ -90,9 +91,6 @@ export function textOf(message: NotificationMessage): string {
     ...(message.resolveUrl === null ? [] : [`Resolve: ${message.resolveUrl}`]),
   ].join('\n');
 }
-
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function htmlOf(message: NotificationMessage): string {
   const link = (href: string | null, text: string) =>

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
+import type { RuleUrgency } from '../../db/schema/index.js';
 import { decryptSecret, encryptSecret, randomHex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -165,7 +166,10 @@ export function createContactMethodsService(deps: {
       );
     },
 
-    async createRule(actor: Principal, input: { contactMethodId: string; delayMinutes: number }) {
+    async createRule(
+      actor: Principal,
+      input: { contactMethodId: string; delayMinutes: number; urgency?: RuleUrgency },
+    ) {
       const method = await ownMethod(actor, input.contactMethodId);
       try {
         return await repository.insertRule(db, {
@@ -173,6 +177,7 @@ export function createContactMethodsService(deps: {
           userId: method.userId,
           contactMethodId: method.id,
           delayMinutes: input.delayMinutes,
+          urgency: input.urgency ?? 'any',
           createdAt: now(),
         });
       } catch (error) {

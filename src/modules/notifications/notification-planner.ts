@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/client.js';
-import type { ContactMethodRow, NotificationRow, NotificationRuleRow } from '../../db/schema/index.js';
+import type { ContactMethodRow, NotificationRow, NotificationRuleRow, Urgency } from '../../db/schema/index.js';
 import type { NotificationsRepository } from './notifications.repository.js';
 
 /**
@@ -11,7 +11,7 @@ import type { NotificationsRepository } from './notifications.repository.js';
 export async function planNotifications(
   executor: Executor,
   repository: Pick<NotificationsRepository, 'listContactMethods' | 'listRules' | 'insertNotifications'>,
-  step: { incidentId: string; level: number; repetition: number; userIds: string[] },
+  step: { incidentId: string; level: number; repetition: number; userIds: string[]; urgency: Urgency },
   at: Date,
   minuteMs: number,
 ): Promise<{ created: NotificationRow[]; unreachable: string[] }> {
@@ -19,7 +19,7 @@ export async function planNotifications(
     repository.listContactMethods(executor, step.userIds),
     repository.listRules(executor, step.userIds),
   ]);
-  const { plan, unreachable } = notificationPlan(methods, rules, step.userIds);
+  const { plan, unreachable } = notificationPlan(methods, rules, step.userIds, step.urgency);
   const rows: Parameters<NotificationsRepository['insertNotifications']>[1] = plan.map(({ userId, method, delay }) => ({
     // An unverified phone number is never paged: the log shows it skipped, and why.
     ...((method.type === 'sms' || method.type === 'voice') && method.verifiedAt === null
@@ -41,12 +41,15 @@ export async function planNotifications(
 
 /**
  * Who is notified on which contact method after what delay, pure: paging and the simulator
- * (POST /api/simulate) share it. People without a contact method are `unreachable`.
+ * (POST /api/simulate) share it. Only a person's rules for the incident's urgency (or `any`)
+ * apply; someone with none of those is notified on every contact method at once, as someone
+ * without rules is. People without a contact method are `unreachable`.
  */
 export function notificationPlan(
   methods: readonly ContactMethodRow[],
   rules: readonly NotificationRuleRow[],
   userIds: readonly string[],
+  urgency: Urgency,
 ): { plan: Array<{ userId: string; method: ContactMethodRow; delay: number }>; unreachable: string[] } {
   const methodById = new Map(methods.map((method) => [method.id, method]));
   const unreachable: string[] = [];
@@ -57,7 +60,12 @@ export function notificationPlan(
       unreachable.push(userId);
       continue;
     }
-    const ownRules = rules.filter((rule) => rule.userId === userId && methodById.has(rule.contactMethodId));
+    const ownRules = rules.filter(
+      (rule) =>
+        rule.userId === userId &&
+        methodById.has(rule.contactMethodId) &&
+        (rule.urgency === 'any' || rule.urgency === urgency),
+    );
     const steps =
       ownRules.length > 0
         ? ownRules.map((rule) => ({ method: methodById.get(rule.contactMethodId), delay: rule.delayMinutes }))

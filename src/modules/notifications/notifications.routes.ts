@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ATTEMPT_OUTCOMES, CONTACT_METHOD_TYPES, NOTIFICATION_STATUSES } from '../../db/schema/index.js';
+import {
+  ATTEMPT_OUTCOMES,
+  CONTACT_METHOD_TYPES,
+  NOTIFICATION_STATUSES,
+  RULE_URGENCIES,
+} from '../../db/schema/index.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
 import { principalOf } from '../../plugins/auth.js';
 import type { ContactMethodsService } from './contact-methods.service.js';
@@ -51,6 +56,7 @@ const ruleSchema = z.object({
   userId: z.uuid(),
   contactMethodId: z.uuid(),
   delayMinutes: z.number().int(),
+  urgency: z.enum(RULE_URGENCIES),
   createdAt: z.string(),
 });
 
@@ -185,8 +191,12 @@ export const notificationsRoutes: FastifyPluginAsyncZod<{ service: ContactMethod
       config,
       schema: {
         tags,
-        summary: 'Add a rule: "after delayMinutes, use this contact method"',
-        body: z.strictObject({ contactMethodId: z.uuid(), delayMinutes: z.number().int().min(0).max(1440) }),
+        summary: 'Add a rule: "after delayMinutes, use this contact method" (for incidents of this urgency)',
+        body: z.strictObject({
+          contactMethodId: z.uuid(),
+          delayMinutes: z.number().int().min(0).max(1440),
+          urgency: z.enum(RULE_URGENCIES).default('any'),
+        }),
         response: { 201: ruleSchema },
       },
     },

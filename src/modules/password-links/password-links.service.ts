@@ -4,12 +4,12 @@ import type { PasswordLinkRow } from '../../db/schema/index.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
+import type { RateLimiter } from '../../lib/rate-limiter.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Channels } from '../notifications/channels.js';
 import type { SessionsRepository } from '../sessions/sessions.repository.js';
 import { hashAcceptablePassword } from '../sessions/sessions.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
-import type { RateLimiter } from '../webhooks/rate-limiter.js';
 import type { PasswordLinksRepository } from './password-links.repository.js';
 
 export const DEFAULT_PASSWORD_LINK_TTL_HOURS = 24;
@@ -132,7 +132,7 @@ export function createPasswordLinksService(deps: {
         const consumed = await repository.consume(tx, link.id, at);
         // A concurrent use won the race (or the link expired while the password was hashed).
         if (consumed === undefined) throw new AppError('password-link-invalid');
-        await usersRepository.update(tx, consumed.userId, { passwordHash });
+        await usersRepository.update(tx, consumed.userId, { passwordHash }, at);
         const revokedSessions = await sessionsRepository.revokeAllForUser(tx, consumed.userId, at);
         await auditService.record(tx, {
           action: 'user.password_set_by_link',

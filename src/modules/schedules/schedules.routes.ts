@@ -29,6 +29,7 @@ import {
   updateLayerBody,
   updateOverrideBody,
   updateScheduleBody,
+  userIdParams,
   userShiftsResponse,
 } from './schedules.schema.js';
 import type { SchedulesService } from './schedules.service.js';
@@ -282,7 +283,7 @@ export const schedulesRoutes: FastifyPluginAsyncZod<{ schedulesService: Schedule
       schema: {
         tags,
         summary: "A person's shifts across all schedules (self or platform admin; default: the next 30 days)",
-        params: scheduleIdParams,
+        params: userIdParams,
         querystring: rangeQuery,
         response: { 200: userShiftsResponse },
       },
@@ -343,7 +344,7 @@ export const schedulesRoutes: FastifyPluginAsyncZod<{ schedulesService: Schedule
       schema: {
         tags,
         summary: "Create a calendar feed URL of a person's shifts (self or platform admin); the URL is shown once",
-        params: scheduleIdParams,
+        params: userIdParams,
         response: { 201: createdIcalFeedSchema },
       },
     },
@@ -360,7 +361,7 @@ export const schedulesRoutes: FastifyPluginAsyncZod<{ schedulesService: Schedule
       schema: {
         tags,
         summary: "A person's live calendar feeds (self or platform admin)",
-        params: scheduleIdParams,
+        params: userIdParams,
         response: { 200: z.object({ feeds: z.array(icalFeedSchema) }) },
       },
     },

@@ -63,6 +63,7 @@ export const scheduleIdParams = z.object({ id: z.uuid() });
 export const layerParams = z.object({ id: z.uuid(), layerId: z.uuid() });
 export const overrideParams = z.object({ id: z.uuid(), overrideId: z.uuid() });
 export const feedIdParams = z.object({ id: z.uuid() });
+export const userIdParams = z.object({ id: z.uuid() });
 export const icalParams = z.object({ file: z.string().max(200) });
 
 export const createScheduleBody = z.strictObject({

@@ -6,12 +6,12 @@ import { constantTimeEqual, sha256Hex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../lib/password.js';
+import { createRateLimiter, type RateLimiter } from '../../lib/rate-limiter.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { ChangeFeed } from '../live-updates/change-feed.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { normalizeEmail } from '../users/users.service.js';
-import { createRateLimiter, type RateLimiter } from '../webhooks/rate-limiter.js';
 import type { SessionsRepository } from './sessions.repository.js';
 
 export const SESSION_COOKIE = 'klaxon_session';
@@ -67,6 +67,8 @@ export function createSessionsService(deps: {
   liveStreams?: Pick<ChangeFeed, 'endStreamsOf'>;
   /** KLAXON_SSO_ONLY: only the break-glass account signs in with a password. */
   passwordSignIn?: PasswordSignInPolicy;
+  /** Where a failed last-seen update is reported: it never fails the request it rides on. */
+  log?: Pick<Console, 'warn'>;
 }) {
   const { db, sessionsRepository, usersRepository, auditService } = deps;
   const now = deps.now ?? (() => new Date());
@@ -174,7 +176,7 @@ export function createSessionsService(deps: {
       if (found === undefined || !constantTimeEqual(found.session.tokenHash, tokenHash)) return undefined;
       void sessionsRepository
         .touch(db, found.session.id, at, new Date(at.getTime() - TOUCH_RESOLUTION_MS))
-        .catch(() => {});
+        .catch((error: unknown) => deps.log?.warn({ err: error }, 'could not record when a session was last seen'));
       return {
         userId: found.user.id,
         email: found.user.email,
@@ -265,8 +267,9 @@ export function createSessionsService(deps: {
         if (user === undefined) {
           throw new AppError('user-not-found', 'email' in target ? `No user with email ${target.email}` : undefined);
         }
-        await usersRepository.update(tx, user.id, { passwordHash });
-        const revokedSessions = await sessionsRepository.revokeAllForUser(tx, user.id, now());
+        const at = now();
+        await usersRepository.update(tx, user.id, { passwordHash }, at);
+        const revokedSessions = await sessionsRepository.revokeAllForUser(tx, user.id, at);
         await auditService.record(tx, {
           action: 'user.password_set',
           userId: actorId,

@@ -4,11 +4,11 @@ import type { UserRow } from '../../db/schema/index.js';
 import { constantTimeEqual, decryptSecret, encryptSecret, sha256Hex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
+import type { RateLimiter } from '../../lib/rate-limiter.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { hashAcceptablePassword, type SessionsService } from '../sessions/sessions.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { normalizeEmail } from '../users/users.service.js';
-import type { RateLimiter } from '../webhooks/rate-limiter.js';
 import type { SetupRepository } from './setup.repository.js';
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

@@ -1,6 +1,6 @@
 import { ZodError } from 'zod';
 import type { Database } from '../../db/client.js';
-import type { AlertSuppression, IntegrationRow } from '../../db/schema/index.js';
+import type { AlertSeverity, AlertSuppression, IntegrationRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { type AlertRouter, routingDecision } from '../alerts/alert-ingest.service.js';
 import type { AlertsRepository } from '../alerts/alerts.repository.js';
@@ -14,6 +14,8 @@ import type { NotificationsRepository } from '../notifications/notifications.rep
 import { decideSuppression, type ScreenedAlert } from '../silences/suppression.js';
 import { describeSuppression, type SuppressionService } from '../silences/suppression.service.js';
 import type { TraceEntry } from '../trace/trace.service.js';
+import { pagingDecision } from '../urgency/support-hours.js';
+import type { UrgencyRepository } from '../urgency/urgency.repository.js';
 
 export interface SimulateInput {
   integrationId?: string | undefined;
@@ -60,6 +62,8 @@ export function createSimulateService(deps: {
   suppression: Pick<SuppressionService, 'config' | 'sourcesFor'>;
   policiesRepository: Pick<EscalationPoliciesRepository, 'findDefault' | 'existingUserIds'>;
   notificationsRepository: Pick<NotificationsRepository, 'listContactMethods' | 'listRules'>;
+  /** The team's urgency map and support hours, decided as paging decides them. */
+  urgency: Pick<UrgencyRepository, 'settingsOf'>;
   resolver: OnCallResolver;
   now?: () => Date;
 }) {
@@ -91,7 +95,12 @@ export function createSimulateService(deps: {
     }
   }
 
-  async function levelsOf(teamId: string, at: Date, entries: TraceEntry[]): Promise<SimulatedLevel[]> {
+  async function levelsOf(
+    teamId: string,
+    severity: AlertSeverity,
+    at: Date,
+    entries: TraceEntry[],
+  ): Promise<SimulatedLevel[]> {
     const policy = await deps.policiesRepository.findDefault(db, teamId);
     if (policy === undefined) {
       entries.push({
@@ -102,8 +111,19 @@ export function createSimulateService(deps: {
       });
       return [];
     }
+    const decision = pagingDecision(await deps.urgency.settingsOf(db, teamId), severity, at);
+    if (decision.action !== 'page') {
+      entries.push({
+        at,
+        kind: decision.action === 'defer' ? 'paging_deferred' : 'not_paged_outside_support_hours',
+        message: decision.message,
+        refs: { teamId },
+      });
+      if (decision.action === 'never') return [];
+    }
+    const { urgency } = decision;
     const levels: SimulatedLevel[] = [];
-    let levelAt = at.getTime();
+    let levelAt = (decision.action === 'defer' ? decision.until : at).getTime();
     for (const [index, level] of policy.levels.entries()) {
       const when = new Date(levelAt);
       const userIds: string[] = [];
@@ -123,7 +143,7 @@ export function createSimulateService(deps: {
         deps.notificationsRepository.listContactMethods(db, targets),
         deps.notificationsRepository.listRules(db, targets),
       ]);
-      const { plan, unreachable } = notificationPlan(methods, rules, targets);
+      const { plan, unreachable } = notificationPlan(methods, rules, targets, urgency);
       const simulated: SimulatedLevel = {
         teamId,
         policyId: policy.id,
@@ -225,7 +245,7 @@ export function createSimulateService(deps: {
         message: "Would open an incident of the team (or join its open incident under the team's grouping rule)",
         refs: { teamId },
       });
-      levels.push(...(await levelsOf(teamId, at, entries)));
+      levels.push(...(await levelsOf(teamId, alert.severity, at, entries)));
     }
     const ordered = entries.map((entry, index) => ({ entry, index }));
     ordered.sort((a, b) => a.entry.at.getTime() - b.entry.at.getTime() || a.index - b.index);

@@ -18,6 +18,8 @@ const INCIDENT_KINDS: Record<string, string> = {
   no_contact_method: 'no_contact_method',
   escalation_exhausted: 'escalation_exhausted',
   no_escalation_policy: 'no_escalation_policy',
+  paging_deferred: 'paging_deferred',
+  not_paged_outside_support_hours: 'not_paged_outside_support_hours',
   acknowledged: 'incident_acknowledged',
   acknowledgement_timeout: 'acknowledgement_timeout',
   resolved: 'incident_resolved',

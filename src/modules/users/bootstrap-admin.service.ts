@@ -15,8 +15,9 @@ export function createBootstrapAdminService(deps: {
   usersRepository: UsersRepository;
   apiKeysService: Pick<ApiKeysService, 'issue'>;
   auditService: Pick<AuditService, 'record'>;
+  now: () => Date;
 }) {
-  const { db, usersRepository, apiKeysService, auditService } = deps;
+  const { db, usersRepository, apiKeysService, auditService, now } = deps;
   return {
     async bootstrap(input: { email: string; name?: string | undefined; password?: string | undefined }) {
       const email = normalizeEmail(input.email);
@@ -46,7 +47,7 @@ export function createBootstrapAdminService(deps: {
             ...(passwordHash !== undefined ? { passwordHash } : {}),
           };
           if (Object.keys(changes).length > 0) {
-            await usersRepository.update(tx, user.id, changes);
+            await usersRepository.update(tx, user.id, changes, now());
             await auditService.record(tx, {
               action: 'user.updated',
               userId: null,

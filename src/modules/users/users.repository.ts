@@ -36,10 +36,11 @@ export function createUsersRepository() {
       executor: Executor,
       id: string,
       changes: Partial<Pick<UserRow, 'name' | 'isPlatformAdmin' | 'passwordHash' | 'disabledAt'>>,
+      at: Date,
     ): Promise<UserRow | undefined> {
       const [row] = await executor
         .update(users)
-        .set({ ...changes, updatedAt: new Date() })
+        .set({ ...changes, updatedAt: at })
         .where(eq(users.id, id))
         .returning();
       return row;

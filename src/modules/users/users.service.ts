@@ -45,7 +45,7 @@ export function createUsersService(deps: {
       if (existing === undefined) throw new AppError('user-not-found', `No user with id ${id}`);
       if ((existing.disabledAt !== null) === disabled) return existing;
       const at = now();
-      const updated = await usersRepository.update(tx, id, { disabledAt: disabled ? at : null });
+      const updated = await usersRepository.update(tx, id, { disabledAt: disabled ? at : null }, at);
       const revokedSessions = disabled ? ((await deps.sessionsRepository?.revokeAllForUser(tx, id, at)) ?? 0) : 0;
       await auditService.record(tx, {
         action: disabled ? 'user.disabled' : 'user.enabled',

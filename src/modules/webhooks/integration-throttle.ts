@@ -1,5 +1,5 @@
 import type { IntegrationRow } from '../../db/schema/index.js';
-import type { RateLimitDecision, RateLimiter } from './rate-limiter.js';
+import type { RateLimitDecision, RateLimiter } from '../../lib/rate-limiter.js';
 
 /**
  * The per-integration rate limit shared by every way in (the webhook URL and the Events API):

@@ -22,6 +22,8 @@ const KIND_LABEL: Record<string, string> = {
   no_contact_method: 'No contact method',
   escalation_exhausted: 'Escalation finished',
   no_escalation_policy: 'No escalation policy',
+  paging_deferred: 'Paging deferred',
+  not_paged_outside_support_hours: 'Not paged (outside support hours)',
   notification_sent: 'Notification sent',
   notification_failed: 'Notification failed',
   acknowledged: 'Acknowledged',
@@ -35,6 +37,7 @@ const WARNING_KINDS = new Set([
   'target_skipped',
   'no_contact_method',
   'no_escalation_policy',
+  'not_paged_outside_support_hours',
   'notification_failed',
   'acknowledgement_timeout',
 ]);
@@ -81,6 +84,8 @@ export function IncidentDetailPage({ id, me }: { id: string; me: Me }) {
             <div className="card">
               <h2>Details</h2>
               <dl className="facts">
+                <dt>Urgency</dt>
+                <dd data-testid="incident-urgency">{incident.urgency}</dd>
                 <dt>Team</dt>
                 <dd>{teams.data?.find((team) => team.id === incident.teamId)?.name ?? '—'}</dd>
                 <dt>Assignee</dt>

@@ -271,11 +271,12 @@ function Rules(props: {
 }) {
   const [methodId, setMethodId] = useState('');
   const [delay, setDelay] = useState(0);
+  const [urgency, setUrgency] = useState<NotificationRule['urgency']>('any');
   const action = useAction();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const made = await action.run(() =>
-      api('POST', '/api/notification-rules', { contactMethodId: methodId, delayMinutes: delay }),
+      api('POST', '/api/notification-rules', { contactMethodId: methodId, delayMinutes: delay, urgency }),
     );
     if (made !== undefined) {
       setMethodId('');
@@ -300,7 +301,8 @@ function Rules(props: {
           {sorted.map((rule) => (
             <li key={rule.id} data-testid="notification-rule">
               {rule.delayMinutes === 0 ? 'Immediately' : `After ${rule.delayMinutes} min`} by{' '}
-              <strong>{methodName(props.methods.find((m) => m.id === rule.contactMethodId))}</strong>{' '}
+              <strong>{methodName(props.methods.find((m) => m.id === rule.contactMethodId))}</strong>
+              {rule.urgency === 'any' ? '' : `, for ${rule.urgency}-urgency incidents`}{' '}
               <button type="button" className="danger small" disabled={action.busy} onClick={() => remove(rule)}>
                 Delete<span className="visually-hidden"> this rule</span>
               </button>
@@ -308,6 +310,10 @@ function Rules(props: {
           ))}
         </ol>
       )}
+      <p className="muted">
+        A rule for high or low urgency applies to those incidents only; for an urgency none of your rules covers, you
+        are notified on every contact method at once.
+      </p>
       {props.methods.length > 0 && (
         <form onSubmit={submit} aria-labelledby="add-rule-title">
           <h3 id="add-rule-title">Add a rule</h3>
@@ -334,6 +340,18 @@ function Rules(props: {
                 value={delay}
                 onChange={(e) => setDelay(Number(e.target.value))}
               />
+            </div>
+            <div>
+              <label htmlFor="rule-urgency">For incidents of urgency</label>
+              <select
+                id="rule-urgency"
+                value={urgency}
+                onChange={(e) => setUrgency(e.target.value as NotificationRule['urgency'])}
+              >
+                <option value="any">any</option>
+                <option value="high">high</option>
+                <option value="low">low</option>
+              </select>
             </div>
           </div>
           <button type="submit" className="small" disabled={action.busy || methodId === ''}>

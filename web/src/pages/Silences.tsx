@@ -3,7 +3,7 @@ import { api, type Me } from '../api';
 import { Loading, ProblemMessage, Time, useResource } from '../components';
 import { useLocation } from '../router';
 
-interface Matcher {
+export interface Matcher {
   name: string;
   value: string;
   isRegex: boolean;
@@ -27,11 +27,12 @@ const OPERATORS: Record<string, Pick<Matcher, 'isRegex' | 'isEqual'>> = {
   '!~': { isRegex: true, isEqual: false },
 };
 
-const operatorOf = (m: Matcher) => (m.isRegex ? (m.isEqual ? '=~' : '!~') : m.isEqual ? '=' : '!=');
-const formatMatchers = (matchers: Matcher[]) => matchers.map((m) => `${m.name}${operatorOf(m)}"${m.value}"`).join(', ');
+export const operatorOf = (m: Matcher) => (m.isRegex ? (m.isEqual ? '=~' : '!~') : m.isEqual ? '=' : '!=');
+export const formatMatchers = (matchers: Matcher[]) =>
+  matchers.map((m) => `${m.name}${operatorOf(m)}"${m.value}"`).join(', ');
 
 /** Matchers one a line, `name=value`, `name!=value`, `name=~regex`, `name!~regex`. */
-function parseLines(text: string): Matcher[] {
+export function parseLines(text: string): Matcher[] {
   return text
     .split('\n')
     .map((line) => line.trim())

@@ -3,6 +3,7 @@ import { api, type Me, type User } from '../api';
 import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction, useResource } from '../components';
 import { Link, navigate } from '../router';
 import { TEAM_ROLES, type Team, type TeamMembership, type TeamRole } from '../teams-api';
+import { TeamUrgencySection } from './TeamUrgency';
 
 /** One team: its members for everyone in it; renaming, deleting and membership for platform admins. */
 export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
@@ -36,6 +37,7 @@ export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
       </div>
       {team.data.description !== null && <p className="description">{team.data.description}</p>}
       {admin && <EditTeam team={team.data} onSaved={reloadAll} />}
+      <TeamUrgencySection teamId={id} canManage={admin || team.data.role === 'manager'} />
       <section className="card" aria-labelledby="members-title">
         <h2 id="members-title">Members</h2>
         {admin && <AddMember teamId={id} members={members.data?.members ?? []} onAdded={reloadAll} />}
