@@ -14,6 +14,8 @@ import { fastifyTrustProxy, type TrustProxy } from './lib/trust-proxy.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { apiKeysRoutes } from './modules/api-keys/api-keys.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { backupsRoutes } from './modules/backups/backups.routes.js';
+import { configAsCodeRoutes } from './modules/config-as-code/config-as-code.routes.js';
 import { deliveriesRoutes } from './modules/deliveries/deliveries.routes.js';
 import { escalationPoliciesRoutes } from './modules/escalation-policies/escalation-policies.routes.js';
 import { eventRulesRoutes } from './modules/event-rules/event-rules.routes.js';
@@ -246,6 +248,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(inhibitionRoutes, { inhibitionService: services.inhibitionService });
   await app.register(traceRoutes, { traceService: services.traceService });
   await app.register(simulateRoutes, { simulateService: services.simulateService });
+  await app.register(backupsRoutes, { backupsService: services.backupsService });
+  await app.register(configAsCodeRoutes, { service: services.configAsCodeService });
   await app.register(eventsV2Routes, { eventsV2Service: services.eventsV2Service });
   await app.register(webhooksRoutes, { receiver: services.webhookReceiver, bodyLimitBytes: deps.bodyLimitBytes });
   await consoleSite.register(app);

@@ -6,7 +6,11 @@ import { ConfigError, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { DataDirLockedError, DataDirUnsafeError } from './db/data-dir-lock.js';
 import { AppError } from './lib/errors.js';
+import { CommandUsageError, RemoteApiError } from './lib/remote-api.js';
 import { MASTER_KEY_FILE, resolveMasterKey } from './master-key.js';
+import { backupCommand, restoreCommand } from './modules/backups/backup-cli.js';
+import { RestoreRefusedError } from './modules/backups/restore.js';
+import { applyCommand, exportCommand } from './modules/config-as-code/config-cli.js';
 import { formatReport, runImport } from './modules/importers/run-import.js';
 import { VendorApiError } from './modules/importers/vendor-http.js';
 import { MIN_PASSWORD_LENGTH } from './modules/sessions/sessions.service.js';
@@ -37,11 +41,25 @@ Commands:
       rules, maintenance windows. Running it again changes nothing; --dry-run prints
       the plan only. Prints new integrations' secrets and invitation links once, and
       everything that could not be mapped and why. See docs/migrate.md.
+  apply -f <klaxon.yaml> [--dry-run] [--prune] [--url <url>] [--api-key <key>]
+      Make the server's configuration match the file (teams, integrations,
+      routing rules, schedules, escalation policies; objects matched by name)
+      and print the changes. --prune also deletes what the file does not name,
+      of the kinds it names. New integrations print their secret once.
+  export [-o <file>] [--url <url>] [--api-key <key>]
+      Write the server's configuration as klaxon.yaml (stdout without -o).
+  backup -o <file> [--url <url>] [--api-key <key>]
+      Back up the embedded database: through the running server with --url,
+      else from the data dir of the stopped server. PostgreSQL: use pg_dump.
+  restore -i <file> --data-dir <dir> [--master-key-file <old data dir>/master.key]
+      Restore a backup into a new, empty data directory.
   help, --help
       Show this help.
 
 The CLI reads the same environment as the server (DATABASE_URL, KLAXON_DATA_DIR,
 KLAXON_MASTER_KEY, …). With the embedded database, stop the server first.
+apply, export and backup --url work remotely over the HTTP API with an admin
+API key: --url / KLAXON_URL, --api-key / KLAXON_API_KEY.
 `;
 
 class UsageError extends Error {}
@@ -186,6 +204,14 @@ async function run(argv: string[]): Promise<void> {
       return setPassword(rest);
     case 'import':
       return importFrom(rest);
+    case 'apply':
+      return applyCommand(rest);
+    case 'export':
+      return exportCommand(rest);
+    case 'backup':
+      return backupCommand(rest);
+    case 'restore':
+      return restoreCommand(rest);
     case 'migrate':
       await withDatabase(async () => {});
       process.stderr.write('klaxon: database is up to date\n');
@@ -204,7 +230,11 @@ async function run(argv: string[]): Promise<void> {
 run(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
-    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (
+      error instanceof UsageError ||
+      error instanceof CommandUsageError ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+    ) {
       process.stderr.write(`klaxon: ${(error as Error).message}\n\n${HELP}`);
       process.exit(2);
     }
@@ -213,6 +243,8 @@ run(process.argv.slice(2)).then(
       error instanceof DataDirLockedError ||
       error instanceof DataDirUnsafeError ||
       error instanceof VendorApiError ||
+      error instanceof RemoteApiError ||
+      error instanceof RestoreRefusedError ||
       (error instanceof AppError && error.code === 'user-not-found');
     process.stderr.write(`klaxon: ${known ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
     process.exit(1);

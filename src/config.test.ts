@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       PORT: '8080',
       HOST: '0.0.0.0',
       DATABASE_URL: 'postgresql://klaxon@db:5432/klaxon',
+      DATABASE_DIRECT_URL: 'postgresql://klaxon@db-direct:5432/klaxon',
       DATABASE_POOL_SIZE: '25',
       DATABASE_CONNECT_TIMEOUT_MS: '2000',
       DATABASE_STATEMENT_TIMEOUT_MS: '9000',
@@ -96,6 +97,7 @@ describe('loadConfig', () => {
       database: {
         kind: 'postgres',
         url: 'postgresql://klaxon@db:5432/klaxon',
+        directUrl: 'postgresql://klaxon@db-direct:5432/klaxon',
         poolSize: 25,
         connectTimeoutMs: 2000,
         statementTimeoutMs: 9000,
@@ -167,6 +169,11 @@ describe('loadConfig', () => {
     ['KLAXON_MASTER_KEY', { KLAXON_MASTER_KEY: 'short' }, 'must be 32 bytes written as 64 hex characters'],
     ['KLAXON_MASTER_KEY', { KLAXON_MASTER_KEY: 'z'.repeat(64) }, 'must be 32 bytes written as 64 hex characters'],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://x', KLAXON_MASTER_KEY: MASTER_KEY }, 'must be a postgres:// or'],
+    [
+      'DATABASE_DIRECT_URL',
+      { DATABASE_URL: 'postgres://x/y', DATABASE_DIRECT_URL: 'mysql://x', KLAXON_MASTER_KEY: MASTER_KEY },
+      'must be a postgres:// or',
+    ],
     ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '0' }, 'must be a positive integer'],
     ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '5000' }, 'must be at most 1000'],
     ['KLAXON_BODY_LIMIT_BYTES', { KLAXON_BODY_LIMIT_BYTES: '-1' }, 'must be a positive integer'],
@@ -192,6 +199,13 @@ describe('loadConfig', () => {
       (name) => name !== variable && new RegExp(`\\b${name}\\b`).test(error.message),
     );
     expect(named).toEqual([]);
+  });
+
+  it('refuses DATABASE_DIRECT_URL without DATABASE_URL, the pooled address it goes with', () => {
+    const error = failure({ DATABASE_DIRECT_URL: 'postgres://klaxon@db/klaxon' });
+    expect(error.message).toBe(
+      'Invalid configuration: DATABASE_DIRECT_URL needs DATABASE_URL (the pooled address) to be set too',
+    );
   });
 
   it('requires KLAXON_MASTER_KEY with DATABASE_URL, and says how to make one', () => {

@@ -37,6 +37,10 @@ const environmentSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    DATABASE_DIRECT_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
     DATABASE_POOL_SIZE: positiveInt.max(1000, 'must be at most 1000').default(10),
     DATABASE_CONNECT_TIMEOUT_MS: positiveInt.max(600_000, 'must be at most 600000').default(5_000),
     DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.max(3_600_000, 'must be at most 3600000').default(15_000),
@@ -168,6 +172,13 @@ const environmentSchema = z
         message: 'is required with the other VAPID key (give both, or neither to have a pair generated)',
       });
     }
+    if (env.DATABASE_DIRECT_URL !== undefined && env.DATABASE_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_DIRECT_URL'],
+        message: 'needs DATABASE_URL (the pooled address) to be set too',
+      });
+    }
     for (const issue of phoneEnvironmentIssues(env)) {
       ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
     }
@@ -183,6 +194,12 @@ export interface Config {
     | {
         kind: 'postgres';
         url: string;
+        /**
+         * DATABASE_DIRECT_URL: the same database without a transaction pooler in between, for
+         * what needs a session (LISTEN, the job queue, start-up locks and migrations). When set,
+         * `url` is treated as a pooler's address: no named prepared statements, no startup options.
+         */
+        directUrl?: string;
         poolSize: number;
         /** DATABASE_CONNECT_TIMEOUT_MS (default 5000): waiting for a pooled connection longer than this fails (503). */
         connectTimeoutMs: number;
@@ -298,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? {
             kind: 'postgres',
             url: e.DATABASE_URL,
+            directUrl: e.DATABASE_DIRECT_URL,
             poolSize: e.DATABASE_POOL_SIZE,
             connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
             statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,

@@ -13,6 +13,8 @@ import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuthzRepository } from './modules/authz/authz.repository.js';
 import { createAuthz } from './modules/authz/authz.service.js';
+import { createBackupsService } from './modules/backups/backups.service.js';
+import { createConfigAsCodeService } from './modules/config-as-code/config-as-code.service.js';
 import { createDeliveriesRepository } from './modules/deliveries/deliveries.repository.js';
 import { createDeliveriesService } from './modules/deliveries/deliveries.service.js';
 import { createEscalationEngine } from './modules/escalation/escalation-engine.js';
@@ -537,6 +539,17 @@ export function createServices(deps: ServiceDeps) {
         ? Promise.resolve(true)
         : sessionsService.isLive(principal.sessionId);
 
+  const configAsCodeService = createConfigAsCodeService({
+    usersService,
+    teamsService,
+    integrationsService,
+    routingService,
+    schedulesService,
+    escalationPoliciesService,
+  });
+
+  const backupsService = createBackupsService({ database: deps.database, auditService });
+
   return {
     stillAuthenticated,
     auditService,
@@ -561,6 +574,8 @@ export function createServices(deps: ServiceDeps) {
     incidentsService,
     urgencyService,
     escalationPoliciesService,
+    configAsCodeService,
+    backupsService,
     contactMethodsService,
     phoneVerificationService,
     phoneCallbacksService,

@@ -35,6 +35,12 @@ export interface DatabaseHandle {
    */
   withStartupLock<T>(work: () => Promise<T>): Promise<T>;
   /**
+   * The embedded database only: its whole data directory as a gzipped tar, taken between two
+   * queries, so it is the state of the last commit (what a crash would leave, recovered the same
+   * way). PostgreSQL is backed up with its own tools (pg_dump).
+   */
+  dumpDataDir?(): Promise<Blob>;
+  /**
    * LISTENs on a channel for NOTIFYs from any process sharing the database (`pg_notify` sent
    * inside a transaction arrives after its commit). `onResync` runs whenever messages may have
    * been missed (the listening connection was lost and re-established): caches must start over.
@@ -60,8 +66,8 @@ const MIGRATION_LOCK_ID = 7_240_001;
 
 export async function openDatabase(config: Config): Promise<DatabaseHandle> {
   if (config.database.kind === 'postgres') {
-    const { url, poolSize, connectTimeoutMs, statementTimeoutMs } = config.database;
-    return openPostgres(url, poolSize, { connectTimeoutMs, statementTimeoutMs });
+    const { url, directUrl, poolSize, connectTimeoutMs, statementTimeoutMs } = config.database;
+    return openPostgres(url, poolSize, { connectTimeoutMs, statementTimeoutMs }, directUrl);
   }
   const release = lockDataDir(config.database.dataDir);
   try {
@@ -85,21 +91,43 @@ export interface PostgresTimeouts {
   statementTimeoutMs?: number;
 }
 
-export function openPostgres(url: string, poolSize = 10, timeouts: PostgresTimeouts = {}): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
+/** Connections for the job queue, start-up locks and migrations when they bypass a pooler. */
+const DIRECT_POOL_SIZE = 4;
+
+/**
+ * `url` is where queries go. With `directUrl`, `url` is a transaction pooler's address (PgBouncer
+ * with pool_mode=transaction): each transaction may land on another server connection, so what
+ * needs one session — LISTEN, pg-boss (its own locking), the start-up advisory lock and the
+ * migrations under it — uses `directUrl`, and pooled connections carry no session state: no named
+ * prepared statements (PgBouncer before 1.21 cannot route them) and no startup options (PgBouncer
+ * refuses the ones it does not know, statement_timeout among them).
+ */
+export function openPostgres(
+  url: string,
+  poolSize = 10,
+  timeouts: PostgresTimeouts = {},
+  directUrl?: string,
+): DatabaseHandle {
+  const behindPooler = directUrl !== undefined;
+  const poolOptions = (connectionString: string, max: number, withSessionState: boolean): pg.PoolConfig => ({
+    connectionString,
+    max,
     // A dead or overloaded database must surface as an error (503), never a hung request.
     connectionTimeoutMillis: timeouts.connectTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
-    statement_timeout: timeouts.statementTimeoutMs ?? 15_000,
+    ...(withSessionState
+      ? { statement_timeout: timeouts.statementTimeoutMs ?? 15_000 }
+      : { Client: UnnamedStatementClient }),
   });
+  const pool = new pg.Pool(poolOptions(url, poolSize, !behindPooler));
+  const direct = behindPooler ? new pg.Pool(poolOptions(directUrl, DIRECT_POOL_SIZE, true)) : pool;
   // An idle client losing its connection emits here; without a listener the process would crash.
   pool.on('error', () => {});
+  direct.on('error', () => {});
   const db = drizzlePostgres({ client: pool, schema });
   /** Holds a PostgreSQL advisory lock on a dedicated connection while `work` runs. */
   async function withStartupLock<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
+    const client = await direct.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
       return await work(client);
@@ -122,15 +150,31 @@ export function openPostgres(url: string, poolSize = 10, timeouts: PostgresTimeo
     },
     async close() {
       await pool.end();
+      if (direct !== pool) await direct.end();
     },
-    listen: (channel, handlers) => listenOnPostgres(url, channel, handlers),
+    listen: (channel, handlers) => listenOnPostgres(directUrl ?? url, channel, handlers),
     async executeSql(text, values) {
-      const result = await pool.query(text, values);
+      const result = await direct.query(text, values);
       // A multi-statement text answers one result per statement.
       const last = Array.isArray(result) ? result[result.length - 1] : result;
       return { rows: (last as pg.QueryResult | undefined)?.rows ?? [] };
     },
   };
+}
+
+/**
+ * A client that sends every statement unnamed: parsed again each time, but valid on whichever
+ * server connection a transaction pooler picks (the hot path names its statements; see queryHot).
+ */
+class UnnamedStatementClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [first, ...rest] = args;
+    if (typeof first === 'object' && first !== null && 'name' in first) {
+      const { name: _name, ...unnamed } = first as Record<string, unknown>;
+      return (super.query as (...a: unknown[]) => never)(unnamed, ...rest);
+    }
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
 }
 
 export function wrapPglite(client: PGlite, onClose: () => void = () => {}): DatabaseHandle {
@@ -152,6 +196,11 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Data
       }
     },
     withStartupLock: (work) => work(),
+    async dumpDataDir() {
+      // A checkpoint first, so the restored copy starts without replaying the write-ahead log.
+      await client.query('CHECKPOINT');
+      return client.dumpDataDir('gzip');
+    },
     async listen(channel, handlers) {
       // One process owns a PGlite database, so nothing can be missed: no resync ever needed.
       const unlisten = await client.listen(channel, handlers.onMessage);

@@ -52,6 +52,7 @@ export const errorCatalog = {
   'not-acceptable': { status: 406, title: 'Not acceptable' },
   'request-timeout': { status: 408, title: 'Request not received in time' },
   conflict: { status: 409, title: 'Conflict' },
+  'backup-not-available': { status: 409, title: 'PostgreSQL is backed up with pg_dump, not through Klaxon' },
   'duplicate-user': { status: 409, title: 'A user with this email already exists' },
   'duplicate-integration': { status: 409, title: 'Integration name already exists' },
   'duplicate-team': { status: 409, title: 'A team with this name already exists' },

@@ -1,0 +1,237 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { runCli } from './helpers/cli-run.js';
+import { sendSigned } from './helpers/webhooks.js';
+
+let t: TestApp;
+let admin: { userId: string; apiKey: string };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  admin = await t.createAdmin('root@example.com');
+});
+afterAll(() => t.close());
+
+/** The file a team would keep in git (docs/configuration-as-code.md shows the same shape). */
+const KLAXON_YAML = `
+version: 1
+teams:
+  - name: Payments
+    description: Card processing
+    members:
+      - { email: alice@example.com, role: manager }
+      - { email: bob@example.com }
+  - name: Platform
+integrations:
+  - { name: prod-alertmanager, type: alertmanager, team: Platform }
+  - { name: payments-api, type: generic, team: Payments, deduplicationWindowMinutes: 30 }
+schedules:
+  - name: Payments primary
+    team: Payments
+    timeZone: Europe/Berlin
+    layers:
+      - name: weekly
+        startsAt: 2026-01-05T09:00:00+01:00
+        turnUnit: weeks
+        turnLength: 1
+        participants: [alice@example.com, bob@example.com]
+escalationPolicies:
+  - name: Payments default
+    team: Payments
+    isDefault: true
+    levels:
+      - delayMinutes: 0
+        targets: [{ schedule: Payments primary }]
+      - delayMinutes: 15
+        targets: [{ user: alice@example.com }, { team: Payments }]
+routingRules:
+  - name: payments alerts
+    team: Payments
+    matchers: [{ field: labels.service, op: equals, value: payments }]
+  - name: everything from alertmanager
+    team: Platform
+    integration: prod-alertmanager
+`;
+
+function apply(document: unknown, options: { dryRun?: boolean; prune?: boolean } = {}) {
+  return t.request({
+    method: 'POST',
+    url: '/api/config/apply',
+    key: admin.apiKey,
+    body: { document, ...options },
+  });
+}
+
+async function exported() {
+  const response = await t.request({ method: 'GET', url: '/api/config', key: admin.apiKey });
+  expect(response.statusCode).toBe(200);
+  return response.json();
+}
+
+describe('apply and export', () => {
+  let secrets: { integration: string; webhookSecret: string }[];
+
+  it('a dry run plans every object and changes nothing', async () => {
+    const response = await apply(parse(KLAXON_YAML), { dryRun: true });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.applied).toBe(false);
+    expect(body.secrets).toEqual([]);
+    expect(body.changes).toEqual(
+      expect.arrayContaining([
+        { kind: 'users', name: 'alice@example.com', action: 'create' },
+        { kind: 'teams', name: 'Payments', action: 'create' },
+        { kind: 'integrations', name: 'payments-api', action: 'create' },
+        { kind: 'schedules', name: 'Payments/Payments primary', action: 'create' },
+        { kind: 'escalationPolicies', name: 'Payments/Payments default', action: 'create' },
+        { kind: 'routingRules', name: 'payments alerts', action: 'create' },
+      ]),
+    );
+    expect((await exported()).teams).toEqual([]);
+  });
+
+  it('creates everything, prints each new integration secret once, and the secret verifies', async () => {
+    const response = await apply(parse(KLAXON_YAML));
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.applied).toBe(true);
+    expect(body.changes.filter((c: { action: string }) => c.action === 'create')).toHaveLength(10);
+    secrets = body.secrets;
+    expect(secrets.map((s) => s.integration).sort()).toEqual(['payments-api', 'prod-alertmanager']);
+    const secret = secrets.find((s) => s.integration === 'payments-api')?.webhookSecret as string;
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    const delivered = await sendSigned(t, { name: 'payments-api', webhookSecret: secret }, { title: 'card declines' });
+    expect(delivered.statusCode).toBe(202);
+  });
+
+  it('a second apply changes nothing and prints no secret', async () => {
+    const body = (await apply(parse(KLAXON_YAML))).json();
+    expect(body).toEqual({ applied: false, changes: [], secrets: [] });
+  });
+
+  it('the CLI applies the YAML file remotely and prints the diff', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const work = mkdtempSync(join(tmpdir(), 'klaxon-yaml-'));
+    const file = join(work, 'klaxon.yaml');
+    writeFileSync(file, KLAXON_YAML.replace('deduplicationWindowMinutes: 30', 'deduplicationWindowMinutes: 45'));
+    try {
+      const run = await runCli(['apply', '-f', file, '--dry-run', '--url', address], { KLAXON_API_KEY: admin.apiKey });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(
+        '~ update integration payments-api (deduplicationWindowMinutes)\n\n' +
+          '0 to create, 1 to update, 0 to delete (dry run: nothing was changed).\n',
+      );
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('export writes the same configuration, and applying the export is a no-op', async () => {
+    const document = await exported();
+    expect(document.teams).toEqual([
+      {
+        name: 'Payments',
+        description: 'Card processing',
+        members: [
+          { email: 'alice@example.com', role: 'manager' },
+          { email: 'bob@example.com', role: 'member' },
+        ],
+      },
+      { name: 'Platform', description: null, members: [] },
+    ]);
+    expect(document.integrations).toContainEqual({
+      name: 'payments-api',
+      type: 'generic',
+      team: 'Payments',
+      deduplicationWindowMinutes: 30,
+      isActive: true,
+    });
+    expect(document.schedules[0].layers[0]).toMatchObject({
+      startsAt: '2026-01-05T08:00:00.000Z',
+      participants: ['alice@example.com', 'bob@example.com'],
+    });
+    expect(document.escalationPolicies[0].levels[1].targets).toEqual([
+      { user: 'alice@example.com' },
+      { team: 'Payments' },
+    ]);
+    expect(document.routingRules.map((r: { name: string }) => r.name)).toEqual([
+      'payments alerts',
+      'everything from alertmanager',
+    ]);
+    expect((await apply(document, { prune: true })).json().changes).toEqual([]);
+  });
+
+  it('updates what changed, deletes with --prune only the kinds the file names, and reorders rules', async () => {
+    const document = parse(KLAXON_YAML);
+    document.integrations[1].deduplicationWindowMinutes = 60;
+    document.teams[0].members = [{ email: 'alice@example.com', role: 'manager' }];
+    document.schedules[0].layers[0].participants = ['alice@example.com'];
+    document.routingRules = [{ ...document.routingRules[1] }, { name: 'db', team: 'Payments' }];
+    delete document.escalationPolicies;
+    const body = (await apply(document, { prune: true })).json();
+    expect(body.changes).toEqual(
+      expect.arrayContaining([
+        { kind: 'teams', name: 'Payments', action: 'update', fields: ['members'] },
+        { kind: 'integrations', name: 'payments-api', action: 'update', fields: ['deduplicationWindowMinutes'] },
+        { kind: 'schedules', name: 'Payments/Payments primary', action: 'update', fields: ['layers'] },
+        { kind: 'routingRules', name: 'db', action: 'create' },
+        { kind: 'routingRules', name: 'payments alerts', action: 'delete' },
+      ]),
+    );
+    expect(body.changes.some((c: { kind: string }) => c.kind === 'escalationPolicies')).toBe(false);
+    const after = await exported();
+    expect(after.routingRules.map((r: { name: string }) => r.name)).toEqual(['everything from alertmanager', 'db']);
+    expect(after.escalationPolicies).toHaveLength(1);
+    expect(after.teams[0].members).toEqual([{ email: 'alice@example.com', role: 'manager' }]);
+    expect((await apply(document, { prune: true })).json().changes).toEqual([]);
+  });
+
+  it('refuses names that lead nowhere before changing anything, with the path of each', async () => {
+    const response = await apply({
+      version: 1,
+      teams: [{ name: 'Ghosts' }],
+      routingRules: [{ name: 'lost', team: 'Nobody', integration: 'nothing' }],
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([
+      { path: 'routingRules.0.team', message: 'no team named "Nobody"' },
+      { path: 'routingRules.0.integration', message: 'no integration named "nothing"' },
+    ]);
+    expect((await exported()).teams.map((team: { name: string }) => team.name)).not.toContain('Ghosts');
+  });
+});
+
+describe('access and schema', () => {
+  it('serves the JSON Schema of the file publicly, and it describes every kind', async () => {
+    const response = await t.request({ method: 'GET', url: '/klaxon.schema.json' });
+    expect(response.statusCode).toBe(200);
+    const schema = response.json();
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(Object.keys(schema.properties)).toEqual([
+      'version',
+      'teams',
+      'integrations',
+      'routingRules',
+      'schedules',
+      'escalationPolicies',
+    ]);
+  });
+
+  it('export and apply are for platform admins only', async () => {
+    const user = await t.createUser(admin.apiKey);
+    expect((await t.request({ method: 'GET', url: '/api/config', key: user.apiKey })).statusCode).toBe(403);
+    const applied = await t.request({
+      method: 'POST',
+      url: '/api/config/apply',
+      key: user.apiKey,
+      body: { document: { version: 1 } },
+    });
+    expect(applied.statusCode).toBe(403);
+    expect((await t.request({ method: 'GET', url: '/api/config' })).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,205 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hmacHex } from '../helpers/webhooks.js';
+import { ensureStandIns, freePortSync, podman, run } from './podman.js';
+
+/**
+ * The image and compose.yaml of the repository, built and run for real with Podman. Base images
+ * are local stand-ins under their public names (see stand-ins/), so the build runs with
+ * --pull=never; everything else (the Dockerfile, compose.yaml, HAProxy's configuration) is what
+ * users get.
+ */
+const REPOSITORY = new URL('../..', import.meta.url).pathname;
+const IMAGE = 'localhost/klaxon:latest';
+const suffix = randomBytes(4).toString('hex');
+const cleanups: Array<() => void> = [];
+
+afterAll(() => {
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      cleanup();
+    } catch (error) {
+      console.error(error);
+    }
+  }
+});
+
+async function waitFor(url: string, timeoutMs: number, describeFailure: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 in ${timeoutMs} ms:\n${describeFailure()}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function healthy(container: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      podman(['healthcheck', 'run', container]);
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
+}
+
+async function api(base: string, key: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Creates a generic integration, posts signed alerts through `base`, and returns what was stored. */
+async function driveWebhooks(base: string, key: string, titles: string[]) {
+  const created = await api(base, key, 'POST', '/api/integrations', { name: `ct-${suffix}`, type: 'generic' });
+  expect(created.status).toBe(201);
+  const secret = created.body.webhookSecret as string;
+  for (const title of titles) {
+    const body = JSON.stringify({ title, severity: 'critical', dedupKey: randomUUID() });
+    const response = await fetch(`${base}/webhooks/alerts/ct-${suffix}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-signature': hmacHex(secret, body) },
+      body,
+    });
+    expect(response.status, await response.text()).toBe(202);
+  }
+  const alerts = await api(base, key, 'GET', '/api/alerts?limit=100');
+  expect(alerts.status).toBe(200);
+  return (alerts.body.alerts as Array<{ title: string }>).map((alert) => alert.title).sort();
+}
+
+beforeAll(() => {
+  ensureStandIns();
+  const started = Date.now();
+  podman(['build', '--pull=never', '--network=host', '--format=docker', '-t', IMAGE, REPOSITORY], {
+    timeoutMs: 900_000,
+  });
+  const bytes = Number(podman(['image', 'inspect', '--format', '{{.Size}}', IMAGE]).trim());
+  console.log(
+    `image ${IMAGE}: ${(bytes / 1e6).toFixed(0)} MB, built in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+}, 1_200_000);
+
+describe('the container image (podman build, podman run)', () => {
+  it('runs as node, keeps the embedded database in its volume, answers /healthz and its HEALTHCHECK, stores a signed webhook, stops cleanly on SIGTERM', async () => {
+    const volume = `klaxon-ct-${suffix}`;
+    const name = `klaxon-ct-${suffix}`;
+    const port = freePortSync();
+    cleanups.push(() => podman(['volume', 'rm', '-f', volume]));
+    cleanups.push(() => podman(['rm', '-f', '-t', '0', name]));
+
+    // HEALTHCHECK is Docker's image format; OCI images (podman's default) drop it.
+    // The CLI in the image, before the server holds the embedded database.
+    const bootstrap = podman([
+      'run',
+      '--rm',
+      '--network=host',
+      '-v',
+      `${volume}:/var/lib/klaxon`,
+      IMAGE,
+      'node',
+      'dist/cli.js',
+      'bootstrap-admin',
+      '--email',
+      'admin@example.com',
+    ]);
+    const { apiKey } = JSON.parse(bootstrap.trim().split('\n').at(-1) ?? '') as { apiKey: string };
+
+    podman([
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network=host',
+      '-e',
+      `PORT=${port}`,
+      '-v',
+      `${volume}:/var/lib/klaxon`,
+      IMAGE,
+    ]);
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/healthz`, 90_000, () => podman(['logs', name]));
+
+    expect(podman(['exec', name, 'id', '-un']).trim()).toBe('node');
+    expect(podman(['exec', name, 'stat', '-c', '%U %a', '/var/lib/klaxon']).trim()).toBe('node 700');
+    // The image's own HEALTHCHECK (retried as its --retries allows: a loaded machine may be slow).
+    await healthy(name);
+
+    expect(await driveWebhooks(base, apiKey, ['disk full in a container'])).toEqual(['disk full in a container']);
+
+    podman(['stop', '-t', '30', name], { timeoutMs: 60_000 });
+    expect(podman(['inspect', '--format', '{{.State.ExitCode}}', name]).trim()).toBe('0');
+  }, 300_000);
+});
+
+describe('compose.yaml (podman-compose): PostgreSQL and two replicas behind one port', () => {
+  it('serves through the shared port, stores a signed webhook, keeps serving with one replica stopped', async () => {
+    const project = `klaxon-ct-${suffix}`;
+    const port = freePortSync();
+    const env = {
+      KLAXON_PORT: String(port),
+      KLAXON_MASTER_KEY: randomBytes(32).toString('hex'),
+      POSTGRES_PASSWORD: randomBytes(12).toString('hex'),
+    };
+    const compose = (...args: string[]) =>
+      run(
+        'env',
+        [
+          ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+          'podman-compose',
+          '-p',
+          project,
+          '-f',
+          `${REPOSITORY}compose.yaml`,
+          ...args,
+        ],
+        {
+          timeoutMs: 300_000,
+        },
+      );
+    cleanups.push(() => compose('down', '-v'));
+    compose('up', '-d');
+    const container = (service: string) => `${project}_${service}_1`;
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(`${base}/readyz`, 120_000, () =>
+      ['postgres', 'klaxon-1', 'klaxon-2', 'proxy']
+        .map((s) => `--- ${s}\n${podman(['logs', container(s)])}`)
+        .join('\n'),
+    );
+
+    const bootstrap = podman([
+      'exec',
+      container('klaxon-1'),
+      'node',
+      'dist/cli.js',
+      'bootstrap-admin',
+      '--email',
+      'admin@example.com',
+    ]);
+    const { apiKey } = JSON.parse(bootstrap.trim().split('\n').at(-1) ?? '') as { apiKey: string };
+
+    const titles = ['through the proxy 1', 'through the proxy 2', 'through the proxy 3', 'through the proxy 4'];
+    expect(await driveWebhooks(base, apiKey, titles)).toEqual(titles);
+    // Round robin: both replicas answered requests through the one port.
+    for (const replica of ['klaxon-1', 'klaxon-2']) {
+      expect(podman(['logs', container(replica)])).toContain('/webhooks/alerts/');
+    }
+
+    // One replica gone: HAProxy retries on the other, the port keeps answering.
+    podman(['stop', '-t', '30', container('klaxon-1')], { timeoutMs: 60_000 });
+    const after = await fetch(`${base}/readyz`);
+    expect(after.status).toBe(200);
+    const alerts = await api(base, apiKey, 'GET', '/api/alerts?limit=100');
+    expect((alerts.body.alerts as unknown[]).length).toBe(titles.length);
+  }, 600_000);
+});
