@@ -55,6 +55,7 @@ import { registerEmptyQueryParams } from './plugins/empty-query-params.js';
 import { handleError, registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { clientErrorHandler, registerRequestDeadline } from './plugins/request-deadline.js';
+import { OneLinePerRequest } from './plugins/request-log.js';
 import { registerRouteTable } from './plugins/route-table.js';
 import { createServices, type Services } from './services.js';
 
@@ -112,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const requestTimeout = deps.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     logger: deps.logger,
+    // One line per request instead of Fastify's two.
+    logController: new OneLinePerRequest(),
     trustProxy: fastifyTrustProxy(deps.trustProxy ?? false),
     bodyLimit: deps.bodyLimitBytes,
     // A sender's X-Request-Id is kept when it is sane, so logs correlate across systems.

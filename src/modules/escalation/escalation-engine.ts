@@ -33,6 +33,7 @@ export interface EscalationEngineOptions {
   retryDelaySeconds: number;
   /** Length of a policy or rule "minute": 60 000 in production; tests shorten it. */
   minuteMs?: number;
+  /** The safety-net poll of each job queue (30 s by default); timers and wake-ups run jobs when due. */
   pollingIntervalSeconds?: number;
   reconcileIntervalMs?: number;
   log?: Pick<Console, 'info' | 'warn' | 'error'>;

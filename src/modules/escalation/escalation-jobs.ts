@@ -7,7 +7,9 @@ import {
   type EscalationScheduler,
   type EscalationStep,
 } from '../incidents/incidents.service.js';
+import { createDueJobWorker, type DueJobWorker, JOB_SCHEMA } from './due-job-worker.js';
 import type { EscalationEngineOptions } from './escalation-engine.js';
+import { listenForJobWakeups } from './job-wakeups.js';
 
 export const STEP_QUEUE = 'klaxon-escalation-step';
 export const SEND_QUEUE = 'klaxon-notification-send';
@@ -15,6 +17,14 @@ export const ACK_TIMEOUT_QUEUE = 'klaxon-acknowledgement-timeout';
 
 const JOB_EXPIRY_SECONDS = 60;
 const RECONCILE_BATCH = 200;
+/** Without a wake-up, each queue is looked at this often anyway (a lost notice, another clock). */
+const DEFAULT_SAFETY_NET_SECONDS = 30;
+/**
+ * Jobs in progress per queue and process. Steps and timeouts are short transactions; sends wait
+ * on a channel (SMTP, a webhook), so more of them overlap. Together they stay under the default
+ * pool of 10 connections' worth of concurrent work alongside requests.
+ */
+const CONCURRENCY: Record<string, number> = { [STEP_QUEUE]: 4, [ACK_TIMEOUT_QUEUE]: 2, [SEND_QUEUE]: 8 };
 
 export type EscalationJobsDeps = Pick<
   EscalationEngineOptions,
@@ -63,16 +73,28 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
   let boss: PgBoss | undefined;
   let started = false;
   let reconcileTimer: NodeJS.Timeout | undefined;
-  const workerIds: string[] = [];
+  const workers = new Map<string, DueJobWorker>();
+  let stopListening: (() => Promise<void>) | undefined;
+  let announce: (queue: string) => Promise<void> = async () => {};
 
-  function wakeWorkers() {
-    for (const id of workerIds) boss?.notifyWorker(id);
+  /**
+   * A job was scheduled on this queue: this process's timer and every other process's (through
+   * NOTIFY on PostgreSQL) look again for the nearest due job, so it runs on time even if this
+   * process is gone by then.
+   */
+  function scheduled(queue: string): void {
+    workers.get(queue)?.wake();
+    // Not awaited: the caller (often a request) need not wait for the notice.
+    announce(queue).catch((error: unknown) =>
+      // The other processes' safety-net poll still finds the job.
+      log.warn({ err: error, queue }, 'could not announce a scheduled job to other processes'),
+    );
   }
 
   const scheduler: EscalationScheduler = {
     async stepsDue(incidents: IncidentRow[]) {
       if (!started || boss === undefined) return;
-      let wake = false;
+      let sent = false;
       for (const incident of incidents) {
         if (incident.escalationLevel === null || incident.status !== 'triggered') continue;
         const step = {
@@ -82,19 +104,17 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
         };
         const startAfter = incident.nextEscalationAt ?? now();
         await boss.send(STEP_QUEUE, step, { id: stepJobId(step), startAfter });
-        wake ||= startAfter.getTime() <= Date.now();
+        sent = true;
       }
-      if (wake) wakeWorkers();
+      if (sent) scheduled(STEP_QUEUE);
     },
 
     async notificationsDue(rows: NotificationRow[]) {
-      if (!started || boss === undefined) return;
-      let wake = false;
+      if (!started || boss === undefined || rows.length === 0) return;
       for (const row of rows) {
         await boss.send(SEND_QUEUE, { notificationId: row.id }, { id: row.id, startAfter: row.scheduledAt });
-        wake ||= row.scheduledAt.getTime() <= Date.now();
       }
-      if (wake) wakeWorkers();
+      scheduled(SEND_QUEUE);
     },
 
     async stepsCancelled(steps: EscalationStep[], notificationIds: string[]) {
@@ -105,6 +125,7 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
 
     async ackTimeoutsDue(incidents: IncidentRow[]) {
       if (!started || boss === undefined) return;
+      let sent = false;
       for (const incident of incidents) {
         if (incident.status !== 'acknowledged' || incident.ackTimeoutAt === null) continue;
         const timeout = ackTimeoutOf(incident);
@@ -112,7 +133,9 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
           id: ackTimeoutJobId(timeout),
           startAfter: incident.ackTimeoutAt,
         });
+        sent = true;
       }
+      if (sent) scheduled(ACK_TIMEOUT_QUEUE);
     },
 
     async ackTimeoutsCancelled(timeouts: AckTimeout[]) {
@@ -157,7 +180,7 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
       for (const row of rows) {
         await boss.send(SEND_QUEUE, { notificationId: row.id }, { id: nameBasedUuid(`klaxon:send-now:${row.id}`) });
       }
-      wakeWorkers();
+      scheduled(SEND_QUEUE);
     },
 
     /** Creates pg-boss's schema if needed, its queues, and starts the workers and reconciliation. */
@@ -165,7 +188,7 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
       if (started) return;
       const instance = new PgBoss({
         db: { executeSql: (text, values) => database.executeSql(text, values) as Promise<{ rows: never[] }> },
-        schema: 'pgboss',
+        schema: JOB_SCHEMA,
         supervise: true,
         schedule: false,
         migrate: true,
@@ -194,29 +217,53 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
           expireInSeconds: JOB_EXPIRY_SECONDS,
         });
       });
-      const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
       boss = instance;
       started = true;
-      workerIds.push(
-        await instance.work<EscalationStep>(STEP_QUEUE, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
-          if (job !== undefined) await options.runStep(job.data);
-        }),
-        await instance.work<AckTimeout>(ACK_TIMEOUT_QUEUE, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
-          if (job === undefined) return;
+      const safetyNetMs = (options.pollingIntervalSeconds ?? DEFAULT_SAFETY_NET_SECONDS) * 1000;
+      const handlers: Record<string, (job: PgBoss.JobWithMetadata<never>) => Promise<void>> = {
+        [STEP_QUEUE]: async (job) => {
+          await options.runStep(job.data as EscalationStep);
+        },
+        [ACK_TIMEOUT_QUEUE]: async (job) => {
+          const timeout = job.data as AckTimeout;
           // Due by another process's clock but not yet by ours: pg-boss retries it shortly.
-          if ((await options.acknowledgementTimedOut(job.data)) === 'early') {
-            throw new Error(`acknowledgement timeout of incident ${job.data.incidentId} is not due yet`);
+          if ((await options.acknowledgementTimedOut(timeout)) === 'early') {
+            throw new Error(`acknowledgement timeout of incident ${timeout.incidentId} is not due yet`);
           }
-        }),
-        await instance.work<{ notificationId: string }>(
-          SEND_QUEUE,
-          { pollingIntervalSeconds, batchSize: 1, includeMetadata: true },
-          async ([job]) => {
-            if (job !== undefined)
-              await options.sendNotification(job.data.notificationId, job.retryCount >= job.retryLimit);
+        },
+        [SEND_QUEUE]: (job) =>
+          options.sendNotification(
+            (job.data as { notificationId: string }).notificationId,
+            job.retryCount >= job.retryLimit,
+          ),
+      };
+      for (const [queue, handle] of Object.entries(handlers)) {
+        workers.set(
+          queue,
+          createDueJobWorker({
+            boss: instance,
+            database,
+            queue,
+            concurrency: CONCURRENCY[queue] ?? 1,
+            safetyNetMs,
+            expireInSeconds: JOB_EXPIRY_SECONDS,
+            handle,
+            log,
+          }),
+        );
+      }
+      if (database.kind === 'postgres') {
+        const wakeups = await listenForJobWakeups(
+          database,
+          (queue) => workers.get(queue)?.wake(),
+          () => {
+            for (const worker of workers.values()) worker.wake();
           },
-        ),
-      );
+        );
+        announce = wakeups.announce;
+        stopListening = wakeups.stop;
+      }
+      for (const worker of workers.values()) worker.start();
       await reconcile();
       reconcileTimer = setInterval(() => {
         reconcile().catch((error: unknown) => log.error({ err: error }, 'escalation reconciliation failed'));
@@ -231,7 +278,11 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
       const instance = boss;
       started = false;
       boss = undefined;
-      workerIds.length = 0;
+      await stopListening?.();
+      stopListening = undefined;
+      announce = async () => {};
+      await Promise.all([...workers.values()].map((worker) => worker.stop(timeoutMs)));
+      workers.clear();
       if (instance !== undefined) await instance.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
     },
   };
