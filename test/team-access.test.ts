@@ -215,6 +215,11 @@ describe('declared access of the routes this feature adds', () => {
     'GET /api/teams/:teamId/incident-grouping': 'user',
     'PUT /api/teams/:teamId/incident-grouping': 'user',
     'DELETE /api/teams/:teamId/incident-grouping': 'user',
+    // Urgency and support hours, and the team's Slack channel: members read, managers/admins write (in the service).
+    'GET /api/teams/:teamId/urgency': 'user',
+    'PUT /api/teams/:teamId/urgency': 'user',
+    'GET /api/teams/:id/slack-channel': 'user',
+    'PUT /api/teams/:id/slack-channel': 'user',
   };
 
   it('declares the expected access on each route', () => {
