@@ -255,14 +255,16 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
     'shows the audit log with filters, and users',
     async () => {
       await navLink(page, 'Audit log').click();
-      await page.getByText('alert.resolved').first().waitFor();
+      // The entries' table: the action filter's <option>s carry the same names.
+      const auditRows = page.locator('tbody');
+      await auditRows.getByText('alert.resolved').first().waitFor();
       await page.getByLabel('Action').selectOption('session.created');
       await page.getByRole('button', { name: 'Apply filters' }).click();
-      await page.getByText('alert.resolved').waitFor({ state: 'detached' });
-      await page.getByText('session.created').first().waitFor();
+      await auditRows.getByText('alert.resolved').waitFor({ state: 'detached' });
+      await auditRows.getByText('session.created').first().waitFor();
       await page.getByLabel('Action').selectOption('');
       await page.getByRole('button', { name: 'Apply filters' }).click();
-      await page.getByText('integration.created').first().waitFor();
+      await auditRows.getByText('integration.created').first().waitFor();
       await shot('audit-log');
       await navLink(page, 'Users').click();
       await page.getByRole('cell', { name: MEMBER.email, exact: true }).waitFor();

@@ -247,7 +247,7 @@ describe.skipIf(!hasChromium)('the schedule editor in headless Chromium', () => 
       const { context, page } = await openAs(LEE);
       expect(await page.getByTestId('shift').filter({ hasText: CAROL.name }).count()).toBe(0);
 
-      // A new rotation starts on the next hour and hands over on the hour, in plain words.
+      // A new rotation starts at the start of this hour and hands over on the hour, in plain words.
       const add = page.getByRole('form', { name: 'Add a rotation' });
       expect(await add.getByLabel('First turn starts').inputValue()).toMatch(/T\d\d:00$/);
       expect(await add.getByLabel(/^Handover time/).inputValue()).toMatch(/^\d\d:00$/);

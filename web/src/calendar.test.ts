@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, calendarDays, describeTurn, move, nextHour, shiftOf, toLocalInput, wallClock } from './calendar';
+import { addDays, calendarDays, describeTurn, move, shiftOf, startOfHour, toLocalInput, wallClock } from './calendar';
 
 // Local days are the browser's; pin a zone with daylight saving so 23- and 25-hour days occur.
 const previousZone = process.env.TZ;
@@ -47,10 +47,10 @@ describe('calendarDays', () => {
 });
 
 describe('rotation helpers', () => {
-  it('starts new rotations on the next full hour', () => {
-    expect(nextHour(new Date(2025, 0, 6, 14, 37, 12))).toEqual(new Date(2025, 0, 6, 15, 0, 0));
-    expect(nextHour(new Date(2025, 0, 6, 23, 0, 0))).toEqual(new Date(2025, 0, 7, 0, 0, 0));
-    expect(toLocalInput(nextHour(new Date(2025, 0, 6, 9, 5)))).toBe('2025-01-06T10:00');
+  it('starts new rotations at the start of the current hour, so someone is on call at once', () => {
+    expect(startOfHour(new Date(2025, 0, 6, 14, 37, 12))).toEqual(new Date(2025, 0, 6, 14, 0, 0));
+    expect(startOfHour(new Date(2025, 0, 6, 23, 0, 0))).toEqual(new Date(2025, 0, 6, 23, 0, 0));
+    expect(toLocalInput(startOfHour(new Date(2025, 0, 6, 9, 5)))).toBe('2025-01-06T09:00');
   });
 
   it('says how often a rotation hands over without "1 weeks"', () => {

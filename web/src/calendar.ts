@@ -46,7 +46,8 @@ export const toLocalInput = (date: Date) => {
 };
 
 /** The next full local hour after `now`: new rotations start there, so handovers fall on the hour. */
-export const nextHour = (now: Date) => new Date(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours() + 1);
+/** The start of the current hour: a new rotation hands over on the hour and puts someone on call at once. */
+export const startOfHour = (now: Date) => new Date(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours());
 
 export type TurnUnit = 'hours' | 'days' | 'weeks';
 const SINGULAR: Record<TurnUnit, string> = { hours: 'hour', days: 'day', weeks: 'week' };

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api } from './api';
-import { describeTurn, move, nextHour, type TurnUnit, toLocalInput, WEEKDAYS, wallClock } from './calendar';
+import { describeTurn, move, startOfHour, type TurnUnit, toLocalInput, WEEKDAYS, wallClock } from './calendar';
 import { ProblemMessage, useAction } from './components';
 import { personName, type Restriction, type ScheduleLayer, type TeamMember } from './paging-api';
 
@@ -24,7 +24,7 @@ export function LayerForm({ scheduleId, timeZone, members, nameOf, layer, onDone
   const prefix = layer === undefined ? 'layer' : `layer-${layer.id}`;
   const zone = layer?.timeZone ?? timeZone;
   // Without an explicit handover the API hands over at the wall-clock time and weekday of the start.
-  const [origin] = useState(() => (layer === undefined ? nextHour(new Date()) : new Date(layer.startsAt)));
+  const [origin] = useState(() => (layer === undefined ? startOfHour(new Date()) : new Date(layer.startsAt)));
   const implied = wallClock(origin, zone);
   const initialEnd = layer?.endsAt ? toLocalInput(new Date(layer.endsAt)) : '';
   const [name, setName] = useState(layer?.name ?? 'Primary');
