@@ -317,8 +317,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
         'Escalation',
         'Heartbeats',
         'Teams',
-        'Silences',
-        'Maintenance',
+        'Noise control',
         'API keys',
         'Profile',
       ]);

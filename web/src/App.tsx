@@ -33,6 +33,8 @@ interface NavItem {
   href: string;
   label: string;
   admin: boolean;
+  /** Pages reached from this one that keep it marked as current. */
+  also?: string[];
 }
 
 const NAV: NavItem[] = [
@@ -44,10 +46,13 @@ const NAV: NavItem[] = [
   { href: '/integrations', label: 'Integrations', admin: true },
   { href: '/teams', label: 'Teams', admin: false },
   { href: '/routing', label: 'Routing', admin: true },
-  { href: '/silences', label: 'Silences', admin: false },
-  { href: '/maintenance', label: 'Maintenance', admin: false },
-  { href: '/inhibition-rules', label: 'Inhibition', admin: true },
-  { href: '/event-rules', label: 'Event rules', admin: true },
+  // Silences, maintenance windows, inhibition and event rules link to each other (noise-control-links.tsx).
+  {
+    href: '/silences',
+    label: 'Noise control',
+    admin: false,
+    also: ['/maintenance', '/inhibition-rules', '/event-rules'],
+  },
   { href: '/audit', label: 'Audit log', admin: true },
   { href: '/users', label: 'Users', admin: true },
   { href: '/api-keys', label: 'API keys', admin: false },
@@ -188,7 +193,12 @@ function Shell({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
           <ul>
             {items.map((item) => (
               <li key={item.href}>
-                <Link href={item.href} aria-current={path.startsWith(item.href) ? 'page' : undefined}>
+                <Link
+                  href={item.href}
+                  aria-current={
+                    [item.href, ...(item.also ?? [])].some((href) => path.startsWith(href)) ? 'page' : undefined
+                  }
+                >
                   {item.label}
                 </Link>
               </li>
@@ -299,9 +309,9 @@ function Page({ path, me }: { path: string; me: Me }) {
     case 'maintenance':
       return <MaintenanceWindowsPage me={me} />;
     case 'inhibition-rules':
-      return <InhibitionRulesPage />;
+      return <InhibitionRulesPage me={me} />;
     case 'event-rules':
-      return <EventRulesPage />;
+      return <EventRulesPage me={me} />;
     case 'paging-health':
       return <PagingHealthPage />;
     case 'audit':

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
-import { api, type Integration } from '../api';
+import { api, type Integration, type Me } from '../api';
 import { CodeBlock, EmptyState, Loading, ProblemMessage, TableWrap, useResource } from '../components';
+import { NoiseControlLinks } from '../noise-control-links';
 
 interface EventRule {
   id: string;
@@ -37,7 +38,7 @@ function parsed(label: string, text: string): unknown {
  * suppress, set severity, set or remove labels, title or dedup key from a template). The dry-run
  * shows each active rule's effect on a sample payload. Platform admins only, as the API.
  */
-export function EventRulesPage() {
+export function EventRulesPage({ me }: { me: Me }) {
   const { data, error, reload } = useResource(
     () =>
       Promise.all([
@@ -118,6 +119,7 @@ export function EventRulesPage() {
   return (
     <section aria-labelledby="event-rules-title">
       <h1 id="event-rules-title">Event rules</h1>
+      <NoiseControlLinks me={me} />
       <ProblemMessage error={error ?? actionError} />
       <form className="card" onSubmit={save}>
         <h2>{editing === null ? 'New event rule' : 'Edit event rule'}</h2>

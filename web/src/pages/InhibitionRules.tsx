@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
-import { api } from '../api';
+import { api, type Me } from '../api';
 import { EmptyState, Loading, ProblemMessage, TableWrap, useResource } from '../components';
+import { NoiseControlLinks } from '../noise-control-links';
 import { formatMatchers, type Matcher, operatorOf, parseLines } from './Silences';
 
 interface InhibitionRule {
@@ -20,7 +21,7 @@ const blank = { name: '', source: '', target: '', equal: '', isActive: true };
  * alerts matching the target matchers with equal values of the listed labels page nobody.
  * Platform admins only, as the API.
  */
-export function InhibitionRulesPage() {
+export function InhibitionRulesPage({ me }: { me: Me }) {
   const { data, error, reload } = useResource(
     () => api<{ rules: InhibitionRule[] }>('GET', '/api/inhibition-rules'),
     'inhibition-rules',
@@ -78,6 +79,7 @@ export function InhibitionRulesPage() {
   return (
     <section aria-labelledby="inhibition-title">
       <h1 id="inhibition-title">Inhibition rules</h1>
+      <NoiseControlLinks me={me} />
       <p>
         While an alert matching the source fires, alerts matching the target with equal values of the listed labels page
         nobody.

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
 import { Loading, ProblemMessage, Time, useResource } from '../components';
+import { NoiseControlLinks } from '../noise-control-links';
 
 interface MaintenanceWindow {
   id: string;
@@ -54,6 +55,7 @@ export function MaintenanceWindowsPage({ me }: { me: Me }) {
   return (
     <section aria-labelledby="maintenance-title">
       <h1 id="maintenance-title">Maintenance windows</h1>
+      <NoiseControlLinks me={me} />
       <ProblemMessage error={error ?? actionError} />
       {me.isPlatformAdmin && (
         <form className="card" onSubmit={create}>

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
 import { Loading, ProblemMessage, Time, useResource } from '../components';
+import { NoiseControlLinks } from '../noise-control-links';
 import { useLocation } from '../router';
 
 export interface Matcher {
@@ -95,6 +96,7 @@ export function SilencesPage({ me }: { me: Me }) {
   return (
     <section aria-labelledby="silences-title">
       <h1 id="silences-title">Silences</h1>
+      <NoiseControlLinks me={me} />
       <ProblemMessage error={error ?? actionError} />
       {me.isPlatformAdmin && (
         <form className="card" onSubmit={create}>
