@@ -33,17 +33,20 @@ export function TriageHeader(props: {
   };
   // The pressed button was disabled while busy (and stays so once done), which drops keyboard
   // focus to the start of the document. Once the page shows the new state, put focus back here:
-  // on Resolve while that is still possible, else on Acknowledge, else on the title.
+  // on Resolve while that is still possible, else on Acknowledge, else on the title. Checked again
+  // whenever the buttons' state changes: a live update may bring the new state after the action's
+  // own reload, disabling the button that had just received focus.
+  const { canAcknowledge, canResolve } = props;
   useEffect(() => {
-    if (settled === 0) return;
+    if (settled === 0 || action.busy) return;
     const focused = document.activeElement as HTMLElement | null;
     const lost = focused === null || focused === document.body || (focused as HTMLButtonElement).disabled === true;
     if (!lost) return;
-    const next = [resolveButton.current, acknowledgeButton.current].find(
+    const next = [canResolve ? resolveButton.current : null, canAcknowledge ? acknowledgeButton.current : null].find(
       (button) => button !== null && !button.disabled,
     );
     (next ?? heading.current)?.focus();
-  }, [settled]);
+  }, [settled, action.busy, canAcknowledge, canResolve]);
   return (
     <>
       <div className="page-head">
