@@ -1,4 +1,5 @@
 import type { IncidentsConfig, PasswordSignInPolicy, SsoConfig } from './config.js';
+import type { Principal } from './core/principal.js';
 import type { DatabaseHandle } from './db/client.js';
 import type { EventRuleRow, HeartbeatRow, RoutingRuleRow } from './db/schema/index.js';
 import { createWatchedCache, watchTables } from './db/watched-cache.js';
@@ -8,7 +9,7 @@ import { createAlertIngestService } from './modules/alerts/alert-ingest.service.
 import { createAlertsRepository } from './modules/alerts/alerts.repository.js';
 import { createAlertsService } from './modules/alerts/alerts.service.js';
 import { createApiKeysRepository } from './modules/api-keys/api-keys.repository.js';
-import { createApiKeysService, type Principal } from './modules/api-keys/api-keys.service.js';
+import { createApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuditNamesRepository } from './modules/audit/audit-names.repository.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditSeverity } from '../src/db/schema/audit-logs.js';
+import type { AuditSeverity } from '../src/core/audit.js';
 import { auditLogs, users } from '../src/db/schema/index.js';
 import { uuidv7 } from '../src/lib/ids.js';
 import { createTestApp, type TestApp } from './helpers/app.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTEGRATION_TYPES } from '../src/db/schema/index.js';
+import { INTEGRATION_TYPES } from '../src/core/integrations.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 
 /**

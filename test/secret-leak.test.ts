@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect, it, describe as suite } from 'vitest';
-import { INTEGRATION_TYPES, SIGNATURE_SCHEMES } from '../src/db/schema/index.js';
+import { INTEGRATION_TYPES, SIGNATURE_SCHEMES } from '../src/core/integrations.js';
 import { createTestApp } from './helpers/app.js';
 import { hmacHex, standardWebhookHeaders } from './helpers/webhooks.js';
 

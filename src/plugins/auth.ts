@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Principal } from '../core/principal.js';
 import { parseCookies } from '../lib/cookies.js';
 import { AppError } from '../lib/errors.js';
-import type { ApiKeysService, Principal } from '../modules/api-keys/api-keys.service.js';
+import type { ApiKeysService } from '../modules/api-keys/api-keys.service.js';
 import {
   CSRF_HEADER,
   csrfMatches,

@@ -1,16 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { AlertSuppression } from './noise-control.js';
-
-export const ALERT_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
-export const ALERT_STATUSES = ['firing', 'acknowledged', 'resolved'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
-
-export interface AlertLink {
-  href: string;
-  text?: string | undefined;
-}
+import { ALERT_SEVERITIES, ALERT_STATUSES, type AlertLink, OCCURRENCE_KINDS } from '../../core/alerts.js';
+import type { AlertSuppression } from '../../core/noise-control.js';
 
 /**
  * Normalized alerts. At most one open (firing or acknowledged) alert per integration and dedup
@@ -54,9 +45,6 @@ export const alerts = pgTable(
 );
 
 export type AlertRow = typeof alerts.$inferSelect;
-
-export const OCCURRENCE_KINDS = ['created', 'deduplicated', 'acknowledged', 'resolved', 'ignored'] as const;
-export type OccurrenceKind = (typeof OCCURRENCE_KINDS)[number];
 
 /** The history of an alert: each event that touched it, from a sender or a person. */
 export const alertOccurrences = pgTable(

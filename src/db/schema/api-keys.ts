@@ -1,9 +1,7 @@
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { API_KEY_SCOPES } from '../../core/api-keys.js';
 import { teams } from './teams.js';
 import { users } from './users.js';
-
-export const API_KEY_SCOPES = ['read', 'write'] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export const apiKeys = pgTable(
   'api_keys',

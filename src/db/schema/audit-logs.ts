@@ -1,7 +1,5 @@
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-export const AUDIT_SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type AuditSeverity = (typeof AUDIT_SEVERITIES)[number];
+import { AUDIT_SEVERITIES } from '../../core/audit.js';
 
 /**
  * Append-only: a trigger (migration 0001) rejects UPDATE and DELETE. `userId` carries no

@@ -1,21 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { EscalationLevel } from '../../core/escalation-policies.js';
 import { teams } from './teams.js';
-
-/** A user, or an on-call schedule (whoever is on call when the level runs). Schedules have no FK here. */
-/** A person, whoever a schedule has on call, or everyone on a team (its members when the level runs). */
-export type EscalationTarget =
-  | { type: 'user'; id: string }
-  | { type: 'schedule'; id: string }
-  | { type: 'team'; id: string }
-  /** The team's chat channel (its Slack channel): the incident is posted there when the level runs. */
-  | { type: 'team_channel'; id: string };
-
-export interface EscalationLevel {
-  /** Minutes to wait after notifying this level before the next level (or the next repetition). */
-  delayMinutes: number;
-  targets: EscalationTarget[];
-}
 
 /**
  * Ordered levels kept as one JSON array: they are always read and written whole, and their order

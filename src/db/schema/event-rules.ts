@@ -1,22 +1,7 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import type { AlertSeverity } from './alerts.js';
+import type { EventRuleActions } from '../../core/event-rules.js';
+import type { RuleMatcher } from '../../core/routing.js';
 import { integrations } from './integrations.js';
-import type { RuleMatcher } from './routing-rules.js';
-
-/**
- * What an event rule does to an alert it matches, applied in this order: drop (nothing else
- * matters), suppress, severity, labels removed, labels set, title, dedup key. Label values, the
- * title and the dedup key are logic-less templates (modules/event-rules/template.ts).
- */
-export interface EventRuleActions {
-  drop?: boolean | undefined;
-  suppress?: boolean | undefined;
-  severity?: AlertSeverity | undefined;
-  removeLabels?: string[] | undefined;
-  setLabels?: Record<string, string> | undefined;
-  title?: string | undefined;
-  dedupKey?: string | undefined;
-}
 
 /**
  * Ordered event rules, global (`integrationId` null) or scoped to one integration, applied once

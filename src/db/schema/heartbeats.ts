@@ -1,18 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ALERT_SEVERITIES } from './alerts.js';
+import { ALERT_SEVERITIES } from '../../core/alerts.js';
+import { HEARTBEAT_STATES } from '../../core/heartbeats.js';
+import type { RuleMatcher } from '../../core/routing.js';
 import { integrations } from './integrations.js';
-import type { RuleMatcher } from './routing-rules.js';
 import { teams } from './teams.js';
-
-/**
- * `up`: pinged in time (or never pinged yet, counted from creation); `missing`: one process
- * claimed the expiry and is storing the missed-heartbeat alert; `down`: that alert is stored.
- * The claim is a conditional UPDATE (`WHERE state = 'up' AND deadline_at <= now`), so however
- * many processes sweep at once, one of them opens the alert.
- */
-export const HEARTBEAT_STATES = ['up', 'missing', 'down'] as const;
-export type HeartbeatState = (typeof HEARTBEAT_STATES)[number];
 
 /**
  * A dead man's switch: a sender pings (by URL token, or by a continuously firing alert such as

@@ -1,7 +1,5 @@
 import { pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-export const IMPORT_VENDORS = ['pagerduty', 'oncall', 'opsgenie'] as const;
-export type ImportVendor = (typeof IMPORT_VENDORS)[number];
+import { IMPORT_VENDORS } from '../../core/imports.js';
 
 /**
  * What `klaxon import` already brought in: one row per vendor object, naming the Klaxon row made

@@ -12,13 +12,11 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { ALERT_SEVERITIES } from './alerts.js';
+import { ALERT_SEVERITIES } from '../../core/alerts.js';
+import { INCIDENT_ACTIONS, INCIDENT_STATUSES, TIMELINE_KINDS } from '../../core/incidents.js';
+import { URGENCIES } from '../../core/urgency.js';
 import { teams } from './teams.js';
-import { URGENCIES } from './urgency.js';
 import { users } from './users.js';
-
-export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'resolved'] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /**
  * An incident of one team. The escalation cursor (`escalationLevel`, `escalationRepetition`,
@@ -101,31 +99,6 @@ export const incidentAlerts = pgTable(
   ],
 );
 
-export const TIMELINE_KINDS = [
-  'opened',
-  'alert_joined',
-  'alert_resolved',
-  'escalated',
-  'nobody_on_call',
-  /** A target of the level no longer belongs to the incident's team: not paged. */
-  'target_skipped',
-  'no_contact_method',
-  'escalation_exhausted',
-  'no_escalation_policy',
-  /** Low urgency outside the team's support hours: the first level waits for them to begin. */
-  'paging_deferred',
-  /** Low urgency outside support hours, and the team chose never to page those. */
-  'not_paged_outside_support_hours',
-  'notification_sent',
-  'notification_failed',
-  'acknowledged',
-  'acknowledgement_timeout',
-  'resolved',
-  'note',
-  'reassigned',
-] as const;
-export type TimelineKind = (typeof TIMELINE_KINDS)[number];
-
 export const incidentTimeline = pgTable(
   'incident_timeline',
   {
@@ -156,9 +129,6 @@ export const incidentGroupingRules = pgTable('incident_grouping_rules', {
 });
 
 export type IncidentGroupingRuleRow = typeof incidentGroupingRules.$inferSelect;
-
-export const INCIDENT_ACTIONS = ['acknowledge', 'resolve'] as const;
-export type IncidentAction = (typeof INCIDENT_ACTIONS)[number];
 
 /**
  * One-click links in emails. The link carries the id and an HMAC of it under a key derived from

@@ -1,16 +1,5 @@
 import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-
-/**
- * An Alertmanager matcher (API v2 shape): `isEqual` false negates, `isRegex` makes `value` a
- * regular expression anchored at both ends. `name` is a label name, or one of the alert's
- * own fields `severity`, `source`, `integration` (see silence-matchers.ts).
- */
-export interface AlertMatcher {
-  name: string;
-  value: string;
-  isRegex: boolean;
-  isEqual: boolean;
-}
+import type { AlertMatcher, WeeklyRecurrence } from '../../core/noise-control.js';
 
 /**
  * Silences, as Alertmanager has them: while `startsAt <= now < endsAt`, a new alert that every
@@ -36,14 +25,6 @@ export const silences = pgTable(
 );
 
 export type SilenceRow = typeof silences.$inferSelect;
-
-/** A weekly recurrence: on these ISO weekdays (1 = Monday … 7 = Sunday), from `startTime` (HH:MM, local to `timeZone`), for `durationMinutes`. */
-export interface WeeklyRecurrence {
-  days: number[];
-  startTime: string;
-  durationMinutes: number;
-  timeZone: string;
-}
 
 /**
  * Planned work. Either one span (`startsAt`–`endsAt`) or a weekly `recurrence`. It applies to an
@@ -96,16 +77,6 @@ export const inhibitionRules = pgTable('inhibition_rules', {
 });
 
 export type InhibitionRuleRow = typeof inhibitionRules.$inferSelect;
-
-/**
- * What held an alert back from opening an incident (stored on the alert). `sourceAlertId`:
- * for an inhibition, the firing alert that inhibited it.
- */
-export interface AlertSuppression {
-  kind: 'silence' | 'maintenance' | 'inhibition';
-  id: string;
-  sourceAlertId?: string | undefined;
-}
 
 /**
  * The decisions made about one alert, in order, recorded where each is made (in its

@@ -1,20 +1,8 @@
 import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { ATTEMPT_OUTCOMES, CONTACT_METHOD_TYPES, NOTIFICATION_STATUSES } from '../../core/notifications.js';
+import { RULE_URGENCIES } from '../../core/urgency.js';
 import { incidents } from './incidents.js';
-import { RULE_URGENCIES } from './urgency.js';
 import { users } from './users.js';
-
-export const CONTACT_METHOD_TYPES = [
-  'email',
-  'slack',
-  'webhook',
-  'sms',
-  'voice',
-  'ntfy',
-  'mattermost',
-  'msteams',
-  'webpush',
-] as const;
-export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
 
 /** How to reach a person: an email address, a Slack-compatible incoming webhook, or a signed outgoing webhook. */
 export const contactMethods = pgTable(
@@ -67,10 +55,6 @@ export const notificationRules = pgTable(
 
 export type NotificationRuleRow = typeof notificationRules.$inferSelect;
 
-/** `skipped`: never sent because the contact method may not be paged (an unverified phone number). */
-export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled', 'skipped'] as const;
-export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
-
 /**
  * One message to one person on one contact method for one escalation step. The unique index is the
  * idempotency key (incident, level, repetition, target): whatever the number of processes, jobs or
@@ -115,9 +99,6 @@ export const notifications = pgTable(
 );
 
 export type NotificationRow = typeof notifications.$inferSelect;
-
-export const ATTEMPT_OUTCOMES = ['sent', 'transient_failure', 'permanent_failure'] as const;
-export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 /** Every delivery attempt with its outcome, for the incident timeline and the user's notification log. */
 export const notificationAttempts = pgTable(

@@ -1,8 +1,6 @@
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { PASSWORD_LINK_PURPOSES } from '../../core/password-links.js';
 import { users } from './users.js';
-
-export const PASSWORD_LINK_PURPOSES = ['invite', 'reset'] as const;
-export type PasswordLinkPurpose = (typeof PASSWORD_LINK_PURPOSES)[number];
 
 /**
  * One-time links an admin hands to a person so they choose their own password. As for

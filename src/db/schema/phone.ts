@@ -1,4 +1,5 @@
 import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { PHONE_MESSAGE_KINDS, PHONE_MESSAGE_PURPOSES } from '../../core/phone.js';
 import { contactMethods } from './notifications.js';
 
 /**
@@ -16,11 +17,6 @@ export const phoneVerifications = pgTable('phone_verifications', {
 });
 
 export type PhoneVerificationRow = typeof phoneVerifications.$inferSelect;
-
-export const PHONE_MESSAGE_KINDS = ['sms', 'voice'] as const;
-export type PhoneMessageKind = (typeof PHONE_MESSAGE_KINDS)[number];
-export const PHONE_MESSAGE_PURPOSES = ['notification', 'verification', 'test', 'reply'] as const;
-export type PhoneMessagePurpose = (typeof PHONE_MESSAGE_PURPOSES)[number];
 
 /**
  * Every SMS and call handed to a provider: what the per-number rate limit counts, what status

@@ -1,17 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type RestrictionColumn, TURN_UNITS } from '../../core/schedules.js';
 import { teams } from './teams.js';
 import { users } from './users.js';
-
-export const TURN_UNITS = ['hours', 'days', 'weeks'] as const;
-export type TurnUnitColumn = (typeof TURN_UNITS)[number];
-
-/** A layer restriction window, as stored: see oncall-computation.ts for its meaning. */
-export interface RestrictionColumn {
-  days?: number[] | undefined;
-  start: string;
-  end: string;
-}
 
 /** An on-call schedule of one team, in one IANA time zone. Deleting the team deletes its schedules. */
 export const schedules = pgTable(

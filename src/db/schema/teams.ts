@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { TEAM_MEMBERSHIP_SOURCES, TEAM_ROLES } from '../../core/teams.js';
 import { users } from './users.js';
 
 /** Team names are unique regardless of case, so "SRE" and "sre" cannot both exist. */
@@ -16,12 +17,6 @@ export const teams = pgTable(
 );
 
 export type TeamRow = typeof teams.$inferSelect;
-
-export const TEAM_ROLES = ['member', 'manager'] as const;
-export type TeamRole = (typeof TEAM_ROLES)[number];
-
-export const TEAM_MEMBERSHIP_SOURCES = ['manual', 'sso'] as const;
-export type TeamMembershipSource = (typeof TEAM_MEMBERSHIP_SOURCES)[number];
 
 /** A user belongs to any number of teams; leaving a team or deleting a user removes the row. */
 export const teamMembers = pgTable(

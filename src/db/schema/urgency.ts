@@ -1,24 +1,7 @@
 import { jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { ALERT_SEVERITIES, type AlertSeverity } from './alerts.js';
+import { ALERT_SEVERITIES } from '../../core/alerts.js';
+import { OUTSIDE_HOURS_CHOICES, type SupportWindow } from '../../core/urgency.js';
 import { teams } from './teams.js';
-
-export const URGENCIES = ['high', 'low'] as const;
-export type Urgency = (typeof URGENCIES)[number];
-export const RULE_URGENCIES = ['high', 'low', 'any'] as const;
-export type RuleUrgency = (typeof RULE_URGENCIES)[number];
-
-/** What happens to a low-urgency incident opened outside support hours. */
-export const OUTSIDE_HOURS_CHOICES = ['defer', 'never'] as const;
-export type OutsideHoursChoice = (typeof OUTSIDE_HOURS_CHOICES)[number];
-
-/** One weekly window of support hours, in the team's time zone: day 0 is Sunday; times are "HH:MM", end after start ("24:00" ends at midnight). */
-export interface SupportWindow {
-  day: number;
-  start: string;
-  end: string;
-}
-
-export const DEFAULT_HIGH_URGENCY: readonly AlertSeverity[] = ['critical', 'error'];
 
 /**
  * A team's urgency map and support hours. A team without a row maps critical and error to high

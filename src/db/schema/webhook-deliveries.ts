@@ -1,8 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-
-export const DELIVERY_STATUSES = ['accepted', 'rejected'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+import { DELIVERY_STATUSES } from '../../core/deliveries.js';
 
 /**
  * One row per request that named an existing integration. `integrationId` deliberately has no

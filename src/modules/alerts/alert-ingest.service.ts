@@ -1,6 +1,7 @@
+import type { OccurrenceKind } from '../../core/alerts.js';
 import type { Database, Executor, Transaction } from '../../db/client.js';
 import { isRetryableConflict } from '../../db/client.js';
-import type { IntegrationRow, OccurrenceKind, WebhookDeliveryRow } from '../../db/schema/index.js';
+import type { IntegrationRow, WebhookDeliveryRow } from '../../db/schema/index.js';
 import type { DeliveriesRepository, NewOccurrence } from '../deliveries/deliveries.repository.js';
 import type { AfterCommit, AlertChange, IncidentsService } from '../incidents/incidents.service.js';
 import { type NewAlertDecision, recordAlertDecisions } from '../trace/alert-decisions.repository.js';

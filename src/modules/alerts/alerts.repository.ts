@@ -1,15 +1,13 @@
 import { and, arrayContains, arrayOverlaps, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import type { AlertSeverity, AlertStatus, OccurrenceKind } from '../../core/alerts.js';
 import { type Executor, type HotStatement, isNotNullViolation, queryHot, toUuidArrayLiteral } from '../../db/client.js';
 import {
   type AlertOccurrenceRow,
   type AlertRow,
-  type AlertSeverity,
-  type AlertStatus,
   alertOccurrences,
   alerts,
   incidentAlerts,
   incidents,
-  type OccurrenceKind,
   teams,
   webhookDeliveries,
 } from '../../db/schema/index.js';

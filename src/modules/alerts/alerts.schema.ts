@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import {
-  ALERT_SEVERITIES,
-  ALERT_STATUSES,
-  type AlertOccurrenceRow,
-  type AlertRow,
-  INCIDENT_STATUSES,
-  OCCURRENCE_KINDS,
-} from '../../db/schema/index.js';
+import { ALERT_SEVERITIES, ALERT_STATUSES, OCCURRENCE_KINDS } from '../../core/alerts.js';
+import { INCIDENT_STATUSES } from '../../core/incidents.js';
+import type { AlertOccurrenceRow, AlertRow } from '../../db/schema/index.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
 
 export const alertsQuery = z.strictObject({

@@ -1,8 +1,9 @@
+import type { AlertSeverity, AlertStatus } from '../../core/alerts.js';
+import type { Principal } from '../../core/principal.js';
 import type { Database } from '../../db/client.js';
-import type { AlertRow, AlertSeverity, AlertStatus } from '../../db/schema/index.js';
+import type { AlertRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Authz } from '../authz/authz.service.js';
 import type { AfterCommit, IncidentsService } from '../incidents/incidents.service.js';

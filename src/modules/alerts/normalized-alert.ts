@@ -1,4 +1,5 @@
-import type { AlertLink, AlertSeverity, IntegrationType } from '../../db/schema/index.js';
+import type { AlertLink, AlertSeverity } from '../../core/alerts.js';
+import type { IntegrationType } from '../../core/integrations.js';
 
 /**
  * What every source normalizer produces from a sender's payload, and what deduplication and

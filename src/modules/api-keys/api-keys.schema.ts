@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_KEY_SCOPES } from '../../db/schema/index.js';
+import { API_KEY_SCOPES } from '../../core/api-keys.js';
 import { displayName } from '../../lib/display-name.js';
 import type { PublicApiKey } from './api-keys.service.js';
 

@@ -1,5 +1,7 @@
+import type { ApiKeyScope } from '../../core/api-keys.js';
+import type { Principal } from '../../core/principal.js';
 import type { Database, Executor, Transaction } from '../../db/client.js';
-import type { ApiKeyRow, ApiKeyScope } from '../../db/schema/index.js';
+import type { ApiKeyRow } from '../../db/schema/index.js';
 import { constantTimeEqual } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -9,28 +11,6 @@ import type { ChangeFeed } from '../live-updates/change-feed.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key-format.js';
 import type { ApiKeysRepository } from './api-keys.repository.js';
-
-export interface Principal {
-  userId: string;
-  email: string;
-  isPlatformAdmin: boolean;
-  /** The API key that authenticated the request; null for a console session. */
-  apiKeyId: string | null;
-  /** The console session that authenticated the request, if any. */
-  sessionId?: string | undefined;
-  /**
-   * Limits of the API key that authenticated the request (absent: a full key or a session).
-   * A key limited to a team is never a platform admin (`isPlatformAdmin` is false); an admin's
-   * such key keeps admin rights inside its team only (`ownerIsPlatformAdmin`).
-   */
-  keyLimits?: KeyLimits | undefined;
-}
-
-export interface KeyLimits {
-  scope: 'read' | 'write';
-  teamId: string | null;
-  ownerIsPlatformAdmin: boolean;
-}
 
 export type PublicApiKey = Omit<ApiKeyRow, 'keyHash'>;
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, lt, type SQL } from 'drizzle-orm';
+import type { AuditSeverity } from '../../core/audit.js';
 import type { Executor } from '../../db/client.js';
-import { type AuditLogRow, type AuditSeverity, auditLogs, users } from '../../db/schema/index.js';
+import { type AuditLogRow, auditLogs, users } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
 
 export interface NewAuditEntry {

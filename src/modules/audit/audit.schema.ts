@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AUDIT_SEVERITIES, type AuditLogRow } from '../../db/schema/index.js';
+import { AUDIT_SEVERITIES } from '../../core/audit.js';
+import type { AuditLogRow } from '../../db/schema/index.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
 
 export const auditQuery = z.strictObject({

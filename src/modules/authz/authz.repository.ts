@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { TeamRole } from '../../core/teams.js';
 import type { Executor } from '../../db/client.js';
-import { schedules, type TeamRole, teamMembers, teams, users } from '../../db/schema/index.js';
+import { schedules, teamMembers, teams, users } from '../../db/schema/index.js';
 
 /**
  * The one place that reads who belongs to which team and with what role. Every authorization

@@ -1,6 +1,6 @@
+import type { Principal } from '../../core/principal.js';
 import type { Database, Executor } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuthzRepository } from './authz.repository.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import type { Principal } from '../../core/principal.js';
 import { AppError } from '../../lib/errors.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import { createPolicyBody } from '../escalation-policies/escalation-policies.schema.js';
 import { resolveSignatureSettings } from '../integrations/integration-defaults.js';
 import { toStandardWebhooksSecret } from '../integrations/integration-secret.js';

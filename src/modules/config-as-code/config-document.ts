@@ -4,9 +4,9 @@ import {
   SIGNATURE_ALGORITHMS,
   SIGNATURE_FORMATS,
   SIGNATURE_SCHEMES,
-  TEAM_ROLES,
-  TURN_UNITS,
-} from '../../db/schema/index.js';
+} from '../../core/integrations.js';
+import { TURN_UNITS } from '../../core/schedules.js';
+import { TEAM_ROLES } from '../../core/teams.js';
 import { displayName } from '../../lib/display-name.js';
 import { INTEGRATION_NAME_PATTERN } from '../integrations/integrations.schema.js';
 import { matcherSchema } from '../routing/routing-rules.schema.js';

@@ -1,6 +1,6 @@
+import type { Principal } from '../../core/principal.js';
 import type { IntegrationRow } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import { resolveSignatureSettings, type SignatureSettings } from '../integrations/integration-defaults.js';
 import type {
   ConfigDocument,

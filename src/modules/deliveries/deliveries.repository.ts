@@ -1,11 +1,8 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import type { OccurrenceKind } from '../../core/alerts.js';
+import type { DeliveryStatus } from '../../core/deliveries.js';
 import { type Executor, type HotStatement, queryHot, toUuidArrayLiteral } from '../../db/client.js';
-import {
-  type DeliveryStatus,
-  type OccurrenceKind,
-  type WebhookDeliveryRow,
-  webhookDeliveries,
-} from '../../db/schema/index.js';
+import { type WebhookDeliveryRow, webhookDeliveries } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
 
 export type NewDelivery = WebhookDeliveryRow;

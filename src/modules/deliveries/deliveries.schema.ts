@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DELIVERY_STATUSES, type WebhookDeliveryRow } from '../../db/schema/index.js';
+import { DELIVERY_STATUSES } from '../../core/deliveries.js';
+import type { WebhookDeliveryRow } from '../../db/schema/index.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
 
 export const deliveriesQuery = z.strictObject({

@@ -1,5 +1,5 @@
+import type { DeliveryStatus } from '../../core/deliveries.js';
 import type { Database } from '../../db/client.js';
-import type { DeliveryStatus } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import type { IntegrationsService } from '../integrations/integrations.service.js';

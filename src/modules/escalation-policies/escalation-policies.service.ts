@@ -1,9 +1,10 @@
+import type { EscalationLevel } from '../../core/escalation-policies.js';
+import type { Principal } from '../../core/principal.js';
 import type { Database } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
-import type { EscalationLevel, EscalationPolicyRow } from '../../db/schema/index.js';
+import type { EscalationPolicyRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Authz } from '../authz/authz.service.js';
 import type { EscalationPoliciesRepository } from './escalation-policies.repository.js';

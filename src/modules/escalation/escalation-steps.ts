@@ -1,4 +1,5 @@
-import type { EscalationTarget, IncidentRow, NotificationRow } from '../../db/schema/index.js';
+import type { EscalationTarget } from '../../core/escalation-policies.js';
+import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
 import type { NewTimelineEntry } from '../incidents/incidents.repository.js';
 import type { EscalationScheduler, EscalationStep } from '../incidents/incidents.service.js';
 import { planNotifications } from '../notifications/notification-planner.js';

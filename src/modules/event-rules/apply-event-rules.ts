@@ -1,4 +1,5 @@
-import type { EventRuleActions, RuleMatcher } from '../../db/schema/index.js';
+import type { EventRuleActions } from '../../core/event-rules.js';
+import type { RuleMatcher } from '../../core/routing.js';
 import type { NormalizedAlert } from '../alerts/normalized-alert.js';
 import { matcherHolds } from '../routing/route-alert.js';
 import { renderTemplate, type TemplateContext } from './template.js';

@@ -1,4 +1,5 @@
 import { ZodError } from 'zod';
+import type { Principal } from '../../core/principal.js';
 import type { Database, Transaction } from '../../db/client.js';
 import { isForeignKeyViolation } from '../../db/client.js';
 import type { EventRuleRow, IntegrationRow } from '../../db/schema/index.js';
@@ -8,7 +9,6 @@ import { uuidv7 } from '../../lib/ids.js';
 import type { AlertScreen } from '../alerts/alert-ingest.service.js';
 import type { NormalizedAlert } from '../alerts/normalized-alert.js';
 import { getSourceNormalizer } from '../alerts/sources/index.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { applyEventRules } from './apply-event-rules.js';
 import type { EventRulesRepository } from './event-rules.repository.js';

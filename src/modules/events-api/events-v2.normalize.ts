@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_SEVERITIES } from '../../db/schema/index.js';
+import { ALERT_SEVERITIES } from '../../core/alerts.js';
 import { randomHex } from '../../lib/crypto.js';
 import type { NormalizedAlert } from '../alerts/normalized-alert.js';
 import { clampTitle } from '../alerts/sources/common.js';

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, lte, min, sql } from 'drizzle-orm';
+import type { HeartbeatState } from '../../core/heartbeats.js';
 import type { Executor } from '../../db/client.js';
-import { type HeartbeatRow, type HeartbeatState, heartbeats } from '../../db/schema/index.js';
+import { type HeartbeatRow, heartbeats } from '../../db/schema/index.js';
 
 export type NewHeartbeat = typeof heartbeats.$inferInsert;
 export type HeartbeatChanges = Partial<

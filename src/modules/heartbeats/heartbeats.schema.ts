@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ALERT_SEVERITIES, type HeartbeatRow } from '../../db/schema/index.js';
+import { ALERT_SEVERITIES } from '../../core/alerts.js';
+import type { HeartbeatRow } from '../../db/schema/index.js';
 import { displayName } from '../../lib/display-name.js';
 import { MAX_MATCHERS_PER_RULE, matcherSchema } from '../routing/routing-rules.schema.js';
 

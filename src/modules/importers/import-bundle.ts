@@ -1,4 +1,7 @@
-import type { ImportVendor, IntegrationType, TeamRole, TurnUnitColumn } from '../../db/schema/index.js';
+import type { ImportVendor } from '../../core/imports.js';
+import type { IntegrationType } from '../../core/integrations.js';
+import type { TurnUnitColumn } from '../../core/schedules.js';
+import type { TeamRole } from '../../core/teams.js';
 
 /**
  * What a vendor adapter reads out of the vendor's API, already in Klaxon's terms. The applier

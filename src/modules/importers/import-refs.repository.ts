@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
+import type { ImportVendor } from '../../core/imports.js';
 import type { Executor } from '../../db/client.js';
 import {
   escalationPolicies,
-  type ImportVendor,
   importRefs,
   integrations,
   maintenanceWindows,

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
+import type { ImportVendor } from '../../core/imports.js';
+import type { Principal } from '../../core/principal.js';
 import type { Database } from '../../db/client.js';
-import type { ImportVendor } from '../../db/schema/index.js';
 import type { Services } from '../../services.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import { createPolicyBody } from '../escalation-policies/escalation-policies.schema.js';
 import { createIntegrationBody } from '../integrations/integrations.schema.js';
 import { createWindowBody } from '../maintenance/maintenance.schema.js';

@@ -1,4 +1,4 @@
-import type { IntegrationType } from '../../db/schema/index.js';
+import type { IntegrationType } from '../../core/integrations.js';
 import { instantOf, zoneOf } from '../schedules/local-time.js';
 import {
   emptyBundle,

@@ -1,4 +1,5 @@
-import type { IntegrationType, TeamRole } from '../../db/schema/index.js';
+import type { IntegrationType } from '../../core/integrations.js';
+import type { TeamRole } from '../../core/teams.js';
 import {
   emptyBundle,
   type ImportBundle,

@@ -1,8 +1,8 @@
+import type { ImportVendor } from '../../core/imports.js';
+import type { Principal } from '../../core/principal.js';
 import type { DatabaseHandle } from '../../db/client.js';
-import type { ImportVendor } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { createServices } from '../../services.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { ImportBundle } from './import-bundle.js';
 import { createImportRefsRepository } from './import-refs.repository.js';
 import { createImporterService, type ImportReport } from './importer.service.js';

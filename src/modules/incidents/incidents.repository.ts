@@ -1,17 +1,15 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, lte, type SQL, sql } from 'drizzle-orm';
+import type { IncidentAction, IncidentStatus, TimelineKind } from '../../core/incidents.js';
 import type { Executor } from '../../db/client.js';
 import {
   alerts,
-  type IncidentAction,
   type IncidentRow,
-  type IncidentStatus,
   type IncidentTimelineRow,
   incidentActionTokens,
   incidentAlerts,
   incidentGroupingRules,
   incidents,
   incidentTimeline,
-  type TimelineKind,
   users,
 } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';

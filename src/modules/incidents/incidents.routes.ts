@@ -1,15 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  ALERT_SEVERITIES,
-  ALERT_STATUSES,
-  INCIDENT_STATUSES,
-  type IncidentRow,
-  type IncidentTimelineRow,
-  TIMELINE_KINDS,
-  URGENCIES,
-} from '../../db/schema/index.js';
+import { ALERT_SEVERITIES, ALERT_STATUSES } from '../../core/alerts.js';
+import { INCIDENT_STATUSES, TIMELINE_KINDS } from '../../core/incidents.js';
+import { URGENCIES } from '../../core/urgency.js';
+import type { IncidentRow, IncidentTimelineRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
 import { principalOf } from '../../plugins/auth.js';

@@ -1,17 +1,12 @@
+import { ALERT_SEVERITIES, type AlertSeverity, type OccurrenceKind } from '../../core/alerts.js';
+import type { IncidentStatus } from '../../core/incidents.js';
+import type { Principal } from '../../core/principal.js';
 import type { Database, Transaction } from '../../db/client.js';
-import {
-  ALERT_SEVERITIES,
-  type AlertSeverity,
-  type IncidentRow,
-  type IncidentStatus,
-  type NotificationRow,
-  type OccurrenceKind,
-} from '../../db/schema/index.js';
+import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
 import type { AlertsRepository } from '../alerts/alerts.repository.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Authz } from '../authz/authz.service.js';
 import type { EscalationPoliciesRepository } from '../escalation-policies/escalation-policies.repository.js';

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
+import type { Principal } from '../../core/principal.js';
 import type { Database, Transaction } from '../../db/client.js';
 import type { InhibitionRuleRow } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { formatMatcher } from '../silences/alert-matchers.js';
 import type { InhibitionRepository } from './inhibition.repository.js';

@@ -1,4 +1,4 @@
-import type { IntegrationType, SignatureAlgorithm, SignatureFormat, SignatureScheme } from '../../db/schema/index.js';
+import type { IntegrationType, SignatureAlgorithm, SignatureFormat, SignatureScheme } from '../../core/integrations.js';
 
 export interface SignatureSettings {
   signatureScheme: SignatureScheme;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import {
   INTEGRATION_TYPES,
-  type IntegrationRow,
   SIGNATURE_ALGORITHMS,
   SIGNATURE_FORMATS,
   SIGNATURE_SCHEMES,
-} from '../../db/schema/index.js';
+} from '../../core/integrations.js';
+import type { IntegrationRow } from '../../db/schema/index.js';
 
 /** What an integration name may be; nothing else can name one. */
 export const INTEGRATION_NAME_PATTERN = /^[a-z0-9-]{1,100}$/;

@@ -1,6 +1,7 @@
+import type { IntegrationType } from '../../core/integrations.js';
 import type { Database } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
-import type { IntegrationRow, IntegrationType } from '../../db/schema/index.js';
+import type { IntegrationRow } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { IntegrationRow, IntegrationType } from '../../db/schema/index.js';
+import type { IntegrationType } from '../../core/integrations.js';
+import type { IntegrationRow } from '../../db/schema/index.js';
 import { loadFixture } from '../alerts/sources/load-fixture.js';
 import { signHmac } from '../webhooks/signatures/hmac.js';
 import { signStandardWebhooks } from '../webhooks/signatures/standard-webhooks.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Principal } from '../../core/principal.js';
 import { AppError } from '../../lib/errors.js';
 import { principalOf } from '../../plugins/auth.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { ChangeFeed, ChangeSignal, TeamScope } from './change-feed.js';
 
 export const LIVE_UPDATES_PATH = '/api/events/stream';

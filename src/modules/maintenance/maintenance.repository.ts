@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNotNull, or, sql } from 'drizzle-orm';
+import type { AlertSuppression } from '../../core/noise-control.js';
 import type { Executor } from '../../db/client.js';
 import {
-  type AlertSuppression,
   alerts,
   type MaintenanceWindowRow,
   maintenanceWindowEndings,

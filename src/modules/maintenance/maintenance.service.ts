@@ -1,11 +1,11 @@
 import type { z } from 'zod';
+import type { Principal } from '../../core/principal.js';
 import type { Database, Transaction } from '../../db/client.js';
 import type { MaintenanceWindowRow } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AlertsRepository } from '../alerts/alerts.repository.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AfterCommit, IncidentsService } from '../incidents/incidents.service.js';
 import { instantOf, localDateOf, parseTimeOfDay, weekdayOf, zoneOf } from '../schedules/local-time.js';

@@ -1,4 +1,4 @@
-import type { ContactMethodType } from '../../db/schema/index.js';
+import type { ContactMethodType } from '../../core/notifications.js';
 import type { OutboundGuard } from '../../lib/outbound-guard.js';
 import { createMattermostChannel } from './channels/mattermost.js';
 import { createTeamsChannel } from './channels/msteams.js';

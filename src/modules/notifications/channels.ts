@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { AttemptOutcome, ContactMethodType } from '../../db/schema/index.js';
+import type { AttemptOutcome, ContactMethodType } from '../../core/notifications.js';
 import { escapeHtml } from '../../lib/html.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { OutboundGuard } from '../../lib/outbound-guard.js';

@@ -1,12 +1,12 @@
+import type { Principal } from '../../core/principal.js';
+import type { RuleUrgency } from '../../core/urgency.js';
 import type { Database } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
-import type { RuleUrgency } from '../../db/schema/index.js';
 import { decryptSecret, encryptSecret, randomHex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { type OutboundGuard, OutboundUrlRefusedError } from '../../lib/outbound-guard.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { Authz } from '../authz/authz.service.js';
 import { toStandardWebhooksSecret } from '../webhooks/signatures/standard-webhooks.js';
 import type { Channels } from './channels.js';

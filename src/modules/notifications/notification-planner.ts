@@ -1,5 +1,6 @@
+import type { Urgency } from '../../core/urgency.js';
 import type { Executor } from '../../db/client.js';
-import type { ContactMethodRow, NotificationRow, NotificationRuleRow, Urgency } from '../../db/schema/index.js';
+import type { ContactMethodRow, NotificationRow, NotificationRuleRow } from '../../db/schema/index.js';
 import type { NotificationsRepository } from './notifications.repository.js';
 
 /**

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { AttemptOutcome } from '../../core/notifications.js';
 import type { Executor } from '../../db/client.js';
 import {
-  type AttemptOutcome,
   type ContactMethodRow,
   contactMethods,
   incidents,

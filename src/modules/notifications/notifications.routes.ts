@@ -1,11 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  ATTEMPT_OUTCOMES,
-  CONTACT_METHOD_TYPES,
-  NOTIFICATION_STATUSES,
-  RULE_URGENCIES,
-} from '../../db/schema/index.js';
+import { ATTEMPT_OUTCOMES, CONTACT_METHOD_TYPES, NOTIFICATION_STATUSES } from '../../core/notifications.js';
+import { RULE_URGENCIES } from '../../core/urgency.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
 import { principalOf } from '../../plugins/auth.js';
 import type { ContactMethodsService } from './contact-methods.service.js';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { AttemptOutcome } from '../../db/schema/index.js';
+import type { AttemptOutcome } from '../../core/notifications.js';
 import { addressBytes, type OutboundGuard, OutboundUrlRefusedError } from '../../lib/outbound-guard.js';
 import type { DeliveryResult } from './channels.js';
 

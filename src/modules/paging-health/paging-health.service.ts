@@ -1,6 +1,6 @@
+import type { Principal } from '../../core/principal.js';
 import type { Database } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { Channels } from '../notifications/channels.js';
 import type { SchedulesService } from '../schedules/schedules.service.js';
 import type { PagingHealthRepository } from './paging-health.repository.js';

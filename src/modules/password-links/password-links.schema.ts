@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PASSWORD_LINK_PURPOSES } from '../../db/schema/index.js';
+import { PASSWORD_LINK_PURPOSES } from '../../core/password-links.js';
 
 export const passwordLinkTokenParams = z.object({ token: z.string().min(1).max(128) });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RuleMatcher } from '../../db/schema/index.js';
+import type { RuleMatcher } from '../../core/routing.js';
 import { matcherHolds, type RoutableAlert, type RoutingRule, routeAlert } from './route-alert.js';
 
 const INTEGRATION = { id: '00000000-0000-7000-8000-00000000000a', name: 'prometheus' };

@@ -1,4 +1,4 @@
-import type { RuleMatcher } from '../../db/schema/index.js';
+import type { RuleMatcher } from '../../core/routing.js';
 import { compileSafeRegex, type SafeRegex, UnsafeRegexError } from './safe-regex.js';
 
 /** What routing looks at: the normalized alert and the integration it came through. */

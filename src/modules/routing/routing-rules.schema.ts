@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ALERT_SEVERITIES, ALERT_STATUSES, type RoutingRuleRow, type RuleMatcher } from '../../db/schema/index.js';
+import { ALERT_SEVERITIES, ALERT_STATUSES } from '../../core/alerts.js';
+import type { RuleMatcher } from '../../core/routing.js';
+import type { RoutingRuleRow } from '../../db/schema/index.js';
 import { displayName } from '../../lib/display-name.js';
 import { compileSafeRegex, MAX_REGEX_LENGTH, UnsafeRegexError } from './safe-regex.js';
 

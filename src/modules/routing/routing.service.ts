@@ -1,7 +1,9 @@
 import { ZodError } from 'zod';
+import type { Principal } from '../../core/principal.js';
+import type { RuleMatcher } from '../../core/routing.js';
 import type { Database, Executor, Transaction } from '../../db/client.js';
 import { isForeignKeyViolation } from '../../db/client.js';
-import type { AlertRow, IntegrationRow, RoutingRuleRow, RuleMatcher } from '../../db/schema/index.js';
+import type { AlertRow, IntegrationRow, RoutingRuleRow } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -9,7 +11,6 @@ import type { AlertRouter } from '../alerts/alert-ingest.service.js';
 import type { AlertsRepository } from '../alerts/alerts.repository.js';
 import type { NormalizedAlert } from '../alerts/normalized-alert.js';
 import { getSourceNormalizer } from '../alerts/sources/index.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { IntegrationsRepository } from '../integrations/integrations.repository.js';
 import type { TeamsRepository } from '../teams/teams.repository.js';

@@ -1,7 +1,7 @@
+import type { Principal } from '../../core/principal.js';
 import type { Database, Executor } from '../../db/client.js';
 import type { ScheduleRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Authz } from '../authz/authz.service.js';
 import type { SchedulesRepository } from './schedules.repository.js';

@@ -1,8 +1,8 @@
+import type { Principal } from '../../core/principal.js';
 import type { Transaction } from '../../db/client.js';
 import { randomHex, sha256Hex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { Authz } from '../authz/authz.service.js';
 import { type CalendarEvent, renderCalendar } from './ical.js';
 import { computeSpans, type Span } from './oncall-computation.js';

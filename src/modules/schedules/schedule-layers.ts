@@ -1,7 +1,7 @@
+import type { Principal } from '../../core/principal.js';
+import type { TurnUnitColumn } from '../../core/schedules.js';
 import type { Transaction } from '../../db/client.js';
-import type { TurnUnitColumn } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import { continuingStartIndex, type Restriction } from './oncall-computation.js';
 import { invalid, layerNotFound, type SchedulePartDeps } from './schedule-access.js';
 import { toLayerDefinition } from './schedule-definition.js';

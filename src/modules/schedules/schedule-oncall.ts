@@ -1,6 +1,6 @@
+import type { Principal } from '../../core/principal.js';
 import type { ScheduleRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { Authz } from '../authz/authz.service.js';
 import { computeLayerSpans, computeSpans, type Span } from './oncall-computation.js';
 import type { SchedulePartDeps } from './schedule-access.js';

@@ -1,5 +1,5 @@
+import type { Principal } from '../../core/principal.js';
 import { uuidv7 } from '../../lib/ids.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import { invalid, overrideNotFound, type SchedulePartDeps } from './schedule-access.js';
 import { EARLIEST, LATEST, storable } from './schedule-definition.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TURN_UNITS } from '../../db/schema/index.js';
+import { TURN_UNITS } from '../../core/schedules.js';
 import { displayName } from '../../lib/display-name.js';
 import { isValidTimeZone } from './local-time.js';
 

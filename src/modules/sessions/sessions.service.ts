@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PasswordSignInPolicy } from '../../config.js';
+import type { Principal } from '../../core/principal.js';
 import type { Database } from '../../db/client.js';
 import type { UserRow } from '../../db/schema/index.js';
 import { constantTimeEqual, sha256Hex } from '../../lib/crypto.js';
@@ -7,7 +8,6 @@ import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { hashPassword, verifyPassword } from '../../lib/password.js';
 import { createRateLimiter, type RateLimiter } from '../../lib/rate-limiter.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { ChangeFeed } from '../live-updates/change-feed.js';
 import type { UsersRepository } from '../users/users.repository.js';

@@ -1,4 +1,4 @@
-import type { AlertMatcher } from '../../db/schema/index.js';
+import type { AlertMatcher } from '../../core/noise-control.js';
 import { compileSafeRegex, type SafeRegex } from '../routing/safe-regex.js';
 
 /** What silences, maintenance windows and inhibition rules look at. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { AlertMatcher, SilenceRow } from '../../db/schema/index.js';
+import type { AlertMatcher } from '../../core/noise-control.js';
+import type { SilenceRow } from '../../db/schema/index.js';
 import { MAX_REGEX_LENGTH, UnsafeRegexError } from '../routing/safe-regex.js';
 import { anchoredRegex } from './alert-matchers.js';
 import { silenceState } from './suppression.js';

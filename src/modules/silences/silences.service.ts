@@ -1,9 +1,10 @@
+import type { AlertMatcher } from '../../core/noise-control.js';
+import type { Principal } from '../../core/principal.js';
 import type { Database, Transaction } from '../../db/client.js';
-import type { AlertMatcher, SilenceRow } from '../../db/schema/index.js';
+import type { SilenceRow } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { formatMatcher, matcherHolds, matchesEverything } from './alert-matchers.js';
 import type { SilencesRepository } from './silences.repository.js';

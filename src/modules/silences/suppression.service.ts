@@ -1,5 +1,6 @@
+import type { AlertSuppression } from '../../core/noise-control.js';
 import type { Executor } from '../../db/client.js';
-import type { AlertRow, AlertSuppression } from '../../db/schema/index.js';
+import type { AlertRow } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
 import type { AlertsRepository } from '../alerts/alerts.repository.js';
 import type { InhibitionRepository } from '../inhibition/inhibition.repository.js';

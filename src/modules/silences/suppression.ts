@@ -1,4 +1,5 @@
-import type { AlertSuppression, InhibitionRuleRow, MaintenanceWindowRow, SilenceRow } from '../../db/schema/index.js';
+import type { AlertSuppression } from '../../core/noise-control.js';
+import type { InhibitionRuleRow, MaintenanceWindowRow, SilenceRow } from '../../db/schema/index.js';
 import { instantOf, localDateOf, parseTimeOfDay, weekdayOf, zoneOf } from '../schedules/local-time.js';
 import { allMatch, type MatchableAlert, matchedValue } from './alert-matchers.js';
 

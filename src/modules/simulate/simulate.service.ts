@@ -1,6 +1,8 @@
 import { ZodError } from 'zod';
+import type { AlertSeverity } from '../../core/alerts.js';
+import type { AlertSuppression } from '../../core/noise-control.js';
 import type { Database } from '../../db/client.js';
-import type { AlertSeverity, AlertSuppression, IntegrationRow } from '../../db/schema/index.js';
+import type { IntegrationRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { type AlertRouter, routingDecision } from '../alerts/alert-ingest.service.js';
 import type { AlertsRepository } from '../alerts/alerts.repository.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Principal } from '../../core/principal.js';
 import { type Database, isUniqueViolation } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Authz } from '../authz/authz.service.js';
 import type { EscalationStep } from '../incidents/incidents.service.js';

@@ -1,4 +1,4 @@
-import { TEAM_ROLES, type TeamRole } from '../../db/schema/index.js';
+import { TEAM_ROLES, type TeamRole } from '../../core/teams.js';
 
 /** One entry of KLAXON_OIDC_TEAM_MAPPING: members of `group` join team `team` with `role`. */
 export interface TeamMappingEntry {

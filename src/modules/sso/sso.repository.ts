@@ -1,9 +1,9 @@
 import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { TeamRole } from '../../core/teams.js';
 import type { Executor } from '../../db/client.js';
 import {
   type OidcLoginRequestRow,
   oidcLoginRequests,
-  type TeamRole,
   teamMembers,
   teams,
   type UserRow,

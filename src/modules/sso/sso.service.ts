@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { SsoConfig } from '../../config.js';
+import type { TeamRole } from '../../core/teams.js';
 import { type Database, isUniqueViolation, type Transaction } from '../../db/client.js';
-import type { TeamRole, UserRow } from '../../db/schema/index.js';
+import type { UserRow } from '../../db/schema/index.js';
 import { constantTimeEqual, decryptSecret, encryptSecret, sha256Hex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';

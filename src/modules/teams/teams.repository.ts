@@ -1,10 +1,10 @@
 import { and, asc, eq, inArray, isNull, notExists, sql } from 'drizzle-orm';
+import type { TeamRole } from '../../core/teams.js';
 import type { Executor } from '../../db/client.js';
 import {
   integrations,
   routingRules,
   type TeamMemberRow,
-  type TeamRole,
   type TeamRow,
   teamMembers,
   teams,

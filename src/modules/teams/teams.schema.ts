@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TEAM_ROLES } from '../../db/schema/index.js';
+import { TEAM_ROLES } from '../../core/teams.js';
 import { displayName } from '../../lib/display-name.js';
 import type { TeamMemberView, TeamView } from './teams.repository.js';
 

@@ -1,9 +1,9 @@
+import type { Principal } from '../../core/principal.js';
+import type { TeamRole } from '../../core/teams.js';
 import type { Database, Transaction } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
-import type { TeamRole } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Authz } from '../authz/authz.service.js';
 import type { ChangeFeed } from '../live-updates/change-feed.js';

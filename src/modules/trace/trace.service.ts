@@ -1,6 +1,6 @@
+import type { Principal } from '../../core/principal.js';
 import type { Database } from '../../db/client.js';
 import type { AlertRow } from '../../db/schema/index.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import { listAlertDecisions } from './alert-decisions.repository.js';
 import type { TraceRepository } from './trace.repository.js';
 

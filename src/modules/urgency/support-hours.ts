@@ -1,10 +1,5 @@
-import type { AlertSeverity } from '../../db/schema/alerts.js';
-import {
-  DEFAULT_HIGH_URGENCY,
-  type OutsideHoursChoice,
-  type SupportWindow,
-  type Urgency,
-} from '../../db/schema/urgency.js';
+import type { AlertSeverity } from '../../core/alerts.js';
+import { DEFAULT_HIGH_URGENCY, type OutsideHoursChoice, type SupportWindow, type Urgency } from '../../core/urgency.js';
 
 /** What paging needs of a team's settings (a team without settings gets `DEFAULT_URGENCY_SETTINGS`). */
 export interface UrgencySettings {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ALERT_SEVERITIES, OUTSIDE_HOURS_CHOICES } from '../../db/schema/index.js';
+import { ALERT_SEVERITIES } from '../../core/alerts.js';
+import { OUTSIDE_HOURS_CHOICES } from '../../core/urgency.js';
 import { isTimeZone } from './support-hours.js';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time "HH:MM" (24:00 ends at midnight)');

@@ -1,6 +1,6 @@
+import type { Principal } from '../../core/principal.js';
 import type { Database } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Authz } from '../authz/authz.service.js';
 import type { UrgencySettings } from './support-hours.js';

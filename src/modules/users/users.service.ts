@@ -1,9 +1,9 @@
+import type { Principal } from '../../core/principal.js';
 import type { Database } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/client.js';
 import type { UserRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
-import type { Principal } from '../api-keys/api-keys.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { ChangeFeed } from '../live-updates/change-feed.js';
 import type { SessionsRepository } from '../sessions/sessions.repository.js';

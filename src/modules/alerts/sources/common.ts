@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertLink, AlertSeverity } from '../../../db/schema/index.js';
+import type { AlertLink, AlertSeverity } from '../../../core/alerts.js';
 
 /** Longest title Klaxon keeps (the generic payload's own limit); longer sender titles are cut. */
 export const MAX_TITLE_LENGTH = 500;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_SEVERITIES } from '../../../db/schema/index.js';
+import { ALERT_SEVERITIES } from '../../../core/alerts.js';
 import type { NormalizedAlert, SourceNormalizer } from '../normalized-alert.js';
 import { stableHash } from './stable-hash.js';
 

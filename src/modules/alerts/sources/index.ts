@@ -1,4 +1,4 @@
-import type { IntegrationType } from '../../../db/schema/index.js';
+import type { IntegrationType } from '../../../core/integrations.js';
 import type { SourceNormalizer } from '../normalized-alert.js';
 import { alertmanagerNormalizer } from './alertmanager.js';
 import { datadogNormalizer } from './datadog.js';

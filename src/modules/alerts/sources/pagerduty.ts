@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertSeverity } from '../../../db/schema/index.js';
+import type { AlertSeverity } from '../../../core/alerts.js';
 import type { NormalizedAlert, SourceNormalizer } from '../normalized-alert.js';
 import { clampTitle, collectLinks, firstNonBlank, parseTimestamp, timestampString } from './common.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { INTEGRATION_TYPES } from '../../../db/schema/index.js';
+import { INTEGRATION_TYPES } from '../../../core/integrations.js';
 import { getSourceNormalizer, sourceNormalizers } from './index.js';
 import { canonicalJson, stableHash } from './stable-hash.js';
 

@@ -1,5 +1,5 @@
+import type { PhoneMessageKind, PhoneMessagePurpose } from '../../../core/phone.js';
 import type { Database } from '../../../db/client.js';
-import type { PhoneMessageKind, PhoneMessagePurpose } from '../../../db/schema/index.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import type { DeliveryResult } from '../channels.js';
 import { NOT_SENT, type PhoneRepository } from './phone.repository.js';

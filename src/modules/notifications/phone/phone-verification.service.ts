@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
+import type { Principal } from '../../../core/principal.js';
 import type { Database } from '../../../db/client.js';
 import type { ContactMethodRow } from '../../../db/schema/index.js';
 import { constantTimeEqual, hmac } from '../../../lib/crypto.js';
 import { AppError } from '../../../lib/errors.js';
-import type { Principal } from '../../api-keys/api-keys.service.js';
 import type { NotificationsRepository } from '../notifications.repository.js';
 import type { PhoneRepository } from './phone.repository.js';
 import type { PhoneDispatcher } from './phone-dispatcher.js';

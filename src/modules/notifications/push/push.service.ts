@@ -1,9 +1,9 @@
+import type { Principal } from '../../../core/principal.js';
 import type { Database } from '../../../db/client.js';
 import { encryptSecret } from '../../../lib/crypto.js';
 import { AppError } from '../../../lib/errors.js';
 import { uuidv7 } from '../../../lib/ids.js';
 import { type OutboundGuard, OutboundUrlRefusedError } from '../../../lib/outbound-guard.js';
-import type { Principal } from '../../api-keys/api-keys.service.js';
 import type { SubscriptionKeys } from '../channels/webpush.js';
 import type { PushRepository } from './push.repository.js';
 import type { VapidKeySource } from './vapid-keys.js';

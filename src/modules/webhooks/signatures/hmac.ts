@@ -1,4 +1,4 @@
-import type { SignatureAlgorithm, SignatureFormat } from '../../../db/schema/integrations.js';
+import type { SignatureAlgorithm, SignatureFormat } from '../../../core/integrations.js';
 import { constantTimeEqual, hmac } from '../../../lib/crypto.js';
 import { decodeBase64, decodeHex, MAX_SIGNATURE_HEADER_LENGTH, readHeader, stripPrefix } from './headers.js';
 import type { PreparedCheck, SignatureConfig, VerifyInput } from './types.js';

@@ -1,4 +1,4 @@
-import type { SignatureAlgorithm, SignatureFormat, SignatureScheme } from '../../../db/schema/integrations.js';
+import type { SignatureAlgorithm, SignatureFormat, SignatureScheme } from '../../../core/integrations.js';
 
 /** How an integration's requests are authenticated; taken from the integration row. */
 export interface SignatureConfig {
