@@ -305,31 +305,11 @@ export function toUuidArrayLiteral(ids: string[]): string {
   return `{${ids.join(',')}}`;
 }
 
-/** Unique-constraint violation, as reported by node-postgres and (under `cause`) by PGlite. */
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  for (let current: unknown = error; current !== undefined && current !== null; ) {
-    const candidate = current as { code?: unknown; constraint?: unknown; cause?: unknown };
-    if (candidate.code === '23505') return constraint === undefined || candidate.constraint === constraint;
-    current = candidate.cause;
-  }
-  return false;
-}
-
 /** NOT NULL violation (23502), optionally on one named column. */
 export function isNotNullViolation(error: unknown, column?: string): boolean {
   for (let current: unknown = error; current !== undefined && current !== null; ) {
     const candidate = current as { code?: unknown; column?: unknown; cause?: unknown };
     if (candidate.code === '23502') return column === undefined || candidate.column === column;
-    current = candidate.cause;
-  }
-  return false;
-}
-
-/** Foreign-key violation (23503), optionally on one named constraint. */
-export function isForeignKeyViolation(error: unknown, constraint?: string): boolean {
-  for (let current: unknown = error; current !== undefined && current !== null; ) {
-    const candidate = current as { code?: unknown; constraint?: unknown; cause?: unknown };
-    if (candidate.code === '23503') return constraint === undefined || candidate.constraint === constraint;
     current = candidate.cause;
   }
   return false;

@@ -1,26 +1,49 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { type ConstraintViolation, translatingViolations } from '../../db/constraint-violations.js';
 import { type EscalationPolicyRow, escalationPolicies, schedules, users } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 
 export type NewEscalationPolicy = typeof escalationPolicies.$inferInsert;
 export type EscalationPolicyChanges = Partial<
   Pick<EscalationPolicyRow, 'name' | 'description' | 'repeatCount' | 'isDefault' | 'levels' | 'updatedAt'>
 >;
 
+/** What the escalation_policies table's constraints mean when a write violates them. */
+function policyViolation(policy: { name?: string | undefined; teamId?: string | undefined }) {
+  return ({ kind, constraint, error }: ConstraintViolation) => {
+    if (constraint === 'escalation_policies_team_name_unique') {
+      return new AppError('duplicate-escalation-policy', `The team already has a policy named "${policy.name ?? ''}"`, {
+        cause: error,
+      });
+    }
+    if (constraint === 'escalation_policies_team_default_unique') {
+      return new AppError('conflict', 'Another default policy of the team was saved at the same time; try again', {
+        cause: error,
+      });
+    }
+    if (kind === 'foreign-key')
+      return new AppError('team-not-found', `No team with id ${policy.teamId}`, { cause: error });
+    return undefined;
+  };
+}
+
 export function createEscalationPoliciesRepository() {
   return {
     async insert(executor: Executor, row: NewEscalationPolicy): Promise<EscalationPolicyRow> {
-      const [inserted] = await executor.insert(escalationPolicies).values(row).returning();
+      const [inserted] = await translatingViolations(
+        executor.insert(escalationPolicies).values(row).returning(),
+        policyViolation(row),
+      );
       if (inserted === undefined) throw new Error('policy insert returned no row');
       return inserted;
     },
 
     async update(executor: Executor, id: string, changes: EscalationPolicyChanges): Promise<EscalationPolicyRow> {
-      const [row] = await executor
-        .update(escalationPolicies)
-        .set(changes)
-        .where(eq(escalationPolicies.id, id))
-        .returning();
+      const [row] = await translatingViolations(
+        executor.update(escalationPolicies).set(changes).where(eq(escalationPolicies.id, id)).returning(),
+        policyViolation(changes),
+      );
       if (row === undefined) throw new Error('policy update matched no row');
       return row;
     },

@@ -1,7 +1,6 @@
 import type { EscalationLevel } from '../../core/escalation-policies.js';
 import type { Principal } from '../../core/principal.js';
 import type { Database } from '../../db/client.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import type { EscalationPolicyRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -27,8 +26,6 @@ export function createEscalationPoliciesService(deps: {
   const now = deps.now ?? (() => new Date());
   const notFound = (id: string) => new AppError('escalation-policy-not-found', `No escalation policy with id ${id}`);
   const teamNotFound = (teamId: string) => new AppError('team-not-found', `No team with id ${teamId}`);
-  const duplicate = (name: string | undefined) =>
-    new AppError('duplicate-escalation-policy', `The team already has a policy named "${name ?? ''}"`);
 
   /** Every target of the levels must belong to the policy's team (authz: stored references). */
   function assertTargetsInTeam(teamId: string, levels: EscalationLevel[]) {
@@ -53,14 +50,6 @@ export function createEscalationPoliciesService(deps: {
     return policy;
   }
 
-  const mapErrors = (name: string | undefined) => (error: unknown) => {
-    if (isUniqueViolation(error, 'escalation_policies_team_name_unique')) throw duplicate(name);
-    if (isUniqueViolation(error, 'escalation_policies_team_default_unique')) {
-      throw new AppError('conflict', 'Another default policy of the team was saved at the same time; try again');
-    }
-    throw error;
-  };
-
   return {
     async list(viewer: Principal, teamId?: string) {
       const scope = await authz.scopeOf(viewer);
@@ -77,80 +66,71 @@ export function createEscalationPoliciesService(deps: {
       });
       await assertTargetsInTeam(input.teamId, input.levels);
       const at = now();
-      try {
-        return await db.transaction(async (tx) => {
-          const id = uuidv7();
-          // The previous default stops being one first: at most one default per team (unique index).
-          if (input.isDefault) await repository.clearDefault(tx, input.teamId, id);
-          const policy = await repository.insert(tx, {
-            id,
-            teamId: input.teamId,
-            name: input.name,
-            description: input.description ?? null,
-            repeatCount: input.repeatCount,
-            isDefault: input.isDefault,
-            ackTimeoutMinutes: input.ackTimeoutMinutes,
-            levels: input.levels,
-            createdAt: at,
-            updatedAt: at,
-          });
-          await auditService.record(tx, {
-            action: 'escalation_policy.created',
-            userId: actor.userId,
-            resourceType: 'escalation_policy',
-            resourceId: policy.id,
-            severity: 'MEDIUM',
-            metadata: {
-              name: policy.name,
-              teamId: policy.teamId,
-              isDefault: policy.isDefault,
-              ackTimeoutMinutes: policy.ackTimeoutMinutes,
-              levels: policy.levels,
-            },
-          });
-          return policy;
+      return await db.transaction(async (tx) => {
+        const id = uuidv7();
+        // The previous default stops being one first: at most one default per team (unique index).
+        if (input.isDefault) await repository.clearDefault(tx, input.teamId, id);
+        const policy = await repository.insert(tx, {
+          id,
+          teamId: input.teamId,
+          name: input.name,
+          description: input.description ?? null,
+          repeatCount: input.repeatCount,
+          isDefault: input.isDefault,
+          ackTimeoutMinutes: input.ackTimeoutMinutes,
+          levels: input.levels,
+          createdAt: at,
+          updatedAt: at,
         });
-      } catch (error) {
-        if (isForeignKeyViolation(error)) throw teamNotFound(input.teamId);
-        return mapErrors(input.name)(error);
-      }
+        await auditService.record(tx, {
+          action: 'escalation_policy.created',
+          userId: actor.userId,
+          resourceType: 'escalation_policy',
+          resourceId: policy.id,
+          severity: 'MEDIUM',
+          metadata: {
+            name: policy.name,
+            teamId: policy.teamId,
+            isDefault: policy.isDefault,
+            ackTimeoutMinutes: policy.ackTimeoutMinutes,
+            levels: policy.levels,
+          },
+        });
+        return policy;
+      });
     },
 
     async update(actor: Principal, id: string, input: UpdatePolicyInput) {
       const current = await visible(actor, id);
       await authz.authorize(actor, 'manage', current.teamId, { notFound: () => notFound(id) });
       if (input.levels !== undefined) await assertTargetsInTeam(current.teamId, input.levels);
-      try {
-        return await db.transaction(async (tx) => {
-          const before = await repository.findByIdForUpdate(tx, id);
-          if (before === undefined) throw notFound(id);
-          const changes = Object.fromEntries(
-            Object.entries(input).filter(([, value]) => value !== undefined),
-          ) as UpdatePolicyInput;
-          if (changes.isDefault === true) await repository.clearDefault(tx, before.teamId, id);
-          const policy = await repository.update(tx, id, { ...changes, updatedAt: now() });
-          await auditService.record(tx, {
-            action: 'escalation_policy.updated',
-            userId: actor.userId,
-            resourceType: 'escalation_policy',
-            resourceId: id,
-            severity: 'MEDIUM',
-            metadata: {
-              name: policy.name,
-              teamId: policy.teamId,
-              changes: Object.fromEntries(
-                Object.keys(changes).map((key) => [
-                  key,
-                  { from: before[key as keyof UpdatePolicyInput], to: policy[key as keyof UpdatePolicyInput] },
-                ]),
-              ),
-            },
-          });
-          return policy;
+      return await db.transaction(async (tx) => {
+        const before = await repository.findByIdForUpdate(tx, id);
+        if (before === undefined) throw notFound(id);
+        const changes = Object.fromEntries(
+          Object.entries(input).filter(([, value]) => value !== undefined),
+        ) as UpdatePolicyInput;
+        if (changes.isDefault === true) await repository.clearDefault(tx, before.teamId, id);
+        const policy = await repository.update(tx, id, { ...changes, updatedAt: now() });
+        await auditService.record(tx, {
+          action: 'escalation_policy.updated',
+          userId: actor.userId,
+          resourceType: 'escalation_policy',
+          resourceId: id,
+          severity: 'MEDIUM',
+          metadata: {
+            name: policy.name,
+            teamId: policy.teamId,
+            changes: Object.fromEntries(
+              Object.keys(changes).map((key) => [
+                key,
+                { from: before[key as keyof UpdatePolicyInput], to: policy[key as keyof UpdatePolicyInput] },
+              ]),
+            ),
+          },
         });
-      } catch (error) {
-        return mapErrors(input.name)(error);
-      }
+        return policy;
+      });
     },
 
     /** Incidents already escalating under the policy stop at their next step (recorded on their timeline). */

@@ -1,11 +1,19 @@
 import { and, asc, eq, isNull, max, or } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { type ConstraintViolation, translatingViolations } from '../../db/constraint-violations.js';
 import { type EventRuleRow, eventRules } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 
 export type NewEventRule = typeof eventRules.$inferInsert;
 export type EventRuleChanges = Partial<Omit<EventRuleRow, 'id' | 'createdAt'>>;
 
 const ORDER = [asc(eventRules.position), asc(eventRules.id)];
+
+/** The one foreign key names the integration a rule is scoped to. */
+const missingIntegration = ({ kind, error }: ConstraintViolation) =>
+  kind === 'foreign-key'
+    ? new AppError('integration-not-found', 'No integration with that id', { cause: error })
+    : undefined;
 
 export function createEventRulesRepository() {
   return {
@@ -46,13 +54,19 @@ export function createEventRulesRepository() {
     },
 
     async insert(executor: Executor, rule: NewEventRule): Promise<EventRuleRow> {
-      const [row] = await executor.insert(eventRules).values(rule).returning();
+      const [row] = await translatingViolations(
+        executor.insert(eventRules).values(rule).returning(),
+        missingIntegration,
+      );
       if (row === undefined) throw new Error('event rule insert returned no row');
       return row;
     },
 
     async update(executor: Executor, id: string, changes: EventRuleChanges): Promise<EventRuleRow | undefined> {
-      const [row] = await executor.update(eventRules).set(changes).where(eq(eventRules.id, id)).returning();
+      const [row] = await translatingViolations(
+        executor.update(eventRules).set(changes).where(eq(eventRules.id, id)).returning(),
+        missingIntegration,
+      );
       return row;
     },
 

@@ -1,7 +1,6 @@
 import { ZodError } from 'zod';
 import type { Principal } from '../../core/principal.js';
 import type { Database, Transaction } from '../../db/client.js';
-import { isForeignKeyViolation } from '../../db/client.js';
 import type { EventRuleRow, IntegrationRow } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
@@ -44,13 +43,9 @@ export function createEventRulesService(deps: {
   const { db, repository, auditService } = deps;
   const now = deps.now ?? (() => new Date());
   const notFound = (id: string) => new AppError('event-rule-not-found', `No event rule with id ${id}`);
-  const translate = (error: unknown) => {
-    if (isForeignKeyViolation(error)) throw new AppError('integration-not-found', 'No integration with that id');
-    throw error;
-  };
 
   async function change<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const result = await db.transaction(work).catch(translate);
+    const result = await db.transaction(work);
     deps.cache?.clear();
     return result;
   }

@@ -1,7 +1,9 @@
 import { and, asc, eq, inArray, lte, min, sql } from 'drizzle-orm';
 import type { HeartbeatState } from '../../core/heartbeats.js';
 import type { Executor } from '../../db/client.js';
+import { type ConstraintViolation, translatingViolations } from '../../db/constraint-violations.js';
 import { type HeartbeatRow, heartbeats } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 
 export type NewHeartbeat = typeof heartbeats.$inferInsert;
 export type HeartbeatChanges = Partial<
@@ -29,16 +31,40 @@ export interface PingOutcome {
   previousState: HeartbeatState;
 }
 
+/** The unique name and the foreign keys, read from the database's own refusal (race-free). */
+function heartbeatViolation(heartbeat: { name?: string | undefined; teamId?: string | undefined }) {
+  return ({ kind, constraint, error }: ConstraintViolation) => {
+    if (constraint === 'heartbeats_team_name_unique') {
+      return new AppError('duplicate-heartbeat', `The team already has a heartbeat named "${heartbeat.name ?? ''}"`, {
+        cause: error,
+      });
+    }
+    if (constraint === 'heartbeats_team_id_teams_id_fk') {
+      return new AppError('team-not-found', `No team with id ${heartbeat.teamId}`, { cause: error });
+    }
+    // The other foreign keys name integrations (the alerting one and the watchdog's).
+    if (kind === 'foreign-key')
+      return new AppError('integration-not-found', 'No integration with that id', { cause: error });
+    return undefined;
+  };
+}
+
 export function createHeartbeatsRepository() {
   return {
     async insert(executor: Executor, row: NewHeartbeat): Promise<HeartbeatRow> {
-      const [inserted] = await executor.insert(heartbeats).values(row).returning();
+      const [inserted] = await translatingViolations(
+        executor.insert(heartbeats).values(row).returning(),
+        heartbeatViolation(row),
+      );
       if (inserted === undefined) throw new Error('heartbeat insert returned no row');
       return inserted;
     },
 
     async update(executor: Executor, id: string, changes: HeartbeatChanges): Promise<HeartbeatRow> {
-      const [row] = await executor.update(heartbeats).set(changes).where(eq(heartbeats.id, id)).returning();
+      const [row] = await translatingViolations(
+        executor.update(heartbeats).set(changes).where(eq(heartbeats.id, id)).returning(),
+        heartbeatViolation(changes),
+      );
       if (row === undefined) throw new Error('heartbeat update matched no row');
       return row;
     },

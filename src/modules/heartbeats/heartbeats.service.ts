@@ -1,6 +1,5 @@
 import type { Principal } from '../../core/principal.js';
 import type { Database, Transaction } from '../../db/client.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import type { HeartbeatRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -54,18 +53,6 @@ export function createHeartbeatsService(deps: {
       throw new AppError('forbidden', 'Only platform admins can turn an integration’s alerts into heartbeat pings');
     }
   }
-
-  /** Foreign keys and the unique name, read from the database's own refusal (race-free). */
-  const translate = (input: { teamId?: string; name?: string }) => (error: unknown) => {
-    if (isUniqueViolation(error, 'heartbeats_team_name_unique')) {
-      throw new AppError('duplicate-heartbeat', `The team already has a heartbeat named "${input.name ?? ''}"`);
-    }
-    if (isForeignKeyViolation(error, 'heartbeats_team_id_teams_id_fk')) {
-      throw new AppError('team-not-found', `No team with id ${input.teamId}`);
-    }
-    if (isForeignKeyViolation(error)) throw new AppError('integration-not-found', 'No integration with that id');
-    throw error;
-  };
 
   async function changed<T extends HeartbeatRow>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const heartbeat = await db.transaction(work);
@@ -133,7 +120,7 @@ export function createHeartbeatsService(deps: {
           },
         });
         return row;
-      }).catch(translate(input));
+      });
       return { heartbeat, token, pingPath: PING_PATH + token, warning: TOKEN_WARNING };
     },
 
@@ -181,7 +168,7 @@ export function createHeartbeatsService(deps: {
           },
         });
         return row;
-      }).catch(translate({ name: input.name }));
+      });
     },
 
     async rotateToken(actor: Principal, id: string) {

@@ -1,6 +1,8 @@
 import { and, desc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { type ConstraintViolation, translatingViolations } from '../../db/constraint-violations.js';
 import { alerts, type IntegrationRow, integrations, webhookDeliveries } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 
 export type NewIntegration = Omit<IntegrationRow, 'createdAt' | 'updatedAt'>;
 export type IntegrationChanges = Partial<Omit<IntegrationRow, 'id' | 'type' | 'createdAt' | 'updatedAt'>>;
@@ -17,10 +19,30 @@ const withCounts = {
   webhookCount: sql<number>`(select count(*) from ${webhookDeliveries} where "webhook_deliveries"."integration_id" = "integrations"."id")::int`,
 };
 
+/** What the integrations table's constraints mean when a write violates them. */
+function integrationViolation(integration: { name?: string | undefined; defaultTeamId?: string | null | undefined }) {
+  return ({ constraint, error }: ConstraintViolation) => {
+    if (constraint === 'integrations_name_unique') {
+      return new AppError('duplicate-integration', `An integration named "${integration.name ?? ''}" already exists`, {
+        cause: error,
+      });
+    }
+    if (constraint === 'integrations_default_team_id_teams_id_fk') {
+      return new AppError('team-not-found', `No team with id ${integration.defaultTeamId} (defaultTeamId)`, {
+        cause: error,
+      });
+    }
+    return undefined;
+  };
+}
+
 export function createIntegrationsRepository() {
   return {
     async insert(executor: Executor, integration: NewIntegration): Promise<IntegrationRow> {
-      const [row] = await executor.insert(integrations).values(integration).returning();
+      const [row] = await translatingViolations(
+        executor.insert(integrations).values(integration).returning(),
+        integrationViolation(integration),
+      );
       if (row === undefined) throw new Error('integration insert returned no row');
       return row;
     },
@@ -76,11 +98,14 @@ export function createIntegrationsRepository() {
     },
 
     async update(executor: Executor, id: string, changes: IntegrationChanges, at: Date): Promise<IntegrationRow> {
-      const [row] = await executor
-        .update(integrations)
-        .set({ ...changes, updatedAt: at })
-        .where(eq(integrations.id, id))
-        .returning();
+      const [row] = await translatingViolations(
+        executor
+          .update(integrations)
+          .set({ ...changes, updatedAt: at })
+          .where(eq(integrations.id, id))
+          .returning(),
+        integrationViolation(changes),
+      );
       if (row === undefined) throw new Error('integration update matched no row');
       return row;
     },

@@ -1,6 +1,5 @@
 import type { IntegrationType } from '../../core/integrations.js';
 import type { Database } from '../../db/client.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import type { IntegrationRow } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
@@ -43,7 +42,6 @@ export interface CachedIntegration {
 }
 
 const MINUTE_MS = 60_000;
-const DEFAULT_TEAM_FK = 'integrations_default_team_id_teams_id_fk';
 
 export function createIntegrationsService(deps: {
   db: Database;
@@ -63,14 +61,6 @@ export function createIntegrationsService(deps: {
 
   function notFound(id: string): AppError {
     return new AppError('integration-not-found', `No integration with id ${id}`);
-  }
-
-  function duplicateName(name: string): AppError {
-    return new AppError('duplicate-integration', `An integration named "${name}" already exists`);
-  }
-
-  function teamNotFound(teamId: string | null | undefined): AppError {
-    return new AppError('team-not-found', `No team with id ${teamId} (defaultTeamId)`);
   }
 
   function openSecrets(integration: IntegrationRow): CachedIntegration {
@@ -103,41 +93,35 @@ export function createIntegrationsService(deps: {
       const settings = resolveSignatureSettings(type, requested);
       const webhookSecret = generateWebhookSecret();
       const sealed = sealSecret(masterKey, webhookSecret);
-      try {
-        const integration = await committed(
-          db.transaction(async (tx) => {
-            const row = await repository.insert(tx, {
-              id: uuidv7(),
-              name,
-              type,
-              ...settings,
-              rateLimitPerMinute: rateLimitPerMinute ?? null,
-              defaultTeamId: defaultTeamId ?? null,
-              isActive: true,
-              secretCiphertext: sealed.ciphertext,
-              secretHash: sealed.hash,
-              secretPrefix: sealed.prefix,
-              previousSecretCiphertext: null,
-              previousSecretHash: null,
-              previousSecretExpiresAt: null,
-            });
-            await auditService.record(tx, {
-              action: 'integration.created',
-              userId: actorId,
-              resourceType: 'integration',
-              resourceId: row.id,
-              severity: 'HIGH',
-              metadata: { name, type, signatureScheme: settings.signatureScheme, defaultTeamId: defaultTeamId ?? null },
-            });
-            return row;
-          }),
-        );
-        return { integration, webhookSecret };
-      } catch (error) {
-        if (isUniqueViolation(error, 'integrations_name_unique')) throw duplicateName(name);
-        if (isForeignKeyViolation(error, DEFAULT_TEAM_FK)) throw teamNotFound(defaultTeamId);
-        throw error;
-      }
+      const integration = await committed(
+        db.transaction(async (tx) => {
+          const row = await repository.insert(tx, {
+            id: uuidv7(),
+            name,
+            type,
+            ...settings,
+            rateLimitPerMinute: rateLimitPerMinute ?? null,
+            defaultTeamId: defaultTeamId ?? null,
+            isActive: true,
+            secretCiphertext: sealed.ciphertext,
+            secretHash: sealed.hash,
+            secretPrefix: sealed.prefix,
+            previousSecretCiphertext: null,
+            previousSecretHash: null,
+            previousSecretExpiresAt: null,
+          });
+          await auditService.record(tx, {
+            action: 'integration.created',
+            userId: actorId,
+            resourceType: 'integration',
+            resourceId: row.id,
+            severity: 'HIGH',
+            metadata: { name, type, signatureScheme: settings.signatureScheme, defaultTeamId: defaultTeamId ?? null },
+          });
+          return row;
+        }),
+      );
+      return { integration, webhookSecret };
     },
 
     list() {
@@ -155,36 +139,30 @@ export function createIntegrationsService(deps: {
     },
 
     async update(id: string, input: UpdateIntegrationInput, actorId: string) {
-      try {
-        return await committed(
-          db.transaction(async (tx) => {
-            const existing = await repository.findByIdForUpdate(tx, id);
-            if (existing === undefined) throw notFound(id);
-            const changes: IntegrationChanges = {};
-            const changed: Record<string, { from: unknown; to: unknown }> = {};
-            for (const [field, value] of Object.entries(input) as Array<[keyof UpdateIntegrationInput, unknown]>) {
-              if (value === undefined || existing[field] === value) continue;
-              changed[field] = { from: existing[field], to: value };
-              Object.assign(changes, { [field]: value });
-            }
-            if (Object.keys(changes).length === 0) return existing;
-            const updated = await repository.update(tx, id, changes, now());
-            await auditService.record(tx, {
-              action: 'integration.updated',
-              userId: actorId,
-              resourceType: 'integration',
-              resourceId: id,
-              severity: 'INFO',
-              metadata: { name: updated.name, changes: changed },
-            });
-            return updated;
-          }),
-        );
-      } catch (error) {
-        if (isUniqueViolation(error, 'integrations_name_unique')) throw duplicateName(input.name ?? '');
-        if (isForeignKeyViolation(error, DEFAULT_TEAM_FK)) throw teamNotFound(input.defaultTeamId);
-        throw error;
-      }
+      return await committed(
+        db.transaction(async (tx) => {
+          const existing = await repository.findByIdForUpdate(tx, id);
+          if (existing === undefined) throw notFound(id);
+          const changes: IntegrationChanges = {};
+          const changed: Record<string, { from: unknown; to: unknown }> = {};
+          for (const [field, value] of Object.entries(input) as Array<[keyof UpdateIntegrationInput, unknown]>) {
+            if (value === undefined || existing[field] === value) continue;
+            changed[field] = { from: existing[field], to: value };
+            Object.assign(changes, { [field]: value });
+          }
+          if (Object.keys(changes).length === 0) return existing;
+          const updated = await repository.update(tx, id, changes, now());
+          await auditService.record(tx, {
+            action: 'integration.updated',
+            userId: actorId,
+            resourceType: 'integration',
+            resourceId: id,
+            severity: 'INFO',
+            metadata: { name: updated.name, changes: changed },
+          });
+          return updated;
+        }),
+      );
     },
 
     /**

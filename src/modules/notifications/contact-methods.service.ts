@@ -1,7 +1,6 @@
 import type { Principal } from '../../core/principal.js';
 import type { RuleUrgency } from '../../core/urgency.js';
 import type { Database } from '../../db/client.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import { decryptSecret, encryptSecret, randomHex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -113,22 +112,15 @@ export function createContactMethodsService(deps: {
       const { address, secret } = await destinationOf(input);
       const signingSecret = input.type === 'webhook' ? toStandardWebhooksSecret(randomHex(32)) : undefined;
       const stored = signingSecret ?? secret;
-      let method: Awaited<ReturnType<typeof repository.insertContactMethod>>;
-      try {
-        method = await repository.insertContactMethod(db, {
-          id: uuidv7(),
-          userId,
-          type: input.type,
-          label: input.label ?? null,
-          address,
-          secretEncrypted: stored === undefined ? null : encryptSecret(masterKey, stored),
-          createdAt: now(),
-        });
-      } catch (error) {
-        // The user was deleted between the check above and the insert.
-        if (isForeignKeyViolation(error)) throw new AppError('user-not-found', `No user with id ${userId}`);
-        throw error;
-      }
+      const method = await repository.insertContactMethod(db, {
+        id: uuidv7(),
+        userId,
+        type: input.type,
+        label: input.label ?? null,
+        address,
+        secretEncrypted: stored === undefined ? null : encryptSecret(masterKey, stored),
+        createdAt: now(),
+      });
       const phone = isPhoneType(input.type) ? deps.phoneVerification : undefined;
       const verification = phone === undefined ? undefined : await phone.sendFirstCode(method);
       return { method, signingSecret, verification };
@@ -171,19 +163,14 @@ export function createContactMethodsService(deps: {
       input: { contactMethodId: string; delayMinutes: number; urgency?: RuleUrgency },
     ) {
       const method = await ownMethod(actor, input.contactMethodId);
-      try {
-        return await repository.insertRule(db, {
-          id: uuidv7(),
-          userId: method.userId,
-          contactMethodId: method.id,
-          delayMinutes: input.delayMinutes,
-          urgency: input.urgency ?? 'any',
-          createdAt: now(),
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new AppError('duplicate-notification-rule');
-        throw error;
-      }
+      return repository.insertRule(db, {
+        id: uuidv7(),
+        userId: method.userId,
+        contactMethodId: method.id,
+        delayMinutes: input.delayMinutes,
+        urgency: input.urgency ?? 'any',
+        createdAt: now(),
+      });
     },
 
     listRules: (actor: Principal, userId?: string) => repository.listRules(db, [ownerOf(actor, userId)]),

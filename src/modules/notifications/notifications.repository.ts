@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { AttemptOutcome } from '../../core/notifications.js';
 import type { Executor } from '../../db/client.js';
+import { translatingViolations } from '../../db/constraint-violations.js';
 import {
   type ContactMethodRow,
   contactMethods,
@@ -12,6 +13,7 @@ import {
   notificationRules,
   notifications,
 } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 
 export type NewNotification = Omit<
@@ -23,7 +25,14 @@ export type NewNotification = Omit<
 export function createNotificationsRepository() {
   return {
     async insertContactMethod(executor: Executor, row: typeof contactMethods.$inferInsert): Promise<ContactMethodRow> {
-      const [inserted] = await executor.insert(contactMethods).values(row).returning();
+      // The owner deleted between the service's check and the insert: the foreign key refuses it.
+      const [inserted] = await translatingViolations(
+        executor.insert(contactMethods).values(row).returning(),
+        ({ kind, error }) =>
+          kind === 'foreign-key'
+            ? new AppError('user-not-found', `No user with id ${row.userId}`, { cause: error })
+            : undefined,
+      );
       if (inserted === undefined) throw new Error('contact method insert returned no row');
       return inserted;
     },
@@ -47,7 +56,11 @@ export function createNotificationsRepository() {
     },
 
     async insertRule(executor: Executor, row: typeof notificationRules.$inferInsert): Promise<NotificationRuleRow> {
-      const [inserted] = await executor.insert(notificationRules).values(row).returning();
+      const [inserted] = await translatingViolations(
+        executor.insert(notificationRules).values(row).returning(),
+        ({ kind, error }) =>
+          kind === 'unique' ? new AppError('duplicate-notification-rule', undefined, { cause: error }) : undefined,
+      );
       if (inserted === undefined) throw new Error('rule insert returned no row');
       return inserted;
     },

@@ -1,6 +1,8 @@
 import { and, asc, count, eq, gt, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { type ConstraintViolation, translatingViolations } from '../../db/constraint-violations.js';
 import { type RoutingRuleRow, routingRules } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 
 export type NewRoutingRule = Omit<RoutingRuleRow, 'createdAt' | 'updatedAt'>;
 export type RoutingRuleChanges = Partial<Omit<RoutingRuleRow, 'id' | 'createdAt' | 'updatedAt'>>;
@@ -11,6 +13,19 @@ const RULES_LOCK_ID = 7_240_002;
 const ORDER = [asc(routingRules.position), asc(routingRules.id)];
 const appliesTo = (integrationId: string) =>
   or(isNull(routingRules.integrationId), eq(routingRules.integrationId, integrationId));
+
+/** Foreign keys make a missing team or integration impossible to store, even under races. */
+function missingReference(rule: { teamId?: string | undefined; integrationId?: string | null | undefined }) {
+  return ({ constraint, error }: ConstraintViolation) => {
+    if (constraint === 'routing_rules_team_id_teams_id_fk') {
+      return new AppError('team-not-found', `No team with id ${rule.teamId}`, { cause: error });
+    }
+    if (constraint === 'routing_rules_integration_id_integrations_id_fk') {
+      return new AppError('integration-not-found', `No integration with id ${rule.integrationId}`, { cause: error });
+    }
+    return undefined;
+  };
+}
 
 export function createRoutingRulesRepository() {
   return {
@@ -51,20 +66,26 @@ export function createRoutingRulesRepository() {
     },
 
     async insert(executor: Executor, rule: NewRoutingRule, at: Date): Promise<RoutingRuleRow> {
-      const [row] = await executor
-        .insert(routingRules)
-        .values({ ...rule, createdAt: at, updatedAt: at })
-        .returning();
+      const [row] = await translatingViolations(
+        executor
+          .insert(routingRules)
+          .values({ ...rule, createdAt: at, updatedAt: at })
+          .returning(),
+        missingReference(rule),
+      );
       if (row === undefined) throw new Error('routing rule insert returned no row');
       return row;
     },
 
     async update(executor: Executor, id: string, changes: RoutingRuleChanges, at: Date): Promise<RoutingRuleRow> {
-      const [row] = await executor
-        .update(routingRules)
-        .set({ ...changes, updatedAt: at })
-        .where(eq(routingRules.id, id))
-        .returning();
+      const [row] = await translatingViolations(
+        executor
+          .update(routingRules)
+          .set({ ...changes, updatedAt: at })
+          .where(eq(routingRules.id, id))
+          .returning(),
+        missingReference(changes),
+      );
       if (row === undefined) throw new Error('routing rule update matched no row');
       return row;
     },

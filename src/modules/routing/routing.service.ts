@@ -2,7 +2,6 @@ import { ZodError } from 'zod';
 import type { Principal } from '../../core/principal.js';
 import type { RuleMatcher } from '../../core/routing.js';
 import type { Database, Executor, Transaction } from '../../db/client.js';
-import { isForeignKeyViolation } from '../../db/client.js';
 import type { AlertRow, IntegrationRow, RoutingRuleRow } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
@@ -145,17 +144,6 @@ export function createRoutingService(deps: {
 
   const notFound = (id: string) => new AppError('routing-rule-not-found', `No routing rule with id ${id}`);
 
-  /** Foreign keys make a missing team or integration impossible to store, even under races. */
-  function translateReferenceError(error: unknown, input: { teamId?: string; integrationId?: string | null }) {
-    if (isForeignKeyViolation(error, 'routing_rules_team_id_teams_id_fk')) {
-      return new AppError('team-not-found', `No team with id ${input.teamId}`);
-    }
-    if (isForeignKeyViolation(error, 'routing_rules_integration_id_integrations_id_fk')) {
-      return new AppError('integration-not-found', `No integration with id ${input.integrationId}`);
-    }
-    return error;
-  }
-
   async function lockRule(tx: Transaction, id: string) {
     await repository.lockOrder(tx);
     const rule = await repository.findById(tx, id);
@@ -193,86 +181,78 @@ export function createRoutingService(deps: {
     },
 
     async create(input: CreateRuleInput, actor: Principal): Promise<RoutingRuleRow> {
-      try {
-        return await changeRules(async (tx) => {
-          await repository.lockOrder(tx);
-          const total = await repository.count(tx);
-          const position = Math.min(input.position ?? total + 1, total + 1);
-          await repository.shift(tx, position, null, 1);
-          const rule = await repository.insert(
-            tx,
-            {
-              id: uuidv7(),
-              name: input.name,
-              position,
-              integrationId: input.integrationId ?? null,
-              teamId: input.teamId,
-              matchers: input.matchers,
-              continue: input.continue,
-              isActive: input.isActive,
-            },
-            now(),
-          );
-          await auditService.record(tx, {
-            action: 'routing_rule.created',
-            userId: actor.userId,
-            resourceType: 'routing_rule',
-            resourceId: rule.id,
-            severity: 'MEDIUM',
-            metadata: {
-              name: rule.name,
-              position,
-              teamId: rule.teamId,
-              integrationId: rule.integrationId,
-              matchers: rule.matchers,
-              continue: rule.continue,
-              isActive: rule.isActive,
-            },
-          });
-          return rule;
+      return await changeRules(async (tx) => {
+        await repository.lockOrder(tx);
+        const total = await repository.count(tx);
+        const position = Math.min(input.position ?? total + 1, total + 1);
+        await repository.shift(tx, position, null, 1);
+        const rule = await repository.insert(
+          tx,
+          {
+            id: uuidv7(),
+            name: input.name,
+            position,
+            integrationId: input.integrationId ?? null,
+            teamId: input.teamId,
+            matchers: input.matchers,
+            continue: input.continue,
+            isActive: input.isActive,
+          },
+          now(),
+        );
+        await auditService.record(tx, {
+          action: 'routing_rule.created',
+          userId: actor.userId,
+          resourceType: 'routing_rule',
+          resourceId: rule.id,
+          severity: 'MEDIUM',
+          metadata: {
+            name: rule.name,
+            position,
+            teamId: rule.teamId,
+            integrationId: rule.integrationId,
+            matchers: rule.matchers,
+            continue: rule.continue,
+            isActive: rule.isActive,
+          },
         });
-      } catch (error) {
-        throw translateReferenceError(error, input);
-      }
+        return rule;
+      });
     },
 
     async update(id: string, input: UpdateRuleInput, actor: Principal): Promise<RoutingRuleRow> {
-      try {
-        return await changeRules(async (tx) => {
-          const existing = await lockRule(tx, id);
-          const changes: RoutingRuleChanges = {};
-          const changed: Record<string, { from: unknown; to: unknown }> = {};
-          for (const [field, value] of Object.entries(input) as Array<[keyof UpdateRuleInput, unknown]>) {
-            if (value === undefined || field === 'position') continue;
-            if (JSON.stringify(existing[field]) === JSON.stringify(value)) continue;
-            changed[field] = { from: existing[field], to: value };
-            Object.assign(changes, { [field]: value });
+      return await changeRules(async (tx) => {
+        const existing = await lockRule(tx, id);
+        const changes: RoutingRuleChanges = {};
+        const changed: Record<string, { from: unknown; to: unknown }> = {};
+        for (const [field, value] of Object.entries(input) as Array<[keyof UpdateRuleInput, unknown]>) {
+          if (value === undefined || field === 'position') continue;
+          if (JSON.stringify(existing[field]) === JSON.stringify(value)) continue;
+          changed[field] = { from: existing[field], to: value };
+          Object.assign(changes, { [field]: value });
+        }
+        if (input.position !== undefined) {
+          const total = await repository.count(tx);
+          const target = Math.min(input.position, total);
+          if (target !== existing.position) {
+            if (target < existing.position) await repository.shift(tx, target, existing.position - 1, 1);
+            else await repository.shift(tx, existing.position + 1, target, -1);
+            changes.position = target;
+            changed.position = { from: existing.position, to: target };
           }
-          if (input.position !== undefined) {
-            const total = await repository.count(tx);
-            const target = Math.min(input.position, total);
-            if (target !== existing.position) {
-              if (target < existing.position) await repository.shift(tx, target, existing.position - 1, 1);
-              else await repository.shift(tx, existing.position + 1, target, -1);
-              changes.position = target;
-              changed.position = { from: existing.position, to: target };
-            }
-          }
-          if (Object.keys(changes).length === 0) return existing;
-          const updated = await repository.update(tx, id, changes, now());
-          await auditService.record(tx, {
-            action: 'routing_rule.updated',
-            userId: actor.userId,
-            resourceType: 'routing_rule',
-            resourceId: id,
-            severity: 'MEDIUM',
-            metadata: { name: updated.name, changes: changed },
-          });
-          return updated;
+        }
+        if (Object.keys(changes).length === 0) return existing;
+        const updated = await repository.update(tx, id, changes, now());
+        await auditService.record(tx, {
+          action: 'routing_rule.updated',
+          userId: actor.userId,
+          resourceType: 'routing_rule',
+          resourceId: id,
+          severity: 'MEDIUM',
+          metadata: { name: updated.name, changes: changed },
         });
-      } catch (error) {
-        throw translateReferenceError(error, input);
-      }
+        return updated;
+      });
     },
 
     async delete(id: string, actor: Principal): Promise<void> {

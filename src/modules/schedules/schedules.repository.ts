@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { type ConstraintViolation, translatingViolations } from '../../db/constraint-violations.js';
 import {
   type IcalFeedRow,
   icalFeeds,
@@ -13,6 +14,7 @@ import {
   schedules,
   users,
 } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 
 export type NewSchedule = Pick<ScheduleRow, 'id' | 'teamId' | 'name' | 'description' | 'timeZone'>;
 export type ScheduleChanges = Partial<Pick<ScheduleRow, 'name' | 'description' | 'timeZone'>>;
@@ -36,10 +38,28 @@ export interface UserSummary {
   name: string | null;
 }
 
+/** What the schedules table's constraints mean when a write violates them. */
+function scheduleViolation(schedule: { name?: string | undefined; teamId?: string | undefined }) {
+  return ({ constraint, error }: ConstraintViolation) => {
+    if (constraint === 'schedules_team_name_unique') {
+      return new AppError('duplicate-schedule', `The team already has a schedule named "${schedule.name ?? ''}"`, {
+        cause: error,
+      });
+    }
+    if (constraint === 'schedules_team_id_teams_id_fk') {
+      return new AppError('team-not-found', `No team with id ${schedule.teamId}`, { cause: error });
+    }
+    return undefined;
+  };
+}
+
 export function createSchedulesRepository() {
   return {
     async insert(executor: Executor, schedule: NewSchedule): Promise<ScheduleRow> {
-      const [row] = await executor.insert(schedules).values(schedule).returning();
+      const [row] = await translatingViolations(
+        executor.insert(schedules).values(schedule).returning(),
+        scheduleViolation(schedule),
+      );
       if (row === undefined) throw new Error('schedule insert returned no row');
       return row;
     },
@@ -70,11 +90,14 @@ export function createSchedulesRepository() {
     },
 
     async update(executor: Executor, id: string, changes: ScheduleChanges, at: Date): Promise<ScheduleRow> {
-      const [row] = await executor
-        .update(schedules)
-        .set({ ...changes, updatedAt: at })
-        .where(eq(schedules.id, id))
-        .returning();
+      const [row] = await translatingViolations(
+        executor
+          .update(schedules)
+          .set({ ...changes, updatedAt: at })
+          .where(eq(schedules.id, id))
+          .returning(),
+        scheduleViolation(changes),
+      );
       if (row === undefined) throw new Error('schedule update matched no row');
       return row;
     },

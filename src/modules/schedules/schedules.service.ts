@@ -1,6 +1,5 @@
 import type { Principal } from '../../core/principal.js';
 import type { Database } from '../../db/client.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -63,35 +62,25 @@ export function createSchedulesService(deps: {
       await authz.authorize(actor, 'manage', input.teamId, {
         notFound: () => new AppError('team-not-found', `No team with id ${input.teamId}`),
       });
-      try {
-        const created = await db.transaction(async (tx) => {
-          const row = await repository.insert(tx, {
-            id: uuidv7(),
-            teamId: input.teamId,
-            name: input.name,
-            description: input.description ?? null,
-            timeZone: input.timeZone,
-          });
-          await auditService.record(tx, {
-            action: 'schedule.created',
-            userId: actor.userId,
-            resourceType: 'schedule',
-            resourceId: row.id,
-            severity: 'MEDIUM',
-            metadata: { name: row.name, teamId: row.teamId, timeZone: row.timeZone },
-          });
-          return row;
+      const created = await db.transaction(async (tx) => {
+        const row = await repository.insert(tx, {
+          id: uuidv7(),
+          teamId: input.teamId,
+          name: input.name,
+          description: input.description ?? null,
+          timeZone: input.timeZone,
         });
-        return detail(actor, created.id);
-      } catch (error) {
-        if (isUniqueViolation(error, 'schedules_team_name_unique')) {
-          throw new AppError('duplicate-schedule', `The team already has a schedule named "${input.name}"`);
-        }
-        if (isForeignKeyViolation(error, 'schedules_team_id_teams_id_fk')) {
-          throw new AppError('team-not-found', `No team with id ${input.teamId}`);
-        }
-        throw error;
-      }
+        await auditService.record(tx, {
+          action: 'schedule.created',
+          userId: actor.userId,
+          resourceType: 'schedule',
+          resourceId: row.id,
+          severity: 'MEDIUM',
+          metadata: { name: row.name, teamId: row.teamId, timeZone: row.timeZone },
+        });
+        return row;
+      });
+      return detail(actor, created.id);
     },
 
     async list(viewer: Principal, teamId?: string) {
@@ -106,36 +95,29 @@ export function createSchedulesService(deps: {
     get: detail,
 
     async update(id: string, input: UpdateScheduleInput, actor: Principal) {
-      try {
-        await db.transaction(async (tx) => {
-          const { schedule } = await access.authorize(tx, actor, id, 'manage', true);
-          const changes: Record<string, { from: unknown; to: unknown }> = {};
-          for (const field of ['name', 'description', 'timeZone'] as const) {
-            const value = input[field];
-            if (value !== undefined && value !== schedule[field]) changes[field] = { from: schedule[field], to: value };
-          }
-          if (Object.keys(changes).length === 0) return;
-          await repository.update(
-            tx,
-            id,
-            Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to])),
-            now(),
-          );
-          await auditService.record(tx, {
-            action: 'schedule.updated',
-            userId: actor.userId,
-            resourceType: 'schedule',
-            resourceId: id,
-            severity: changes.timeZone === undefined ? 'INFO' : 'MEDIUM',
-            metadata: { name: schedule.name, changes },
-          });
-        });
-      } catch (error) {
-        if (isUniqueViolation(error, 'schedules_team_name_unique')) {
-          throw new AppError('duplicate-schedule', `The team already has a schedule named "${input.name ?? ''}"`);
+      await db.transaction(async (tx) => {
+        const { schedule } = await access.authorize(tx, actor, id, 'manage', true);
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        for (const field of ['name', 'description', 'timeZone'] as const) {
+          const value = input[field];
+          if (value !== undefined && value !== schedule[field]) changes[field] = { from: schedule[field], to: value };
         }
-        throw error;
-      }
+        if (Object.keys(changes).length === 0) return;
+        await repository.update(
+          tx,
+          id,
+          Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to])),
+          now(),
+        );
+        await auditService.record(tx, {
+          action: 'schedule.updated',
+          userId: actor.userId,
+          resourceType: 'schedule',
+          resourceId: id,
+          severity: changes.timeZone === undefined ? 'INFO' : 'MEDIUM',
+          metadata: { name: schedule.name, changes },
+        });
+      });
       return detail(actor, id);
     },
 

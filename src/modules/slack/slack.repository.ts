@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { translatingViolations } from '../../db/constraint-violations.js';
 import {
   contactMethods,
   incidents,
@@ -12,6 +13,7 @@ import {
   teams,
   users,
 } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 
 export function createSlackRepository() {
   return {
@@ -25,11 +27,18 @@ export function createSlackRepository() {
       return row;
     },
 
+    /** One Slack account links to one person: another person's account is taken. */
     async upsertLink(executor: Executor, userId: string, slackUserId: string, at: Date) {
-      await executor
-        .insert(slackLinks)
-        .values({ userId, slackUserId, linkedAt: at })
-        .onConflictDoUpdate({ target: slackLinks.userId, set: { slackUserId, linkedAt: at } });
+      await translatingViolations(
+        executor
+          .insert(slackLinks)
+          .values({ userId, slackUserId, linkedAt: at })
+          .onConflictDoUpdate({ target: slackLinks.userId, set: { slackUserId, linkedAt: at } }),
+        ({ constraint, error }) =>
+          constraint === 'slack_links_slack_user_unique'
+            ? new AppError('slack-account-taken', undefined, { cause: error })
+            : undefined,
+      );
     },
 
     async deleteLink(executor: Executor, userId: string) {

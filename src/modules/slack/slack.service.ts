@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../../core/principal.js';
-import { type Database, isUniqueViolation } from '../../db/client.js';
+import type { Database } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -145,31 +145,26 @@ export function createSlackService(deps: {
       });
       if (found === undefined) throw new AppError('slack-user-not-found');
       const at = now();
-      try {
-        await db.transaction(async (tx) => {
-          await repository.deleteDirectMessageMethods(tx, viewer.userId);
-          await repository.upsertLink(tx, viewer.userId, found.id, at);
-          await deps.notificationsRepository.insertContactMethod(tx, {
-            id: uuidv7(),
-            userId: viewer.userId,
-            type: 'slack',
-            label: 'Slack direct message',
-            address: found.id,
-            createdAt: at,
-          });
-          await deps.auditService.record(tx, {
-            action: 'slack.linked',
-            userId: viewer.userId,
-            resourceType: 'user',
-            resourceId: viewer.userId,
-            severity: 'LOW',
-            metadata: { slackUserId: found.id },
-          });
+      await db.transaction(async (tx) => {
+        await repository.deleteDirectMessageMethods(tx, viewer.userId);
+        await repository.upsertLink(tx, viewer.userId, found.id, at);
+        await deps.notificationsRepository.insertContactMethod(tx, {
+          id: uuidv7(),
+          userId: viewer.userId,
+          type: 'slack',
+          label: 'Slack direct message',
+          address: found.id,
+          createdAt: at,
         });
-      } catch (error) {
-        if (isUniqueViolation(error, 'slack_links_slack_user_unique')) throw new AppError('slack-account-taken');
-        throw error;
-      }
+        await deps.auditService.record(tx, {
+          action: 'slack.linked',
+          userId: viewer.userId,
+          resourceType: 'user',
+          resourceId: viewer.userId,
+          severity: 'LOW',
+          metadata: { slackUserId: found.id },
+        });
+      });
       return { configured: true, linked: true, slackUserId: found.id };
     },
 

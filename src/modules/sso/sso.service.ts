@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { SsoConfig } from '../../config.js';
 import type { TeamRole } from '../../core/teams.js';
-import { type Database, isUniqueViolation, type Transaction } from '../../db/client.js';
+import type { Database, Transaction } from '../../db/client.js';
+import { violationOf } from '../../db/constraint-violations.js';
 import type { UserRow } from '../../db/schema/index.js';
 import { constantTimeEqual, decryptSecret, encryptSecret, sha256Hex } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
@@ -256,7 +257,7 @@ export function createSsoService(deps: {
         });
       } catch (error) {
         // Two first sign-ins racing for one email or identity: the loser asks the person to retry.
-        if (isUniqueViolation(error)) {
+        if (violationOf(error)?.kind === 'unique') {
           throw new AppError('sso-account-conflict', 'The account changed during sign-in; try again', { cause: error });
         }
         throw error;

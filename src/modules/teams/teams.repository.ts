@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import type { TeamRole } from '../../core/teams.js';
 import type { Executor } from '../../db/client.js';
+import { type ConstraintViolation, translatingViolations } from '../../db/constraint-violations.js';
 import {
   integrations,
   routingRules,
@@ -10,6 +11,7 @@ import {
   teams,
   users,
 } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 
 export type NewTeam = Pick<TeamRow, 'id' | 'name' | 'description'>;
 export type TeamChanges = Partial<Pick<TeamRow, 'name' | 'description'>>;
@@ -26,6 +28,20 @@ export interface TeamMemberView extends TeamMemberRow {
 }
 
 const memberCount = sql<number>`(select count(*) from ${teamMembers} where ${teamMembers.teamId} = ${teams.id})::int`;
+
+/** Team names are unique regardless of case (teams_name_unique). */
+function nameTaken(team: { name?: string | undefined }) {
+  return ({ constraint, error }: ConstraintViolation) =>
+    constraint === 'teams_name_unique'
+      ? new AppError(
+          'duplicate-team',
+          `A team named "${team.name ?? ''}" already exists (names compare case-insensitively)`,
+          {
+            cause: error,
+          },
+        )
+      : undefined;
+}
 
 export function createTeamsRepository() {
   /** Teams with their member count and the viewer's role; all of them, or only those of `scope`. */
@@ -47,7 +63,7 @@ export function createTeamsRepository() {
 
   return {
     async insert(executor: Executor, team: NewTeam): Promise<TeamRow> {
-      const [row] = await executor.insert(teams).values(team).returning();
+      const [row] = await translatingViolations(executor.insert(teams).values(team).returning(), nameTaken(team));
       if (row === undefined) throw new Error('team insert returned no row');
       return row;
     },
@@ -65,17 +81,25 @@ export function createTeamsRepository() {
     },
 
     async update(executor: Executor, id: string, changes: TeamChanges, at: Date): Promise<TeamRow> {
-      const [row] = await executor
-        .update(teams)
-        .set({ ...changes, updatedAt: at })
-        .where(eq(teams.id, id))
-        .returning();
+      const [row] = await translatingViolations(
+        executor
+          .update(teams)
+          .set({ ...changes, updatedAt: at })
+          .where(eq(teams.id, id))
+          .returning(),
+        nameTaken(changes),
+      );
       if (row === undefined) throw new Error('team update matched no row');
       return row;
     },
 
+    /** A team still referenced by a restricting foreign key (routing) is in use and stays. */
     async delete(executor: Executor, id: string): Promise<void> {
-      await executor.delete(teams).where(eq(teams.id, id));
+      await translatingViolations(executor.delete(teams).where(eq(teams.id, id)), ({ kind, error }) =>
+        kind === 'foreign-key'
+          ? new AppError('team-in-use', 'The team is still used by routing', { cause: error })
+          : undefined,
+      );
     },
 
     /** What still points at a team: routing rules targeting it, integrations defaulting to it. */
@@ -139,7 +163,17 @@ export function createTeamsRepository() {
     },
 
     async insertMember(executor: Executor, member: Pick<TeamMemberRow, 'teamId' | 'userId' | 'role'>) {
-      await executor.insert(teamMembers).values(member);
+      await translatingViolations(executor.insert(teamMembers).values(member), ({ kind, constraint, error }) => {
+        if (kind === 'unique') {
+          return new AppError('duplicate-team-member', `User ${member.userId} is already a member of this team`, {
+            cause: error,
+          });
+        }
+        if (constraint === 'team_members_user_id_users_id_fk') {
+          return new AppError('user-not-found', `No user with id ${member.userId}`, { cause: error });
+        }
+        return undefined;
+      });
     },
 
     async updateMemberRole(executor: Executor, teamId: string, userId: string, role: TeamRole): Promise<boolean> {

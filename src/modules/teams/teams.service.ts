@@ -1,7 +1,6 @@
 import type { Principal } from '../../core/principal.js';
 import type { TeamRole } from '../../core/teams.js';
 import type { Database, Transaction } from '../../db/client.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -32,8 +31,6 @@ export function createTeamsService(deps: {
   const now = deps.now ?? (() => new Date());
 
   const notFound = (id: string) => new AppError('team-not-found', `No team with id ${id}`);
-  const duplicate = (name: string | undefined) =>
-    new AppError('duplicate-team', `A team named "${name ?? ''}" already exists (names compare case-insensitively)`);
   const memberNotFound = (teamId: string, userId: string) =>
     new AppError('team-member-not-found', `User ${userId} is not a member of team ${teamId}`);
 
@@ -73,28 +70,23 @@ export function createTeamsService(deps: {
 
   return {
     async create(input: CreateTeamInput, actor: Principal) {
-      try {
-        const team = await db.transaction(async (tx) => {
-          const row = await repository.insert(tx, {
-            id: uuidv7(),
-            name: input.name,
-            description: input.description ?? null,
-          });
-          await auditService.record(tx, {
-            action: 'team.created',
-            userId: actor.userId,
-            resourceType: 'team',
-            resourceId: row.id,
-            severity: 'MEDIUM',
-            metadata: { name: row.name },
-          });
-          return row;
+      const team = await db.transaction(async (tx) => {
+        const row = await repository.insert(tx, {
+          id: uuidv7(),
+          name: input.name,
+          description: input.description ?? null,
         });
-        return visibleTeam(actor, team.id);
-      } catch (error) {
-        if (isUniqueViolation(error, 'teams_name_unique')) throw duplicate(input.name);
-        throw error;
-      }
+        await auditService.record(tx, {
+          action: 'team.created',
+          userId: actor.userId,
+          resourceType: 'team',
+          resourceId: row.id,
+          severity: 'MEDIUM',
+          metadata: { name: row.name },
+        });
+        return row;
+      });
+      return visibleTeam(actor, team.id);
     },
 
     async list(viewer: Principal) {
@@ -104,37 +96,32 @@ export function createTeamsService(deps: {
     get: visibleTeam,
 
     async update(id: string, input: UpdateTeamInput, actor: Principal) {
-      try {
-        await db.transaction(async (tx) => {
-          const existing = await lockTeam(tx, id);
-          const changes: Record<string, { from: unknown; to: unknown }> = {};
-          for (const field of ['name', 'description'] as const) {
-            const value = input[field];
-            if (value !== undefined && value !== existing[field]) changes[field] = { from: existing[field], to: value };
-          }
-          if (Object.keys(changes).length === 0) return;
-          const updated = await repository.update(
-            tx,
-            id,
-            {
-              ...(input.name === undefined ? {} : { name: input.name }),
-              ...(input.description === undefined ? {} : { description: input.description }),
-            },
-            now(),
-          );
-          await auditService.record(tx, {
-            action: 'team.updated',
-            userId: actor.userId,
-            resourceType: 'team',
-            resourceId: id,
-            severity: 'INFO',
-            metadata: { name: updated.name, changes },
-          });
+      await db.transaction(async (tx) => {
+        const existing = await lockTeam(tx, id);
+        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        for (const field of ['name', 'description'] as const) {
+          const value = input[field];
+          if (value !== undefined && value !== existing[field]) changes[field] = { from: existing[field], to: value };
+        }
+        if (Object.keys(changes).length === 0) return;
+        const updated = await repository.update(
+          tx,
+          id,
+          {
+            ...(input.name === undefined ? {} : { name: input.name }),
+            ...(input.description === undefined ? {} : { description: input.description }),
+          },
+          now(),
+        );
+        await auditService.record(tx, {
+          action: 'team.updated',
+          userId: actor.userId,
+          resourceType: 'team',
+          resourceId: id,
+          severity: 'INFO',
+          metadata: { name: updated.name, changes },
         });
-      } catch (error) {
-        if (isUniqueViolation(error, 'teams_name_unique')) throw duplicate(input.name);
-        throw error;
-      }
+      });
       return visibleTeam(actor, id);
     },
 
@@ -144,31 +131,26 @@ export function createTeamsService(deps: {
      * Alerts already routed to the team keep its id (history is not rewritten).
      */
     async delete(id: string, actor: Principal): Promise<void> {
-      try {
-        await db.transaction(async (tx) => {
-          const existing = await lockTeam(tx, id);
-          const { ruleCount, integrationNames } = await repository.references(tx, id);
-          if (ruleCount > 0 || integrationNames.length > 0) {
-            const uses = [
-              ...(ruleCount > 0 ? [`${ruleCount} routing rule(s) target it`] : []),
-              ...(integrationNames.length > 0 ? [`default team of integration(s) ${integrationNames.join(', ')}`] : []),
-            ];
-            throw new AppError('team-in-use', `Team "${existing.name}" is still in use: ${uses.join('; ')}`);
-          }
-          await repository.delete(tx, id);
-          await auditService.record(tx, {
-            action: 'team.deleted',
-            userId: actor.userId,
-            resourceType: 'team',
-            resourceId: id,
-            severity: 'HIGH',
-            metadata: { name: existing.name },
-          });
+      await db.transaction(async (tx) => {
+        const existing = await lockTeam(tx, id);
+        const { ruleCount, integrationNames } = await repository.references(tx, id);
+        if (ruleCount > 0 || integrationNames.length > 0) {
+          const uses = [
+            ...(ruleCount > 0 ? [`${ruleCount} routing rule(s) target it`] : []),
+            ...(integrationNames.length > 0 ? [`default team of integration(s) ${integrationNames.join(', ')}`] : []),
+          ];
+          throw new AppError('team-in-use', `Team "${existing.name}" is still in use: ${uses.join('; ')}`);
+        }
+        await repository.delete(tx, id);
+        await auditService.record(tx, {
+          action: 'team.deleted',
+          userId: actor.userId,
+          resourceType: 'team',
+          resourceId: id,
+          severity: 'HIGH',
+          metadata: { name: existing.name },
         });
-      } catch (error) {
-        if (isForeignKeyViolation(error)) throw new AppError('team-in-use', 'The team is still used by routing');
-        throw error;
-      }
+      });
     },
 
     async listMembers(viewer: Principal, teamId: string) {
@@ -183,28 +165,18 @@ export function createTeamsService(deps: {
     },
 
     async addMember(teamId: string, input: { userId: string; role: TeamRole }, actor: Principal) {
-      try {
-        await db.transaction(async (tx) => {
-          const team = await manageable(actor, teamId, tx);
-          await repository.insertMember(tx, { teamId, userId: input.userId, role: input.role });
-          await auditService.record(tx, {
-            action: 'team.member_added',
-            userId: actor.userId,
-            resourceType: 'team',
-            resourceId: teamId,
-            severity: 'MEDIUM',
-            metadata: { name: team.name, memberId: input.userId, role: input.role },
-          });
+      await db.transaction(async (tx) => {
+        const team = await manageable(actor, teamId, tx);
+        await repository.insertMember(tx, { teamId, userId: input.userId, role: input.role });
+        await auditService.record(tx, {
+          action: 'team.member_added',
+          userId: actor.userId,
+          resourceType: 'team',
+          resourceId: teamId,
+          severity: 'MEDIUM',
+          metadata: { name: team.name, memberId: input.userId, role: input.role },
         });
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw new AppError('duplicate-team-member', `User ${input.userId} is already a member of this team`);
-        }
-        if (isForeignKeyViolation(error, 'team_members_user_id_users_id_fk')) {
-          throw new AppError('user-not-found', `No user with id ${input.userId}`);
-        }
-        throw error;
-      }
+      });
       const member = await repository.findMember(db, teamId, input.userId);
       if (member === undefined) throw memberNotFound(teamId, input.userId);
       return member;

@@ -1,6 +1,8 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { translatingViolations } from '../../db/constraint-violations.js';
 import { type UserRow, users } from '../../db/schema/index.js';
+import { AppError } from '../../lib/errors.js';
 
 export interface NewUser {
   id: string;
@@ -13,7 +15,13 @@ export interface NewUser {
 export function createUsersRepository() {
   return {
     async insert(executor: Executor, user: NewUser): Promise<UserRow> {
-      const [row] = await executor.insert(users).values(user).returning();
+      const [row] = await translatingViolations(
+        executor.insert(users).values(user).returning(),
+        ({ constraint, error }) =>
+          constraint === 'users_email_unique'
+            ? new AppError('duplicate-user', `A user with email ${user.email} already exists`, { cause: error })
+            : undefined,
+      );
       if (row === undefined) throw new Error('user insert returned no row');
       return row;
     },

@@ -1,6 +1,5 @@
 import type { Principal } from '../../core/principal.js';
 import type { Database } from '../../db/client.js';
-import { isUniqueViolation } from '../../db/client.js';
 import type { UserRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -67,28 +66,23 @@ export function createUsersService(deps: {
 
     async create(input: CreateUserInput, actorId: string | null): Promise<UserRow> {
       const email = normalizeEmail(input.email);
-      try {
-        return await db.transaction(async (tx) => {
-          const user = await usersRepository.insert(tx, {
-            id: uuidv7(),
-            email,
-            name: input.name ?? null,
-            isPlatformAdmin: input.isPlatformAdmin ?? false,
-          });
-          await auditService.record(tx, {
-            action: 'user.created',
-            userId: actorId,
-            resourceType: 'user',
-            resourceId: user.id,
-            severity: user.isPlatformAdmin ? 'HIGH' : 'MEDIUM',
-            metadata: { email: user.email, isPlatformAdmin: user.isPlatformAdmin },
-          });
-          return user;
+      return await db.transaction(async (tx) => {
+        const user = await usersRepository.insert(tx, {
+          id: uuidv7(),
+          email,
+          name: input.name ?? null,
+          isPlatformAdmin: input.isPlatformAdmin ?? false,
         });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new AppError('duplicate-user', `A user with email ${email} already exists`);
-        throw error;
-      }
+        await auditService.record(tx, {
+          action: 'user.created',
+          userId: actorId,
+          resourceType: 'user',
+          resourceId: user.id,
+          severity: user.isPlatformAdmin ? 'HIGH' : 'MEDIUM',
+          metadata: { email: user.email, isPlatformAdmin: user.isPlatformAdmin },
+        });
+        return user;
+      });
     },
 
     list(): Promise<UserRow[]> {
