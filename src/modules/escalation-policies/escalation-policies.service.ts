@@ -1,4 +1,4 @@
-import type { Database } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import type { EscalationLevel, EscalationPolicyRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
@@ -16,7 +16,7 @@ import type { CreatePolicyInput, UpdatePolicyInput } from './escalation-policies
  * and when a level runs (the escalation engine skips and records any that no longer are).
  */
 export function createEscalationPoliciesService(deps: {
-  db: Database;
+  db: Executor;
   repository: EscalationPoliciesRepository;
   authz: Authz;
   auditService: Pick<AuditService, 'record'>;

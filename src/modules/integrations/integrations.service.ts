@@ -1,4 +1,4 @@
-import type { Database } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import type { IntegrationRow, IntegrationType } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
@@ -45,7 +45,7 @@ const MINUTE_MS = 60_000;
 const DEFAULT_TEAM_FK = 'integrations_default_team_id_teams_id_fk';
 
 export function createIntegrationsService(deps: {
-  db: Database;
+  db: Executor;
   integrationsRepository: IntegrationsRepository;
   auditService: Pick<AuditService, 'record'>;
   masterKey: Buffer;

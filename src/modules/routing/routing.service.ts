@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import type { Database, Executor, Transaction } from '../../db/client.js';
+import type { Executor, Transaction } from '../../db/client.js';
 import { isForeignKeyViolation } from '../../db/client.js';
 import type { AlertRow, IntegrationRow, RoutingRuleRow, RuleMatcher } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
@@ -121,7 +121,7 @@ export function createAlertRouter(deps: {
 }
 
 export function createRoutingService(deps: {
-  db: Database;
+  db: Executor;
   routingRulesRepository: RoutingRulesRepository;
   teamsRepository: Pick<TeamsRepository, 'namesByIds'>;
   integrationsRepository: Pick<IntegrationsRepository, 'findById'>;

@@ -1,4 +1,4 @@
-import type { Database, Executor } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import type { ScheduleRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import type { Principal } from '../api-keys/api-keys.service.js';
@@ -52,7 +52,7 @@ export type ScheduleAccess = ReturnType<typeof createScheduleAccess>;
 
 /** What every part of the schedules service works with. */
 export interface SchedulePartDeps {
-  db: Database;
+  db: Executor;
   repository: SchedulesRepository;
   auditService: Pick<AuditService, 'record'>;
   access: ScheduleAccess;

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -34,7 +34,7 @@ export interface UpdateScheduleInput {
  * job on them: layers, overrides, on-call queries and iCal feeds.
  */
 export function createSchedulesService(deps: {
-  db: Database;
+  db: Executor;
   schedulesRepository: SchedulesRepository;
   auditService: Pick<AuditService, 'record'>;
   authz: Authz;

@@ -1,4 +1,4 @@
-import type { Database, Transaction } from '../../db/client.js';
+import type { Executor, Transaction } from '../../db/client.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/client.js';
 import type { TeamRole } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
@@ -20,7 +20,7 @@ export interface UpdateTeamInput {
 }
 
 export function createTeamsService(deps: {
-  db: Database;
+  db: Executor;
   teamsRepository: TeamsRepository;
   auditService: Pick<AuditService, 'record'>;
   authz: Pick<Authz, 'authorize' | 'scopeOf'>;

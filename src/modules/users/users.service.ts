@@ -1,4 +1,4 @@
-import type { Database } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import { isUniqueViolation } from '../../db/client.js';
 import type { UserRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
@@ -21,7 +21,7 @@ export function normalizeEmail(email: string): string {
 }
 
 export function createUsersService(deps: {
-  db: Database;
+  db: Executor;
   usersRepository: UsersRepository;
   auditService: Pick<AuditService, 'record'>;
   /** Disabling ends the account's sessions in the same transaction. */
