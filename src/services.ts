@@ -36,7 +36,7 @@ import { createInhibitionRepository } from './modules/inhibition/inhibition.repo
 import { createInhibitionService } from './modules/inhibition/inhibition.service.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { type CachedIntegration, createIntegrationsService } from './modules/integrations/integrations.service.js';
-import { createChangeFeed } from './modules/live-updates/change-feed.js';
+import { type ChangeFeed, createChangeFeed } from './modules/live-updates/change-feed.js';
 import { createMaintenanceRepository } from './modules/maintenance/maintenance.repository.js';
 import { createMaintenanceService } from './modules/maintenance/maintenance.service.js';
 import { createChannelRegistry } from './modules/notifications/channel-registry.js';
@@ -155,13 +155,17 @@ export function createServices(deps: ServiceDeps) {
    * policies), bound to one executor: the database here, or the transaction of a configuration
    * apply, which builds its own set so that all its changes and audit entries commit together.
    */
-  const configurationServicesOn = (executor: Executor, authzOn: Authz = authz) => ({
+  const configurationServicesOn = (
+    executor: Executor,
+    authzOn: Authz = authz,
+    liveStreams: Pick<ChangeFeed, 'endStreamsOf'> = changeFeed,
+  ) => ({
     usersService: createUsersService({
       db: executor,
       usersRepository,
       auditService,
       sessionsRepository,
-      liveStreams: changeFeed,
+      liveStreams,
       now,
     }),
     teamsService: createTeamsService({
@@ -169,7 +173,7 @@ export function createServices(deps: ServiceDeps) {
       teamsRepository,
       auditService,
       authz: authzOn,
-      liveStreams: changeFeed,
+      liveStreams,
       now,
     }),
     integrationsService: createIntegrationsService({
@@ -606,7 +610,17 @@ export function createServices(deps: ServiceDeps) {
       schedulesService,
       escalationPoliciesService,
     },
-    servicesWithin: (tx) => configurationServicesOn(tx, createAuthz({ db: tx, repository: authzRepository })),
+    servicesWithin: (tx) => {
+      // Streams of people the apply removes from a team end once it commits, not before (nor after a dry run).
+      const endings: Parameters<ChangeFeed['endStreamsOf']>[0][] = [];
+      const liveStreams = { endStreamsOf: (grant: (typeof endings)[number]) => endings.push(grant) };
+      return {
+        services: configurationServicesOn(tx, createAuthz({ db: tx, repository: authzRepository }), liveStreams),
+        afterCommit: () => {
+          for (const grant of endings) changeFeed.endStreamsOf(grant);
+        },
+      };
+    },
   });
 
   const backupsService = createBackupsService({ database: deps.database, auditService });

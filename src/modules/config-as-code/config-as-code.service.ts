@@ -70,8 +70,8 @@ export function createConfigAsCodeService(deps: {
   db: Database;
   /** The services on the database, for export. */
   services: ConfigServices;
-  /** The same services working inside the apply's transaction. */
-  servicesWithin: (tx: Transaction) => ConfigServices;
+  /** The same services working inside the apply's transaction, and what they leave to do once it commits. */
+  servicesWithin: (tx: Transaction) => { services: ConfigServices; afterCommit: () => void };
 }) {
   async function apply(
     actor: Principal,
@@ -79,16 +79,20 @@ export function createConfigAsCodeService(deps: {
     options: { dryRun: boolean; prune: boolean },
   ): Promise<ApplyResult> {
     let planned: PlannedChange[] = [];
+    let afterCommit = () => {};
     try {
-      return await deps.db.transaction(async (tx) => {
-        const services = deps.servicesWithin(tx);
-        const current = await loadCurrentConfig(services, actor);
+      const result = await deps.db.transaction(async (tx): Promise<ApplyResult> => {
+        const within = deps.servicesWithin(tx);
+        const current = await loadCurrentConfig(within.services, actor);
         planned = planChanges(desired, current, options);
         if (planned.length === 0) return { changes: planned, applied: false, secrets: [] };
-        const secrets = await makeChanges(services, actor, desired, current, planned);
+        const secrets = await makeChanges(within.services, actor, desired, current, planned);
         if (options.dryRun) throw new DryRunFinished();
+        afterCommit = within.afterCommit;
         return { changes: planned, applied: true, secrets };
       });
+      afterCommit();
+      return result;
     } catch (error) {
       // The secrets of integrations a dry run created died with its transaction: none is shown.
       if (error instanceof DryRunFinished) return { changes: planned, applied: false, secrets: [] };
