@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { runCli } from './helpers/cli-run.js';
+import { openEventStream } from './helpers/event-stream.js';
 import { sendSigned } from './helpers/webhooks.js';
 
 let t: TestApp;
@@ -329,6 +331,35 @@ describe('team channel targets', () => {
     const policies = (await t.request({ method: 'GET', url: '/api/escalation-policies', key: admin.apiKey })).json();
     const stored = policies.policies.find((policy: { name: string }) => policy.name === 'Channel too');
     expect(stored.levels[0].targets.map((target: { type: string }) => target.type)).toEqual(['team_channel', 'team']);
+  });
+});
+
+describe('people an apply removes from a team', () => {
+  it('lose their live-update streams once it commits', async () => {
+    expect((await apply(parse(KLAXON_YAML))).statusCode).toBe(200);
+    const users = (await t.request({ method: 'GET', url: '/api/users', key: admin.apiKey })).json();
+    const bob = users.users.find((user: { email: string }) => user.email === 'bob@example.com');
+    const key = await t.request({
+      method: 'POST',
+      url: '/api/api-keys',
+      key: admin.apiKey,
+      body: { name: 'bob', userId: bob.id },
+    });
+    if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const stream = await openEventStream(`http://127.0.0.1:${port}/api/events/stream`, {
+      authorization: `Bearer ${key.json().key}`,
+    });
+    try {
+      await stream.next('ready');
+      const document = parse(KLAXON_YAML);
+      document.teams[0].members = [{ email: 'alice@example.com', role: 'manager' }];
+      document.schedules[0].layers[0].participants = ['alice@example.com'];
+      expect((await apply(document)).json().applied).toBe(true);
+      await stream.untilEnded();
+    } finally {
+      stream.close();
+    }
   });
 });
 
