@@ -1,6 +1,6 @@
 import type { IncidentsConfig, PasswordSignInPolicy, SsoConfig } from './config.js';
 import type { Principal } from './core/principal.js';
-import type { DatabaseHandle } from './db/client.js';
+import type { DatabaseHandle, Executor } from './db/client.js';
 import type { EventRuleRow, HeartbeatRow, RoutingRuleRow } from './db/schema/index.js';
 import { createWatchedCache, watchTables } from './db/watched-cache.js';
 import { createOutboundGuard } from './lib/outbound-guard.js';
@@ -14,7 +14,7 @@ import { createAuditRepository } from './modules/audit/audit.repository.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { createAuditNamesRepository } from './modules/audit/audit-names.repository.js';
 import { createAuthzRepository } from './modules/authz/authz.repository.js';
-import { createAuthz } from './modules/authz/authz.service.js';
+import { type Authz, createAuthz } from './modules/authz/authz.service.js';
 import { createBackupsService } from './modules/backups/backups.service.js';
 import { createConfigAsCodeService } from './modules/config-as-code/config-as-code.service.js';
 import { createDeliveriesRepository } from './modules/deliveries/deliveries.repository.js';
@@ -37,7 +37,7 @@ import { createInhibitionRepository } from './modules/inhibition/inhibition.repo
 import { createInhibitionService } from './modules/inhibition/inhibition.service.js';
 import { createIntegrationsRepository } from './modules/integrations/integrations.repository.js';
 import { type CachedIntegration, createIntegrationsService } from './modules/integrations/integrations.service.js';
-import { createChangeFeed } from './modules/live-updates/change-feed.js';
+import { type ChangeFeed, createChangeFeed } from './modules/live-updates/change-feed.js';
 import { createMaintenanceRepository } from './modules/maintenance/maintenance.repository.js';
 import { createMaintenanceService } from './modules/maintenance/maintenance.service.js';
 import { createChannelRegistry } from './modules/notifications/channel-registry.js';
@@ -143,16 +143,75 @@ export function createServices(deps: ServiceDeps) {
   // first: revoking a key, disabling a person or removing a member ends their open streams.
   const changeFeed = createChangeFeed({ listen: (channel, handlers) => deps.database.listen(channel, handlers) });
   // The one place that decides who may do what to which team's resources.
-  const authz = createAuthz({ db, repository: createAuthzRepository() });
+  const authzRepository = createAuthzRepository();
+  const authz = createAuthz({ db, repository: authzRepository });
   const sessionsRepository = createSessionsRepository();
-  const usersService = createUsersService({
-    db,
-    usersRepository,
-    auditService,
-    sessionsRepository,
-    liveStreams: changeFeed,
-    now,
+  const escalationPoliciesRepository = createEscalationPoliciesRepository();
+  // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
+  const integrationCache = createWatchedCache<CachedIntegration>();
+  const routingRulesCache = createWatchedCache<RoutingRuleRow[]>();
+
+  /**
+   * The services that own the configuration (people, teams, integrations, routing, schedules,
+   * policies), bound to one executor: the database here, or the transaction of a configuration
+   * apply, which builds its own set so that all its changes and audit entries commit together.
+   */
+  const configurationServicesOn = (
+    executor: Executor,
+    authzOn: Authz = authz,
+    liveStreams: Pick<ChangeFeed, 'endStreamsOf'> = changeFeed,
+  ) => ({
+    usersService: createUsersService({
+      db: executor,
+      usersRepository,
+      auditService,
+      sessionsRepository,
+      liveStreams,
+      now,
+    }),
+    teamsService: createTeamsService({
+      db: executor,
+      teamsRepository,
+      auditService,
+      authz: authzOn,
+      liveStreams,
+      now,
+    }),
+    integrationsService: createIntegrationsService({
+      db: executor,
+      integrationsRepository,
+      auditService,
+      masterKey: deps.masterKey,
+      cache: integrationCache,
+      now,
+    }),
+    routingService: createRoutingService({
+      db: executor,
+      routingRulesRepository,
+      teamsRepository,
+      integrationsRepository,
+      alertsRepository,
+      auditService,
+      rulesCache: routingRulesCache,
+      now,
+    }),
+    schedulesService: createSchedulesService({ db: executor, schedulesRepository, auditService, authz: authzOn, now }),
+    escalationPoliciesService: createEscalationPoliciesService({
+      db: executor,
+      repository: escalationPoliciesRepository,
+      authz: authzOn,
+      auditService,
+      now,
+    }),
   });
+  const {
+    usersService,
+    teamsService,
+    integrationsService,
+    routingService,
+    schedulesService,
+    escalationPoliciesService,
+  } = configurationServicesOn(db);
   const apiKeysService = createApiKeysService({
     db,
     apiKeysRepository,
@@ -203,31 +262,12 @@ export function createServices(deps: ServiceDeps) {
     now,
   });
   const bootstrapAdminService = createBootstrapAdminService({ db, usersRepository, apiKeysService, auditService, now });
-  // What every webhook reads, cached in the process while it listens for changes (watchIngestConfig).
-  const integrationCache = createWatchedCache<CachedIntegration>();
-  const routingRulesCache = createWatchedCache<RoutingRuleRow[]>();
   // Silences, maintenance windows and inhibition rules, read together by every new routed alert.
   const noiseControlCache = createWatchedCache<NoiseControlConfig>();
   const watchdogCache = createWatchedCache<HeartbeatRow[]>();
   const eventRulesCache = createWatchedCache<EventRuleRow[]>();
   const eventRulesRepository = createEventRulesRepository();
-  const integrationsService = createIntegrationsService({
-    db,
-    integrationsRepository,
-    auditService,
-    masterKey: deps.masterKey,
-    cache: integrationCache,
-    now,
-  });
   const deliveriesService = createDeliveriesService({ db, deliveriesRepository, integrationsService, now });
-  const teamsService = createTeamsService({
-    db,
-    teamsRepository,
-    auditService,
-    authz,
-    liveStreams: changeFeed,
-    now,
-  });
 
   // Incidents, escalation and notifications. The engine is built here and started by main.ts
   // (after migrations) in processes that run jobs; until then its scheduling calls are no-ops
@@ -237,7 +277,6 @@ export function createServices(deps: ServiceDeps) {
   const minuteMs = incidentsConfig.minuteMs ?? 60_000;
   const linkKey = actionTokenKey(deps.masterKey);
   const incidentsRepository = createIncidentsRepository();
-  const escalationPoliciesRepository = createEscalationPoliciesRepository();
   const notificationsRepository = createNotificationsRepository();
   const outboundGuard = createOutboundGuard(incidentsConfig.outboundAllowedNetworks ?? []);
   // SMS and voice: no country is allowed and no provider configured unless the environment says so.
@@ -321,7 +360,6 @@ export function createServices(deps: ServiceDeps) {
     ttlHours: deps.passwordLinkTtlHours ?? DEFAULT_PASSWORD_LINK_TTL_HOURS,
     now,
   });
-  const schedulesService = createSchedulesService({ db, schedulesRepository, auditService, authz, now });
   const escalationEngine = createEscalationEngine({
     database: deps.database,
     incidentsRepository,
@@ -421,13 +459,6 @@ export function createServices(deps: ServiceDeps) {
     cache: noiseControlCache,
     now,
   });
-  const escalationPoliciesService = createEscalationPoliciesService({
-    db,
-    repository: escalationPoliciesRepository,
-    authz,
-    auditService,
-    now,
-  });
   const phoneVerificationService = createPhoneVerificationService({
     db,
     repository: phoneRepository,
@@ -483,16 +514,6 @@ export function createServices(deps: ServiceDeps) {
     db,
     repository: createTraceRepository(),
     visibleAlert: async (viewer, id) => (await alertsService.get(viewer, id)).alert,
-  });
-  const routingService = createRoutingService({
-    db,
-    routingRulesRepository,
-    teamsRepository,
-    integrationsRepository,
-    alertsRepository,
-    auditService,
-    rulesCache: routingRulesCache,
-    now,
   });
   const alertRouter = createAlertRouter({ routingRulesRepository, cache: routingRulesCache });
   // Same router, suppression decision and notification plan as ingestion and paging.
@@ -581,12 +602,26 @@ export function createServices(deps: ServiceDeps) {
         : sessionsService.isLive(principal.sessionId);
 
   const configAsCodeService = createConfigAsCodeService({
-    usersService,
-    teamsService,
-    integrationsService,
-    routingService,
-    schedulesService,
-    escalationPoliciesService,
+    db,
+    services: {
+      usersService,
+      teamsService,
+      integrationsService,
+      routingService,
+      schedulesService,
+      escalationPoliciesService,
+    },
+    servicesWithin: (tx) => {
+      // Streams of people the apply removes from a team end once it commits, not before (nor after a dry run).
+      const endings: Parameters<ChangeFeed['endStreamsOf']>[0][] = [];
+      const liveStreams = { endStreamsOf: (grant: (typeof endings)[number]) => endings.push(grant) };
+      return {
+        services: configurationServicesOn(tx, createAuthz({ db: tx, repository: authzRepository }), liveStreams),
+        afterCommit: () => {
+          for (const grant of endings) changeFeed.endStreamsOf(grant);
+        },
+      };
+    },
   });
 
   const backupsService = createBackupsService({ database: deps.database, auditService });

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { runCli } from './helpers/cli-run.js';
+import { openEventStream } from './helpers/event-stream.js';
 import { sendSigned } from './helpers/webhooks.js';
 
 let t: TestApp;
@@ -206,6 +208,161 @@ describe('apply and export', () => {
   });
 });
 
+describe('an apply is all or nothing, and a dry run meets the errors the apply would', () => {
+  beforeAll(async () => {
+    expect((await apply(parse(KLAXON_YAML), { prune: true })).statusCode).toBe(200);
+  });
+
+  /** Applies a broken file for real and as a dry run: both refuse it the same way, and nothing changes. */
+  async function refusedWithoutAChange(document: unknown, options: { prune?: boolean } = {}) {
+    const before = await exported();
+    const dryRun = await apply(document, { ...options, dryRun: true });
+    const real = await apply(document, options);
+    expect(real.statusCode).toBeGreaterThanOrEqual(400);
+    expect(real.headers['content-type']).toContain('application/problem+json');
+    expect({ status: dryRun.statusCode, body: dryRun.json() }).toEqual({ status: real.statusCode, body: real.json() });
+    expect(await exported()).toEqual(before);
+    return real.json();
+  }
+
+  it('a renamed layer with a bad time zone leaves the old layer, and the team and integration changes before it', async () => {
+    const document = parse(KLAXON_YAML);
+    document.teams[0].description = 'Cards and refunds';
+    document.integrations[1].deduplicationWindowMinutes = 90;
+    Object.assign(document.schedules[0].layers[0], { name: 'weekly-2', timeZone: 'Europe/Berln' });
+    const problem = await refusedWithoutAChange(document);
+    expect(problem.errors).toEqual([
+      { path: 'schedules.0.layers.0.timeZone', message: 'must be an IANA time zone name such as Europe/Berlin' },
+    ]);
+    expect((await exported()).schedules[0].layers.map((layer: { name: string }) => layer.name)).toEqual(['weekly']);
+  });
+
+  it('a replaced layer naming someone outside the team is refused before its old layer goes', async () => {
+    const document = parse(KLAXON_YAML);
+    Object.assign(document.schedules[0].layers[0], {
+      startsAt: '2026-02-02T09:00:00+01:00',
+      participants: ['alice@example.com', 'mallory@example.com'],
+    });
+    const problem = await refusedWithoutAChange(document);
+    expect(problem.errors).toEqual([
+      {
+        path: 'schedules.0.layers.0.participants.1',
+        message: 'mallory@example.com is not a member of team "Payments"',
+      },
+    ]);
+  });
+
+  it("escalation targets outside the policy's team are refused before teams and integrations change", async () => {
+    const document = parse(KLAXON_YAML);
+    document.teams[0].description = 'Cards and refunds';
+    document.integrations[0].isActive = false;
+    document.escalationPolicies[0].levels[1].targets = [
+      { user: 'carol@example.com' },
+      { team: 'Platform' },
+      { teamChannel: 'Platform' },
+    ];
+    const problem = await refusedWithoutAChange(document);
+    expect(problem.errors).toEqual([
+      {
+        path: 'escalationPolicies.0.levels.1.targets.0',
+        message: 'carol@example.com is not a member of team "Payments"',
+      },
+      { path: 'escalationPolicies.0.levels.1.targets.1', message: '"Platform" is not the policy\'s team ("Payments")' },
+      { path: 'escalationPolicies.0.levels.1.targets.2', message: '"Platform" is not the policy\'s team ("Payments")' },
+    ]);
+  });
+
+  it('a failure only the database finds (pruning a team routing still uses) undoes every change before it', async () => {
+    const document = parse(KLAXON_YAML);
+    document.integrations[1].deduplicationWindowMinutes = 5;
+    document.integrations[0].team = null;
+    document.teams = document.teams.filter((team: { name: string }) => team.name !== 'Platform');
+    delete document.routingRules;
+    const problem = await refusedWithoutAChange(document, { prune: true });
+    expect(problem.status).toBe(409);
+    expect(problem.detail).toMatch(/^teams: Team "Platform" is still in use/);
+  });
+
+  it('a valid file still applies, in one go', async () => {
+    const document = parse(KLAXON_YAML);
+    document.schedules[0].layers[0].name = 'weekly-2';
+    const response = await apply(document);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().applied).toBe(true);
+    expect((await exported()).schedules[0].layers.map((layer: { name: string }) => layer.name)).toEqual(['weekly-2']);
+    expect((await apply(document)).json().changes).toEqual([]);
+  });
+});
+
+describe('team channel targets', () => {
+  it("export writes a policy's team_channel target as teamChannel, and applying the export changes nothing", async () => {
+    const teams = (await t.request({ method: 'GET', url: '/api/teams', key: admin.apiKey })).json();
+    const payments = teams.teams.find((team: { name: string }) => team.name === 'Payments');
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/escalation-policies',
+      key: admin.apiKey,
+      body: {
+        teamId: payments.id,
+        name: 'Channel first',
+        levels: [{ delayMinutes: 0, targets: [{ type: 'team_channel', id: payments.id }] }],
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const document = await exported();
+    const policy = document.escalationPolicies.find((spec: { name: string }) => spec.name === 'Channel first');
+    expect(policy.levels[0].targets).toEqual([{ teamChannel: 'Payments' }]);
+    expect((await apply(document, { prune: true })).json().changes).toEqual([]);
+  });
+
+  it('a teamChannel target in the file becomes a team_channel target', async () => {
+    const document = parse(KLAXON_YAML);
+    document.schedules[0].layers[0].name = 'weekly-2';
+    document.escalationPolicies.push({
+      name: 'Channel too',
+      team: 'Payments',
+      levels: [{ delayMinutes: 0, targets: [{ teamChannel: 'payments' }, { team: 'Payments' }] }],
+    });
+    const response = await apply(document);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().changes).toEqual([
+      { kind: 'escalationPolicies', name: 'Payments/Channel too', action: 'create' },
+    ]);
+    const policies = (await t.request({ method: 'GET', url: '/api/escalation-policies', key: admin.apiKey })).json();
+    const stored = policies.policies.find((policy: { name: string }) => policy.name === 'Channel too');
+    expect(stored.levels[0].targets.map((target: { type: string }) => target.type)).toEqual(['team_channel', 'team']);
+  });
+});
+
+describe('people an apply removes from a team', () => {
+  it('lose their live-update streams once it commits', async () => {
+    expect((await apply(parse(KLAXON_YAML))).statusCode).toBe(200);
+    const users = (await t.request({ method: 'GET', url: '/api/users', key: admin.apiKey })).json();
+    const bob = users.users.find((user: { email: string }) => user.email === 'bob@example.com');
+    const key = await t.request({
+      method: 'POST',
+      url: '/api/api-keys',
+      key: admin.apiKey,
+      body: { name: 'bob', userId: bob.id },
+    });
+    if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const stream = await openEventStream(`http://127.0.0.1:${port}/api/events/stream`, {
+      authorization: `Bearer ${key.json().key}`,
+    });
+    try {
+      await stream.next('ready');
+      const document = parse(KLAXON_YAML);
+      document.teams[0].members = [{ email: 'alice@example.com', role: 'manager' }];
+      document.schedules[0].layers[0].participants = ['alice@example.com'];
+      expect((await apply(document)).json().applied).toBe(true);
+      await stream.untilEnded();
+    } finally {
+      stream.close();
+    }
+  });
+});
+
 describe('access and schema', () => {
   it('serves the JSON Schema of the file publicly, and it describes every kind', async () => {
     const response = await t.request({ method: 'GET', url: '/klaxon.schema.json' });
@@ -219,6 +376,13 @@ describe('access and schema', () => {
       'routingRules',
       'schedules',
       'escalationPolicies',
+    ]);
+    const target = schema.properties.escalationPolicies.items.properties.levels.items.properties.targets.items;
+    expect(target.anyOf.map((kind: { properties: object }) => Object.keys(kind.properties))).toEqual([
+      ['user'],
+      ['schedule'],
+      ['team'],
+      ['teamChannel'],
     ]);
   });
 

@@ -1,5 +1,5 @@
 import type { Principal } from '../../core/principal.js';
-import type { Database, Executor } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { AuthzRepository } from './authz.repository.js';
 
@@ -32,7 +32,7 @@ const allows = (standing: TeamStanding | undefined, action: TeamAction) =>
  * An API key's limits (read-only, one team) are applied here too, so a scoped key never does more
  * than its owner, and never more than its scope.
  */
-export function createAuthz(deps: { db: Database; repository: AuthzRepository }) {
+export function createAuthz(deps: { db: Executor; repository: AuthzRepository }) {
   const { db, repository } = deps;
 
   /** A key limited to one team sees nothing of the others, whoever owns it. */

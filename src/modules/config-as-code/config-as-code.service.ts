@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Principal } from '../../core/principal.js';
+import type { Database, Transaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { createPolicyBody } from '../escalation-policies/escalation-policies.schema.js';
 import { resolveSignatureSettings } from '../integrations/integration-defaults.js';
@@ -29,28 +30,84 @@ function checked<S extends z.ZodType>(schema: S, value: unknown, path: string): 
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors = result.error.issues.map((issue) => ({
-    path: [path, ...issue.path.map(String)].join('.'),
+    path: [path, ...issue.path.map(String)].filter((part) => part !== '').join('.'),
     message: issue.message,
   }));
   throw new AppError('validation-failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
 }
 
+/** Thrown to roll a dry run's transaction back once every change has been tried. */
+class DryRunFinished extends Error {}
+
+/**
+ * Runs the changes of one object of the file, and places its errors there: a service names
+ * ids and request fields, the author wants the object's path in the file.
+ */
+async function at<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const errors = error.errors?.map((field) => ({
+      path: field.path === '' ? path : `${path}.${field.path}`,
+      message: field.message,
+    }));
+    const detail =
+      errors === undefined
+        ? `${path}: ${error.detail ?? error.message}`
+        : errors.map((field) => `${field.path}: ${field.message}`).join('; ');
+    throw new AppError(error.code, detail, { ...(errors === undefined ? {} : { errors }), cause: error });
+  }
+}
+
 /**
  * Configuration as code: export the stored configuration as a document, and apply one. An
- * apply works through the same services as the API (their checks and audit entries), kind
- * by kind in dependency order; it stops at the first failure, and a rerun finishes the job.
+ * apply works through the same services as the API (their checks and audit entries), kind by
+ * kind in dependency order, all in one transaction: it changes everything or nothing. A dry
+ * run makes the same changes and rolls them back, so it meets every error the apply would.
  */
-export function createConfigAsCodeService(services: ConfigServices) {
+export function createConfigAsCodeService(deps: {
+  db: Database;
+  /** The services on the database, for export. */
+  services: ConfigServices;
+  /** The same services working inside the apply's transaction, and what they leave to do once it commits. */
+  servicesWithin: (tx: Transaction) => { services: ConfigServices; afterCommit: () => void };
+}) {
   async function apply(
     actor: Principal,
     desired: ConfigDocument,
     options: { dryRun: boolean; prune: boolean },
   ): Promise<ApplyResult> {
-    const current = await loadCurrentConfig(services, actor);
-    const changes = planChanges(desired, current, options);
-    const secrets: ApplyResult['secrets'] = [];
-    if (options.dryRun || changes.length === 0) return { changes, applied: false, secrets };
+    let planned: PlannedChange[] = [];
+    let afterCommit = () => {};
+    try {
+      const result = await deps.db.transaction(async (tx): Promise<ApplyResult> => {
+        const within = deps.servicesWithin(tx);
+        const current = await loadCurrentConfig(within.services, actor);
+        planned = planChanges(desired, current, options);
+        if (planned.length === 0) return { changes: planned, applied: false, secrets: [] };
+        const secrets = await makeChanges(within.services, actor, desired, current, planned);
+        if (options.dryRun) throw new DryRunFinished();
+        afterCommit = within.afterCommit;
+        return { changes: planned, applied: true, secrets };
+      });
+      afterCommit();
+      return result;
+    } catch (error) {
+      // The secrets of integrations a dry run created died with its transaction: none is shown.
+      if (error instanceof DryRunFinished) return { changes: planned, applied: false, secrets: [] };
+      throw error;
+    }
+  }
 
+  async function makeChanges(
+    services: ConfigServices,
+    actor: Principal,
+    desired: ConfigDocument,
+    current: CurrentConfig,
+    changes: PlannedChange[],
+  ): Promise<ApplyResult['secrets']> {
+    const secrets: ApplyResult['secrets'] = [];
     const ids = current.ids;
     const has = (kind: PlannedChange['kind'], action: PlannedChange['action'], name: string) =>
       changes.some((change) => change.kind === kind && change.action === action && change.name === name);
@@ -62,79 +119,88 @@ export function createConfigAsCodeService(services: ConfigServices) {
       ids.users.set(user.email, user.id);
     }
 
-    for (const team of desired.teams ?? []) {
-      if (has('teams', 'create', team.name)) {
-        const created = await services.teamsService.create({ name: team.name, description: team.description }, actor);
-        ids.teams.set(keyOf.teams(team), created.id);
-      } else if (has('teams', 'update', team.name)) {
-        const id = teamId(team.name);
-        await services.teamsService.update(id, { name: team.name, description: team.description }, actor);
-        // Members are added before any are removed, so a manager swap never leaves the team without one.
-      } else continue;
-      await syncMembers(actor, teamId(team.name), team);
+    for (const [index, team] of (desired.teams ?? []).entries()) {
+      await at(`teams.${index}`, async () => {
+        if (has('teams', 'create', team.name)) {
+          const created = await services.teamsService.create({ name: team.name, description: team.description }, actor);
+          ids.teams.set(keyOf.teams(team), created.id);
+        } else if (has('teams', 'update', team.name)) {
+          const id = teamId(team.name);
+          await services.teamsService.update(id, { name: team.name, description: team.description }, actor);
+        } else return;
+        await syncMembers(services, actor, teamId(team.name), team);
+      });
     }
 
-    for (const spec of desired.integrations ?? []) {
+    for (const [index, spec] of (desired.integrations ?? []).entries()) {
       const { name, type, team, isActive, rateLimitPerMinute, ...signature } = spec;
       const defaultTeamId = team === null ? null : teamId(team);
-      if (has('integrations', 'create', name)) {
-        const { integration, webhookSecret } = await services.integrationsService.create(
-          { name, type, ...signature, rateLimitPerMinute, defaultTeamId },
-          actor.userId,
-        );
-        ids.integrations.set(name, integration.id);
-        if (!isActive) await services.integrationsService.update(integration.id, { isActive }, actor.userId);
-        secrets.push({
-          integration: name,
-          webhookSecret,
-          ...(integration.signatureScheme === 'standard-webhooks'
-            ? { standardWebhooksSecret: toStandardWebhooksSecret(webhookSecret) }
-            : {}),
-        });
-      } else if (has('integrations', 'update', name)) {
-        await updateIntegration(actor, ids.integrations.get(name) as string, spec, defaultTeamId);
-      }
+      await at(`integrations.${index}`, async () => {
+        if (has('integrations', 'create', name)) {
+          const { integration, webhookSecret } = await services.integrationsService.create(
+            { name, type, ...signature, rateLimitPerMinute, defaultTeamId },
+            actor.userId,
+          );
+          ids.integrations.set(name, integration.id);
+          if (!isActive) await services.integrationsService.update(integration.id, { isActive }, actor.userId);
+          secrets.push({
+            integration: name,
+            webhookSecret,
+            ...(integration.signatureScheme === 'standard-webhooks'
+              ? { standardWebhooksSecret: toStandardWebhooksSecret(webhookSecret) }
+              : {}),
+          });
+        } else if (has('integrations', 'update', name)) {
+          await updateIntegration(services, actor, ids.integrations.get(name) as string, spec, defaultTeamId);
+        }
+      });
     }
 
-    for (const schedule of desired.schedules ?? []) {
+    for (const [index, schedule] of (desired.schedules ?? []).entries()) {
       const label = `${schedule.team}/${schedule.name}`;
-      if (has('schedules', 'create', label)) {
-        const body = checked(
-          createScheduleBody,
-          {
-            teamId: teamId(schedule.team),
-            name: schedule.name,
-            description: schedule.description,
-            timeZone: schedule.timeZone,
-          },
-          label,
-        );
-        const created = await services.schedulesService.create(body, actor);
-        ids.schedules.set(keyOf.schedules(schedule), { id: created.id, layers: new Map() });
-      } else if (has('schedules', 'update', label)) {
-        const { id } = ids.schedules.get(keyOf.schedules(schedule)) as { id: string };
-        const { name, description, timeZone } = schedule;
-        await services.schedulesService.update(id, { name, description, timeZone }, actor);
-      } else continue;
-      await syncLayers(actor, schedule, current, userId);
+      const path = `schedules.${index}`;
+      await at(path, async () => {
+        if (has('schedules', 'create', label)) {
+          const body = checked(
+            createScheduleBody,
+            {
+              teamId: teamId(schedule.team),
+              name: schedule.name,
+              description: schedule.description,
+              timeZone: schedule.timeZone,
+            },
+            '',
+          );
+          const created = await services.schedulesService.create(body, actor);
+          ids.schedules.set(keyOf.schedules(schedule), { id: created.id, layers: new Map() });
+        } else if (has('schedules', 'update', label)) {
+          const { id } = ids.schedules.get(keyOf.schedules(schedule)) as { id: string };
+          const { name, description, timeZone } = schedule;
+          await services.schedulesService.update(id, { name, description, timeZone }, actor);
+        } else return;
+        await syncLayers(services, actor, schedule, current, userId);
+      });
     }
 
-    for (const policy of desired.escalationPolicies ?? []) {
+    for (const [index, policy] of (desired.escalationPolicies ?? []).entries()) {
       const label = `${policy.team}/${policy.name}`;
+      const path = `escalationPolicies.${index}`;
       const create = has('escalationPolicies', 'create', label);
       if (!create && !has('escalationPolicies', 'update', label)) continue;
-      const body = checked(createPolicyBody, policyBody(policy, ids, userId, teamId), label);
-      if (create) {
-        const created = await services.escalationPoliciesService.create(actor, body);
-        ids.escalationPolicies.set(keyOf.escalationPolicies(policy), created.id);
-      } else {
-        const { teamId: _team, ...changes } = body;
-        const id = ids.escalationPolicies.get(keyOf.escalationPolicies(policy)) as string;
-        await services.escalationPoliciesService.update(actor, id, changes);
-      }
+      await at(path, async () => {
+        const body = checked(createPolicyBody, policyBody(policy, ids, userId, teamId), '');
+        if (create) {
+          const created = await services.escalationPoliciesService.create(actor, body);
+          ids.escalationPolicies.set(keyOf.escalationPolicies(policy), created.id);
+        } else {
+          const { teamId: _team, ...changes } = body;
+          const id = ids.escalationPolicies.get(keyOf.escalationPolicies(policy)) as string;
+          await services.escalationPoliciesService.update(actor, id, changes);
+        }
+      });
     }
 
-    for (const rule of desired.routingRules ?? []) {
+    for (const [index, rule] of (desired.routingRules ?? []).entries()) {
       const fields = {
         name: rule.name,
         teamId: teamId(rule.team),
@@ -143,26 +209,29 @@ export function createConfigAsCodeService(services: ConfigServices) {
         continue: rule.continue,
         isActive: rule.isActive,
       };
-      if (has('routingRules', 'create', rule.name)) {
-        const created = await services.routingService.create(fields, actor);
-        ids.ruleOrder.push({ id: created.id, key: keyOf.routingRules(rule) });
-        ids.routingRules.set(keyOf.routingRules(rule), created.id);
-      } else if (has('routingRules', 'update', rule.name)) {
-        await services.routingService.update(ids.routingRules.get(keyOf.routingRules(rule)) as string, fields, actor);
-      }
+      await at(`routingRules.${index}`, async () => {
+        if (has('routingRules', 'create', rule.name)) {
+          const created = await services.routingService.create(fields, actor);
+          ids.ruleOrder.push({ id: created.id, key: keyOf.routingRules(rule) });
+          ids.routingRules.set(keyOf.routingRules(rule), created.id);
+        } else if (has('routingRules', 'update', rule.name)) {
+          await services.routingService.update(ids.routingRules.get(keyOf.routingRules(rule)) as string, fields, actor);
+        }
+      });
     }
 
-    await prune(actor, desired, current, changes);
+    await prune(services, actor, desired, current, changes);
     if (changes.some((change) => change.kind === 'routingRules' && change.action === 'reorder')) {
-      await reorderRules(actor, desired, current);
+      await reorderRules(services, actor, desired, current);
     }
-    return { changes, applied: true, secrets };
+    return secrets;
   }
 
-  async function syncMembers(actor: Principal, id: string, team: TeamSpec) {
+  async function syncMembers(services: ConfigServices, actor: Principal, id: string, team: TeamSpec) {
     const stored = new Map(
       (await services.teamsService.listMembers(actor, id)).map((member) => [member.userId, member.role]),
     );
+    // Members are added before any are removed, so a manager swap never leaves the team without one.
     const users = await services.usersService.list();
     const idOf = new Map(users.map((user) => [user.email, user.id]));
     const wanted = new Map(
@@ -178,7 +247,13 @@ export function createConfigAsCodeService(services: ConfigServices) {
     }
   }
 
-  async function updateIntegration(actor: Principal, id: string, spec: IntegrationSpec, defaultTeamId: string | null) {
+  async function updateIntegration(
+    services: ConfigServices,
+    actor: Principal,
+    id: string,
+    spec: IntegrationSpec,
+    defaultTeamId: string | null,
+  ) {
     const { name, type: _type, team: _team, isActive, rateLimitPerMinute, ...signature } = spec;
     await services.integrationsService.update(
       id,
@@ -194,6 +269,7 @@ export function createConfigAsCodeService(services: ConfigServices) {
   }
 
   async function syncLayers(
+    services: ConfigServices,
     actor: Principal,
     schedule: ScheduleSpec,
     current: CurrentConfig,
@@ -212,7 +288,7 @@ export function createConfigAsCodeService(services: ConfigServices) {
       if (!wanted.has(nameKey(layer.name))) await services.schedulesService.deleteLayer(id, layer.id, actor);
     }
     for (const [index, layer] of schedule.layers.entries()) {
-      const path = `${schedule.team}/${schedule.name}.layers.${index}`;
+      const path = `layers.${index}`;
       const body = checked(createLayerBody, layerBody(layer, index + 1, userId), path);
       const before = stored.get(nameKey(layer.name));
       // A layer's start and zone anchor its whole history: changing them makes it a new layer.
@@ -234,7 +310,13 @@ export function createConfigAsCodeService(services: ConfigServices) {
     }
   }
 
-  async function prune(actor: Principal, desired: ConfigDocument, current: CurrentConfig, changes: PlannedChange[]) {
+  async function prune(
+    services: ConfigServices,
+    actor: Principal,
+    desired: ConfigDocument,
+    current: CurrentConfig,
+    changes: PlannedChange[],
+  ) {
     const deletes = (kind: PlannedChange['kind']) =>
       changes.some((change) => change.kind === kind && change.action === 'delete');
     const ids = current.ids;
@@ -243,7 +325,7 @@ export function createConfigAsCodeService(services: ConfigServices) {
       const seen = new Set<string>();
       for (const { id, key } of [...ids.ruleOrder]) {
         if (!named.has(key) || seen.has(key)) {
-          await services.routingService.delete(id, actor);
+          await at('routingRules', () => services.routingService.delete(id, actor));
           ids.ruleOrder = ids.ruleOrder.filter((rule) => rule.id !== id);
         }
         seen.add(key);
@@ -252,28 +334,35 @@ export function createConfigAsCodeService(services: ConfigServices) {
     if (deletes('escalationPolicies')) {
       const named = new Set((desired.escalationPolicies ?? []).map(keyOf.escalationPolicies));
       for (const [key, id] of ids.escalationPolicies) {
-        if (!named.has(key)) await services.escalationPoliciesService.delete(actor, id);
+        if (!named.has(key)) await at('escalationPolicies', () => services.escalationPoliciesService.delete(actor, id));
       }
     }
     if (deletes('schedules')) {
       const named = new Set((desired.schedules ?? []).map(keyOf.schedules));
       for (const [key, { id }] of ids.schedules) {
-        if (!named.has(key)) await services.schedulesService.delete(id, actor);
+        if (!named.has(key)) await at('schedules', () => services.schedulesService.delete(id, actor));
       }
     }
     if (deletes('integrations')) {
       const named = new Set((desired.integrations ?? []).map(keyOf.integrations));
       for (const [name, id] of ids.integrations) {
-        if (!named.has(name)) await services.integrationsService.delete(id, actor.userId);
+        if (!named.has(name)) await at('integrations', () => services.integrationsService.delete(id, actor.userId));
       }
     }
     if (deletes('teams')) {
       const named = new Set((desired.teams ?? []).map(keyOf.teams));
-      for (const [key, id] of ids.teams) if (!named.has(key)) await services.teamsService.delete(id, actor);
+      for (const [key, id] of ids.teams) {
+        if (!named.has(key)) await at('teams', () => services.teamsService.delete(id, actor));
+      }
     }
   }
 
-  async function reorderRules(actor: Principal, desired: ConfigDocument, current: CurrentConfig) {
+  async function reorderRules(
+    services: ConfigServices,
+    actor: Principal,
+    desired: ConfigDocument,
+    current: CurrentConfig,
+  ) {
     const order = ruleOrderAfter(desired, current, true) ?? [];
     const byKey = current.ids.routingRules;
     const ruleIds = order.map((entry) => (entry.startsWith('#') ? entry.slice(1) : (byKey.get(entry) as string)));
@@ -283,7 +372,7 @@ export function createConfigAsCodeService(services: ConfigServices) {
   return {
     apply,
     async export(viewer: Principal): Promise<ConfigDocument> {
-      return (await loadCurrentConfig(services, viewer)).document;
+      return (await loadCurrentConfig(deps.services, viewer)).document;
     },
   };
 }
@@ -319,13 +408,12 @@ function policyBody(
     ackTimeoutMinutes: policy.ackTimeoutMinutes,
     levels: policy.levels.map((level) => ({
       delayMinutes: level.delayMinutes,
-      targets: level.targets.map((target) =>
-        'user' in target
-          ? { type: 'user' as const, id: userId(target.user) }
-          : 'team' in target
-            ? { type: 'team' as const, id: teamId(target.team) }
-            : { type: 'schedule' as const, id: ids.schedules.get(scopedKey(policy.team, target.schedule))?.id },
-      ),
+      targets: level.targets.map((target) => {
+        if ('user' in target) return { type: 'user' as const, id: userId(target.user) };
+        if ('team' in target) return { type: 'team' as const, id: teamId(target.team) };
+        if ('teamChannel' in target) return { type: 'team_channel' as const, id: teamId(target.teamChannel) };
+        return { type: 'schedule' as const, id: ids.schedules.get(scopedKey(policy.team, target.schedule))?.id };
+      }),
     })),
   };
 }

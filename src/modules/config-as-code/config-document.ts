@@ -87,7 +87,8 @@ const schedule = z.strictObject({
 const target = z.union([
   z.strictObject({ user: email }),
   z.strictObject({ schedule: displayName(100).describe("A schedule of the policy's team") }),
-  z.strictObject({ team: teamName.describe('Everyone on that team') }),
+  z.strictObject({ team: teamName.describe("Everyone on the policy's team") }),
+  z.strictObject({ teamChannel: teamName.describe("The policy's team's chat channel (Slack)") }),
 ]);
 
 const escalationPolicy = z.strictObject({

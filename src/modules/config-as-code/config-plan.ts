@@ -77,13 +77,12 @@ const comparable = {
     team: nameKey(policy.team),
     levels: policy.levels.map((level) => ({
       delayMinutes: level.delayMinutes,
-      targets: level.targets.map((target) =>
-        'user' in target
-          ? { user: normalizeEmail(target.user) }
-          : 'team' in target
-            ? { team: nameKey(target.team) }
-            : { schedule: nameKey(target.schedule) },
-      ),
+      targets: level.targets.map((target) => {
+        if ('user' in target) return { user: normalizeEmail(target.user) };
+        if ('team' in target) return { team: nameKey(target.team) };
+        if ('teamChannel' in target) return { teamChannel: nameKey(target.teamChannel) };
+        return { schedule: nameKey(target.schedule) };
+      }),
     })),
   }),
 };
@@ -120,6 +119,15 @@ export function referencedEmails(document: ConfigDocument): string[] {
     }
   }
   return [...emails].sort();
+}
+
+/** The emails of a team's members once the file is applied; undefined for a team that will not exist. */
+function membersAfter(desired: ConfigDocument, current: CurrentConfig, teamName: string): Set<string> | undefined {
+  const key = nameKey(teamName);
+  const team =
+    (desired.teams ?? []).find((spec) => keyOf.teams(spec) === key) ??
+    current.document.teams.find((spec) => keyOf.teams(spec) === key);
+  return team === undefined ? undefined : new Set(team.members.map((entry) => normalizeEmail(entry.email)));
 }
 
 /** Names that must exist after the apply: in the file, or already stored and not pruned. */
@@ -159,15 +167,32 @@ function checkReferences(desired: ConfigDocument, current: CurrentConfig, prune:
       errors.push({ path: `routingRules.${index}.integration`, message: `no integration named "${rule.integration}"` });
     }
   });
+  // A schedule's participants and a policy's people must be members of its team once the file is applied.
+  const member = (path: string, teamName: string, email: string) => {
+    const members = membersAfter(desired, current, teamName);
+    if (members !== undefined && !members.has(normalizeEmail(email))) {
+      errors.push({ path, message: `${email} is not a member of team "${teamName}"` });
+    }
+  };
   (desired.schedules ?? []).forEach((schedule, index) => {
     team(`schedules.${index}.team`, schedule.team);
+    schedule.layers.forEach((layer, layerIndex) => {
+      layer.participants.forEach((email, position) => {
+        member(`schedules.${index}.layers.${layerIndex}.participants.${position}`, schedule.team, email);
+      });
+    });
   });
   (desired.escalationPolicies ?? []).forEach((policy, index) => {
     team(`escalationPolicies.${index}.team`, policy.team);
     policy.levels.forEach((level, levelIndex) => {
       level.targets.forEach((target, targetIndex) => {
         const path = `escalationPolicies.${index}.levels.${levelIndex}.targets.${targetIndex}`;
-        if ('team' in target) team(path, target.team);
+        if ('user' in target) member(path, policy.team, target.user);
+        // Everyone on a team and a team's channel: only ever the policy's own team.
+        const targetTeam = 'team' in target ? target.team : 'teamChannel' in target ? target.teamChannel : null;
+        if (targetTeam !== null && nameKey(targetTeam) !== nameKey(policy.team)) {
+          errors.push({ path, message: `"${targetTeam}" is not the policy's team ("${policy.team}")` });
+        }
         if ('schedule' in target && !exists('schedules', scopedKey(policy.team, target.schedule), schedules)) {
           errors.push({ path, message: `team "${policy.team}" has no schedule named "${target.schedule}"` });
         }

@@ -143,14 +143,18 @@ export async function loadCurrentConfig(services: ConfigServices, viewer: Princi
     ackTimeoutMinutes: policy.ackTimeoutMinutes,
     levels: policy.levels.map((level) => ({
       delayMinutes: level.delayMinutes,
-      targets: level.targets.map(
-        (target): TargetSpec =>
-          target.type === 'user'
-            ? { user: email(target.id) }
-            : target.type === 'team'
-              ? { team: teamName(target.id) }
-              : { schedule: scheduleNameOf.get(target.id) ?? target.id },
-      ),
+      targets: level.targets.map((target): TargetSpec => {
+        switch (target.type) {
+          case 'user':
+            return { user: email(target.id) };
+          case 'team':
+            return { team: teamName(target.id) };
+          case 'team_channel':
+            return { teamChannel: teamName(target.id) };
+          default:
+            return { schedule: scheduleNameOf.get(target.id) ?? target.id };
+        }
+      }),
     })),
   }));
 

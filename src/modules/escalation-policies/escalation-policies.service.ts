@@ -1,6 +1,6 @@
 import type { EscalationLevel } from '../../core/escalation-policies.js';
 import type { Principal } from '../../core/principal.js';
-import type { Database } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import type { EscalationPolicyRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -16,7 +16,7 @@ import type { CreatePolicyInput, UpdatePolicyInput } from './escalation-policies
  * and when a level runs (the escalation engine skips and records any that no longer are).
  */
 export function createEscalationPoliciesService(deps: {
-  db: Database;
+  db: Executor;
   repository: EscalationPoliciesRepository;
   authz: Authz;
   auditService: Pick<AuditService, 'record'>;

@@ -1,5 +1,5 @@
 import type { IntegrationType } from '../../core/integrations.js';
-import type { Database } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import type { IntegrationRow } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
@@ -44,7 +44,7 @@ export interface CachedIntegration {
 const MINUTE_MS = 60_000;
 
 export function createIntegrationsService(deps: {
-  db: Database;
+  db: Executor;
   integrationsRepository: IntegrationsRepository;
   auditService: Pick<AuditService, 'record'>;
   masterKey: Buffer;

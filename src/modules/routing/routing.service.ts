@@ -1,7 +1,7 @@
 import { ZodError } from 'zod';
 import type { Principal } from '../../core/principal.js';
 import type { RuleMatcher } from '../../core/routing.js';
-import type { Database, Executor, Transaction } from '../../db/client.js';
+import type { Executor, Transaction } from '../../db/client.js';
 import type { AlertRow, IntegrationRow, RoutingRuleRow } from '../../db/schema/index.js';
 import type { WatchedCache } from '../../db/watched-cache.js';
 import { AppError } from '../../lib/errors.js';
@@ -121,7 +121,7 @@ export function createAlertRouter(deps: {
 }
 
 export function createRoutingService(deps: {
-  db: Database;
+  db: Executor;
   routingRulesRepository: RoutingRulesRepository;
   teamsRepository: Pick<TeamsRepository, 'namesByIds'>;
   integrationsRepository: Pick<IntegrationsRepository, 'findById'>;

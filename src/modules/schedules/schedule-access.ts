@@ -1,5 +1,5 @@
 import type { Principal } from '../../core/principal.js';
-import type { Database, Executor } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import type { ScheduleRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -52,7 +52,7 @@ export type ScheduleAccess = ReturnType<typeof createScheduleAccess>;
 
 /** What every part of the schedules service works with. */
 export interface SchedulePartDeps {
-  db: Database;
+  db: Executor;
   repository: SchedulesRepository;
   auditService: Pick<AuditService, 'record'>;
   access: ScheduleAccess;

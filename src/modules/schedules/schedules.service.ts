@@ -1,5 +1,5 @@
 import type { Principal } from '../../core/principal.js';
-import type { Database } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -33,7 +33,7 @@ export interface UpdateScheduleInput {
  * job on them: layers, overrides, on-call queries and iCal feeds.
  */
 export function createSchedulesService(deps: {
-  db: Database;
+  db: Executor;
   schedulesRepository: SchedulesRepository;
   auditService: Pick<AuditService, 'record'>;
   authz: Authz;

@@ -1,6 +1,6 @@
 import type { Principal } from '../../core/principal.js';
 import type { TeamRole } from '../../core/teams.js';
-import type { Database, Transaction } from '../../db/client.js';
+import type { Executor, Transaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -19,7 +19,7 @@ export interface UpdateTeamInput {
 }
 
 export function createTeamsService(deps: {
-  db: Database;
+  db: Executor;
   teamsRepository: TeamsRepository;
   auditService: Pick<AuditService, 'record'>;
   authz: Pick<Authz, 'authorize' | 'scopeOf'>;

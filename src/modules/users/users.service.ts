@@ -1,5 +1,5 @@
 import type { Principal } from '../../core/principal.js';
-import type { Database } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import type { UserRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -20,7 +20,7 @@ export function normalizeEmail(email: string): string {
 }
 
 export function createUsersService(deps: {
-  db: Database;
+  db: Executor;
   usersRepository: UsersRepository;
   auditService: Pick<AuditService, 'record'>;
   /** Disabling ends the account's sessions in the same transaction. */
