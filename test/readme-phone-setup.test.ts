@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENVIRONMENT_VARIABLES } from '../src/config.js';
 import { SLACK_COMMANDS_PATH, SLACK_INTERACTIONS_PATH } from '../src/modules/slack/slack-provider.routes.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 
@@ -21,6 +22,14 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe("the README's phone and chat set-up", () => {
+  it('names every phone, push and chat environment variable the server reads', () => {
+    const paging = ENVIRONMENT_VARIABLES.filter((name) =>
+      /PHONE|TWILIO|VONAGE|SMS_GATEWAY|NTFY|VAPID|SLACK|PUBLIC_URL/.test(name),
+    );
+    expect(paging.length).toBeGreaterThanOrEqual(20);
+    expect(paging.filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
+  });
+
   it('names every provider callback route, and only routes that exist (POST)', () => {
     const paths = [...new Set([...section.matchAll(/(\/api\/providers\/[a-z0-9/-]+)/g)].map((m) => m[1] ?? ''))];
     expect(paths.length).toBeGreaterThanOrEqual(6);
