@@ -41,6 +41,7 @@ import { type ChangeFeed, createChangeFeed } from './modules/live-updates/change
 import { createMaintenanceRepository } from './modules/maintenance/maintenance.repository.js';
 import { createMaintenanceService } from './modules/maintenance/maintenance.service.js';
 import { createChannelRegistry } from './modules/notifications/channel-registry.js';
+import { createSlackTeamChannel } from './modules/notifications/channels/slack.js';
 import { type Channels, createChannels } from './modules/notifications/channels.js';
 import { createContactMethodsService } from './modules/notifications/contact-methods.service.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
@@ -389,7 +390,7 @@ export function createServices(deps: ServiceDeps) {
     teamChannel:
       slackConfig === undefined
         ? undefined
-        : { post: (incidentId, reason) => slack().postToTeamChannel(incidentId, reason) },
+        : createSlackTeamChannel({ postToTeamChannel: (...args) => slack().postToTeamChannel(...args) }),
     now,
   });
   const silencesRepository = createSilencesRepository();
@@ -425,7 +426,8 @@ export function createServices(deps: ServiceDeps) {
     suppression: suppressionService,
     urgency: urgencyRepository,
     log: (error, message) => incidentsConfig.log?.error({ err: error }, message),
-    incidentsChanged: async (ids) => slackService?.incidentsChanged(ids),
+    // Only with the Slack app: without it, a status change does no chat work at all.
+    ...(slackConfig === undefined ? {} : { incidentsChanged: (ids: string[]) => slack().incidentsChanged(ids) }),
     now,
   });
   const slackApp = createSlackService({

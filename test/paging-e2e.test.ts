@@ -8,6 +8,7 @@ import {
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/database.js';
 import { linksIn, mailText, startSmtpServer, waitFor } from './helpers/paging.js';
+import { alertmanagerConfig } from './helpers/paging-app.js';
 import { createIntegration } from './helpers/webhooks.js';
 
 /**
@@ -96,22 +97,9 @@ describe.runIf(alertmanagerAvailable)(`paging from a real Alertmanager alert (${
     expect(policy.statusCode, policy.body).toBe(201);
 
     const webhook = await createIntegration(t, admin.apiKey, { name: 'prometheus', type: 'alertmanager' });
-    alertmanager = await startAlertmanager(`
-route:
-  receiver: klaxon
-  group_by: ["alertname"]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: klaxon
-    webhook_configs:
-      - url: ${klaxonUrl}/webhooks/alerts/prometheus
-        send_resolved: true
-        http_config:
-          authorization:
-            credentials: ${webhook.webhookSecret}
-`);
+    alertmanager = await startAlertmanager(
+      alertmanagerConfig(klaxonUrl, webhook.webhookSecret, { groupBy: ['alertname'], sendResolved: true }),
+    );
     const posted = await alertmanager.postAlerts([
       {
         labels: { alertname: 'ApiDown', severity: 'critical', team: 'sre', instance: 'api-1' },

@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PhoneConfig } from '../src/modules/notifications/phone/phone-config.js';
-import {
-  type AlertmanagerProcess,
-  alertmanagerAvailable,
-  freePort,
-  startAlertmanager,
-} from './helpers/alertmanager.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { type AlertmanagerProcess, alertmanagerAvailable } from './helpers/alertmanager.js';
+import type { TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/database.js';
-import { FAKE_TWILIO, startFakeTwilio } from './helpers/fake-twilio.js';
+import { FAKE_TWILIO, type startFakeTwilio } from './helpers/fake-twilio.js';
 import { waitFor } from './helpers/paging.js';
+import { alertmanagerForTeam, PAGING_MINUTE_MS, startPagingApp } from './helpers/paging-app.js';
 import { createIntegration, sendSigned } from './helpers/webhooks.js';
 
 /**
@@ -17,34 +12,13 @@ import { createIntegration, sendSigned } from './helpers/webhooks.js';
  * person's verified number gets an SMS at the fake Twilio, and her signed reply "ack"
  * acknowledges the incident. Forged, replayed and stranger replies change nothing.
  */
-const MINUTE_MS = 1_500;
-
 let t: TestApp;
 let twilio: Awaited<ReturnType<typeof startFakeTwilio>>;
 let alertmanager: AlertmanagerProcess | undefined;
 let klaxonUrl = '';
 
 beforeAll(async () => {
-  twilio = await startFakeTwilio();
-  const port = await freePort();
-  klaxonUrl = `http://127.0.0.1:${port}`;
-  const phone: PhoneConfig = {
-    allowedCountries: ['1', '44'],
-    rateLimitPerHour: 10,
-    providerByCountry: {},
-    twilio: { ...FAKE_TWILIO, baseUrl: twilio.baseUrl },
-  };
-  t = await createTestApp({
-    incidents: {
-      publicUrl: klaxonUrl,
-      minuteMs: MINUTE_MS,
-      pollingIntervalSeconds: 0.5,
-      reconcileIntervalMs: 1_000,
-      phone,
-    },
-  });
-  await t.app.listen({ port, host: '127.0.0.1' });
-  await t.services.escalationEngine.start();
+  ({ t, twilio, klaxonUrl } = await startPagingApp({ allowedCountries: ['1', '44'] }));
 }, 60_000);
 
 afterAll(async () => {
@@ -129,11 +103,6 @@ describe(`phone numbers and SMS paging (${testDatabaseKind()})`, () => {
       const as = (method: string, url: string, body?: unknown) => t.request({ method, url, key: admin.apiKey, body });
       const team = (await as('POST', '/api/teams', { name: 'sre' })).json().id as string;
       await as('POST', `/api/teams/${team}/members`, { userId: alice.userId });
-      await as('POST', '/api/routing-rules', {
-        name: 'sre',
-        teamId: team,
-        matchers: [{ field: 'labels.team', op: 'equals', value: 'sre' }],
-      });
       const policy = await as('POST', '/api/escalation-policies', {
         teamId: team,
         name: 'sre default',
@@ -141,21 +110,7 @@ describe(`phone numbers and SMS paging (${testDatabaseKind()})`, () => {
         levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: alice.userId }] }],
       });
       expect(policy.statusCode, policy.body).toBe(201);
-      const webhook = await createIntegration(t, admin.apiKey, { name: 'prometheus', type: 'alertmanager' });
-      alertmanager = await startAlertmanager(`
-route:
-  receiver: klaxon
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: klaxon
-    webhook_configs:
-      - url: ${klaxonUrl}/webhooks/alerts/prometheus
-        http_config:
-          authorization:
-            credentials: ${webhook.webhookSecret}
-`);
+      alertmanager = await alertmanagerForTeam(t, admin.apiKey, klaxonUrl, { id: team, name: 'sre' });
       const posted = await alertmanager.postAlerts([
         {
           labels: { alertname: 'ApiDown', team: 'sre', severity: 'critical' },
@@ -278,11 +233,11 @@ receivers:
       expect((await twilio.status(call, 'no-answer')).status).toBe(200);
       const sms = await waitFor(
         () => twilio.resources.find((r) => r.kind === 'sms' && r.body.includes('Disk full on db-1')),
-        5 * MINUTE_MS,
+        5 * PAGING_MINUTE_MS,
         'the SMS of the next rule',
       );
       expect(sms.to).toBe(ALICE);
-      expect(Date.now() - unansweredAt).toBeLessThan(5 * MINUTE_MS);
+      expect(Date.now() - unansweredAt).toBeLessThan(5 * PAGING_MINUTE_MS);
       const log = (await t.request({ method: 'GET', url: '/api/notifications', key: alice.apiKey })).json()
         .notifications as Array<{
         contactMethodType: string;

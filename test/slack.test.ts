@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PhoneConfig } from '../src/modules/notifications/phone/phone-config.js';
-import {
-  type AlertmanagerProcess,
-  alertmanagerAvailable,
-  freePort,
-  startAlertmanager,
-} from './helpers/alertmanager.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { type AlertmanagerProcess, alertmanagerAvailable } from './helpers/alertmanager.js';
+import type { TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/database.js';
-import { FAKE_TWILIO, startFakeTwilio } from './helpers/fake-twilio.js';
+import type { startFakeTwilio } from './helpers/fake-twilio.js';
 import { waitFor } from './helpers/paging.js';
+import { alertmanagerForTeam, startPagingApp } from './helpers/paging-app.js';
 import { FAKE_SLACK, type SlackPosted, startFakeSlack } from './helpers/slack-fake.js';
-import { createIntegration } from './helpers/webhooks.js';
 
 /**
  * The Slack app with every part real but Slack and Twilio: a stock Alertmanager sends an alert,
@@ -19,7 +13,6 @@ import { createIntegration } from './helpers/webhooks.js';
  * signed "Acknowledge" press acknowledges it and the message is rewritten in place; an SMS reply
  * rewrites it too. Forged, stale, replayed, unlinked and other-team presses change nothing.
  */
-const MINUTE_MS = 1_500;
 const CHANNEL = 'C0SRE00001';
 const ALICE_PHONE = '+14155550101';
 
@@ -33,27 +26,10 @@ beforeAll(async () => {
   slack = await startFakeSlack({
     users: { 'alice@example.com': 'U0ALICE001', 'carol@example.com': 'U0CAROL001' },
   });
-  twilio = await startFakeTwilio();
-  const port = await freePort();
-  klaxonUrl = `http://127.0.0.1:${port}`;
-  const phone: PhoneConfig = {
+  ({ t, twilio, klaxonUrl } = await startPagingApp({
     allowedCountries: ['1'],
-    rateLimitPerHour: 10,
-    providerByCountry: {},
-    twilio: { ...FAKE_TWILIO, baseUrl: twilio.baseUrl },
-  };
-  t = await createTestApp({
-    incidents: {
-      publicUrl: klaxonUrl,
-      minuteMs: MINUTE_MS,
-      pollingIntervalSeconds: 0.5,
-      reconcileIntervalMs: 1_000,
-      phone,
-      slack: { botToken: FAKE_SLACK.botToken, signingSecret: FAKE_SLACK.signingSecret, apiUrl: slack.apiUrl },
-    },
-  });
-  await t.app.listen({ port, host: '127.0.0.1' });
-  await t.services.escalationEngine.start();
+    slack: { botToken: FAKE_SLACK.botToken, signingSecret: FAKE_SLACK.signingSecret, apiUrl: slack.apiUrl },
+  }));
 }, 60_000);
 
 afterAll(async () => {
@@ -134,11 +110,6 @@ describe(`the Slack app (${testDatabaseKind()})`, () => {
   it.runIf(alertmanagerAvailable)(
     'an Alertmanager alert is posted to the channel and DMed; a signed Acknowledge acknowledges and updates in place',
     async () => {
-      await as('POST', '/api/routing-rules', {
-        name: 'sre',
-        teamId: team,
-        matchers: [{ field: 'labels.team', op: 'equals', value: 'sre' }],
-      });
       const policy = await as('POST', '/api/escalation-policies', {
         teamId: team,
         name: 'sre default',
@@ -154,22 +125,7 @@ describe(`the Slack app (${testDatabaseKind()})`, () => {
         ],
       });
       expect(policy.statusCode, policy.body).toBe(201);
-      const webhook = await createIntegration(t, admin.apiKey, { name: 'prometheus', type: 'alertmanager' });
-      alertmanager = await startAlertmanager(`
-route:
-  receiver: klaxon
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: klaxon
-    webhook_configs:
-      - url: ${klaxonUrl}/webhooks/alerts/prometheus
-        http_config:
-          authorization:
-            credentials: ${webhook.webhookSecret}
-`);
+      alertmanager = await alertmanagerForTeam(t, admin.apiKey, klaxonUrl, { id: team, name: 'sre' }, ['alertname']);
       const posted = await alertmanager.postAlerts([
         {
           labels: { alertname: 'ApiDown', team: 'sre', severity: 'critical' },

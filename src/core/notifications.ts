@@ -11,6 +11,10 @@ export const CONTACT_METHOD_TYPES = [
 ] as const;
 export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
 
+/** How a notification goes out: a person's contact method, or a team's chat channel (an escalation target). */
+export const NOTIFICATION_CHANNEL_TYPES = [...CONTACT_METHOD_TYPES, 'team_channel'] as const;
+export type NotificationChannelType = (typeof NOTIFICATION_CHANNEL_TYPES)[number];
+
 /** `skipped`: never sent because the contact method may not be paged (an unverified phone number). */
 export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled', 'skipped'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];

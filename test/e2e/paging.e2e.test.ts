@@ -245,6 +245,27 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
       await card.getByText('next level after 3 min').waitFor();
       await card.getByText('An incident still acknowledged 60 min later triggers again.').waitFor();
 
+      // The team itself as a target: everyone on it, and its chat channel, shown by name.
+      await page.getByRole('button', { name: 'Edit Payments default' }).click();
+      await page.getByLabel('Add to level 2').selectOption({ label: 'everyone on the team' });
+      await page.getByLabel('Add to level 2').selectOption({ label: "the team's chat channel" });
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await expect
+        .poll(() => card.textContent(), LIVE)
+        .toContain("Level 2: on call in Payments primary, everyone on the team, the team's chat channel —");
+      const withTeam = (await asAdmin('GET', `/api/escalation-policies?teamId=${teamId}`)).policies[0];
+      expect(withTeam.levels[1].targets).toEqual([
+        { type: 'schedule', id: expect.any(String) },
+        { type: 'team', id: teamId },
+        { type: 'team_channel', id: teamId },
+      ]);
+      // Removed again by their labelled buttons, so the rest of the flow pages the schedule only.
+      await page.getByRole('button', { name: 'Edit Payments default' }).click();
+      await page.getByRole('button', { name: 'Remove everyone on the team from level 2' }).click();
+      await page.getByRole('button', { name: "Remove the team's chat channel from level 2" }).click();
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await expect.poll(() => card.textContent(), LIVE).toContain('Level 2: on call in Payments primary —');
+
       const grouping = page.getByTestId('grouping-rule');
       await grouping.getByText('Every new alert opens its own incident.').waitFor();
       await page.getByLabel('Group by labels (comma-separated)').fill('alertname, cluster');

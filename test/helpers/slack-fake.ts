@@ -14,7 +14,8 @@ import type { AddressInfo } from 'node:net';
  * - users.lookupByEmail takes form parameters (a read method; JSON is not accepted) and answers
  *   `users_not_found` for an unknown email (https://api.slack.com/methods/users.lookupByEmail);
  * - `rateLimitNext(n)` makes the next call answer HTTP 429 with `Retry-After: n`
- *   (https://api.slack.com/apis/rate-limits).
+ *   (https://api.slack.com/apis/rate-limits);
+ * - `failNext()` makes the next call answer HTTP 500, as Slack does when it is down.
  * Requests to Klaxon are signed as Slack signs them: `X-Slack-Signature: v0=` + hex
  * HMAC-SHA256(signing secret, `v0:{timestamp}:{raw body}`), `X-Slack-Request-Timestamp`
  * (https://api.slack.com/authentication/verifying-requests-from-slack).
@@ -43,6 +44,7 @@ export async function startFakeSlack(options: { users?: Record<string, string> }
   const users = new Map(Object.entries(options.users ?? {}));
   let next = 0;
   let rateLimited: number | undefined;
+  let failing = false;
 
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -52,6 +54,10 @@ export async function startFakeSlack(options: { users?: Record<string, string> }
         response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
       const method = /^\/api\/([a-zA-Z.]+)$/.exec(request.url ?? '')?.[1];
       if (request.method !== 'POST' || method === undefined) return answer({ ok: false, error: 'unknown_method' }, 404);
+      if (failing) {
+        failing = false;
+        return answer({ ok: false, error: 'internal_error' }, 500);
+      }
       if (rateLimited !== undefined) {
         const seconds = rateLimited;
         rateLimited = undefined;
@@ -135,6 +141,9 @@ export async function startFakeSlack(options: { users?: Record<string, string> }
     users,
     rateLimitNext(seconds: number) {
       rateLimited = seconds;
+    },
+    failNext() {
+      failing = true;
     },
     /** A `block_actions` payload as Slack sends it when a button of a message is pressed. */
     interactionForm(slackUserId: string, message: SlackPosted, actionId: string, value: string) {

@@ -1,7 +1,14 @@
-import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ATTEMPT_OUTCOMES, CONTACT_METHOD_TYPES, NOTIFICATION_STATUSES } from '../../core/notifications.js';
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  ATTEMPT_OUTCOMES,
+  CONTACT_METHOD_TYPES,
+  NOTIFICATION_CHANNEL_TYPES,
+  NOTIFICATION_STATUSES,
+} from '../../core/notifications.js';
 import { RULE_URGENCIES } from '../../core/urgency.js';
 import { incidents } from './incidents.js';
+import { teams } from './teams.js';
 import { users } from './users.js';
 
 /** How to reach a person: an email address, a Slack-compatible incoming webhook, or a signed outgoing webhook. */
@@ -56,10 +63,11 @@ export const notificationRules = pgTable(
 export type NotificationRuleRow = typeof notificationRules.$inferSelect;
 
 /**
- * One message to one person on one contact method for one escalation step. The unique index is the
- * idempotency key (incident, level, repetition, target): whatever the number of processes, jobs or
- * retries, a step notifies a target at most once. `level` -1 marks a notification of a reassignment
- * (`repetition` then counts reassignments).
+ * One message to one person on one contact method, or one post to a team's chat channel, for one
+ * escalation step. The unique indexes are the idempotency keys (incident, level, repetition,
+ * target): whatever the number of processes, jobs or retries, a step notifies a target at most
+ * once. `level` -1 marks a notification of a reassignment (`repetition` then counts reassignments).
+ * A row names either a person (`user_id`, `contact_method_id`) or a team (`team_id`), never both.
  */
 export const notifications = pgTable(
   'notifications',
@@ -68,9 +76,11 @@ export const notifications = pgTable(
     incidentId: uuid('incident_id')
       .notNull()
       .references(() => incidents.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull(),
-    contactMethodId: uuid('contact_method_id').notNull(),
-    contactMethodType: text('contact_method_type', { enum: CONTACT_METHOD_TYPES }).notNull(),
+    userId: uuid('user_id'),
+    contactMethodId: uuid('contact_method_id'),
+    /** The team whose chat channel a `team_channel` notification posts to. */
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'cascade' }),
+    contactMethodType: text('contact_method_type', { enum: NOTIFICATION_CHANNEL_TYPES }).notNull(),
     level: integer('level').notNull(),
     repetition: integer('repetition').notNull(),
     ruleDelayMinutes: integer('rule_delay_minutes').notNull(),
@@ -92,6 +102,13 @@ export const notifications = pgTable(
       table.userId,
       table.contactMethodId,
       table.ruleDelayMinutes,
+    ),
+    uniqueIndex('notifications_team_channel_unique')
+      .on(table.incidentId, table.level, table.repetition, table.teamId)
+      .where(sql`${table.teamId} IS NOT NULL`),
+    check(
+      'notifications_person_or_team',
+      sql`(${table.teamId} IS NULL) = (${table.userId} IS NOT NULL AND ${table.contactMethodId} IS NOT NULL)`,
     ),
     index('notifications_user_idx').on(table.userId, table.id),
     index('notifications_incident_idx').on(table.incidentId, table.id),

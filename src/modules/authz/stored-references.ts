@@ -97,6 +97,10 @@ export const STORED_REFERENCES: Record<string, { check: ReferenceCheck; how: str
   'notifications.incident_id': { check: 'system', how: 'the escalation step' },
   'notifications.user_id': { check: 'system', how: 'a paged member of the team (partitionReferences)' },
   'notifications.contact_method_id': { check: 'system', how: "one of the paged person's methods" },
+  'notifications.team_id': {
+    check: 'system',
+    how: "the incident's own team, whose chat channel a level posts to (escalation-steps)",
+  },
   'password_links.user_id': { check: 'admin-only', how: 'issued by platform admins' },
   'password_links.created_by': { check: 'actor', how: 'the principal' },
   'routing_rules.integration_id': { check: 'admin-only', how: 'routing rules are platform-admin resources' },

@@ -4,7 +4,7 @@ import type { EscalationPoliciesRepository } from '../escalation-policies/escala
 import type { IncidentsRepository } from '../incidents/incidents.repository.js';
 import type { AckTimeout } from '../incidents/incidents.service.js';
 import type { OnCallResolver } from '../incidents/on-call-resolver.js';
-import type { Channels } from '../notifications/channels.js';
+import type { Channels, TeamChannel } from '../notifications/channels.js';
 import type { NotificationsRepository } from '../notifications/notifications.repository.js';
 import type { TeamsRepository } from '../teams/teams.repository.js';
 import { createEscalationJobs } from './escalation-jobs.js';
@@ -38,8 +38,11 @@ export interface EscalationEngineOptions {
   reconcileIntervalMs?: number;
   log?: Pick<Console, 'info' | 'warn' | 'error'>;
   now?: () => Date;
-  /** Posts an incident to its team's chat channel (a level's `team_channel` target); absent without a chat app. */
-  teamChannel?: { post(incidentId: string, reason: string): Promise<'posted' | 'no-channel'> } | undefined;
+  /**
+   * Posts an incident to its team's chat channel (a level's `team_channel` target), as the sender
+   * of a `team_channel` notification; absent without a chat app.
+   */
+  teamChannel?: TeamChannel | undefined;
 }
 
 /**

@@ -17,7 +17,6 @@ export type EscalationStepsDeps = Pick<
   | 'minuteMs'
   | 'now'
   | 'teamChannel'
-  | 'log'
 > & {
   /** Where a step's notifications and the next step are enqueued, after its commit. */
   scheduler: Pick<EscalationScheduler, 'notificationsDue' | 'stepsDue'>;
@@ -97,11 +96,11 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
         : await policiesRepository.findById(db, snapshot.escalationPolicyId);
     const level = policy?.levels[step.level];
     const targets = level === undefined ? undefined : await resolveTargets(snapshot.teamId, level, now());
-    // The team's own chat channel only: a policy cannot post to another team's channel.
-    const teamChannel = level?.targets.some((t) => t.type === 'team_channel' && t.id === snapshot.teamId)
-      ? options.teamChannel
-      : undefined;
-    let channelReason: string | undefined;
+    // The team's own chat channel only (a policy cannot post to another team's channel), and only
+    // with a chat app to post through.
+    const postsToChannel =
+      options.teamChannel !== undefined &&
+      level?.targets.some((t) => t.type === 'team_channel' && t.id === snapshot.teamId) === true;
 
     const after: { notifications: NotificationRow[]; next: IncidentRow | undefined } = {
       notifications: [],
@@ -146,13 +145,34 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
             }),
           );
         }
-        if (teamChannel !== undefined) {
-          channelReason = `escalation ${label}`;
-          timeline.push(entry('escalated', `Posted to the team's chat channel at ${label}`, { teamChannel: true }));
+        if (postsToChannel) {
+          // A notification like a person's: sent by the notification sender after commit, retried
+          // with backoff, re-enqueued by the reconciliation after a crash.
+          after.notifications.push(
+            ...(await notificationsRepository.insertNotifications(
+              tx,
+              [
+                {
+                  incidentId: incident.id,
+                  userId: null,
+                  contactMethodId: null,
+                  teamId: incident.teamId,
+                  contactMethodType: 'team_channel',
+                  level: step.level,
+                  repetition: step.repetition,
+                  ruleDelayMinutes: 0,
+                  scheduledAt: at,
+                  createdAt: at,
+                },
+              ],
+              at,
+            )),
+          );
+          timeline.push(entry('escalated', `Escalated to ${label}: the team's chat channel`, { teamChannel: true }));
           delayMinutes = level.delayMinutes;
         }
         if (targets.userIds.length === 0) {
-          if (teamChannel === undefined) {
+          if (!postsToChannel) {
             timeline.push(entry('nobody_on_call', `Nobody to notify at ${label}: moving on at once`));
           }
         } else {
@@ -169,7 +189,7 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
             at,
             minuteMs,
           );
-          after.notifications = planned.created;
+          after.notifications.push(...planned.created);
           timeline.push(
             entry('escalated', `Escalated to ${label}: ${listOf(targets.userIds.map(targets.nameOf))}`, {
               userIds: targets.userIds,
@@ -211,12 +231,6 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
     });
     await scheduler.notificationsDue(after.notifications);
     if (after.next !== undefined) await scheduler.stepsDue([after.next]);
-    if (outcome === 'ran' && teamChannel !== undefined && channelReason !== undefined) {
-      // After commit, once per step (a stale or duplicate step job never gets here).
-      await teamChannel
-        .post(step.incidentId, channelReason)
-        .catch((error: unknown) => options.log?.error({ err: error }, 'posting to the team chat channel failed'));
-    }
     return outcome;
   }
 

@@ -1,3 +1,4 @@
+import type { Executor } from '../../db/client.js';
 import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
 import { decryptSecret } from '../../lib/crypto.js';
 import { uuidv7 } from '../../lib/ids.js';
@@ -21,20 +22,31 @@ export type NotificationSenderDeps = Pick<
   | 'actionTokenKey'
   | 'publicUrl'
   | 'actionLinkTtlMinutes'
+  | 'teamChannel'
   | 'now'
 >;
+
+/** Why a notification was sent, as its message says. */
+const reasonOf = (notification: NotificationRow) =>
+  notification.level < 0
+    ? 'The incident was assigned to you'
+    : `Escalation level ${notification.level + 1}, round ${notification.repetition + 1}`;
 
 /**
  * Delivers one planned notification: claims its row (one sender wins), builds the message with
  * its one-click links, sends it on the person's contact method through the channels (and their
- * registry), and records the attempt and the timeline entry.
+ * registry) or posts it to the team's chat channel, and records the attempt and the timeline
+ * entry. A transient failure goes back to the job, which retries with backoff, like any channel.
  */
 export function createNotificationSender(options: NotificationSenderDeps) {
   const { database, incidentsRepository, policiesRepository, notificationsRepository, channels } = options;
   const db = database.db;
   const now = options.now ?? (() => new Date());
 
-  async function messageFor(incident: IncidentRow, notification: NotificationRow): Promise<NotificationMessage> {
+  async function messageFor(
+    incident: IncidentRow,
+    notification: NotificationRow & { userId: string },
+  ): Promise<NotificationMessage> {
     const names = await options.teamsRepository.namesByIds(db, [incident.teamId]);
     const at = now();
     const link = async (action: 'acknowledge' | 'resolve') => {
@@ -60,10 +72,66 @@ export function createNotificationSender(options: NotificationSenderDeps) {
       consoleUrl: `${options.publicUrl}/incidents/${incident.id}`,
       acknowledgeUrl: await link('acknowledge'),
       resolveUrl: await link('resolve'),
-      reason:
-        notification.level < 0
-          ? 'The incident was assigned to you'
-          : `Escalation level ${notification.level + 1}, round ${notification.repetition + 1}`,
+      reason: reasonOf(notification),
+    };
+  }
+
+  /**
+   * A person's notification: on their contact method, while they are still of the team. The
+   * timeline names the person and the channel type only: an address can be a credential (a Slack
+   * webhook URL). The address and the sender's detail stay in the metadata, which the incidents
+   * service shows only to the person notified and to platform admins.
+   */
+  async function deliverToPerson(claimed: NotificationRow & { userId: string; contactMethodId: string }) {
+    const [incident, method] = await Promise.all([
+      incidentsRepository.findById(db, claimed.incidentId),
+      notificationsRepository.findContactMethod(db, claimed.contactMethodId),
+    ]);
+    // Planned at the step, sent after the person's rule delay: they may have left the team (or
+    // been disabled) in between. Then nothing is sent, and the timeline says why.
+    if (incident !== undefined && (await options.authz.standingOfUser(claimed.userId, incident.teamId)) === undefined) {
+      return 'not-of-the-team' as const;
+    }
+    const result: DeliveryResult =
+      incident === undefined || method === undefined
+        ? { outcome: 'permanent_failure', detail: 'the contact method was deleted' }
+        : await channels.send(
+            {
+              type: method.type,
+              address: method.address,
+              secret: method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
+              messageId: claimed.id,
+            },
+            await messageFor(incident, claimed),
+          );
+    const type = claimed.contactMethodType;
+    return {
+      result,
+      async summary(executor: Executor, attempts: string) {
+        const person =
+          (await policiesRepository.displayNamesByIds(executor, [claimed.userId])).get(claimed.userId) ?? 'someone';
+        return {
+          sent: `Notified ${person} by ${type}`,
+          failed: `Could not notify ${person} by ${type} after ${attempts}`,
+          metadata: { userId: claimed.userId, contactMethodType: type, address: method?.address ?? null },
+        };
+      },
+    };
+  }
+
+  /** A post to the team's chat channel (a level's `team_channel` target). */
+  async function deliverToTeamChannel(claimed: NotificationRow) {
+    const result: DeliveryResult =
+      options.teamChannel === undefined
+        ? { outcome: 'permanent_failure', detail: 'no chat app is configured' }
+        : await options.teamChannel.post(claimed.incidentId, reasonOf(claimed).toLowerCase());
+    return {
+      result,
+      summary: async (_executor: Executor, attempts: string) => ({
+        sent: "Posted to the team's chat channel",
+        failed: `Could not post to the team's chat channel after ${attempts}`,
+        metadata: { teamId: claimed.teamId, teamChannel: true, contactMethodType: claimed.contactMethodType },
+      }),
     };
   }
 
@@ -78,13 +146,12 @@ export function createNotificationSender(options: NotificationSenderDeps) {
       return;
     }
     const started = performance.now();
-    const [incident, method] = await Promise.all([
-      incidentsRepository.findById(db, claimed.incidentId),
-      notificationsRepository.findContactMethod(db, claimed.contactMethodId),
-    ]);
-    // Planned at the step, sent after the person's rule delay: they may have left the team (or
-    // been disabled) in between. Then nothing is sent, and the timeline says why.
-    if (incident !== undefined && (await options.authz.standingOfUser(claimed.userId, incident.teamId)) === undefined) {
+    const { userId, contactMethodId } = claimed;
+    const delivery =
+      userId !== null && contactMethodId !== null
+        ? await deliverToPerson({ ...claimed, userId, contactMethodId })
+        : await deliverToTeamChannel(claimed);
+    if (delivery === 'not-of-the-team') {
       const at = now();
       await db.transaction(async (tx) => {
         await notificationsRepository.finish(
@@ -98,28 +165,14 @@ export function createNotificationSender(options: NotificationSenderDeps) {
             incidentId: claimed.incidentId,
             kind: 'target_skipped',
             message: `Not notified by ${claimed.contactMethodType}: no longer of the team`,
-            metadata: { notificationId: claimed.id, userIds: [claimed.userId], scheduleIds: [] },
+            metadata: { notificationId: claimed.id, userIds: [userId], scheduleIds: [] },
             createdAt: at,
           },
         ]);
       });
       return;
     }
-    let result: DeliveryResult;
-    if (incident === undefined || method === undefined) {
-      result = { outcome: 'permanent_failure', detail: 'the contact method was deleted' };
-    } else {
-      const message = await messageFor(incident, claimed);
-      result = await channels.send(
-        {
-          type: method.type,
-          address: method.address,
-          secret: method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
-          messageId: claimed.id,
-        },
-        message,
-      );
-    }
+    const { result } = delivery;
     const final = result.outcome !== 'transient_failure' || isLastTry;
     const at = now();
     await db.transaction(async (tx) => {
@@ -140,28 +193,16 @@ export function createNotificationSender(options: NotificationSenderDeps) {
         at,
       );
       if (result.outcome === 'sent' || final) {
-        // The message names the person and the channel type only: an address can be a credential
-        // (a Slack webhook URL). The address and the sender's detail stay in the metadata, which
-        // the incidents service shows only to the person notified and to platform admins.
-        const type = claimed.contactMethodType;
-        const person =
-          (await policiesRepository.displayNamesByIds(tx, [claimed.userId])).get(claimed.userId) ?? 'someone';
+        const summary = await delivery.summary(
+          tx,
+          claimed.attempts === 1 ? '1 attempt' : `${claimed.attempts} attempts`,
+        );
         await incidentsRepository.insertTimeline(tx, [
           {
             incidentId: claimed.incidentId,
             kind: result.outcome === 'sent' ? 'notification_sent' : 'notification_failed',
-            message:
-              result.outcome === 'sent'
-                ? `Notified ${person} by ${type}`
-                : `Could not notify ${person} by ${type} after ${claimed.attempts === 1 ? '1 attempt' : `${claimed.attempts} attempts`}`,
-            metadata: {
-              notificationId: claimed.id,
-              userId: claimed.userId,
-              level: claimed.level,
-              contactMethodType: type,
-              address: method?.address ?? null,
-              detail: result.detail,
-            },
+            message: result.outcome === 'sent' ? summary.sent : summary.failed,
+            metadata: { notificationId: claimed.id, level: claimed.level, ...summary.metadata, detail: result.detail },
             createdAt: at,
           },
         ]);

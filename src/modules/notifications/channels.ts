@@ -29,6 +29,11 @@ export interface DeliveryResult {
   detail: string | null;
 }
 
+/** A team's chat channel, an escalation target: posts the incident there (`reason`: "escalation level 1, round 1"). */
+export interface TeamChannel {
+  post(incidentId: string, reason: string): Promise<DeliveryResult>;
+}
+
 export interface Destination {
   type: ContactMethodType;
   address: string;

@@ -185,7 +185,7 @@ export function createContactMethodsService(deps: {
 
     /** The notification log: each notification with its attempts, newest first. */
     async log(actor: Principal, query: { userId?: string | undefined; limit: number; cursor?: string | undefined }) {
-      const rows = await repository.list(db, {
+      const rows = await repository.listOfPerson(db, {
         userId: ownerOf(actor, query.userId),
         beforeId: decodeCursor(query.cursor),
         limit: query.limit + 1,

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
-import type { AttemptOutcome } from '../../core/notifications.js';
+import type { AttemptOutcome, ContactMethodType } from '../../core/notifications.js';
 import type { Executor } from '../../db/client.js';
 import { translatingViolations } from '../../db/constraint-violations.js';
 import {
@@ -18,9 +18,16 @@ import { uuidv7 } from '../../lib/ids.js';
 
 export type NewNotification = Omit<
   NotificationRow,
-  'id' | 'status' | 'attempts' | 'lastError' | 'claimedUntil' | 'sentAt' | 'updatedAt'
+  'id' | 'status' | 'attempts' | 'lastError' | 'claimedUntil' | 'sentAt' | 'updatedAt' | 'teamId'
 > &
-  Partial<Pick<NotificationRow, 'status' | 'lastError'>>;
+  Partial<Pick<NotificationRow, 'status' | 'lastError' | 'teamId'>>;
+
+/** A notification of a person (not a team's chat channel post): the rows of a person's notification log. */
+export type PersonNotificationRow = NotificationRow & {
+  userId: string;
+  contactMethodId: string;
+  contactMethodType: ContactMethodType;
+};
 
 export function createNotificationsRepository() {
   return {
@@ -83,22 +90,17 @@ export function createNotificationsRepository() {
       await executor.delete(notificationRules).where(eq(notificationRules.id, id));
     },
 
-    /** Inserts the notifications whose idempotency key is new; returns only those (the others already exist). */
+    /**
+     * Inserts the notifications whose idempotency key is new; returns only those (the others already
+     * exist). A person's key is (incident, level, repetition, person, method, rule delay); a team
+     * channel post's is (incident, level, repetition, team): the conflict may be on either index.
+     */
     async insertNotifications(executor: Executor, rows: NewNotification[], at: Date): Promise<NotificationRow[]> {
       if (rows.length === 0) return [];
       return executor
         .insert(notifications)
         .values(rows.map((row) => ({ status: 'pending' as const, ...row, id: uuidv7(), attempts: 0, updatedAt: at })))
-        .onConflictDoNothing({
-          target: [
-            notifications.incidentId,
-            notifications.level,
-            notifications.repetition,
-            notifications.userId,
-            notifications.contactMethodId,
-            notifications.ruleDelayMinutes,
-          ],
-        })
+        .onConflictDoNothing()
         .returning();
     },
 
@@ -167,25 +169,21 @@ export function createNotificationsRepository() {
         .limit(limit);
     },
 
-    async list(
+    /** A person's notifications, newest first (a row with their user id is theirs: the check constraint). */
+    async listOfPerson(
       executor: Executor,
-      filter: {
-        userId?: string | undefined;
-        incidentId?: string | undefined;
-        beforeId?: string | undefined;
-        limit: number;
-      },
-    ): Promise<NotificationRow[]> {
-      const conditions: SQL[] = [];
-      if (filter.userId !== undefined) conditions.push(eq(notifications.userId, filter.userId));
+      filter: { userId: string; incidentId?: string | undefined; beforeId?: string | undefined; limit: number },
+    ): Promise<PersonNotificationRow[]> {
+      const conditions: SQL[] = [eq(notifications.userId, filter.userId)];
       if (filter.incidentId !== undefined) conditions.push(eq(notifications.incidentId, filter.incidentId));
       if (filter.beforeId !== undefined) conditions.push(lt(notifications.id, filter.beforeId));
-      return executor
+      const rows = await executor
         .select()
         .from(notifications)
         .where(and(...conditions))
         .orderBy(desc(notifications.id))
         .limit(filter.limit);
+      return rows as PersonNotificationRow[];
     },
 
     async insertAttempt(

@@ -24,6 +24,15 @@ const EMOJI: Record<string, string> = {
   resolved: ':white_check_mark:',
 };
 
+/**
+ * Alert text is cut before it is escaped (escaping may grow it up to five times: `&` → `&amp;`),
+ * so a section stays under Block Kit's 3 000-character limit on text, and the cut never splits an
+ * entity. https://api.slack.com/reference/block-kit/blocks#section
+ */
+export const SLACK_TITLE_MAX_CHARS = 500;
+const SLACK_TEAM_MAX_CHARS = 100;
+const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
 const button = (text: string, actionId: SlackActionId, incidentId: string, style?: 'primary' | 'danger') => ({
   type: 'button',
   text: { type: 'plain_text', text },
@@ -38,10 +47,10 @@ const button = (text: string, actionId: SlackActionId, incidentId: string, style
  * still apply — Acknowledge while triggered, Resolve while open, Escalate while triggered.
  */
 export function slackIncidentMessage(view: SlackIncidentView): SlackBlocksMessage {
-  const headline = `${view.number === undefined ? '' : `#${view.number} `}${escapeSlackText(view.title)}`;
+  const headline = `${view.number === undefined ? '' : `#${view.number} `}${escapeSlackText(cut(view.title, SLACK_TITLE_MAX_CHARS))}`;
   const title = `[${view.severity.toUpperCase()}] ${headline}`;
   const facts = [
-    `Team: ${escapeSlackText(view.teamName)}`,
+    `Team: ${escapeSlackText(cut(view.teamName, SLACK_TEAM_MAX_CHARS))}`,
     `Status: *${view.status}*`,
     ...(view.reason === undefined ? [] : [`Why you: ${escapeSlackText(view.reason)}`]),
   ].join(' · ');

@@ -164,3 +164,6 @@ export function createSlackRepository() {
 }
 
 export type SlackRepository = ReturnType<typeof createSlackRepository>;
+
+/** An incident as its Slack message shows it. */
+export type IncidentView = Awaited<ReturnType<SlackRepository['incidentViews']>>[number];

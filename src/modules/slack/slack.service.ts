@@ -9,7 +9,7 @@ import type { EscalationStep } from '../incidents/incidents.service.js';
 import type { OnCallResolver } from '../incidents/on-call-resolver.js';
 import { escapeSlackText } from '../notifications/chat-markup.js';
 import type { NotificationsRepository } from '../notifications/notifications.repository.js';
-import type { SlackRepository } from './slack.repository.js';
+import type { IncidentView, SlackRepository } from './slack.repository.js';
 import { type SlackApi, SlackApiError } from './slack-api.js';
 import { SLACK_ACTIONS, type SlackActionId, slackIncidentMessage } from './slack-blocks.js';
 import { SLACK_SIGNATURE_MAX_AGE_SECONDS } from './slack-signature.js';
@@ -62,13 +62,12 @@ export function createSlackService(deps: {
   const unavailable = (error: unknown) =>
     error instanceof SlackApiError ? new AppError('slack-unavailable', `Slack answered: ${error.code}`) : error;
 
+  const messageFrom = (view: IncidentView, reason?: string) =>
+    slackIncidentMessage({ ...view, consoleUrl: `${deps.publicUrl}/incidents/${view.id}`, reason });
+
   async function messageOf(incidentId: string, reason?: string) {
     const [view] = await repository.incidentViews(db, [incidentId]);
-    if (view === undefined) return undefined;
-    return {
-      view,
-      message: slackIncidentMessage({ ...view, consoleUrl: `${deps.publicUrl}/incidents/${view.id}`, reason }),
-    };
+    return view === undefined ? undefined : { view, message: messageFrom(view, reason) };
   }
 
   /** chat.update, waiting out Slack's Retry-After a few times: the latest state must land. */
@@ -224,14 +223,14 @@ export function createSlackService(deps: {
     },
 
     /** Posts the incident to its team's Slack channel (an escalation level's `team_channel` target). */
-    async postToTeamChannel(incidentId: string, reason: string): Promise<'posted' | 'no-channel'> {
+    async postToTeamChannel(incidentId: string, reason: string): Promise<{ ts: string } | 'no-channel'> {
       const api = apiOrThrow();
       const found = await messageOf(incidentId, reason);
       const channelId = found === undefined ? undefined : await repository.findTeamChannel(db, found.view.teamId);
       if (found === undefined || channelId === undefined) return 'no-channel';
       const posted = await api.postMessage(channelId, found.message);
       await repository.insertMessage(db, { incidentId, channelId: posted.channel, ts: posted.ts, createdAt: now() });
-      return 'posted';
+      return posted;
     },
 
     /** The incident message of a DM (the `slack` channel); remembered so it is updated in place. */
@@ -246,18 +245,21 @@ export function createSlackService(deps: {
 
     /**
      * Rewrites every message posted about these incidents with their state now (chat.update),
-     * whatever changed them: console, API, SMS reply, email link, Slack itself. Failures are
-     * logged; the next change writes the full state again.
+     * whatever changed them: console, API, SMS reply, email link, Slack itself. On the hot path of
+     * every status change: one query finds the batch's stored messages, and only incidents that
+     * have one are read (in one more query). Failures are logged; the next change writes the full
+     * state again.
      */
     async incidentsChanged(incidentIds: string[]): Promise<void> {
       if (deps.api === undefined || incidentIds.length === 0) return;
       const messages = await repository.messagesOf(db, incidentIds);
       if (messages.length === 0) return;
-      const views = new Map<string, ReturnType<typeof slackIncidentMessage>>();
-      for (const incidentId of new Set(messages.map((m) => m.incidentId))) {
-        const found = await messageOf(incidentId);
-        if (found !== undefined) views.set(incidentId, found.message);
-      }
+      const views = new Map(
+        (await repository.incidentViews(db, [...new Set(messages.map((m) => m.incidentId))])).map((view) => [
+          view.id,
+          messageFrom(view),
+        ]),
+      );
       await Promise.all(
         messages.map(async ({ incidentId, channelId, ts }) => {
           const message = views.get(incidentId);

@@ -64,6 +64,7 @@ export function createTraceRepository() {
           incidentId: notifications.incidentId,
           userId: notifications.userId,
           contactMethodId: notifications.contactMethodId,
+          teamId: notifications.teamId,
           contactMethodType: notifications.contactMethodType,
           level: notifications.level,
           status: notifications.status,

@@ -127,12 +127,11 @@ export function createTraceService(deps: {
       }
 
       for (const attempt of attempts) {
-        const refs = {
-          incidentId: attempt.incidentId,
-          notificationId: attempt.notificationId,
-          userId: attempt.userId,
-          contactMethodId: attempt.contactMethodId,
-        };
+        // A person's notification names them and their method; a team channel post, the team.
+        const refs: Record<string, string> = { incidentId: attempt.incidentId, notificationId: attempt.notificationId };
+        if (attempt.userId !== null) refs.userId = attempt.userId;
+        if (attempt.contactMethodId !== null) refs.contactMethodId = attempt.contactMethodId;
+        if (attempt.teamId !== null) refs.teamId = attempt.teamId;
         if (attempt.attempt === null || attempt.attemptedAt === null) {
           entries.push({
             at: attempt.scheduledAt,

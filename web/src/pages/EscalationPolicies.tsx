@@ -18,13 +18,16 @@ interface Directory {
   schedules: Schedule[];
 }
 
+/** The targets that are the team itself: all its members, or its chat channel (set on the team's page). */
+const TEAM_TARGET_NAMES = { team: 'everyone on the team', team_channel: "the team's chat channel" } as const;
+
 function targetName(target: PolicyTarget, directory: Directory): string {
   if (target.type === 'schedule') {
     const schedule = directory.schedules.find((s) => s.id === target.id);
     return schedule === undefined ? 'a deleted schedule' : `on call in ${schedule.name}`;
   }
-  if (target.type === 'team') return 'everyone on the team';
-  if (target.type === 'team_channel') return "the team's Slack channel";
+  if (target.type === 'team') return TEAM_TARGET_NAMES.team;
+  if (target.type === 'team_channel') return TEAM_TARGET_NAMES.team_channel;
   return personName(
     directory.members.find((m) => m.userId === target.id),
     'someone outside the team',
@@ -387,8 +390,9 @@ function PolicyEditor(props: {
       </div>
       <h3>Levels</h3>
       <p className="help">
-        Each level pages its people and whoever is on call in its schedules. If nobody acknowledges within the wait, the
-        next level is paged. A level where nobody is on call is skipped at once (and recorded).
+        Each level pages its people, whoever is on call in its schedules, everyone on the team, or posts to the team’s
+        chat channel (the Slack channel set on the team’s page). If nobody acknowledges within the wait, the next level
+        is paged. A level where nobody is on call is skipped at once (and recorded).
       </p>
       <ol className="level-editor">
         {levels.map((level, index) => (
@@ -397,7 +401,7 @@ function PolicyEditor(props: {
             <fieldset>
               <legend>Level {index + 1}</legend>
               {level.targets.length === 0 ? (
-                <p className="muted small-text">Nobody yet: add a person or a schedule.</p>
+                <p className="muted small-text">Nobody yet: add a person, a schedule or the team.</p>
               ) : (
                 <ul className="labels">
                   {level.targets.map((target) => (
@@ -444,6 +448,15 @@ function PolicyEditor(props: {
                         .map((schedule) => (
                           <option key={schedule.id} value={`schedule:${schedule.id}`}>
                             {schedule.name}
+                          </option>
+                        ))}
+                    </optgroup>
+                    <optgroup label="The team">
+                      {(['team', 'team_channel'] as const)
+                        .filter((type) => !level.targets.some((t) => t.type === type))
+                        .map((type) => (
+                          <option key={type} value={`${type}:${props.teamId}`}>
+                            {TEAM_TARGET_NAMES[type]}
                           </option>
                         ))}
                     </optgroup>

@@ -1,4 +1,4 @@
-import type { NotificationChannel } from '../channels.js';
+import type { DeliveryResult, NotificationChannel, TeamChannel } from '../channels.js';
 
 /** What the DM channel needs of the Slack module: post the incident message and remember it. */
 export interface SlackDirectMessages {
@@ -24,6 +24,15 @@ const PERMANENT = new Set([
   'incident-not-found',
 ]);
 
+/** A failed Web API call as a delivery outcome: permanent when a retry cannot help, else transient (retried). */
+function failureOf(error: unknown): DeliveryResult {
+  const code = (error as { code?: unknown }).code;
+  return {
+    outcome: typeof code === 'string' && PERMANENT.has(code) ? 'permanent_failure' : 'transient_failure',
+    detail: typeof code === 'string' ? `Slack: ${code}` : 'Slack could not be reached',
+  };
+}
+
 /**
  * `slack` contact methods whose address is a Slack user id (created by linking the account):
  * a DM from Klaxon's bot with the incident's Block Kit message and its buttons, remembered so
@@ -42,12 +51,29 @@ export function createSlackChannel(slack: SlackDirectMessages): NotificationChan
         const posted = await slack.directMessage(destination.address, message.incidentId, message.reason);
         return { outcome: 'sent', detail: `ts ${posted.ts}` };
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        const text = typeof code === 'string' ? `Slack: ${code}` : 'Slack could not be reached';
-        return {
-          outcome: typeof code === 'string' && PERMANENT.has(code) ? 'permanent_failure' : 'transient_failure',
-          detail: text,
-        };
+        return failureOf(error);
+      }
+    },
+  };
+}
+
+/**
+ * A team's Slack channel as an escalation target: the incident's Block Kit message posted to the
+ * channel its managers set, remembered so it is rewritten in place. A team without a channel is a
+ * permanent failure (the paging health page flags it).
+ */
+export function createSlackTeamChannel(slack: {
+  postToTeamChannel(incidentId: string, reason: string): Promise<{ ts: string } | 'no-channel'>;
+}): TeamChannel {
+  return {
+    async post(incidentId, reason) {
+      try {
+        const posted = await slack.postToTeamChannel(incidentId, reason);
+        return posted === 'no-channel'
+          ? { outcome: 'permanent_failure', detail: 'the team has no Slack channel' }
+          : { outcome: 'sent', detail: `ts ${posted.ts}` };
+      } catch (error) {
+        return failureOf(error);
       }
     },
   };

@@ -25,7 +25,7 @@ export function createPhoneChannels(deps: {
   const channel = (kind: 'sms' | 'voice'): ChannelSender => ({
     async send(destination, message): Promise<DeliveryResult> {
       const notification = await deps.notificationsRepository.findById(db, destination.messageId);
-      if (notification !== undefined) {
+      if (notification?.contactMethodId != null) {
         const method = await deps.notificationsRepository.findContactMethod(db, notification.contactMethodId);
         if (method?.verifiedAt === null) {
           return { outcome: 'permanent_failure', detail: 'skipped: the phone number is not verified' };

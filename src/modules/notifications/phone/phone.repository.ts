@@ -160,6 +160,7 @@ export function createPhoneRepository() {
      * failed or went unanswered). Returns it when there is one still pending.
      */
     async bringNextRuleForward(executor: Executor, failed: NotificationRow, at: Date): Promise<NotificationRow[]> {
+      if (failed.userId === null) return []; // a team channel post has no next rule
       const [next] = await executor
         .select({ id: notifications.id })
         .from(notifications)
