@@ -63,6 +63,10 @@ describe('an alert as its team member sees it', () => {
     });
     expect(alert.occurrences.map((o: { kind: string }) => o.kind)).toEqual(['created']);
     expect(alert.payload.body).toEqual(sent);
+    // As sent: the text byte for byte and the parsed body's keys in the sender's order (jsonb sorted them).
+    expect(alert.payload.text).toBe(JSON.stringify(sent));
+    expect(Object.keys(alert.payload.body)).toEqual(Object.keys(sent));
+    expect(alert.payload.truncatedFrom).toBeNull();
     expect(alert.payload.deliveryId).toBe(alert.occurrences[0].deliveryId);
     expect(alert.incidents).toHaveLength(1);
     expect(alert.incidents[0]).toMatchObject({ title: 'Disk full on db-1', status: 'triggered', teamId: team });

@@ -197,6 +197,7 @@ describe('events that share a batch', () => {
       httpStatus: 202,
       reason: null,
       payload: null,
+      payloadTruncatedFrom: null,
       headers: {},
       sourceIp: null,
       userAgent: null,

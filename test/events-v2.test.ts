@@ -155,6 +155,21 @@ describe('PagerDuty Events API v2', () => {
     expect(deliveries.json().deliveries[0]).toMatchObject({ status: 'rejected', reason: 'integration is disabled' });
   });
 
+  it('keeps the body of a rejected event, without the routing key', async () => {
+    const response = await enqueue(trigger({ dedup_key: 'kept-rejected', payload: { summary: 'x', source: 'x' } }));
+    expect(response.statusCode).toBe(400);
+    const deliveries = await t.request({
+      method: 'GET',
+      url: `/api/integrations/${integration.id}/deliveries?status=rejected`,
+      key: admin.apiKey,
+    });
+    const [rejected] = deliveries.json().deliveries;
+    expect(rejected).toMatchObject({ httpStatus: 400, payload: null });
+    expect(rejected.payloadText).toBe(
+      JSON.stringify({ event_action: 'trigger', payload: { summary: 'x', source: 'x' }, dedup_key: 'kept-rejected' }),
+    );
+  });
+
   it('records accepted events as deliveries without the routing key', async () => {
     await enqueue(trigger({ dedup_key: 'logged' }));
     const rows = await t.database.db.execute(sql`select payload, headers from webhook_deliveries`);

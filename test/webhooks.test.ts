@@ -97,6 +97,8 @@ describe('the contract status table', () => {
       expect(row).toMatchObject({ status: 'rejected', httpStatus: 401, payload: null });
       expect(typeof row.reason).toBe('string');
     }
+    // What arrived is kept, so a signature mismatch can be compared with what was meant.
+    expect(rows.map((row) => row.payloadText).sort()).toEqual([body, body, JSON.stringify({ title: 'y' })]);
   });
 
   it('403 for a disabled integration', async () => {
@@ -158,6 +160,66 @@ describe('the contract status table', () => {
   });
 });
 
+describe('rejected deliveries keep what arrived', () => {
+  it('a body the type does not understand, malformed JSON and a non-JSON body are kept as sent', async () => {
+    const integration = await createIntegration(t, admin.apiKey, { name: 'kept-bodies', type: 'generic' });
+    // Key order as the sender wrote it, integer-like keys and spacing included: jsonb would reorder it.
+    const notUnderstood = '{"zeta": "last?", "severity":"critical", "10":"ten", "2":"two"}';
+    expect((await sendSigned(t, integration, notUnderstood)).statusCode).toBe(400);
+    expect((await sendSigned(t, integration, '{"title": ')).statusCode).toBe(400);
+    const text = 'title=x\u0000';
+    const notJson = await t.request({
+      method: 'POST',
+      url: '/webhooks/alerts/kept-bodies',
+      body: text,
+      headers: { 'content-type': 'text/plain', 'x-webhook-signature': hmacHex(integration.webhookSecret, text) },
+    });
+    expect(notJson.statusCode).toBe(415);
+    const rows = await deliveries(integration.id);
+    expect(rows.map((row) => [row.httpStatus, row.payloadText, row.payload, row.payloadTruncatedFrom])).toEqual([
+      [415, 'title=x\uFFFD', null, null],
+      [400, '{"title": ', null, null],
+      [400, notUnderstood, null, null],
+    ]);
+  });
+
+  it('an unauthenticated body keeps its first 4 KiB; a secret inside a kept body is redacted', async () => {
+    const integration = await createIntegration(t, admin.apiKey, { name: 'kept-unsigned', type: 'generic' });
+    const big = JSON.stringify({ title: 'x', description: 'é'.repeat(6000) });
+    const unsigned = await t.request({
+      method: 'POST',
+      url: '/webhooks/alerts/kept-unsigned',
+      body: big,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(unsigned.statusCode).toBe(401);
+    const careless = { severity: 'critical', note: `my secret is ${integration.webhookSecret}` };
+    expect((await sendSigned(t, integration, careless)).statusCode).toBe(400);
+    const [withSecret, cut] = await deliveries(integration.id);
+    expect(cut?.payloadTruncatedFrom).toBe(Buffer.byteLength(big));
+    expect(Buffer.byteLength(cut?.payloadText as string)).toBeLessThanOrEqual(4096);
+    expect(big.startsWith(cut?.payloadText as string)).toBe(true);
+    expect(withSecret?.payloadText).toBe(JSON.stringify({ ...careless, note: 'my secret is [redacted]' }));
+    const rows = await t.database.db.execute(sql`select payload from webhook_deliveries`);
+    expect(JSON.stringify(rows)).not.toContain(integration.webhookSecret);
+  });
+
+  it('a rate-limited request keeps no body; an accepted one keeps its text as sent and its parsed payload', async () => {
+    const integration = await createIntegration(t, admin.apiKey, {
+      name: 'kept-limited',
+      type: 'generic',
+      rateLimitPerMinute: 1,
+    });
+    const sent = '{"title":"first","labels":{"zone":"b","10":"x","app":"a"}}';
+    expect((await sendSigned(t, integration, sent)).statusCode).toBe(202);
+    expect((await sendSigned(t, integration, { title: 'second' })).statusCode).toBe(429);
+    const [limited, accepted] = await deliveries(integration.id);
+    expect(limited).toMatchObject({ httpStatus: 429, payload: null, payloadText: null });
+    expect(accepted).toMatchObject({ httpStatus: 202, payloadText: sent, payloadTruncatedFrom: null });
+    expect(accepted?.payload).toEqual(JSON.parse(sent));
+  });
+});
+
 describe('signature schemes over HTTP', () => {
   it('standard-webhooks: valid is accepted; a replayed webhook-id is answered 200 and not processed twice', async () => {
     const integration = await createIntegration(t, admin.apiKey, {
@@ -175,6 +237,10 @@ describe('signature schemes over HTTP', () => {
     const second = await t.request({ method: 'POST', url: '/webhooks/alerts/std-hooks', body, headers });
     expect(second.statusCode).toBe(200);
     expect(second.json().duplicateOf).toBe(first.json().deliveryId);
+    // The replay keeps no body of its own: it is its original's, which the log keeps.
+    const [replay, original] = await deliveries(integration.id);
+    expect(replay).toMatchObject({ httpStatus: 200, payloadText: null });
+    expect(original).toMatchObject({ httpStatus: 202, payloadText: body });
     const alert = await t.request({
       method: 'GET',
       url: `/api/alerts/${first.json().alerts[0].id}`,

@@ -143,7 +143,8 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
   it(
     'shows a badly signed webhook as a rejected delivery with its reason',
     async () => {
-      const body = JSON.stringify({ title: 'Forged alert', severity: 'critical' });
+      // Keys in an order jsonb would change (it sorts shorter keys first): the console shows them as sent.
+      const body = JSON.stringify({ severity: 'critical', title: 'Forged alert', labels: { service: 'checkout' } });
       const response = await fetch(`${base}/webhooks/alerts/checkout-api`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-webhook-signature': hmacHex('not-the-secret', body) },
@@ -156,6 +157,10 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       expect(text).toContain('signature did not match');
       expect(text).toContain('expected header X-Webhook-Signature');
       expect(text).toContain('HTTP 401');
+      await rejected.getByText('Payload as received').click();
+      const shown = (await rejected.locator('pre').textContent()) ?? '';
+      expect(shown.indexOf('"severity": "critical"')).toBeGreaterThanOrEqual(0);
+      expect(shown.indexOf('"severity"')).toBeLessThan(shown.indexOf('"title"'));
       await page.getByRole('heading', { name: 'Deliveries' }).evaluate((heading) => heading.scrollIntoView());
       await shot('deliveries');
     },
@@ -269,6 +274,21 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       await navLink(page, 'Users').click();
       await page.getByRole('cell', { name: MEMBER.email, exact: true }).waitFor();
       await shot('users');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'silences alerts under Noise control',
+    async () => {
+      await navLink(page, 'Noise control').click();
+      await page.getByRole('heading', { name: 'Silences' }).waitFor();
+      await page.getByLabel(/^Matchers/).fill('service=checkout\nenv=staging');
+      await page.getByLabel('Duration (minutes)').fill('120');
+      await page.getByLabel('Comment').fill('Checkout load test until 16:00');
+      await page.getByRole('button', { name: 'Create silence' }).click();
+      await page.getByRole('cell', { name: 'Checkout load test until 16:00' }).waitFor();
+      await shot('noise-control');
     },
     TIMEOUT,
   );

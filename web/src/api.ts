@@ -120,7 +120,12 @@ export interface Delivery {
   httpStatus: number;
   reason: string | null;
   alertIds: string[];
+  /** Accepted deliveries: the parsed body; null when rejected. */
   payload: unknown;
+  /** The body as it arrived, keys in the sender's order; rejected deliveries keep theirs too. */
+  payloadText: string | null;
+  /** Set when payloadText is only the first part of the body: the size received, in bytes. */
+  payloadTruncatedFrom: number | null;
   headers: Record<string, string>;
   sourceIp: string | null;
   userAgent: string | null;
@@ -161,8 +166,14 @@ export interface AlertWithHistory extends Alert {
   }>;
   incidents: Array<{ id: string; number: number; title: string; status: string; teamId: string }>;
   teams: Array<{ id: string; name: string }>;
-  /** The body of the latest delivery that touched the alert, as stored. */
-  payload: { deliveryId: string; receivedAt: string; body: unknown } | null;
+  /** The body of the latest delivery that touched the alert, as stored (`text`: as sent). */
+  payload: {
+    deliveryId: string;
+    receivedAt: string;
+    body: unknown;
+    text: string;
+    truncatedFrom: number | null;
+  } | null;
 }
 
 export interface AuditEntry {

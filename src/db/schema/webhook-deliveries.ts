@@ -18,8 +18,14 @@ export const webhookDeliveries = pgTable(
     httpStatus: integer('http_status').notNull(),
     reason: text('reason'),
     alertIds: uuid('alert_ids').array().notNull().default(sql`'{}'::uuid[]`),
-    /** The parsed payload of accepted requests only (size-capped); null for rejected ones. */
-    payload: jsonb('payload'),
+    /**
+     * The body as it arrived (UTF-8 text, so the sender's key order is kept: jsonb would sort the
+     * keys), cut to a size cap, the integration's secrets redacted; null when no body was kept.
+     * Rejected requests keep theirs too, see webhooks/stored-body.ts for which and how much.
+     */
+    payload: text('payload'),
+    /** Set when `payload` is only the first part of the body: the body's size as received, in bytes. */
+    payloadTruncatedFrom: integer('payload_truncated_from'),
     /** Request headers with every credential-bearing header removed. */
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
     sourceIp: text('source_ip'),

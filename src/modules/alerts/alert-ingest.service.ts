@@ -373,10 +373,10 @@ export function createAlertIngestService(deps: {
       );
     },
 
+    /** Records a rejected request; the caller decides what of its body `delivery` keeps. */
     async recordRejected(delivery: DeliveryRecord, httpStatus: number, reason: string, startedAt: number) {
       await deliveriesRepository.insert(db, {
         ...delivery,
-        payload: null,
         webhookId: null,
         status: 'rejected',
         httpStatus,

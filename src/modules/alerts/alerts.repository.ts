@@ -96,19 +96,19 @@ const UPSERT_FIRING_BATCH: HotStatement = {
     ),
     deliveries AS (
       INSERT INTO webhook_deliveries (id, integration_id, integration_name, received_at, status, http_status,
-        reason, alert_ids, payload, headers, source_ip, user_agent, processing_ms, webhook_id)
+        reason, alert_ids, payload, headers, source_ip, user_agent, processing_ms, webhook_id, payload_truncated_from)
       SELECT delivery.id, delivery.integration_id, delivery.integration_name, delivery.received_at, 'accepted',
         delivery.http_status, delivery.reason,
         COALESCE((SELECT array_agg(alert_id ORDER BY first_position) FROM (
           SELECT alert_id, min(position) AS first_position FROM events
           WHERE events.delivery_id = delivery.id AND alert_id IS NOT NULL GROUP BY alert_id) AS ids), '{}'),
-        NULLIF(delivery.payload, 'null'::jsonb), delivery.headers, delivery.source_ip, delivery.user_agent,
-        delivery.processing_ms, NULL
+        delivery.payload, delivery.headers, delivery.source_ip, delivery.user_agent,
+        delivery.processing_ms, NULL, delivery.payload_truncated_from
       FROM ROWS FROM (unnest($18::uuid[]), unnest($19::uuid[]), unnest($20::text[]), unnest($21::timestamptz[]),
           unnest($22::int[]), unnest($23::text[]), unnest($24::text[]), unnest($25::text[]), unnest($26::int[]),
-          jsonb_array_elements($27::jsonb), jsonb_array_elements($28::jsonb))
+          jsonb_array_elements_text($27::jsonb), jsonb_array_elements($28::jsonb), unnest($29::int[]))
         AS delivery(id, integration_id, integration_name, received_at, http_status, reason, source_ip, user_agent,
-          processing_ms, payload, headers)
+          processing_ms, payload, headers, payload_truncated_from)
     )
     SELECT id, integration_id, dedup_key FROM upserted`,
 };
@@ -138,7 +138,8 @@ export interface BatchDelivery {
   receivedAt: Date;
   httpStatus: number;
   reason: string | null;
-  payload: unknown;
+  payload: string | null;
+  payloadTruncatedFrom: number | null;
   headers: Record<string, string>;
   sourceIp: string | null;
   userAgent: string | null;
@@ -323,6 +324,7 @@ export function createAlertsRepository() {
           // (pg escaped every quote of every 1 KiB payload) and parsed by PostgreSQL once.
           JSON.stringify(deliveries.map((d) => d.payload)),
           JSON.stringify(deliveries.map((d) => d.headers)),
+          deliveries.map((d) => d.payloadTruncatedFrom),
         ]);
       } catch (error) {
         if (isNotNullViolation(error, 'alert_id')) return undefined;
@@ -446,9 +448,11 @@ export function createAlertsRepository() {
     async latestPayload(executor: Executor, alertId: string) {
       const [row] = await executor
         .select({
-          deliveryId: webhookDeliveries.id,
+          id: webhookDeliveries.id,
           receivedAt: webhookDeliveries.receivedAt,
+          status: webhookDeliveries.status,
           payload: webhookDeliveries.payload,
+          payloadTruncatedFrom: webhookDeliveries.payloadTruncatedFrom,
         })
         .from(alertOccurrences)
         .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, alertOccurrences.deliveryId))

@@ -7,6 +7,7 @@ import {
   alertsQuery,
   alertWithHistorySchema,
   toAlertDto,
+  toAlertPayloadDto,
   toOccurrenceDto,
 } from './alerts.schema.js';
 import type { AlertsService } from './alerts.service.js';
@@ -55,10 +56,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ alertsService: AlertsService 
         occurrences: occurrences.map(toOccurrenceDto),
         incidents,
         teams,
-        payload:
-          payload === null
-            ? null
-            : { deliveryId: payload.deliveryId, receivedAt: payload.receivedAt.toISOString(), body: payload.payload },
+        payload: payload === null ? null : toAlertPayloadDto(payload),
       };
     },
   );

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ALERT_SEVERITIES, ALERT_STATUSES, OCCURRENCE_KINDS } from '../../core/alerts.js';
 import { INCIDENT_STATUSES } from '../../core/incidents.js';
-import type { AlertOccurrenceRow, AlertRow } from '../../db/schema/index.js';
+import type { AlertOccurrenceRow, AlertRow, WebhookDeliveryRow } from '../../db/schema/index.js';
 import { pageQuerySchema } from '../../lib/pagination.js';
+import { parsedPayload } from '../deliveries/stored-payload.js';
 
 export const alertsQuery = z.strictObject({
   status: z.enum(ALERT_STATUSES).optional(),
@@ -68,7 +69,19 @@ export const alertWithHistorySchema = alertSchema.extend({
   /** Names of the teams in `teamIds` that the viewer may see. */
   teams: z.array(z.object({ id: z.uuid(), name: z.string() })),
   /** The request body of the latest delivery that touched the alert, as stored; null when none was kept. */
-  payload: z.object({ deliveryId: z.uuid(), receivedAt: z.string(), body: z.unknown() }).nullable(),
+  payload: z
+    .object({
+      deliveryId: z.uuid(),
+      receivedAt: z.string(),
+      body: z.unknown().describe('The parsed body (or {truncated, sizeBytes} when only its first part was kept)'),
+      text: z.string().describe('The body as it arrived, keys in the order sent, secrets redacted'),
+      truncatedFrom: z
+        .number()
+        .int()
+        .nullable()
+        .describe('Set when text is only the first part of the body: the size received, in bytes'),
+    })
+    .nullable(),
 });
 export const alertsPageSchema = z.object({ alerts: z.array(alertSchema), nextCursor: z.string().nullable() });
 
@@ -93,5 +106,18 @@ export function toOccurrenceDto(row: AlertOccurrenceRow): z.infer<typeof occurre
     occurredAt: row.occurredAt.toISOString(),
     deliveryId: row.deliveryId,
     userId: row.userId,
+  };
+}
+
+/** The alert's latest kept body: as sent (`text`) and parsed (`body`). */
+export function toAlertPayloadDto(
+  delivery: Pick<WebhookDeliveryRow, 'id' | 'receivedAt' | 'status' | 'payload' | 'payloadTruncatedFrom'>,
+): NonNullable<z.infer<typeof alertWithHistorySchema>['payload']> {
+  return {
+    deliveryId: delivery.id,
+    receivedAt: delivery.receivedAt.toISOString(),
+    body: parsedPayload(delivery),
+    text: delivery.payload ?? '',
+    truncatedFrom: delivery.payloadTruncatedFrom,
   };
 }

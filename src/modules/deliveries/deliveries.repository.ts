@@ -10,13 +10,13 @@ export type NewDelivery = WebhookDeliveryRow;
 const INSERT_DELIVERIES: HotStatement = {
   name: 'klaxon_webhook_deliveries_insert',
   text: `INSERT INTO webhook_deliveries (id, integration_id, integration_name, received_at, status, http_status, reason,
-      alert_ids, payload, headers, source_ip, user_agent, processing_ms, webhook_id)
+      alert_ids, payload, headers, source_ip, user_agent, processing_ms, webhook_id, payload_truncated_from)
     SELECT id, integration_id, integration_name, received_at, status, http_status, reason,
-      alert_ids::uuid[], payload::jsonb, headers::jsonb, source_ip, user_agent, processing_ms, webhook_id
+      alert_ids::uuid[], payload, headers::jsonb, source_ip, user_agent, processing_ms, webhook_id, payload_truncated_from
     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::int[], $7::text[],
-      $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::text[])
+      $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::text[], $15::int[])
       AS row(id, integration_id, integration_name, received_at, status, http_status, reason,
-        alert_ids, payload, headers, source_ip, user_agent, processing_ms, webhook_id)
+        alert_ids, payload, headers, source_ip, user_agent, processing_ms, webhook_id, payload_truncated_from)
     ON CONFLICT DO NOTHING
     RETURNING id`,
 };
@@ -29,7 +29,7 @@ const INSERT_DELIVERIES_WITH_OCCURRENCES: HotStatement = {
   name: 'klaxon_webhook_deliveries_insert_with_occurrences',
   text: `WITH occurrences AS (
       INSERT INTO alert_occurrences (id, alert_id, delivery_id, user_id, kind, occurred_at)
-      SELECT * FROM unnest($15::uuid[], $16::uuid[], $17::uuid[], $18::uuid[], $19::text[], $20::timestamptz[])
+      SELECT * FROM unnest($16::uuid[], $17::uuid[], $18::uuid[], $19::uuid[], $20::text[], $21::timestamptz[])
     )
     ${INSERT_DELIVERIES.text}`,
 };
@@ -52,12 +52,13 @@ function deliveryColumns(deliveries: NewDelivery[]): unknown[] {
     deliveries.map((d) => d.httpStatus),
     deliveries.map((d) => d.reason),
     deliveries.map((d) => toUuidArrayLiteral(d.alertIds)),
-    deliveries.map((d) => (d.payload === null ? null : JSON.stringify(d.payload))),
+    deliveries.map((d) => d.payload),
     deliveries.map((d) => JSON.stringify(d.headers)),
     deliveries.map((d) => d.sourceIp),
     deliveries.map((d) => d.userAgent),
     deliveries.map((d) => d.processingMs),
     deliveries.map((d) => d.webhookId),
+    deliveries.map((d) => d.payloadTruncatedFrom),
   ];
 }
 

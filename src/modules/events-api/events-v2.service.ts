@@ -1,8 +1,9 @@
 import type { AlertIngestService } from '../alerts/alert-ingest.service.js';
 import type { IntegrationsService } from '../integrations/integrations.service.js';
-import { newDeliveryRecord, storedPayload } from '../webhooks/delivery-record.js';
+import { newDeliveryRecord } from '../webhooks/delivery-record.js';
 import type { IntegrationThrottle } from '../webhooks/integration-throttle.js';
 import type { RequestHeaders } from '../webhooks/signatures/types.js';
+import { type StoredBody, storedBody } from '../webhooks/stored-body.js';
 import { eventsV2Schema, normalizeEventsV2 } from './events-v2.normalize.js';
 
 /** The answers PagerDuty's Events API gives, which its clients (Alertmanager, Grafana…) read. */
@@ -46,18 +47,23 @@ export function createEventsV2Service(deps: {
       if (resolved === undefined) return invalidEvent(["'routing_key' is not the key of any integration"]);
       const { integration, secrets } = resolved;
       const delivery = newDeliveryRecord(integration, request, secrets, now());
-      const reject = async (answer: EventsV2Answer, reason: string) => {
-        await alertIngestService.recordRejected(delivery, answer.status, reason, request.startedAt);
+      // The routing key authenticated the sender, so its body is kept (without the key, which is
+      // the integration's secret), rejected or not; a rate-limited flood keeps none.
+      const { routing_key: _key, ...withoutKey } = request.body as Record<string, unknown>;
+      const body = storedBody(JSON.stringify(withoutKey), secrets, { sizeBytes: request.sizeBytes });
+      const reject = async (answer: EventsV2Answer, reason: string, kept?: StoredBody) => {
+        await alertIngestService.recordRejected({ ...delivery, ...kept }, answer.status, reason, request.startedAt);
         return answer;
       };
 
       if (!integration.isActive) {
-        return reject(invalidEvent(["'routing_key' belongs to a disabled integration"]), 'integration is disabled');
+        const answer = invalidEvent(["'routing_key' belongs to a disabled integration"]);
+        return reject(answer, 'integration is disabled', body);
       }
       const parsed = eventsV2Schema.safeParse(request.body);
       if (!parsed.success) {
         const errors = parsed.error.issues.slice(0, 20).map((issue) => `'${issue.path.join('.')}' ${issue.message}`);
-        return reject(invalidEvent(errors), `invalid event: ${errors[0] ?? 'unknown'}`);
+        return reject(invalidEvent(errors), `invalid event: ${errors[0] ?? 'unknown'}`, body);
       }
       const limit = throttle.take(integration);
       if (!limit.allowed) {
@@ -74,13 +80,7 @@ export function createEventsV2Service(deps: {
         );
       }
       const alert = normalizeEventsV2(parsed.data);
-      const { routing_key: _secret, ...withoutKey } = parsed.data;
-      await alertIngestService.ingest(
-        integration,
-        [alert],
-        { ...delivery, payload: storedPayload(withoutKey, request.sizeBytes) },
-        request.startedAt,
-      );
+      await alertIngestService.ingest(integration, [alert], { ...delivery, ...body }, request.startedAt);
       return { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: alert.dedupKey } };
     },
   };

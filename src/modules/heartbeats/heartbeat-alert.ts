@@ -71,6 +71,12 @@ export function heartbeatDelivery(
   event: 'missed' | 'recovered',
   at: Date,
 ): DeliveryRecord {
+  const payload = JSON.stringify({
+    heartbeat: { id: heartbeat.id, name: heartbeat.name },
+    event,
+    missedAt: heartbeat.missedAt?.toISOString() ?? null,
+    lastPingAt: heartbeat.lastPingAt?.toISOString() ?? null,
+  });
   return {
     id: uuidv7(),
     integrationId: target.id,
@@ -78,12 +84,8 @@ export function heartbeatDelivery(
     receivedAt: at,
     httpStatus: 202,
     reason: `heartbeat ${event}`,
-    payload: {
-      heartbeat: { id: heartbeat.id, name: heartbeat.name },
-      event,
-      missedAt: heartbeat.missedAt?.toISOString() ?? null,
-      lastPingAt: heartbeat.lastPingAt?.toISOString() ?? null,
-    },
+    payload,
+    payloadTruncatedFrom: null,
     headers: {},
     sourceIp: null,
     userAgent: 'klaxon-heartbeat',

@@ -4,9 +4,6 @@ import type { DeliveryRecord } from '../alerts/alert-ingest.service.js';
 import { sanitizeHeaders } from './delivery-headers.js';
 import type { RequestHeaders } from './signatures/types.js';
 
-/** Accepted payloads larger than this are logged as a size note instead of the body. */
-export const MAX_STORED_PAYLOAD_BYTES = 64 * 1024;
-
 /** The delivery-log row for a request to `integration`, before its outcome is known. */
 export function newDeliveryRecord(
   integration: IntegrationRow,
@@ -23,14 +20,10 @@ export function newDeliveryRecord(
     httpStatus: 202,
     reason: null,
     payload: null,
+    payloadTruncatedFrom: null,
     headers: sanitizeHeaders(request.headers, integration.signatureHeader, { secrets }),
     sourceIp: request.sourceIp,
     userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
     webhookId: null,
   };
-}
-
-/** What the delivery log keeps of an accepted body: the parsed payload, or a size note when large. */
-export function storedPayload(payload: unknown, sizeBytes: number): unknown {
-  return sizeBytes <= MAX_STORED_PAYLOAD_BYTES ? payload : { truncated: true, sizeBytes };
 }

@@ -11,11 +11,12 @@ import {
 import type { NormalizedAlert } from '../alerts/normalized-alert.js';
 import { getSourceNormalizer } from '../alerts/sources/index.js';
 import type { IntegrationsService } from '../integrations/integrations.service.js';
-import { newDeliveryRecord, storedPayload } from './delivery-record.js';
+import { newDeliveryRecord } from './delivery-record.js';
 import type { IntegrationThrottle } from './integration-throttle.js';
 import { verifySignature } from './signatures/index.js';
 import type { RequestHeaders } from './signatures/types.js';
 import { toStorableJson } from './storable-json.js';
+import { MAX_UNAUTHENTICATED_PAYLOAD_BYTES, type StoredBody, storedBody } from './stored-body.js';
 
 export interface IncomingWebhook {
   name: string;
@@ -49,8 +50,15 @@ export function createWebhookReceiver(deps: {
     return newDeliveryRecord(integration, incoming, secrets, now());
   }
 
-  async function reject(delivery: DeliveryRecord, error: AppError, reason: string, startedAt: number): Promise<never> {
-    await alertIngestService.recordRejected(delivery, error.status, reason, startedAt);
+  /** Records the rejection, keeping `body` when given (see stored-body.ts for which are kept), and throws. */
+  async function reject(
+    delivery: DeliveryRecord,
+    error: AppError,
+    reason: string,
+    startedAt: number,
+    body?: StoredBody,
+  ): Promise<never> {
+    await alertIngestService.recordRejected({ ...delivery, ...body }, error.status, reason, startedAt);
     throw error;
   }
 
@@ -62,11 +70,18 @@ export function createWebhookReceiver(deps: {
       }
       const { integration, secrets } = resolved;
       const delivery = deliveryFor(integration, incoming, secrets);
-      const { startedAt } = incoming;
+      const { startedAt, rawBody } = incoming;
+      const text = rawBody.toString('utf8');
+      // The body as the delivery log keeps it: whole (up to the cap) once the sender is
+      // authenticated, only a short prefix before. Rate-limited and replayed requests keep none:
+      // a flood must not be stored body by body, and a replay's body is its original's.
+      const body = (): StoredBody => storedBody(text, secrets, { sizeBytes: rawBody.length });
+      const unauthenticatedBody = (): StoredBody =>
+        storedBody(text, secrets, { sizeBytes: rawBody.length, maxBytes: MAX_UNAUTHENTICATED_PAYLOAD_BYTES });
 
       if (!integration.isActive) {
         const error = new AppError('integration-disabled', `The integration "${integration.name}" is disabled`);
-        return reject(delivery, error, 'integration is disabled', startedAt);
+        return reject(delivery, error, 'integration is disabled', startedAt, unauthenticatedBody());
       }
 
       const verdict = verifySignature(
@@ -77,12 +92,12 @@ export function createWebhookReceiver(deps: {
           format: integration.signatureFormat,
           prefix: integration.signaturePrefix,
         },
-        { headers: incoming.headers, rawBody: incoming.rawBody, secrets, now: now() },
+        { headers: incoming.headers, rawBody, secrets, now: now() },
       );
       if (!verdict.ok) {
         // One message for missing and wrong signatures; the precise reason goes to the delivery log.
         const error = new AppError('invalid-signature', 'The request signature is missing or does not match');
-        return reject(delivery, error, verdict.reason, startedAt);
+        return reject(delivery, error, verdict.reason, startedAt, unauthenticatedBody());
       }
 
       const contentType =
@@ -91,23 +106,24 @@ export function createWebhookReceiver(deps: {
           ?.trim() ?? '';
       if (!JSON_MEDIA_TYPE.test(contentType)) {
         const error = new AppError('unsupported-media-type', 'Send the alert as application/json');
-        return reject(delivery, error, `content type "${contentType.slice(0, 100) || 'none'}" is not JSON`, startedAt);
+        const reason = `content type "${contentType.slice(0, 100) || 'none'}" is not JSON`;
+        return reject(delivery, error, reason, startedAt, body());
       }
 
       let payload: unknown;
       try {
-        payload = secureJson.parse(incoming.rawBody.toString('utf8'), undefined, {
+        payload = secureJson.parse(text, undefined, {
           protoAction: 'remove',
           constructorAction: 'remove',
         });
       } catch {
         const error = new AppError('malformed-json', 'The body is not valid JSON');
-        return reject(delivery, error, 'body is not valid JSON', startedAt);
+        return reject(delivery, error, 'body is not valid JSON', startedAt, body());
       }
       const storable = toStorableJson(payload);
       if (!storable.ok) {
         const error = new AppError('invalid-payload', `The payload is not storable: ${storable.reason}`);
-        return reject(delivery, error, storable.reason, startedAt);
+        return reject(delivery, error, storable.reason, startedAt, body());
       }
       payload = storable.value;
 
@@ -118,7 +134,7 @@ export function createWebhookReceiver(deps: {
         const errors = cause instanceof ZodError ? toFieldErrors(cause) : [];
         const detail = `The payload is not a valid ${integration.type} alert${errors[0] ? `: ${errors[0].path} ${errors[0].message}` : ''}`;
         const error = new AppError('invalid-payload', detail, { errors });
-        return reject(delivery, error, detail, startedAt);
+        return reject(delivery, error, detail, startedAt, body());
       }
 
       const limit = throttle.take(integration);
@@ -131,7 +147,7 @@ export function createWebhookReceiver(deps: {
 
       const accepted: DeliveryRecord = {
         ...delivery,
-        payload: storedPayload(payload, incoming.rawBody.length),
+        ...body(),
         webhookId: verdict.webhookId ?? null,
       };
       try {

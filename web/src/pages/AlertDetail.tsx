@@ -1,5 +1,6 @@
 import { type AlertWithHistory, api, type Me } from '../api';
 import { Badge, CodeBlock, Loading, ProblemMessage, STATUS_TONE, Time, useResource } from '../components';
+import { formatBytes, formatJsonText } from '../payload-text';
 import { Link } from '../router';
 import { TriageHeader } from '../triage-header';
 import { AlertTrace, silenceLikeHref } from './AlertTrace';
@@ -196,8 +197,13 @@ export function AlertDetailPage({ id, me }: { id: string; me: Me }) {
                   <Time value={alert.payload.receivedAt} />.
                 </p>
                 <CodeBlock label="Payload" className="code small-text">
-                  {JSON.stringify(alert.payload.body, null, 2)}
+                  {formatJsonText(alert.payload.text)}
                 </CodeBlock>
+                {alert.payload.truncatedFrom !== null && (
+                  <p className="help">
+                    Only the first part is kept: the body was {formatBytes(alert.payload.truncatedFrom)}.
+                  </p>
+                )}
               </>
             )}
           </div>

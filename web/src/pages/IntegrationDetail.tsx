@@ -11,6 +11,7 @@ import {
   useAction,
   useResource,
 } from '../components';
+import { formatBytes, formatJsonText } from '../payload-text';
 import { Link, navigate } from '../router';
 import { explainRejection, senderConfig } from '../sender-config';
 import { TYPE_LABELS } from './Integrations';
@@ -295,12 +296,11 @@ function Deliveries({ integration }: { integration: Integration }) {
                 <Time value={delivery.receivedAt} />
                 <span className="muted">{delivery.userAgent ?? ''}</span>
               </div>
-              {delivery.status === 'rejected' ? (
-                <p className="reason">{explainRejection(delivery, integration)}</p>
-              ) : (
+              {delivery.status === 'rejected' && <p className="reason">{explainRejection(delivery, integration)}</p>}
+              {(delivery.payloadText !== null || delivery.alertIds.length > 0) && (
                 <details>
                   <summary>
-                    Payload
+                    {delivery.status === 'rejected' ? 'Payload as received' : 'Payload'}
                     {delivery.alertIds.length > 0 &&
                       ` · ${delivery.alertIds.length} alert${delivery.alertIds.length === 1 ? '' : 's'}`}
                   </summary>
@@ -313,9 +313,16 @@ function Deliveries({ integration }: { integration: Integration }) {
                       ))}
                     </p>
                   )}
-                  <CodeBlock label={`Payload of delivery ${delivery.id.slice(-8)}`} className="code small-text">
-                    {JSON.stringify(delivery.payload, null, 2)}
-                  </CodeBlock>
+                  {delivery.payloadText !== null && (
+                    <CodeBlock label={`Payload of delivery ${delivery.id.slice(-8)}`} className="code small-text">
+                      {formatJsonText(delivery.payloadText)}
+                    </CodeBlock>
+                  )}
+                  {delivery.payloadTruncatedFrom !== null && (
+                    <p className="help">
+                      Only the first part is kept: the body was {formatBytes(delivery.payloadTruncatedFrom)}.
+                    </p>
+                  )}
                 </details>
               )}
             </li>
