@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linksIn, startReceiver, startSmtpServer } from '../../../test/helpers/paging.js';
 import { createPagingHarness, HARNESS_START, type PagingHarness } from '../../../test/helpers/paging-harness.js';
+import { urgencySettingsBody } from '../urgency/urgency.schema.js';
 
 /**
  * Escalation as the services run it, without HTTP or the job queue: the test's clock moves and
@@ -234,6 +235,51 @@ describe('notification rules', () => {
     const reassigned = (await h.notifications(incidentId)).filter((n) => n.userId === people.alice);
     expect(reassigned.map((n) => [n.level, n.repetition, n.status])).toEqual([[-1, 1, 'sent']]);
     expect(JSON.parse(receiver.on('/alice').at(-1)?.body ?? '{}').data.reason).toBe('The incident was assigned to you');
+  });
+});
+
+describe('urgency', () => {
+  it('a low-urgency incident outside support hours is paged when they begin, on the low-urgency rules', async () => {
+    const gail = (await h.createUser('gail@example.com')).id;
+    const urgent = await h.webhookMethod(gail, receiver.url('/gail-urgent'));
+    const calm = await h.webhookMethod(gail, receiver.url('/gail-calm'));
+    const rules = h.services.contactMethodsService;
+    await rules.createRule(h.admin, { contactMethodId: urgent.method.id, delayMinutes: 0, urgency: 'high' });
+    await rules.createRule(h.admin, { contactMethodId: calm.method.id, delayMinutes: 0, urgency: 'low' });
+    const team = await h.team('support-hours', [gail]);
+    // Support hours on Tuesdays only: it is Monday.
+    await h.services.urgencyService.set(
+      h.admin,
+      team,
+      urgencySettingsBody.parse({
+        highUrgencySeverities: ['critical', 'error'],
+        timeZone: 'UTC',
+        windows: [{ day: 2, start: '09:00', end: '17:00' }],
+        outsideHours: 'defer',
+      }),
+    );
+    await h.policy(team, { levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: gail }] }] });
+    const tuesday = new Date('2026-03-03T09:00:00Z');
+    expect(h.now().getTime()).toBeLessThan(tuesday.getTime());
+
+    const low = await h.fire('support-hours', 'disk-filling', { severity: 'warning' });
+    expect(await h.incident(low.incidentId)).toMatchObject({ urgency: 'low', nextEscalationAt: tuesday });
+    const high = await h.fire('support-hours', 'disk-full', { severity: 'critical' });
+    expect((await h.incident(high.incidentId)).urgency).toBe('high');
+    await h.runDue();
+    expect([receiver.on('/gail-urgent').length, receiver.on('/gail-calm').length]).toEqual([1, 0]);
+    expect((await h.timeline(low.incidentId)).find((e) => e.kind === 'paging_deferred')?.message).toBe(
+      'Low urgency outside support hours: deferred until 2026-03-03T09:00 UTC',
+    );
+
+    // Not a second early; at the start of support hours, on the low-urgency rule.
+    await h.advance((tuesday.getTime() - h.now().getTime()) / 60_000 - 1 / 60);
+    expect(receiver.on('/gail-calm')).toHaveLength(0);
+    await h.advance(1 / 60);
+    expect([receiver.on('/gail-urgent').length, receiver.on('/gail-calm').length]).toEqual([1, 1]);
+    expect((await h.notifications(low.incidentId)).map((n) => [n.contactMethodId, n.scheduledAt])).toEqual([
+      [calm.method.id, tuesday],
+    ]);
   });
 });
 
