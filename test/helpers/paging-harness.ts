@@ -104,9 +104,13 @@ export async function createPagingHarness(options: { incidents?: ServiceDeps['in
           tries.set(notification.id, attempt);
           ran.push(`send ${notification.id}`);
           progressed = true;
-          await services.escalationEngine.sendNotification(notification.id, attempt > retryLimit).catch(() => {
-            // A transient failure: the row stays pending for the retry.
-          });
+          try {
+            await services.escalationEngine.sendNotification(notification.id, attempt > retryLimit);
+          } catch (error) {
+            // A transient failure leaves the row pending for its retry; anything else is a bug.
+            const row = await notificationsRepository.findById(db, notification.id);
+            if (row?.status !== 'pending') throw error;
+          }
         }
         for (const incident of await incidentsRepository.listAckTimeoutsOverdue(db, at, BATCH)) {
           const outcome = await services.incidentsService.acknowledgementTimedOut({
