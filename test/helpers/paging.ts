@@ -69,11 +69,35 @@ export interface ReceivedRequest {
   verified: boolean | null;
 }
 
+/** The library's tolerance between a message's timestamp and the receiver's clock. */
+const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 5 * 60;
+
+/**
+ * The official library's verifier; with `now`, its timestamp tolerance is measured on that clock
+ * (a test's, which the sender also uses) instead of the wall clock. The signature check is the
+ * library's own either way.
+ */
+function standardWebhooksVerifier(secret: string, now: (() => Date) | undefined): Webhook {
+  const webhook = new Webhook(secret);
+  if (now === undefined) return webhook;
+  return Object.assign(webhook, {
+    verifyTimestamp(header: string) {
+      const timestamp = Number.parseInt(header, 10);
+      const skew = Math.abs(Math.floor(now().getTime() / 1000) - timestamp);
+      if (Number.isNaN(timestamp) || skew > STANDARD_WEBHOOKS_TOLERANCE_SECONDS) {
+        throw new Error(`message timestamp ${header} is outside the tolerance`);
+      }
+      return new Date(timestamp * 1000);
+    },
+  });
+}
+
 /**
  * An HTTP receiver on loopback. Per path it can verify Standard Webhooks signatures with the
- * official library and answer scripted status codes (then 200).
+ * official library (on the test's clock when `now` is given) and answer scripted status codes
+ * (then 200).
  */
-export async function startReceiver() {
+export async function startReceiver(options: { now?: () => Date } = {}) {
   const requests: ReceivedRequest[] = [];
   const secrets = new Map<string, string>();
   const scripts = new Map<string, number[]>();
@@ -87,7 +111,7 @@ export async function startReceiver() {
       let verified: boolean | null = null;
       if (secret !== undefined) {
         try {
-          new Webhook(secret).verify(body, request.headers as Record<string, string>);
+          standardWebhooksVerifier(secret, options.now).verify(body, request.headers as Record<string, string>);
           verified = true;
         } catch {
           verified = false;

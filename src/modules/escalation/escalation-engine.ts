@@ -70,6 +70,11 @@ export function createEscalationEngine(options: EscalationEngineOptions) {
   return {
     scheduler: jobs.scheduler,
     runStep: steps.runStep,
+    /**
+     * What a send job does, without the queue: tests drive the engine with it on their own clock.
+     * A transient failure on a try that is not the last leaves the row pending and throws.
+     */
+    sendNotification: sender.sendNotification,
     /** Sends one notification now, as its job would on its last try (tests drive the engine with it). */
     sendNotificationNow: (notificationId: string) => sender.sendNotification(notificationId, true),
     reconcile: jobs.reconcile,

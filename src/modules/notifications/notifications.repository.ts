@@ -169,6 +169,16 @@ export function createNotificationsRepository() {
         .limit(limit);
     },
 
+    /** An incident's notifications (people's and team channel posts), newest first. */
+    async listOfIncident(executor: Executor, incidentId: string, limit: number): Promise<NotificationRow[]> {
+      return executor
+        .select()
+        .from(notifications)
+        .where(eq(notifications.incidentId, incidentId))
+        .orderBy(desc(notifications.id))
+        .limit(limit);
+    },
+
     /** A person's notifications, newest first (a row with their user id is theirs: the check constraint). */
     async listOfPerson(
       executor: Executor,
