@@ -449,7 +449,8 @@ async function measureKlaxon(
     const warnings = server
       .output()
       .split('\n')
-      .filter((line) => line.trim() !== '' && !/^\{"level":(10|20|30),/.test(line))
+      // The kept output is a tail, so its first line may be cut: match the level anywhere in the line.
+      .filter((line) => line.trim() !== '' && !/"level":(10|20|30),/.test(line))
       .join('\n');
     if (warnings !== '') log(`${workload}: Klaxon printed:\n${warnings.slice(-2000)}`);
 
