@@ -1,11 +1,14 @@
 /**
- * `npm run bench -- [--db pglite|postgres] [--workload unique,hot,batch,grown,naive|all] [--duration 10]
- *   [--warmup 3] [--connections 50] [--grown-rows 1000000] [--cpu-prof] [--workers 1]`
+ * `npm run bench -- [--db pglite|postgres] [--workload unique,hot,batch,grown,naive,paging|all]
+ *   [--duration 10] [--warmup 3] [--connections 50] [--grown-rows 1000000] [--cpu-prof] [--workers 1]
+ *   [--incidents 20] [--storm 1000] [--no-alertmanager]`
  *
  * Starts Klaxon as its own process on a fresh database per workload, drives signed webhooks at it
  * over loopback with autocannon, and prints every figure with its ratio to a ceiling (a bare
- * Fastify server verifying the same signature and storing nothing) measured in the same run.
- * Checks that every 202 is stored; exits 1 when one is missing. See bench/README.md.
+ * Fastify server verifying the same signature and storing nothing) and to Prometheus Alertmanager
+ * taking the same alerts in its `POST /api/v2/alerts`, both measured in the same run. Checks that
+ * every 202 is stored; exits 1 when one is missing. `paging` measures the time to page and how
+ * late delayed escalation steps fire. See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,11 +22,12 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { alertmanagerSource, startAlertmanager } from './lib/alertmanager.js';
 import {
   type BenchIntegrations,
   countStored,
@@ -33,11 +37,15 @@ import {
   targetEnv,
 } from './lib/klaxon-db.js';
 import { type LoadResult, runLoad } from './lib/load.js';
+import { formatPaging, measurePaging, type PagingResult } from './lib/paging.js';
 import {
   alertmanagerBatches,
   BATCH_SIZE,
   BODY_BYTES,
+  batchFingerprints,
   cycledGenericPool,
+  type KeyPattern,
+  keySequence,
   type RequestSource,
   signedGenericPool,
 } from './lib/payloads.js';
@@ -45,7 +53,7 @@ import { type PostgresCluster, startPostgresCluster } from './lib/postgres-clust
 import { startNodeServer } from './lib/processes.js';
 import { formatProfile, summarizeProfile } from './lib/profile.js';
 
-const WORKLOADS = ['unique', 'hot', 'batch', 'grown', 'naive'] as const;
+const WORKLOADS = ['unique', 'hot', 'batch', 'grown', 'naive', 'paging'] as const;
 type Workload = (typeof WORKLOADS)[number];
 type DbKind = 'pglite' | 'postgres';
 
@@ -68,6 +76,9 @@ function parseOptions() {
       'grown-rows': { type: 'string', default: '1000000' },
       'cpu-prof': { type: 'boolean', default: false },
       workers: { type: 'string', default: '1' },
+      incidents: { type: 'string', default: '20' },
+      storm: { type: 'string', default: '1000' },
+      'no-alertmanager': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -101,6 +112,9 @@ function parseOptions() {
     grownRows: Math.floor(number('grown-rows', values['grown-rows'], 0)),
     cpuProf: values['cpu-prof'],
     workers: Math.floor(number('workers', values.workers, 1)),
+    incidents: Math.floor(number('incidents', values.incidents, 1)),
+    storm: Math.floor(number('storm', values.storm, 0)),
+    alertmanager: !values['no-alertmanager'],
   };
 }
 
@@ -131,11 +145,13 @@ function machine() {
 
 interface RunRecord {
   name: string;
-  kind: 'ceiling' | 'naive' | 'klaxon';
+  kind: 'ceiling' | 'naive' | 'klaxon' | 'alertmanager';
   workload: Workload | 'ceiling' | 'ceiling-batch';
   load: LoadResult;
   /** Accepted requests/s over the matching ceiling's. */
   ratio: number | null;
+  /** Alerts/s over Alertmanager's taking the same alerts (Klaxon runs only). */
+  alertmanagerRatio?: number;
   peakRssMiB: number | null;
   durability: {
     ok: boolean;
@@ -165,7 +181,9 @@ async function cleanup(): Promise<void> {
 /** Fresh Klaxon databases: a temp data dir (PGlite) or a new database in the cluster. */
 function databaseFactory(db: DbKind, cluster: PostgresCluster | undefined, existingUrl: string | undefined) {
   let n = 0;
-  return async (label: string): Promise<{ target: KlaxonTarget; drop: () => Promise<void> }> => {
+  return async (
+    label: string,
+  ): Promise<{ target: KlaxonTarget; drop: () => Promise<void>; dbCpuMs?: () => number }> => {
     n++;
     if (db === 'pglite') {
       const dataDir = mkdtempSync(join(tmpdir(), `klaxon-bench-${label}-`));
@@ -176,7 +194,11 @@ function databaseFactory(db: DbKind, cluster: PostgresCluster | undefined, exist
     }
     const name = `klaxon_bench_${Date.now()}_${n}_${label}`;
     if (cluster !== undefined)
-      return { target: { kind: 'postgres', url: await cluster.createDatabase(name) }, drop: async () => {} };
+      return {
+        target: { kind: 'postgres', url: await cluster.createDatabase(name) },
+        drop: async () => {},
+        dbCpuMs: () => cluster.cpuMs(),
+      };
     // An existing server (DATABASE_URL): create and drop a database of our own in it.
     const admin = new pg.Client({ connectionString: existingUrl });
     await admin.connect();
@@ -257,7 +279,7 @@ async function measureNaive(
   fresh: ReturnType<typeof databaseFactory>,
   ceilingRps: number,
 ): Promise<RunRecord> {
-  const { target, drop } = await fresh('naive');
+  const { target, drop, dbCpuMs } = await fresh('naive');
   cleanups.push(drop);
   const naiveDb = target.kind === 'pglite' ? `pglite:${join(target.dataDir, 'pgdata')}` : `postgres:${target.url}`;
   const server = await startNodeServer(join(BENCH_DIR, 'ceiling-server.ts'), {
@@ -274,6 +296,7 @@ async function measureNaive(
       durationSec: options.durationSec,
       warmupSec: options.warmupSec,
       cpuMs: server.cpuMs,
+      ...(dbCpuMs === undefined ? {} : { dbCpuMs }),
     });
     return {
       name: `naive (1 INSERT/request)`,
@@ -290,14 +313,65 @@ async function measureNaive(
   }
 }
 
+/** Which of Alertmanager's runs a Klaxon workload compares with. */
+function alertmanagerPattern(workload: Workload): KeyPattern | 'batch' | undefined {
+  if (workload === 'unique' || workload === 'grown') return 'unique';
+  if (workload === 'hot') return 'hot';
+  if (workload === 'batch') return 'batch';
+  return undefined;
+}
+
+/**
+ * Alertmanager taking the same alerts as the Klaxon workloads (the same keys, one alert per
+ * request; for `batch`, BATCH_SIZE per request), one fresh process per pattern.
+ */
+async function measureAlertmanager(options: Options, runTag: string): Promise<Map<KeyPattern | 'batch', RunRecord>> {
+  const patterns = [...new Set(options.workloads.map(alertmanagerPattern))].filter((p) => p !== undefined);
+  const records = new Map<KeyPattern | 'batch', RunRecord>();
+  for (const pattern of patterns) {
+    const server = await startAlertmanager(log);
+    try {
+      log(`alertmanager ${pattern}: POST /api/v2/alerts (${server.url}, pid ${server.pid})`);
+      const source =
+        pattern === 'batch'
+          ? alertmanagerSource(batchFingerprints(`a${runTag}`), BATCH_SIZE)
+          : alertmanagerSource(keySequence(pattern, `a${runTag}`), 1);
+      const load = await runLoad({
+        url: server.url,
+        path: '/api/v2/alerts',
+        source,
+        connections: options.connections,
+        durationSec: options.durationSec,
+        warmupSec: options.warmupSec,
+        cpuMs: server.cpuMs,
+      });
+      records.set(pattern, {
+        name: pattern === 'batch' ? `alertmanager batch of ${BATCH_SIZE}` : `alertmanager ${pattern}`,
+        kind: 'alertmanager',
+        workload: pattern,
+        load,
+        ratio: null,
+        peakRssMiB: server.peakRssMiB(),
+        durability: null,
+      });
+      log(
+        `alertmanager ${pattern}: ${fmt(load.alertsPerSec)} alerts/s, p99 ${fmt(load.latencyMs.p99, 1)} ms, ${fmt(load.non2xx)} non-2xx`,
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+  return records;
+}
+
 async function measureKlaxon(
   options: Options,
-  workload: Exclude<Workload, 'naive'>,
+  workload: Exclude<Workload, 'naive' | 'paging'>,
   fresh: ReturnType<typeof databaseFactory>,
   ceiling: { generic: RunRecord; batch?: RunRecord },
   runTag: string,
 ): Promise<RunRecord> {
-  const { target, drop } = await fresh(workload);
+  const { target, drop, dbCpuMs } = await fresh(workload);
   cleanups.push(drop);
   try {
     const masterKeyHex = randomBytes(32).toString('hex');
@@ -336,7 +410,6 @@ async function measureKlaxon(
       KLAXON_ENTRY,
       {
         ...targetEnv(target, masterKeyHex),
-        LOG_LEVEL: 'warn',
         KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: '10000000',
         KLAXON_WORKERS: String(options.workers),
       },
@@ -362,6 +435,7 @@ async function measureKlaxon(
         durationSec: options.durationSec,
         warmupSec: options.warmupSec,
         cpuMs: server.cpuMs,
+        ...(dbCpuMs === undefined ? {} : { dbCpuMs }),
       });
       // Requests in flight when the load stopped are still being processed (their clients are
       // gone); let them finish before SIGTERM so shutdown does not race them.
@@ -371,7 +445,13 @@ async function measureKlaxon(
       const code = await server.stop();
       if (code !== 0) log(`${workload}: Klaxon exited with ${code}:\n${server.output()}`);
     }
-    const warnings = server.output().trim();
+    // Klaxon runs at the default log level (one line per request at info): show only warnings and errors.
+    const warnings = server
+      .output()
+      .split('\n')
+      // The kept output is a tail, so its first line may be cut: match the level anywhere in the line.
+      .filter((line) => line.trim() !== '' && !/"level":(10|20|30),/.test(line))
+      .join('\n');
     if (warnings !== '') log(`${workload}: Klaxon printed:\n${warnings.slice(-2000)}`);
 
     const after = await countStored(target, masterKeyHex);
@@ -432,6 +512,12 @@ function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
+/** CPU per accepted request of the server and of PostgreSQL's backends together, in µs. */
+function totalCpuUs(r: RunRecord): number | null {
+  if (r.load.cpuUsPerAccepted === null) return null;
+  return r.load.cpuUsPerAccepted + (r.load.dbCpuUsPerAccepted ?? 0);
+}
+
 function table(db: DbKind, runs: RunRecord[]): string {
   const unique = runs.find((r) => r.workload === 'unique');
   const naive = runs.find((r) => r.workload === 'naive');
@@ -440,6 +526,7 @@ function table(db: DbKind, runs: RunRecord[]): string {
     'accepted/s',
     'alerts/s',
     '× ceiling',
+    '× AM',
     'other',
     'p50 ms',
     'p99 ms',
@@ -447,6 +534,7 @@ function table(db: DbKind, runs: RunRecord[]): string {
     'non-2xx',
     'errors',
     'CPU µs/req',
+    'of it DB',
     'peak RSS',
     'durable',
   ];
@@ -463,20 +551,22 @@ function table(db: DbKind, runs: RunRecord[]): string {
       fmt(r.load.acceptedPerSec),
       fmt(r.load.alertsPerSec),
       r.ratio === null ? '–' : `${fmt(r.ratio, 3)}`,
+      r.alertmanagerRatio === undefined ? '–' : `${fmt(r.alertmanagerRatio, 2)}`,
       other.join(', '),
       fmt(r.load.latencyMs.p50, 1),
       fmt(r.load.latencyMs.p99, 1),
       fmt(r.load.latencyMs.max, 0),
       fmt(r.load.non2xx),
       fmt(r.load.errors),
-      r.load.cpuUsPerAccepted === null ? '–' : fmt(r.load.cpuUsPerAccepted),
+      totalCpuUs(r) === null ? '–' : fmt(totalCpuUs(r) ?? 0),
+      r.load.dbCpuUsPerAccepted === null ? '–' : fmt(r.load.dbCpuUsPerAccepted),
       r.peakRssMiB === null ? '–' : `${fmt(r.peakRssMiB)} MiB`,
       r.durability === null ? '–' : r.durability.ok ? 'yes' : 'NO',
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+    cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -507,6 +597,48 @@ function targets(db: DbKind, runs: RunRecord[]): string[] {
       out.push(
         `${mark(r.peakRssMiB * 1.048576 <= 250)} ${db} ${r.workload}: peak RSS ≤250 MB (${fmt(r.peakRssMiB * 1.048576)} MB)`,
       );
+  }
+  return out;
+}
+
+function targets21(db: DbKind, runs: RunRecord[], paging: PagingResult | undefined): string[] {
+  const out: string[] = [];
+  const mark = (ok: boolean) => (ok ? 'MET   ' : 'MISSED');
+  const ceilingOf = (r: RunRecord) =>
+    runs.find((x) => x.workload === (r.workload === 'batch' ? 'ceiling-batch' : 'ceiling'));
+  for (const r of runs.filter((x) => x.kind === 'klaxon')) {
+    const errors = r.load.non2xx + r.load.errors;
+    const pattern = alertmanagerPattern(r.workload as Workload);
+    const am = runs.find((x) => x.kind === 'alertmanager' && x.workload === pattern);
+    if (db === 'postgres' && am !== undefined && r.workload !== 'grown') {
+      const x = r.alertmanagerRatio ?? 0;
+      const ok = x >= 1 && r.load.latencyMs.p99 <= am.load.latencyMs.p99 && errors === 0 && r.durability?.ok === true;
+      out.push(
+        `${mark(ok)} postgres ${r.workload}: ≥1.0× Alertmanager's alerts/s (${fmt(x, 2)}×), p99 ≤ Alertmanager's (${fmt(r.load.latencyMs.p99, 1)} vs ${fmt(am.load.latencyMs.p99, 1)} ms), 0 errors (${errors}), every 202 durable (${r.durability?.ok ? 'yes' : 'no'})`,
+      );
+    }
+    const ceiling = ceilingOf(r);
+    const cpu = totalCpuUs(r);
+    if (db === 'postgres' && ceiling?.load.cpuUsPerAccepted != null && cpu !== null) {
+      const x = cpu / ceiling.load.cpuUsPerAccepted;
+      out.push(
+        `${mark(x <= 2)} postgres ${r.workload}: CPU per accepted webhook ≤2× the ceiling's, Klaxon + PostgreSQL (${fmt(cpu)} vs ${fmt(ceiling.load.cpuUsPerAccepted)} µs = ${fmt(x, 1)}×)`,
+      );
+    }
+    if (db === 'pglite' && r.workload !== 'batch') {
+      const naive = runs.find((x) => x.workload === 'naive')?.load.acceptedPerSec ?? QUOTED_NAIVE_PGLITE;
+      const x = r.load.acceptedPerSec / naive;
+      const mb = (r.peakRssMiB ?? 0) * 1.048576;
+      out.push(
+        `${mark(x >= 3 && mb <= 400)} pglite ${r.workload}: ≥3× naive (${fmt(x, 2)}×), peak RSS ≤400 MB (${fmt(mb)} MB)`,
+      );
+    }
+  }
+  if (paging !== undefined) {
+    out.push(
+      `${mark(paging.late.p99 <= 250 && paging.late.arrived === paging.late.expected)} ${db} delayed steps within 250 ms p99 of their due time (late p99 ${fmt(paging.late.p99)} ms, ${paging.late.arrived}/${paging.late.expected} arrived)`,
+      `${mark(paging.stormPage.p99 <= 250 && paging.stormPage.arrived === paging.stormPage.expected)} ${db} first page ≤250 ms p99 in a storm of ${paging.stormSize} within 10 s (${fmt(paging.stormPage.p99)} ms, ${paging.stormPage.arrived}/${paging.stormPage.expected} arrived)`,
+    );
   }
   return out;
 }
@@ -545,12 +677,24 @@ async function main(): Promise<void> {
   if (ceiling.batch !== undefined) runs.push(ceiling.batch);
   const ceilingRps = ceiling.generic.load.acceptedPerSec;
   log(`ceiling: ${fmt(ceilingRps)} req/s, p99 ${fmt(ceiling.generic.load.latencyMs.p99, 1)} ms`);
+  const alertmanager = options.alertmanager ? await measureAlertmanager(options, runTag) : new Map();
+  runs.push(...alertmanager.values());
   if (options.workloads.includes('naive')) runs.push(await measureNaive(options, secret, fresh, ceilingRps));
+  let paging: PagingResult | undefined;
   for (const workload of options.workloads) {
     if (workload === 'naive') continue;
+    if (workload === 'paging') {
+      const { target, drop } = await fresh('paging');
+      cleanups.push(drop);
+      paging = await measurePaging(target, { incidents: options.incidents, storm: options.storm, log });
+      await drop();
+      continue;
+    }
     const record = await measureKlaxon(options, workload, fresh, ceiling, runTag);
+    const am = alertmanager.get(alertmanagerPattern(workload));
+    if (am !== undefined) record.alertmanagerRatio = record.load.alertsPerSec / am.load.alertsPerSec;
     log(
-      `${workload}: ${fmt(record.load.acceptedPerSec)} accepted/s (${fmt(record.ratio ?? 0, 3)}× ceiling), p99 ${fmt(record.load.latencyMs.p99, 1)} ms — durable: ${record.durability?.detail}`,
+      `${workload}: ${fmt(record.load.acceptedPerSec)} accepted/s (${fmt(record.ratio ?? 0, 3)}× ceiling${am === undefined ? '' : `, ${fmt(record.alertmanagerRatio ?? 0, 2)}× Alertmanager`}), p99 ${fmt(record.load.latencyMs.p99, 1)} ms — durable: ${record.durability?.detail}`,
     );
     if (record.poolWrapped) log(`${workload}: WARNING the pre-signed pool wrapped; keys repeated`);
     runs.push(record);
@@ -560,16 +704,26 @@ async function main(): Promise<void> {
   const output = [
     '',
     `Klaxon ingestion benchmark — ${options.db}${postgresVersion ? ` ${postgresVersion}` : ''}, ${startedAt.toISOString()}`,
-    `${info.nproc} CPUs (${info.cpu}), ${info.memTotalGiB} GiB, load avg at start ${info.loadAvg}; Klaxon ${options.workers > 1 ? `${options.workers} worker processes (peak RSS summed over them and the primary)` : 'one process'}; ${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s, ${BODY_BYTES} B signed generic bodies, batches of ${BATCH_SIZE}`,
+    `${info.nproc} CPUs (${info.cpu}), ${info.memTotalGiB} GiB, load avg at start ${info.loadAvg}, at the end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        ' ',
+      )}; Klaxon ${options.workers > 1 ? `${options.workers} worker processes (peak RSS summed over them and the primary)` : 'one process'}; ${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s, ${BODY_BYTES} B signed generic bodies, batches of ${BATCH_SIZE}`,
     '',
     table(options.db, runs),
     '',
+    ...(paging === undefined
+      ? []
+      : [`time to page (${options.db}):`, ...formatPaging(paging, options.incidents).map((l) => `  ${l}`), '']),
     ...runs
       .filter((r) => r.durability !== null)
       .map((r) => `durability ${r.workload}: ${r.durability?.ok ? 'ok' : 'FAILED'} — ${r.durability?.detail}`),
     ...runs
       .filter((r) => Object.keys(r.load.statusCodes).some((c) => !c.startsWith('2')))
       .map((r) => `status codes ${r.workload}: ${JSON.stringify(r.load.statusCodes)}`),
+    '',
+    'targets (issue 21):',
+    ...targets21(options.db, runs, paging).map((t) => `  ${t}`),
     '',
     'targets (issue 7):',
     ...targets(options.db, runs).map((t) => `  ${t}`),
@@ -589,7 +743,8 @@ async function main(): Promise<void> {
     bodyBytes: BODY_BYTES,
     batchSize: BATCH_SIZE,
     runs,
-    targets: targets(options.db, runs),
+    paging,
+    targets: [...targets21(options.db, runs, paging), ...targets(options.db, runs)],
   };
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
   if (options.workloads.length === WORKLOADS.length) copyFileSync(file, join(RESULTS_DIR, `latest-${options.db}.json`));

@@ -17,6 +17,8 @@ export interface LoadResult {
    * in µs — robust to a shared machine where throughput is not (null when not sampled).
    */
   cpuUsPerAccepted: number | null;
+  /** The same for the database server's processes (PostgreSQL's backends), when sampled. */
+  dbCpuUsPerAccepted: number | null;
   /** Over warm-up and measured window together: what the durability check compares against. */
   total: { sent: number; acknowledged: number; non2xx: number; errors: number };
 }
@@ -41,6 +43,8 @@ export async function runLoad(options: {
   warmupSec: number;
   /** The server's CPU time so far in ms, sampled when the measured window opens and closes. */
   cpuMs?: () => number;
+  /** The database server's CPU time so far in ms (PostgreSQL's postmaster and backends). */
+  dbCpuMs?: () => number;
 }): Promise<LoadResult> {
   const { url, path, source, connections } = options;
   const latencies: number[] = [];
@@ -55,8 +59,10 @@ export async function runLoad(options: {
   const started = performance.now();
   const windowStart = started + options.warmupSec * 1000;
   let cpuAtWindowStart: number | undefined;
+  let dbCpuAtWindowStart: number | undefined;
   const cpuTimer = setTimeout(() => {
     cpuAtWindowStart = options.cpuMs?.();
+    dbCpuAtWindowStart = options.dbCpuMs?.();
   }, options.warmupSec * 1000);
   const instance = autocannon({
     url,
@@ -94,6 +100,11 @@ export async function runLoad(options: {
   await instance;
   clearTimeout(cpuTimer);
   const cpuAtWindowEnd = options.cpuMs?.();
+  const dbCpuAtWindowEnd = options.dbCpuMs?.();
+  const perAccepted = (start: number | undefined, end: number | undefined) =>
+    start === undefined || end === undefined || acknowledgedInWindow === 0
+      ? null
+      : ((end - start) * 1000) / acknowledgedInWindow;
   const seconds = (performance.now() - windowStart) / 1000;
   latencies.sort((a, b) => a - b);
   const acceptedPerSec = acknowledgedInWindow / seconds;
@@ -105,10 +116,8 @@ export async function runLoad(options: {
     errors: errorsInWindow,
     statusCodes,
     durationSec: seconds,
-    cpuUsPerAccepted:
-      cpuAtWindowStart === undefined || cpuAtWindowEnd === undefined || acknowledgedInWindow === 0
-        ? null
-        : ((cpuAtWindowEnd - cpuAtWindowStart) * 1000) / acknowledgedInWindow,
+    cpuUsPerAccepted: perAccepted(cpuAtWindowStart, cpuAtWindowEnd),
+    dbCpuUsPerAccepted: perAccepted(dbCpuAtWindowStart, dbCpuAtWindowEnd),
     total: { sent: source.issued - sentBefore, acknowledged, non2xx, errors },
   };
 }

@@ -60,9 +60,21 @@ function prng(seed: number): () => number {
 export type KeyPattern = 'unique' | 'hot';
 
 /**
+ * The dedup keys of a run, one per request: `unique` a new key every time; `hot` 90% from 100
+ * keys (deterministic), the rest new. The Alertmanager baseline posts the same sequence.
+ */
+export function keySequence(pattern: KeyPattern, tag: string): () => string {
+  const random = prng(7);
+  let index = 0;
+  return () => {
+    const i = index++;
+    return pattern === 'hot' && random() < 0.9 ? key(`h${tag}-`, Math.floor(random() * 100)) : key(`u${tag}-`, i);
+  };
+}
+
+/**
  * A pool of `size` pre-signed generic webhooks (the HMAC is computed here, before the run, so
- * signing is not on the load generator's hot path). `unique`: every request a new dedupKey.
- * `hot`: 90% of requests go to 100 keys, the rest are new keys.
+ * signing is not on the load generator's hot path), keyed by `keySequence`.
  */
 export function signedGenericPool(options: {
   secret: string;
@@ -75,15 +87,13 @@ export function signedGenericPool(options: {
   const keys: string[] = new Array(size);
   const signatures: string[] = new Array(size);
   const hmacKey = Buffer.from(secret, 'utf8');
-  const random = prng(7);
-  const hotSignatures = new Map<string, string>();
+  const nextKey = keySequence(pattern, tag);
+  const signatureOf = new Map<string, string>();
   for (let i = 0; i < size; i++) {
-    const hot = pattern === 'hot' && random() < 0.9;
-    const k = hot ? key(`h${tag}-`, Math.floor(random() * 100)) : key(`u${tag}-`, i);
+    const k = nextKey();
     keys[i] = k;
-    const cached = hot ? hotSignatures.get(k) : undefined;
-    const signature = cached ?? createHmac('sha256', hmacKey).update(genericBody(k)).digest('hex');
-    if (hot && cached === undefined) hotSignatures.set(k, signature);
+    const signature = signatureOf.get(k) ?? createHmac('sha256', hmacKey).update(genericBody(k)).digest('hex');
+    if (pattern === 'hot' && k.startsWith('h')) signatureOf.set(k, signature);
     signatures[i] = signature;
   }
   let issued = 0;
@@ -133,6 +143,7 @@ export const BATCH_SIZE = 50;
  * signing cost to take off the hot path; bodies are assembled from pre-built parts).
  */
 export function alertmanagerBatches(token: string, tag: string): RequestSource {
+  const fingerprints = batchFingerprints(tag);
   const alertHead =
     '{"status":"firing","labels":{"alertname":"HighLatency","service":"checkout","severity":"warning","job":"checkout","instance":"checkout-';
   const alertMiddle =
@@ -150,8 +161,7 @@ export function alertmanagerBatches(token: string, tag: string): RequestSource {
       const request = issued++;
       const parts: string[] = new Array(BATCH_SIZE);
       for (let j = 0; j < BATCH_SIZE; j++) {
-        const fingerprint = `${key(`b${tag}-`, request)}-${String(j).padStart(2, '0')}`;
-        parts[j] = `${alertHead}${request}-${j}${alertMiddle}${fingerprint}"}`;
+        parts[j] = `${alertHead}${request}-${j}${alertMiddle}${fingerprints()}"}`;
       }
       return { headers, body: `${head}${parts.join(',')}]}` };
     },
@@ -160,5 +170,14 @@ export function alertmanagerBatches(token: string, tag: string): RequestSource {
     },
     wrapped: false,
     alertsPerRequest: BATCH_SIZE,
+  };
+}
+
+/** The fingerprints of `alertmanagerBatches`, in order: BATCH_SIZE per request, every one new. */
+export function batchFingerprints(tag: string): () => string {
+  let index = 0;
+  return () => {
+    const i = index++;
+    return `${key(`b${tag}-`, Math.floor(i / BATCH_SIZE))}-${String(i % BATCH_SIZE).padStart(2, '0')}`;
   };
 }

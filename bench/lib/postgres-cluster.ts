@@ -1,15 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from './processes.js';
+import { freePort, processCpuMs } from './processes.js';
 
 export interface PostgresCluster {
   /** postgres://… of the maintenance database; use `createDatabase` for a fresh one. */
   adminUrl: string;
   version: string;
   createDatabase(name: string): Promise<string>;
+  /** CPU time (user + system) so far, in ms, of the postmaster, its backends and background workers. */
+  cpuMs(): number;
   stop(): void;
 }
 
@@ -58,6 +60,8 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     stop();
     throw error;
   }
+  // The first line of postmaster.pid is the postmaster's pid; every backend is its child.
+  const postmasterPid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -73,6 +77,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   return {
     adminUrl,
     version: settings.server_version,
+    cpuMs: () => processCpuMs(postmasterPid),
     async createDatabase(name: string) {
       const admin = new pg.Client({ connectionString: adminUrl });
       await admin.connect();

@@ -82,32 +82,8 @@ export async function startNodeServer(
     url,
     pid,
     output: () => output,
-    peakRssMiB() {
-      for (const member of processTree(pid)) {
-        try {
-          const status = readFileSync(`/proc/${member}/status`, 'utf8');
-          const match = /VmHWM:\s+(\d+) kB/.exec(status) ?? /VmRSS:\s+(\d+) kB/.exec(status);
-          if (match?.[1]) peaks.set(member, Math.max(peaks.get(member) ?? 0, Number(match[1]) / 1024));
-        } catch {
-          // The process is gone: keep its last sample.
-        }
-      }
-      return [...peaks.values()].reduce((sum, peak) => sum + peak, 0);
-    },
-    cpuMs() {
-      let ticks = 0;
-      for (const member of processTree(pid)) {
-        try {
-          const stat = readFileSync(`/proc/${member}/stat`, 'utf8');
-          // Fields after "pid (comm) ": state is the first, utime the 12th, stime the 13th.
-          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-          ticks += Number(fields[11]) + Number(fields[12]);
-        } catch {
-          // Gone.
-        }
-      }
-      return ticks * MS_PER_CLOCK_TICK;
-    },
+    peakRssMiB: () => processPeakRssMiB(pid, peaks),
+    cpuMs: () => processCpuMs(pid),
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
@@ -135,4 +111,40 @@ function processTree(root: number): number[] {
     }
   }
   return found;
+}
+
+/**
+ * Peak resident set size (VmHWM), in MiB, of a process and every process it started, each
+ * process's own peak summed; `peaks` keeps the last sample of processes that are gone.
+ */
+export function processPeakRssMiB(root: number, peaks = new Map<number, number>()): number {
+  for (const member of processTree(root)) {
+    try {
+      const status = readFileSync(`/proc/${member}/status`, 'utf8');
+      const match = /VmHWM:\s+(\d+) kB/.exec(status) ?? /VmRSS:\s+(\d+) kB/.exec(status);
+      if (match?.[1]) peaks.set(member, Math.max(peaks.get(member) ?? 0, Number(match[1]) / 1024));
+    } catch {
+      // The process is gone: keep its last sample.
+    }
+  }
+  return [...peaks.values()].reduce((sum, peak) => sum + peak, 0);
+}
+
+/**
+ * CPU time (user + system) used so far, in ms, by a process and every process it started
+ * (cluster workers; for the PostgreSQL postmaster, its backends and background workers).
+ */
+export function processCpuMs(root: number): number {
+  let ticks = 0;
+  for (const member of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${member}/stat`, 'utf8');
+      // Fields after "pid (comm) ": state is the first, utime the 12th, stime the 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone.
+    }
+  }
+  return ticks * MS_PER_CLOCK_TICK;
 }

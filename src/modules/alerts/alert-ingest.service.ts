@@ -5,7 +5,7 @@ import type { IntegrationRow, WebhookDeliveryRow } from '../../db/schema/index.j
 import type { DeliveriesRepository, NewOccurrence } from '../deliveries/deliveries.repository.js';
 import type { AfterCommit, AlertChange, IncidentsService } from '../incidents/incidents.service.js';
 import { type NewAlertDecision, recordAlertDecisions } from '../trace/alert-decisions.repository.js';
-import type { AlertsRepository } from './alerts.repository.js';
+import type { AlertsRepository, IngestTarget } from './alerts.repository.js';
 import { createIngestBatcher } from './ingest-batcher.js';
 import type { NormalizedAlert } from './normalized-alert.js';
 
@@ -138,8 +138,55 @@ export function createAlertIngestService(deps: {
   interface KeyedEvent {
     request: number;
     index: number;
-    integration: IntegrationRow;
     alert: NormalizedAlert;
+  }
+
+  /** The events of one batch that share an integration and a dedup key, in arrival order. */
+  interface KeyGroup {
+    integration: IntegrationRow;
+    /** The first event's alert: what a new alert is opened from. */
+    alert: NormalizedAlert;
+    events: KeyedEvent[];
+    firingOnly: boolean;
+  }
+
+  /** A batch grouped by key once, for whichever write path takes it. */
+  interface GroupedBatch {
+    /** Sorted by key: every write locks alert rows in the same order, so none deadlock. */
+    groups: KeyGroup[];
+    /** The group index of each request's alerts (`groupOf[request][index]`). */
+    groupOf: number[][];
+  }
+
+  function groupByKey(batch: PendingIngest[]): GroupedBatch {
+    const byKey = new Map<string, KeyGroup>();
+    batch.forEach(({ integration, normalized }, request) => {
+      normalized.forEach((alert, index) => {
+        const key = `${integration.id}\u0000${alert.dedupKey}`;
+        const group = byKey.get(key);
+        const event = { request, index, alert };
+        if (group === undefined)
+          byKey.set(key, { integration, alert, events: [event], firingOnly: alert.status === 'firing' });
+        else {
+          group.events.push(event);
+          group.firingOnly &&= alert.status === 'firing';
+        }
+      });
+    });
+    const groups = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, group]) => group);
+    const groupOf = batch.map(({ normalized }) => new Array<number>(normalized.length));
+    groups.forEach((group, row) => {
+      for (const { request, index } of group.events) (groupOf[request] as number[])[index] = row;
+    });
+    return { groups, groupOf };
+  }
+
+  function ingestTarget(integration: IntegrationRow): IngestTarget {
+    return {
+      integrationId: integration.id,
+      integrationName: integration.name,
+      windowMinutes: integration.deduplicationWindowMinutes,
+    };
   }
 
   /**
@@ -148,20 +195,9 @@ export function createAlertIngestService(deps: {
    * statements, with repeats of a key inside the batch folded into one row; keys that also
    * carry resolve or acknowledge events are applied event by event, in arrival order.
    */
-  async function writeBatchInTransaction(batch: PendingIngest[]): Promise<WrittenBatch> {
+  async function writeBatchInTransaction(batch: PendingIngest[], { groups }: GroupedBatch): Promise<WrittenBatch> {
     return db.transaction(async (tx) => {
       const at = now();
-      const byKey = new Map<string, KeyedEvent[]>();
-      batch.forEach(({ integration, normalized }, request) => {
-        normalized.forEach((alert, index) => {
-          const key = `${integration.id}\u0000${alert.dedupKey}`;
-          const events = byKey.get(key) ?? [];
-          events.push({ request, index, integration, alert });
-          byKey.set(key, events);
-        });
-      });
-      // Sorted keys: every transaction locks alert rows in the same order, so none deadlock.
-      const groups = [...byKey.keys()].sort().map((key) => byKey.get(key) as KeyedEvent[]);
       const results: IngestedAlert[][] = batch.map(({ normalized }) => new Array(normalized.length));
       const occurrences: NewOccurrence[] = [];
       const changes: AlertChange[] = [];
@@ -178,38 +214,33 @@ export function createAlertIngestService(deps: {
           changes.push({ alertId: id, change: kind });
       };
 
-      const firingOnly = groups.filter((events) => events.every((event) => event.alert.status === 'firing'));
-      const rows: Parameters<AlertsRepository['upsertFiringMany']>[1] = [];
-      const outcomes: RouteOutcome[] = [];
-      for (const events of firingOnly) {
-        const { integration, alert } = events[0] as KeyedEvent;
-        const routed = await route(integration, alert, tx);
-        outcomes.push(routed);
-        rows.push({
-          target: {
-            integrationId: integration.id,
-            integrationName: integration.name,
-            windowMinutes: integration.deduplicationWindowMinutes,
-          },
+      const firingOnly = groups.filter((group) => group.firingOnly);
+      const routed: RouteOutcome[] = [];
+      for (const { integration, alert } of firingOnly) routed.push(await route(integration, alert, tx));
+      const upserted = await alertsRepository.upsertFiringMany(
+        tx,
+        firingOnly.map(({ integration, alert, events }, row) => ({
+          target: ingestTarget(integration),
           alert,
           count: events.length,
-          teamIds: routed.teamIds,
-        });
-      }
-      const upserted = await alertsRepository.upsertFiringMany(tx, rows, at);
-      firingOnly.forEach((events, group) => {
-        const { id, created } = upserted[group] as { id: string; created: boolean };
-        if (rows[group]?.teamIds.length === 0 || rows[group]?.alert.suppressed === true) unrouted.add(id);
-        if (created) decisions.push(routingDecision(id, outcomes[group] as RouteOutcome, at));
+          teamIds: (routed[row] as RouteOutcome).teamIds,
+        })),
+        at,
+      );
+      firingOnly.forEach(({ alert, events }, row) => {
+        const { id, created } = upserted[row] as { id: string; created: boolean };
+        const outcome = routed[row] as RouteOutcome;
+        if (outcome.teamIds.length === 0 || alert.suppressed === true) unrouted.add(id);
+        if (created) decisions.push(routingDecision(id, outcome, at));
         events.forEach((event, position) => {
           const action = position === 0 && created ? 'created' : 'deduplicated';
           record(event, id, action, action);
         });
       });
-      for (const events of groups) {
-        if (firingOnly.includes(events)) continue;
+      for (const { integration, events, firingOnly: onlyFiring } of groups) {
+        if (onlyFiring) continue;
         for (const event of events) {
-          const outcome = await applyOne(tx, event.integration, event.alert, at);
+          const outcome = await applyOne(tx, integration, event.alert, at);
           if (event.alert.suppressed === true && outcome.id !== null) unrouted.add(outcome.id);
           record(event, outcome.id, outcome.action, outcome.kind);
           if (outcome.action === 'created' && outcome.id !== null && outcome.routed !== undefined) {
@@ -240,53 +271,32 @@ export function createAlertIngestService(deps: {
    * BEGIN/COMMIT round trips nor transaction set-up, which were a tenth of the ingest's CPU. The
    * rest, and batches where a key's open alert went stale, go through writeBatchInTransaction.
    */
-  async function writeBatch(batch: PendingIngest[]): Promise<WrittenBatch> {
-    const written = await writeBatchInOneStatement(batch);
-    return written ?? writeBatchInTransaction(batch);
+  async function writeBatch(batch: PendingIngest[], grouped: GroupedBatch): Promise<WrittenBatch> {
+    const written = await writeBatchInOneStatement(batch, grouped);
+    return written ?? writeBatchInTransaction(batch, grouped);
   }
 
-  async function writeBatchInOneStatement(batch: PendingIngest[]): Promise<WrittenBatch | undefined> {
-    const byKey = new Map<string, KeyedEvent[]>();
-    for (const [request, { integration, normalized, delivery }] of batch.entries()) {
-      if (delivery.webhookId !== null) return undefined;
-      for (const [index, alert] of normalized.entries()) {
-        if (alert.status !== 'firing') return undefined;
-        const key = `${integration.id}\u0000${alert.dedupKey}`;
-        const events = byKey.get(key);
-        if (events === undefined) byKey.set(key, [{ request, index, integration, alert }]);
-        else events.push({ request, index, integration, alert });
-      }
-    }
-    // Sorted keys: every batch locks alert rows in the same order, so none deadlock.
-    const groups = [...byKey.keys()].sort().map((key) => byKey.get(key) as KeyedEvent[]);
+  async function writeBatchInOneStatement(
+    batch: PendingIngest[],
+    { groups, groupOf }: GroupedBatch,
+  ): Promise<WrittenBatch | undefined> {
+    if (batch.some(({ delivery }) => delivery.webhookId !== null)) return undefined;
+    if (groups.some((group) => !group.firingOnly)) return undefined;
     const rows: Parameters<AlertsRepository['upsertFiringBatch']>[1] = [];
     // Outside a transaction the executor is the long-lived database handle: the router is given
     // this batch's own key, or it would keep the rules it read for the first batch forever.
     const thisBatch = {};
-    for (const events of groups) {
-      const { integration, alert } = events[0] as KeyedEvent;
+    for (const { integration, alert, events } of groups) {
       const { teamIds } = await route(integration, alert, db, thisBatch);
       // A new alert routed to a team opens or joins an incident in the same transaction.
       if (teamIds.length > 0 && deps.incidents !== undefined && alert.suppressed !== true) return undefined;
-      rows.push({
-        target: {
-          integrationId: integration.id,
-          integrationName: integration.name,
-          windowMinutes: integration.deduplicationWindowMinutes,
-        },
-        alert,
-        count: events.length,
-        teamIds,
-      });
+      rows.push({ target: ingestTarget(integration), alert, count: events.length, teamIds });
     }
     const at = now();
     const seen = new Set<number>();
     // In arrival order (request, then alert within it): a delivery's alert ids keep its alerts' order.
-    const rowOf = new Map(groups.map((group, row) => [group[0] as KeyedEvent, row]));
-    const events = batch.flatMap(({ integration, normalized, delivery }) =>
-      normalized.map((alert) => {
-        const group = byKey.get(`${integration.id}\u0000${alert.dedupKey}`) as KeyedEvent[];
-        const row = rowOf.get(group[0] as KeyedEvent) as number;
+    const events = batch.flatMap(({ delivery }, request) =>
+      (groupOf[request] as number[]).map((row) => {
         const first = !seen.has(row);
         seen.add(row);
         return { row, deliveryId: delivery.id, first };
@@ -301,7 +311,7 @@ export function createAlertIngestService(deps: {
     const results: IngestedAlert[][] = batch.map(({ normalized }) => new Array(normalized.length));
     groups.forEach((group, row) => {
       const { id, created } = upserted[row] as { id: string; created: boolean };
-      group.forEach((event, position) => {
+      group.events.forEach((event, position) => {
         (results[event.request] as IngestedAlert[])[event.index] = {
           id,
           dedupKey: event.alert.dedupKey,
@@ -318,9 +328,10 @@ export function createAlertIngestService(deps: {
    * the incident rows are committed and the engine's sweep finds any step a lost wake-up missed.
    */
   async function writeWithRetry(batch: PendingIngest[]): Promise<IngestedAlert[][]> {
+    const grouped = groupByKey(batch);
     for (let attempt = 1; ; attempt++) {
       try {
-        const { results, afterCommit } = await writeBatch(batch);
+        const { results, afterCommit } = await writeBatch(batch, grouped);
         await afterCommit?.().catch(() => {});
         return results;
       } catch (error) {

@@ -12,6 +12,11 @@ import {
   webhookDeliveries,
 } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
+import {
+  type AcceptedBatchDelivery,
+  acceptedBatchInsert,
+  acceptedBatchParams,
+} from '../deliveries/deliveries.repository.js';
 import type { NormalizedAlert } from './normalized-alert.js';
 
 const OPEN = sql`${alerts.status} IN ('firing', 'acknowledged')`;
@@ -57,7 +62,7 @@ const UPSERT_FIRING: HotStatement = {
 /**
  * A whole ingest batch of firing events in one statement, so in one implicit transaction: the
  * fresh upsert of every key, one occurrence per event, one accepted delivery per request (with
- * its alert ids, first-seen order). No BEGIN/COMMIT round trips. A key whose open alert went stale
+ * its alert ids, first-seen order; the deliveries module's insert, acceptedBatchInsert). No BEGIN/COMMIT round trips. A key whose open alert went stale
  * comes back from the upsert without a row; its occurrence then has no alert id and the NOT NULL
  * on alert_occurrences.alert_id aborts the statement (nothing is written) — see upsertFiringBatch.
  */
@@ -95,20 +100,12 @@ const UPSERT_FIRING_BATCH: HotStatement = {
       SELECT occurrence_id, alert_id, delivery_id, NULL, kind, $1::timestamptz FROM events
     ),
     deliveries AS (
-      INSERT INTO webhook_deliveries (id, integration_id, integration_name, received_at, status, http_status,
-        reason, alert_ids, payload, headers, source_ip, user_agent, processing_ms, webhook_id, payload_truncated_from)
-      SELECT delivery.id, delivery.integration_id, delivery.integration_name, delivery.received_at, 'accepted',
-        delivery.http_status, delivery.reason,
-        COALESCE((SELECT array_agg(alert_id ORDER BY first_position) FROM (
+      ${acceptedBatchInsert(
+        18,
+        `COALESCE((SELECT array_agg(alert_id ORDER BY first_position) FROM (
           SELECT alert_id, min(position) AS first_position FROM events
-          WHERE events.delivery_id = delivery.id AND alert_id IS NOT NULL GROUP BY alert_id) AS ids), '{}'),
-        delivery.payload, delivery.headers, delivery.source_ip, delivery.user_agent,
-        delivery.processing_ms, NULL, delivery.payload_truncated_from
-      FROM ROWS FROM (unnest($18::uuid[]), unnest($19::uuid[]), unnest($20::text[]), unnest($21::timestamptz[]),
-          unnest($22::int[]), unnest($23::text[]), unnest($24::text[]), unnest($25::text[]), unnest($26::int[]),
-          jsonb_array_elements_text($27::jsonb), jsonb_array_elements($28::jsonb), unnest($29::int[]))
-        AS delivery(id, integration_id, integration_name, received_at, http_status, reason, source_ip, user_agent,
-          processing_ms, payload, headers, payload_truncated_from)
+          WHERE events.delivery_id = delivery.id AND alert_id IS NOT NULL GROUP BY alert_id) AS ids), '{}')`,
+      )}
     )
     SELECT id, integration_id, dedup_key FROM upserted`,
 };
@@ -128,22 +125,6 @@ export interface AlertFilter {
   anyOfTeamIds?: string[] | undefined;
   beforeId?: string | undefined;
   limit: number;
-}
-
-/** An accepted delivery of a batch written by upsertFiringBatch (its alert ids are filled in there). */
-export interface BatchDelivery {
-  id: string;
-  integrationId: string;
-  integrationName: string;
-  receivedAt: Date;
-  httpStatus: number;
-  reason: string | null;
-  payload: string | null;
-  payloadTruncatedFrom: number | null;
-  headers: Record<string, string>;
-  sourceIp: string | null;
-  userAgent: string | null;
-  processingMs: number;
 }
 
 export interface IngestTarget {
@@ -287,7 +268,7 @@ export function createAlertsRepository() {
       executor: Executor,
       rows: Array<{ target: IngestTarget; alert: NormalizedAlert; count: number; teamIds: string[] }>,
       events: Array<{ row: number; deliveryId: string; first: boolean }>,
-      deliveries: BatchDelivery[],
+      deliveries: AcceptedBatchDelivery[],
       at: Date,
     ): Promise<Array<{ id: string; created: boolean }> | undefined> {
       const ids = rows.map(() => uuidv7());
@@ -311,20 +292,7 @@ export function createAlertsRepository() {
           events.map(({ row }) => row + 1),
           events.map(({ deliveryId }) => deliveryId),
           events.map(({ first }) => first),
-          deliveries.map((d) => d.id),
-          deliveries.map((d) => d.integrationId),
-          deliveries.map((d) => d.integrationName),
-          deliveries.map((d) => d.receivedAt),
-          deliveries.map((d) => d.httpStatus),
-          deliveries.map((d) => d.reason),
-          deliveries.map((d) => d.sourceIp),
-          deliveries.map((d) => d.userAgent),
-          deliveries.map((d) => d.processingMs),
-          // Payloads and headers as one JSON array each: serialised once, with no text[] quoting
-          // (pg escaped every quote of every 1 KiB payload) and parsed by PostgreSQL once.
-          JSON.stringify(deliveries.map((d) => d.payload)),
-          JSON.stringify(deliveries.map((d) => d.headers)),
-          deliveries.map((d) => d.payloadTruncatedFrom),
+          ...acceptedBatchParams(deliveries),
         ]);
       } catch (error) {
         if (isNotNullViolation(error, 'alert_id')) return undefined;

@@ -75,17 +75,24 @@ export function createDueJobWorker<T>(options: DueJobWorkerOptions<T>): DueJobWo
   }
 
   function run(job: PgBoss.JobWithMetadata<T>): void {
+    let failed = false;
     const task = withinSeconds(options.handle(job), options.expireInSeconds)
       .then(
         () => boss.complete(queue, job.id),
         // The retry waits in the table with a later start; the wake-up below times it like any other job.
-        (error: unknown) =>
-          boss.fail(queue, job.id, { message: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => {
+          failed = true;
+          return boss.fail(queue, job.id, { message: error instanceof Error ? error.message : String(error) });
+        },
       )
       .catch((error: unknown) => options.log.error({ err: error, queue }, 'recording a job outcome failed'))
       .finally(() => {
+        const slotsWereFull = inFlight.size >= concurrency;
         inFlight.delete(task);
-        wake();
+        // Only what changes the loop's plan wakes it: a freed slot it waits for, or a retry now
+        // waiting in the table. A job that simply completed while slots were free changes neither
+        // what is due nor when, and waking for it cost a fetch and a due-time query per job.
+        if (slotsWereFull || failed) wake();
       });
     inFlight.add(task);
   }
