@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { buildIfStale } from '../../helpers/build-once.js';
 
 /**
  * Shared setup of the console end-to-end suites: Debian's /usr/bin/chromium driven by
@@ -31,8 +31,7 @@ export const E2E_TIMEOUT = 90_000;
 /** Builds web/dist unless it is up to date with web/src, and makes sure the screenshot folder does. */
 export function prepareConsole(): void {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('could not build the web console');
+  buildIfStale('build-web.mjs');
 }
 
 export function launchChromium(): Promise<Browser> {
