@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -14,7 +13,7 @@ import {
   PHONE,
   settle,
 } from './helpers/accessibility.js';
-import { E2E_TIMEOUT, hasChromium, prepareConsole, screenshot } from './helpers/browser.js';
+import { E2E_TIMEOUT, hasChromium, listenOnLoopback, prepareConsole, screenshot } from './helpers/browser.js';
 
 /**
  * A fresh Klaxon: every list starts empty, and each empty state must say what to do next (and
@@ -49,8 +48,7 @@ describe.skipIf(!hasChromium)('empty states and API errors in the console', () =
   beforeAll(async () => {
     prepareConsole();
     fresh = await createTestApp();
-    await fresh.app.listen({ port: 0, host: '127.0.0.1' });
-    freshBase = `http://127.0.0.1:${(fresh.app.server.address() as AddressInfo).port}`;
+    freshBase = await listenOnLoopback(fresh);
     freshKey = (await fresh.services.bootstrapAdminService.bootstrap(ADMIN)).apiKey;
     const member = await fresh.services.usersService.create({ email: MEMBER.email }, null);
     await fresh.services.sessionsService.setPassword({ userId: member.id }, MEMBER.password, null);

@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { hmacHex } from '../../helpers/webhooks.js';
-import { E2E_TIMEOUT, launchChromium, navLink, prepareConsole, screenshot } from './browser.js';
+import { E2E_TIMEOUT, launchChromium, listenOnLoopback, navLink, prepareConsole, screenshot } from './browser.js';
 
 /**
  * What the accessibility suites share (issue 9's "accessible, usable on a laptop and a phone
@@ -406,8 +405,7 @@ export function seedConsole(): void {
   beforeAll(async () => {
     prepareConsole();
     t = await createTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(t);
     const admin = await t.services.bootstrapAdminService.bootstrap(ADMIN);
     adminKey = admin.apiKey;
     const adminId = admin.userId;

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { TestApp } from '../../helpers/app.js';
 import { buildIfStale } from '../../helpers/build-once.js';
 
 /**
@@ -48,6 +50,18 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Serves the test app on a free loopback port; returns its base URL. */
+export async function listenOnLoopback(t: TestApp): Promise<string> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+}
+
+/** The set-up every console suite repeats: the app served on a free port, and Chromium launched meanwhile. */
+export async function serveToBrowser(t: TestApp): Promise<{ base: string; browser: Browser }> {
+  const [base, browser] = await Promise.all([listenOnLoopback(t), launchChromium()]);
+  return { base, browser };
 }
 
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
