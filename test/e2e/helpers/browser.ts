@@ -28,7 +28,8 @@ export const SCREENSHOTS = fileURLToPath(
     import.meta.url,
   ),
 );
-export const E2E_TIMEOUT = 90_000;
+/** Generous: the console suites run in parallel with other files, and a loaded machine stretches them. */
+export const E2E_TIMEOUT = 180_000;
 
 /** Builds web/dist unless it is up to date with web/src, and makes sure the screenshot folder does. */
 export function prepareConsole(): void {
