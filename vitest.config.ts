@@ -1,11 +1,19 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: parallel files share the cores, so a loaded machine stretches each one; no test
+    // asserts on time through these.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     pool: 'forks',
+    // Files are independent (each has its own database, ports and data dirs), and most of a file's
+    // time is spent waiting on a browser, a spawned server, a timer or the database rather than
+    // computing. vitest's default of one worker per core minus one ran them one after another on
+    // a 2-core machine; one more worker than cores keeps the cores busy.
+    maxWorkers: availableParallelism() + 1,
   },
 });

@@ -119,6 +119,8 @@ export interface ServiceDeps {
   passwordSignIn?: PasswordSignInPolicy;
   /** How often each process looks for missed heartbeats besides its timer (tests shorten it; no environment variable). */
   heartbeatSweepIntervalMs?: number;
+  /** The live-update coalescing window; 250 ms when not given (tests widen it to count signals). */
+  changeFeedCoalesceMs?: number;
 }
 
 const DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE = 120_000;
@@ -142,7 +144,10 @@ export function createServices(deps: ServiceDeps) {
   const auditService = createAuditService({ db, auditRepository, auditNamesRepository: createAuditNamesRepository() });
   // Live console updates: LISTENs only while a console stream is open (never in the CLI). Built
   // first: revoking a key, disabling a person or removing a member ends their open streams.
-  const changeFeed = createChangeFeed({ listen: (channel, handlers) => deps.database.listen(channel, handlers) });
+  const changeFeed = createChangeFeed({
+    listen: (channel, handlers) => deps.database.listen(channel, handlers),
+    ...(deps.changeFeedCoalesceMs === undefined ? {} : { coalesceMs: deps.changeFeedCoalesceMs }),
+  });
   // The one place that decides who may do what to which team's resources.
   const authzRepository = createAuthzRepository();
   const authz = createAuthz({ db, repository: authzRepository });

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildIfStale } from './helpers/build-once.js';
 import { startServer } from './helpers/server-process.js';
 
 // The other server-process tests run the TypeScript sources; this is the one proof that the
@@ -12,8 +12,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('the compiled server (npm start)', () => {
   it('builds, migrates an empty database, answers /healthz, /readyz and /, and exits 0 on SIGTERM', async () => {
-    const build = spawnSync(process.execPath, ['scripts/build-server.mjs', '--if-stale'], { encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
+    buildIfStale('build-server.mjs');
 
     // A fresh embedded database on both test passes: every migration is read from disk.
     const server = await startServer(

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildIfStale } from './helpers/build-once.js';
 import { createTestDatabase, testDatabaseKind } from './helpers/database.js';
 import { type ServerProcess, startServer } from './helpers/server-process.js';
 
@@ -35,8 +35,7 @@ async function outputContains(server: ServerProcess, text: string): Promise<void
 
 describe('the setup link printed at start-up', () => {
   it('the compiled server (npm start) on an empty data dir prints it on stderr and as setupUrl; it makes the admin', async () => {
-    const build = spawnSync(process.execPath, ['scripts/build-server.mjs', '--if-stale'], { encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
+    buildIfStale('build-server.mjs');
     const dataDir = mkdtempSync(join(tmpdir(), 'klaxon-first-run-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const server = await startServer({ DATABASE_URL: '', KLAXON_DATA_DIR: dataDir }, 90_000, 'dist/main.js');

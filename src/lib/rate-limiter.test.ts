@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cpuTimeMs } from '../../test/helpers/cpu-time.js';
 import { createRateLimiter } from './rate-limiter.js';
 
 function clock(start = 1_700_000_000_000) {
@@ -165,8 +166,8 @@ describe('createRateLimiter', () => {
 
   it('is fast enough for 100 000 calls per minute on a few keys', () => {
     const limiter = createRateLimiter();
-    const start = performance.now();
+    const start = cpuTimeMs();
     for (let i = 0; i < 100_000; i++) limiter.take(`k${i % 10}`, 1_000_000);
-    expect(performance.now() - start).toBeLessThan(1000);
+    expect(cpuTimeMs() - start).toBeLessThan(1000);
   });
 });

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -6,10 +5,10 @@ import { createIntegration, sendSigned } from '../helpers/webhooks.js';
 import {
   E2E_TIMEOUT,
   hasChromium,
-  launchChromium,
   navLink,
   prepareConsole,
   screenshot,
+  serveToBrowser,
   signIn,
 } from './helpers/browser.js';
 
@@ -47,9 +46,7 @@ describe.skipIf(!hasChromium)('alerts for team members in headless Chromium', ()
       links: [{ href: 'https://grafana.example.com/d/disk', text: 'Disk dashboard' }],
     });
     await sendSigned(t, integration, { title: 'Stray alert', labels: { team: 'search', env: 'prod' } });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    ({ base, browser } = await serveToBrowser(t));
   }, E2E_TIMEOUT);
 
   afterAll(async () => {

@@ -1,14 +1,13 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { hmacHex } from '../helpers/webhooks.js';
 import {
   hasChromium,
-  launchChromium,
   navLink,
   prepareConsole,
   screenshot,
+  serveToBrowser,
   signIn as signInAt,
   E2E_TIMEOUT as TIMEOUT,
 } from './helpers/browser.js';
@@ -42,9 +41,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
     });
     const member = await t.services.usersService.create({ email: MEMBER.email }, null);
     await t.services.sessionsService.setPassword({ userId: member.id }, MEMBER.password, null);
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    ({ base, browser } = await serveToBrowser(t));
     context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     context.setDefaultTimeout(15_000);

@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { E2E_TIMEOUT, hasChromium, launchChromium, prepareConsole, screenshot, signIn } from './helpers/browser.js';
+import { E2E_TIMEOUT, hasChromium, prepareConsole, screenshot, serveToBrowser, signIn } from './helpers/browser.js';
 
 /** A team manager sees what would stop a page, follows the link to fix it, and the problem clears. */
 const MANAGER = { email: 'lead@example.com', password: 'e2e paging health' };
@@ -27,9 +26,7 @@ describe.skipIf(!hasChromium)('paging health in headless Chromium', () => {
       key: admin.apiKey,
       body: { userId: lead.id, role: 'manager' },
     });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    ({ base, browser } = await serveToBrowser(t));
   }, E2E_TIMEOUT);
 
   afterAll(async () => {

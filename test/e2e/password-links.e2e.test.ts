@@ -1,14 +1,13 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import {
   E2E_TIMEOUT,
   hasChromium,
-  launchChromium,
   navLink,
   prepareConsole,
   screenshot,
+  serveToBrowser,
   signIn,
 } from './helpers/browser.js';
 
@@ -34,9 +33,7 @@ describe.skipIf(!hasChromium)('invite links in headless Chromium', () => {
     prepareConsole();
     t = await createTestApp();
     await t.services.bootstrapAdminService.bootstrap({ email: ADMIN.email, password: ADMIN.password });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    ({ base, browser } = await serveToBrowser(t));
   }, E2E_TIMEOUT);
 
   afterAll(async () => {

@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { E2E_TIMEOUT, hasChromium, launchChromium, prepareConsole, screenshot, signIn } from './helpers/browser.js';
+import { E2E_TIMEOUT, hasChromium, prepareConsole, screenshot, serveToBrowser, signIn } from './helpers/browser.js';
 
 /**
  * The schedule editor as the people who use it: a team manager takes and hands out shifts from the
@@ -107,9 +106,7 @@ describe.skipIf(!hasChromium)('the schedule editor in headless Chromium', () => 
       handoffTime: '09:00',
       participantIds: [ids.lee, ids.bob],
     });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    ({ base, browser } = await serveToBrowser(t));
   }, E2E_TIMEOUT);
 
   afterAll(async () => {

@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { E2E_TIMEOUT, hasChromium, launchChromium, prepareConsole, screenshot, signIn } from './helpers/browser.js';
+import { E2E_TIMEOUT, hasChromium, prepareConsole, screenshot, serveToBrowser, signIn } from './helpers/browser.js';
 
 /**
  * A team's manager (not an admin) runs the team's membership in the console; the audit log then
@@ -37,9 +36,7 @@ describe.skipIf(!hasChromium)('team management and the audit log in headless Chr
     teamId = (await as('POST', '/api/teams', { name: 'storage' })).id;
     await as('POST', `/api/teams/${teamId}/members`, { userId: manager.id, role: 'manager' });
     await as('POST', '/api/schedules', { teamId, name: 'Storage primary', timeZone: 'UTC' });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    ({ base, browser } = await serveToBrowser(t));
   }, E2E_TIMEOUT);
 
   afterAll(async () => {

@@ -36,6 +36,8 @@ export interface TestAppOptions {
   requestTimeoutMs?: number;
   /** Heartbeat and lifetime of live-update streams. */
   liveUpdates?: AppDeps['liveUpdates'];
+  /** The live-update coalescing window (250 ms when not given). */
+  changeFeedCoalesceMs?: number;
   /** Session lifetimes and sign-in limits (tests lower the limits to stay fast). */
   sessionPolicy?: ServiceDeps['sessionPolicy'];
   /** KLAXON_TRUST_PROXY as parsed. */
@@ -61,6 +63,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(options.sessionPolicy ? { sessionPolicy: options.sessionPolicy } : {}),
     ...(options.sso ? { sso: options.sso } : {}),
     ...(options.passwordSignIn ? { passwordSignIn: options.passwordSignIn } : {}),
+    ...(options.changeFeedCoalesceMs === undefined ? {} : { changeFeedCoalesceMs: options.changeFeedCoalesceMs }),
   });
   const app = await buildApp({
     database,

@@ -1,7 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { TestApp } from '../../helpers/app.js';
+import { buildIfStale } from '../../helpers/build-once.js';
 
 /**
  * Shared setup of the console end-to-end suites: Debian's /usr/bin/chromium driven by
@@ -26,13 +28,13 @@ export const SCREENSHOTS = fileURLToPath(
     import.meta.url,
   ),
 );
-export const E2E_TIMEOUT = 90_000;
+/** Generous: the console suites run in parallel with other files, and a loaded machine stretches them. */
+export const E2E_TIMEOUT = 180_000;
 
 /** Builds web/dist unless it is up to date with web/src, and makes sure the screenshot folder does. */
 export function prepareConsole(): void {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('could not build the web console');
+  buildIfStale('build-web.mjs');
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -49,6 +51,18 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Serves the test app on a free loopback port; returns its base URL. */
+export async function listenOnLoopback(t: TestApp): Promise<string> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+}
+
+/** The set-up every console suite repeats: the app served on a free port, and Chromium launched meanwhile. */
+export async function serveToBrowser(t: TestApp): Promise<{ base: string; browser: Browser }> {
+  const [base, browser] = await Promise.all([listenOnLoopback(t), launchChromium()]);
+  return { base, browser };
 }
 
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
