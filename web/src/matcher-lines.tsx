@@ -4,12 +4,9 @@
  * windows, and the converters between its text and the API's matcher objects.
  */
 
-export interface Matcher {
-  name: string;
-  value: string;
-  isRegex: boolean;
-  isEqual: boolean;
-}
+import type { LabelMatcher } from './noise-control-api';
+
+export type Matcher = LabelMatcher;
 
 const OPERATORS: Record<string, Pick<Matcher, 'isRegex' | 'isEqual'>> = {
   '=': { isRegex: false, isEqual: true },

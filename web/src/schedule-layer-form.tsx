@@ -2,7 +2,8 @@ import { type FormEvent, useState } from 'react';
 import { api } from './api';
 import { describeTurn, move, startOfHour, type TurnUnit, toLocalInput, WEEKDAYS, wallClock } from './calendar';
 import { ProblemMessage, useAction } from './components';
-import { personName, type Restriction, type ScheduleLayer, type TeamMember } from './paging-api';
+import { personName, type Restriction, type ScheduleLayer } from './paging-api';
+import type { TeamMember } from './teams-api';
 
 interface Props {
   scheduleId: string;

@@ -1,26 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Integration, type Me } from '../api';
 import { CodeBlock, ProblemMessage, useResource } from '../components';
+import type { EventRule, EventRulesDryRun } from '../noise-control-api';
 import { NoiseControlLinks } from '../noise-control-links';
 import { RuleFormCard, RulesTable, useRuleEditor } from '../rules-editor';
-
-interface EventRule {
-  id: string;
-  name: string;
-  position: number;
-  integrationId: string | null;
-  matchers: unknown[];
-  actions: Record<string, unknown>;
-  isActive: boolean;
-}
-
-interface DryRun {
-  alerts: Array<{
-    before: Record<string, unknown>;
-    after: Record<string, unknown> | null;
-    rules: Array<{ ruleId: string; matched: boolean; changes: Record<string, unknown> }>;
-  }>;
-}
 
 const blank = { name: '', integrationId: '', matchers: '[]', actions: '{\n  "severity": "info"\n}', isActive: true };
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
@@ -70,7 +53,7 @@ export function EventRulesPage({ me }: { me: Me }) {
   });
   const { form, setForm } = editor;
   const [sample, setSample] = useState({ integrationId: '', payload: '{\n  "title": "Disk almost full"\n}' });
-  const [dryRun, setDryRun] = useState<DryRun | null>(null);
+  const [dryRun, setDryRun] = useState<EventRulesDryRun | null>(null);
   const [rules, integrations] = data ?? [undefined, undefined];
   const integrationName = (id: string | null) =>
     id === null ? 'all (global)' : (integrations?.integrations.find((found) => found.id === id)?.name ?? id);
@@ -82,7 +65,7 @@ export function EventRulesPage({ me }: { me: Me }) {
     setDryRun(null);
     try {
       setDryRun(
-        await api<DryRun>('POST', '/api/event-rules/dry-run', {
+        await api<EventRulesDryRun>('POST', '/api/event-rules/dry-run', {
           integrationId: sample.integrationId,
           payload: parsed('The sample payload', sample.payload),
         }),

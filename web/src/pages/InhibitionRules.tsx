@@ -1,17 +1,9 @@
 import { api, type Me } from '../api';
 import { ProblemMessage, useResource } from '../components';
-import { formatMatchers, type Matcher, MatcherLinesField, matcherLines, parseMatcherLines } from '../matcher-lines';
+import { formatMatchers, MatcherLinesField, matcherLines, parseMatcherLines } from '../matcher-lines';
+import type { InhibitionRule } from '../noise-control-api';
 import { NoiseControlLinks } from '../noise-control-links';
 import { RuleFormCard, RulesTable, useRuleEditor } from '../rules-editor';
-
-interface InhibitionRule {
-  id: string;
-  name: string;
-  sourceMatchers: Matcher[];
-  targetMatchers: Matcher[];
-  equal: string[];
-  isActive: boolean;
-}
 
 const blank = { name: '', source: '', target: '', equal: '', isActive: true };
 

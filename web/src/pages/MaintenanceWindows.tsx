@@ -2,21 +2,9 @@ import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
 import { ProblemMessage, Time, useResource } from '../components';
 import { DataTable } from '../data-table';
-import { type Matcher, MatcherLinesField, parseMatcherLines } from '../matcher-lines';
+import { MatcherLinesField, parseMatcherLines } from '../matcher-lines';
+import type { MaintenanceWindow } from '../noise-control-api';
 import { NoiseControlLinks } from '../noise-control-links';
-
-interface MaintenanceWindow {
-  id: string;
-  name: string;
-  startsAt: string | null;
-  endsAt: string | null;
-  recurrence: { days: number[]; startTime: string; durationMinutes: number; timeZone: string } | null;
-  integrationIds: string[];
-  teamIds: string[];
-  matchers: Matcher[];
-  openIncidentsOnEnd: boolean;
-  inProgress: { start: string; end: string } | null;
-}
 
 const DAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 

@@ -3,18 +3,9 @@ import { api, type Me } from '../api';
 import { ProblemMessage, Time, useResource } from '../components';
 import { DataTable } from '../data-table';
 import { formatMatchers, type Matcher, MatcherLinesField, matcherLines, parseMatcherLines } from '../matcher-lines';
+import type { Silence } from '../noise-control-api';
 import { NoiseControlLinks } from '../noise-control-links';
 import { useLocation } from '../router';
-
-interface Silence {
-  id: string;
-  matchers: Matcher[];
-  startsAt: string;
-  endsAt: string;
-  createdBy: string;
-  comment: string;
-  state: 'pending' | 'active' | 'expired';
-}
 
 function prefilled(query: URLSearchParams): string {
   try {

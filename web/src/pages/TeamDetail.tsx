@@ -5,7 +5,7 @@ import { Link } from '../router';
 import { SettingsCard } from '../settings-card';
 import { TeamSlackChannel } from '../slack-link';
 import { TeamLinks } from '../team-links';
-import { type MemberCandidate, TEAM_ROLES, type Team, type TeamMembership, type TeamRole } from '../teams-api';
+import { type MemberCandidate, TEAM_ROLES, type Team, type TeamMember, type TeamRole } from '../teams-api';
 import { TeamUrgencySection } from './TeamUrgency';
 
 /**
@@ -14,7 +14,7 @@ import { TeamUrgencySection } from './TeamUrgency';
  */
 export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
   const team = useResource(() => api<Team>('GET', `/api/teams/${id}`), id);
-  const members = useResource(() => api<{ members: TeamMembership[] }>('GET', `/api/teams/${id}/members`), id);
+  const members = useResource(() => api<{ members: TeamMember[] }>('GET', `/api/teams/${id}/members`), id);
   const admin = me.isPlatformAdmin;
   const managesMembers = admin || team.data?.role === 'manager';
 
@@ -164,7 +164,7 @@ function MemberRow({
   onChanged,
 }: {
   teamId: string;
-  member: TeamMembership;
+  member: TeamMember;
   canManage: boolean;
   onChanged: () => void;
 }) {
