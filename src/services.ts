@@ -115,7 +115,7 @@ export interface ServiceDeps {
   sso?: SsoConfig;
   /** KLAXON_SSO_ONLY and its break-glass account; passwords for everyone when not given. */
   passwordSignIn?: PasswordSignInPolicy;
-  /** How often each process looks for missed heartbeats besides its timer (KLAXON_HEARTBEAT_SWEEP_SECONDS). */
+  /** How often each process looks for missed heartbeats besides its timer (tests shorten it; no environment variable). */
   heartbeatSweepIntervalMs?: number;
 }
 

@@ -213,6 +213,75 @@ describe('paging by urgency and support hours', () => {
   });
 });
 
+describe('a more severe alert grouped into a low-urgency incident', () => {
+  const groupByService = (team: 'berlin' | 'newYork') =>
+    as(admin, 'PUT', `/api/teams/${teams[team]}/incident-grouping`, { groupBy: ['service'], windowMinutes: 120 });
+  const ungroup = (team: 'berlin' | 'newYork') => as(admin, 'DELETE', `/api/teams/${teams[team]}/incident-grouping`);
+  async function send(team: string, dedupKey: string, severity: string) {
+    const response = await sendSigned(t, integration, {
+      title: dedupKey,
+      dedupKey,
+      severity,
+      labels: { team, service: `${team}-db` },
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    return response.json().alerts[0].id as string;
+  }
+  const incidentOfAlert = async (alertId: string) => {
+    const [incident] = (await as(admin, 'GET', `/api/alerts/${alertId}`)).json().incidents as Array<{ id: string }>;
+    return (await as(admin, 'GET', `/api/incidents/${incident?.id}`)).json() as Record<string, unknown>;
+  };
+
+  it('pages at once when a critical alert joins an incident deferred until support hours; a warning does not', async () => {
+    expect((await groupByService('berlin')).statusCode).toBe(200);
+    try {
+      clock = new Date('2026-10-24T10:00:00.000Z'); // Saturday, outside Berlin's support hours
+      const deferred = await incidentOfAlert(await send('berlin', 'db-slow', 'warning'));
+      expect(deferred.nextEscalationAt).toBe('2026-10-26T08:00:00.000Z');
+
+      clock = new Date('2026-10-24T10:05:00.000Z');
+      expect((await incidentOfAlert(await send('berlin', 'db-slower', 'warning'))).id).toBe(deferred.id);
+      const stillDeferred = await as(admin, 'GET', `/api/incidents/${deferred.id}`);
+      expect(stillDeferred.json()).toMatchObject({ urgency: 'low', nextEscalationAt: '2026-10-26T08:00:00.000Z' });
+
+      clock = new Date('2026-10-24T10:10:00.000Z');
+      const joined = await incidentOfAlert(await send('berlin', 'db-down', 'critical'));
+      expect(joined).toMatchObject({
+        id: deferred.id,
+        severity: 'critical',
+        urgency: 'high',
+        escalationLevel: 0,
+        nextEscalationAt: clock.toISOString(),
+      });
+      const id = deferred.id as string;
+      // The deferred first step (round 0) is stale; the new round pages on the high-urgency rules now.
+      expect(await t.services.escalationEngine.runStep({ incidentId: id, level: 0, repetition: 0 })).toBe('stale');
+      expect(await t.services.escalationEngine.runStep({ incidentId: id, level: 0, repetition: 1 })).toBe('ran');
+      expect((await notificationsOf(id)).map((row) => row.contactMethodType)).toEqual(['webhook']);
+    } finally {
+      await ungroup('berlin');
+    }
+  });
+
+  it('pages at once when a critical alert joins an incident the team never pages outside support hours', async () => {
+    expect((await groupByService('newYork')).statusCode).toBe(200);
+    try {
+      clock = new Date('2026-10-31T15:00:00.000Z'); // Saturday in New York
+      const quiet = await incidentOfAlert(await send('newYork', 'ny-db-slow', 'warning'));
+      expect(quiet.escalationLevel).toBeNull();
+
+      clock = new Date('2026-10-31T15:10:00.000Z');
+      const joined = await incidentOfAlert(await send('newYork', 'ny-db-down', 'critical'));
+      expect(joined).toMatchObject({ id: quiet.id, urgency: 'high', escalationLevel: 0 });
+      const id = quiet.id as string;
+      expect(await t.services.escalationEngine.runStep({ incidentId: id, level: 0, repetition: 0 })).toBe('ran');
+      expect((await notificationsOf(id)).map((row) => row.contactMethodType)).toEqual(['webhook']);
+    } finally {
+      await ungroup('newYork');
+    }
+  });
+});
+
 describe('deferred paging is a durable job', () => {
   it('is scheduled in pg-boss at the start of support hours and kept across a restart', async () => {
     // A Saturday in 2030, so pg-boss (which runs on the real clock) holds the job instead of running it.

@@ -247,6 +247,16 @@ export function createIncidentsRepository() {
         .limit(limit);
     },
 
+    /** Whether the incident's timeline holds an entry of any of these kinds. */
+    async hasTimelineEntry(executor: Executor, incidentId: string, kinds: TimelineKind[]): Promise<boolean> {
+      const [row] = await executor
+        .select({ id: incidentTimeline.id })
+        .from(incidentTimeline)
+        .where(and(eq(incidentTimeline.incidentId, incidentId), inArray(incidentTimeline.kind, kinds)))
+        .limit(1);
+      return row !== undefined;
+    },
+
     async findGroupingRule(executor: Executor, teamId: string) {
       const [row] = await executor
         .select()

@@ -212,6 +212,54 @@ export function createIncidentsService(deps: {
     await repository.insertTimeline(tx, entries);
   }
 
+  /**
+   * A more severe alert joined a low-urgency incident that is not being paged (it waits for
+   * support hours, or the team never pages low urgency outside them). When the new severity maps
+   * to high urgency the incident becomes high urgency and paging starts at once: a critical alert
+   * must not wait for Monday because it was grouped with a warning. A deferred first step is
+   * replaced by one in a new round (new job id), so the old job at the start of support hours is
+   * stale. An incident whose escalation already ran (or ran out) is left alone.
+   */
+  async function pageNowIfUrgent(
+    tx: Transaction,
+    existing: IncidentRow,
+    severity: AlertSeverity,
+    at: Date,
+    fx: Effects,
+  ): Promise<boolean> {
+    if (existing.status !== 'triggered' || existing.urgency !== 'low' || existing.escalationPolicyId === null) {
+      return false;
+    }
+    const settings = (await deps.urgency?.settingsOf(tx, existing.teamId)) ?? DEFAULT_URGENCY_SETTINGS;
+    if (pagingDecision(settings, severity, at).urgency !== 'high') return false;
+    const deferred =
+      existing.escalationLevel === 0 &&
+      existing.escalationRepetition === existing.escalationFirstRound &&
+      existing.nextEscalationAt !== null &&
+      existing.nextEscalationAt.getTime() > at.getTime();
+    const neverPaged =
+      existing.escalationLevel === null &&
+      !(await repository.hasTimelineEntry(tx, existing.id, [
+        'escalated',
+        'escalation_exhausted',
+        'no_escalation_policy',
+      ]));
+    if (!deferred && !neverPaged) return false;
+    const round = deferred ? existing.escalationRepetition + 1 : existing.escalationRepetition;
+    if (deferred)
+      fx.cancelledSteps.push({ incidentId: existing.id, level: 0, repetition: existing.escalationRepetition });
+    const updated = await repository.update(tx, existing.id, {
+      urgency: 'high',
+      escalationLevel: 0,
+      escalationRepetition: round,
+      escalationFirstRound: round,
+      nextEscalationAt: at,
+    });
+    fx.due.push(updated);
+    fx.changed.add(existing.id);
+    return true;
+  }
+
   async function alertCreated(tx: Transaction, alertId: string, at: Date, fx: Effects) {
     const alert = await alertsRepository.findById(tx, alertId);
     if (alert === undefined || alert.status !== 'firing') return;
@@ -231,11 +279,21 @@ export function createIncidentsService(deps: {
         continue;
       }
       if (!(await repository.linkAlert(tx, existing.id, alert.id, teamId, at))) continue;
-      await repository.update(tx, existing.id, {
-        alertCount: existing.alertCount + 1,
-        lastAlertAt: at,
-        severity: severityRank(alert.severity) < severityRank(existing.severity) ? alert.severity : existing.severity,
-      });
+      const severity =
+        severityRank(alert.severity) < severityRank(existing.severity) ? alert.severity : existing.severity;
+      await repository.update(tx, existing.id, { alertCount: existing.alertCount + 1, lastAlertAt: at, severity });
+      if (await pageNowIfUrgent(tx, existing, severity, at, fx)) {
+        await repository.insertTimeline(tx, [
+          {
+            incidentId: existing.id,
+            kind: 'alert_joined',
+            message: `Alert "${alert.title}" (${alert.severity}) joined: high urgency now, paging starts`,
+            metadata: { alertId: alert.id, urgencyRaised: true },
+            createdAt: at,
+          },
+        ]);
+        continue;
+      }
       // As in PagerDuty, a new alert grouped into an acknowledged incident does not trigger it
       // again: whoever acknowledged is on it. The alert takes the incident's state.
       const acknowledged = existing.status === 'acknowledged';
