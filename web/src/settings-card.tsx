@@ -1,6 +1,6 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { api } from './api';
-import { ProblemMessage, useAction } from './components';
+import { NameField, ProblemMessage, useAction } from './components';
 import { ConfirmDelete } from './confirm-delete';
 
 /**
@@ -52,16 +52,7 @@ export function SettingsCard({
         <h2 id={`${idPrefix}-title`}>Settings</h2>
         <ProblemMessage error={action.error} />
         <div className="form-grid">
-          <div>
-            <label htmlFor={`${idPrefix}-name`}>Name</label>
-            <input
-              id={`${idPrefix}-name`}
-              required
-              maxLength={100}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
-          </div>
+          <NameField id={`${idPrefix}-name`} value={name} onChange={setName} />
           <div>
             <label htmlFor={`${idPrefix}-description`}>Description</label>
             <input

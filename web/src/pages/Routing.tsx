@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Integration } from '../api';
-import { Badge, EmptyState, Loading, ProblemMessage, useAction, useResource } from '../components';
+import { Badge, EmptyState, Loading, NameField, ProblemMessage, useAction, useResource } from '../components';
 import { Link } from '../router';
 import {
   MATCHER_OPS,
@@ -272,16 +272,7 @@ function RuleForm(props: {
       <h2 id={`${prefix}-title`}>{rule ? `Edit “${rule.name}”` : 'New routing rule'}</h2>
       <ProblemMessage error={action.error} />
       <div className="form-grid">
-        <div>
-          <label htmlFor={`${prefix}-name`}>Name</label>
-          <input
-            id={`${prefix}-name`}
-            required
-            maxLength={100}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
+        <NameField id={`${prefix}-name`} value={name} onChange={setName} />
         <div>
           <label htmlFor={`${prefix}-team`}>Send to team</label>
           <select id={`${prefix}-team`} required value={teamId} onChange={(e) => setTeamId(e.target.value)}>
