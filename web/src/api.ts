@@ -1,4 +1,5 @@
 /** The console's only way to the server: the public API, with the session cookie and CSRF header. */
+import { allOf, type Item, type ResponseOf } from './api-types';
 
 export interface Problem {
   type?: string;
@@ -65,170 +66,35 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return parsed as T;
 }
 
-export const INTEGRATION_TYPES = ['generic', 'alertmanager', 'grafana', 'datadog', 'newrelic', 'pagerduty'] as const;
-export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
+export type IntegrationType = Integration['type'];
+export const INTEGRATION_TYPES = allOf<IntegrationType>()([
+  'generic',
+  'alertmanager',
+  'grafana',
+  'datadog',
+  'newrelic',
+  'pagerduty',
+]);
 
 /** GET /api/setup: whether Klaxon still needs its first admin, and the CLI fallback while it does. */
-export interface SetupStatus {
-  setupNeeded: boolean;
-  database?: 'embedded' | 'postgres';
-  command?: string;
-}
+export type SetupStatus = ResponseOf<'/api/setup'>;
+export type Me = ResponseOf<'/api/auth/me'>;
+export type Integration = Item<ResponseOf<'/api/integrations'>['integrations']>;
+/** As POST /api/integrations and rotate-secret answer: the only time the secret is shown. */
+export type IntegrationWithSecret = ResponseOf<'/api/integrations', 'post'>;
+export type Delivery = Item<ResponseOf<'/api/integrations/{id}/deliveries'>['deliveries']>;
 
-export interface Me {
-  id: string;
-  email: string;
-  name: string | null;
-  isPlatformAdmin: boolean;
-  authMethod: 'session' | 'api-key';
-  csrfToken: string | null;
-  sessionExpiresAt: string | null;
-}
+export type Alert = Item<ResponseOf<'/api/alerts'>['alerts']>;
+export const ALERT_STATUSES = allOf<Alert['status']>()(['firing', 'acknowledged', 'resolved']);
+export const ALERT_SEVERITIES = allOf<Alert['severity']>()(['critical', 'error', 'warning', 'info']);
+/** One alert with its occurrences, incidents, teams and the latest stored payload. */
+export type AlertWithHistory = ResponseOf<'/api/alerts/{id}'>;
 
-export interface Integration {
-  id: string;
-  name: string;
-  type: IntegrationType;
-  signatureScheme: 'hmac' | 'standard-webhooks' | 'token';
-  signatureHeader: string;
-  signatureAlgorithm: 'sha256' | 'sha512';
-  signatureFormat: 'hex' | 'base64';
-  signaturePrefix: string;
-  deduplicationWindowMinutes: number;
-  rateLimitPerMinute: number;
-  isActive: boolean;
-  secretPrefix: string;
-  createdAt: string;
-  updatedAt: string;
-  alertCount: number;
-  webhookCount: number;
-}
+export type AuditLogPage = ResponseOf<'/api/audit-logs'>;
+export type AuditEntry = Item<AuditLogPage['entries']>;
+export type AuditFilterChoices = ResponseOf<'/api/audit-logs/filters'>;
 
-export interface IntegrationWithSecret extends Integration {
-  webhookSecret: string;
-  standardWebhooksSecret?: string;
-  webhook_url: string;
-  warning: string;
-}
-
-export interface Delivery {
-  id: string;
-  integrationId: string;
-  integrationName: string;
-  receivedAt: string;
-  status: 'accepted' | 'rejected';
-  httpStatus: number;
-  reason: string | null;
-  alertIds: string[];
-  /** Accepted deliveries: the parsed body; null when rejected. */
-  payload: unknown;
-  /** The body as it arrived, keys in the sender's order; rejected deliveries keep theirs too. */
-  payloadText: string | null;
-  /** Set when payloadText is only the first part of the body: the size received, in bytes. */
-  payloadTruncatedFrom: number | null;
-  headers: Record<string, string>;
-  sourceIp: string | null;
-  userAgent: string | null;
-  processingMs: number | null;
-}
-
-export const ALERT_STATUSES = ['firing', 'acknowledged', 'resolved'] as const;
-export const ALERT_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
-
-export interface Alert {
-  id: string;
-  integrationId: string;
-  integrationName: string;
-  dedupKey: string;
-  title: string;
-  description: string | null;
-  severity: (typeof ALERT_SEVERITIES)[number];
-  status: (typeof ALERT_STATUSES)[number];
-  source: string | null;
-  labels: Record<string, string>;
-  links: Array<{ href: string; text?: string }>;
-  occurrenceCount: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-  acknowledgedAt: string | null;
-  resolvedAt: string | null;
-  teamId: string | null;
-  teamIds: string[];
-}
-
-export interface AlertWithHistory extends Alert {
-  occurrences: Array<{
-    id: string;
-    kind: string;
-    occurredAt: string;
-    deliveryId: string | null;
-    userId: string | null;
-  }>;
-  incidents: Array<{ id: string; number: number; title: string; status: string; teamId: string }>;
-  teams: Array<{ id: string; name: string }>;
-  /** The body of the latest delivery that touched the alert, as stored (`text`: as sent). */
-  payload: {
-    deliveryId: string;
-    receivedAt: string;
-    body: unknown;
-    text: string;
-    truncatedFrom: number | null;
-  } | null;
-}
-
-export interface AuditEntry {
-  id: string;
-  action: string;
-  userId: string | null;
-  resourceType: string;
-  resourceId: string | null;
-  severity: string;
-  metadata: Record<string, unknown>;
-  createdAt: string;
-}
-
-export interface AuditLogPage {
-  entries: AuditEntry[];
-  nextCursor: string | null;
-  /** Display names of the ids the entries mention (people, teams, integrations, schedules, policies). */
-  names: Record<string, string>;
-}
-
-export interface AuditFilterChoices {
-  actions: string[];
-  resourceTypes: string[];
-  actors: Array<{ id: string; email: string; name: string | null }>;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-  isPlatformAdmin: boolean;
-  hasPassword: boolean;
-  createdAt: string;
-}
-
+export type User = Item<ResponseOf<'/api/users'>['users']>;
 /** A one-time invite or reset link, as POST /api/users/:id/password-link returns it (the only time). */
-export interface PasswordLink {
-  url: string;
-  purpose: 'invite' | 'reset';
-  expiresAt: string;
-  emailed: boolean;
-  emailError: string | null;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  userId: string;
-  keyPrefix: string;
-  /** `read`: GET requests only; `write`: whatever its owner may do. */
-  scope: 'read' | 'write';
-  /** The one team the key is limited to; null: all of its owner's. */
-  teamId: string | null;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
+export type PasswordLink = ResponseOf<'/api/users/{id}/password-link', 'post'>;
+export type ApiKey = Item<ResponseOf<'/api/api-keys'>['apiKeys']>;

@@ -256,3 +256,23 @@ export const SEVERITY_TONE: Record<string, string> = {
   info: 'blue',
 };
 export const STATUS_TONE: Record<string, string> = { firing: 'red', acknowledged: 'yellow', resolved: 'green' };
+
+/** A resource's name: required, at most 100 characters, as the API's display-name rule. */
+export function NameField({
+  id,
+  label = 'Name',
+  value,
+  onChange,
+}: {
+  id: string;
+  label?: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} required maxLength={100} value={value} onChange={(e) => onChange(e.target.value)} />
+    </div>
+  );
+}

@@ -1,177 +1,40 @@
 /** Shapes of the incident, escalation, schedule and notification routes (see docs/incidents.md and docs/schedules.md). */
-import { api } from './api';
+import { allOf, type Item, type ResponseOf } from './api-types';
 
-export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'resolved'] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export type Incident = Item<ResponseOf<'/api/incidents'>['incidents']>;
+export type IncidentStatus = Incident['status'];
+export const INCIDENT_STATUSES = allOf<IncidentStatus>()(['triggered', 'acknowledged', 'resolved']);
 export const INCIDENT_STATUS_TONE: Record<IncidentStatus, string> = {
   triggered: 'red',
   acknowledged: 'yellow',
   resolved: 'green',
 };
+/** One incident with its alerts and timeline. */
+export type IncidentDetail = ResponseOf<'/api/incidents/{id}'>;
+export type TimelineEntry = Item<IncidentDetail['timeline']>;
 
-export interface Incident {
-  id: string;
-  /** The short number people use: `#123`. */
-  number: number;
-  teamId: string;
-  title: string;
-  severity: string;
-  status: IncidentStatus;
-  /** From the team's urgency map: low urgency waits for support hours. */
-  urgency: 'high' | 'low';
-  groupKey: string | null;
-  escalationPolicyId: string | null;
-  assigneeUserId: string | null;
-  escalationLevel: number | null;
-  escalationRepetition: number;
-  nextEscalationAt: string | null;
-  alertCount: number;
-  createdAt: string;
-  lastAlertAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  ackTimeoutAt: string | null;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-}
+export type EscalationPolicy = Item<ResponseOf<'/api/escalation-policies'>['policies']>;
+export type PolicyLevel = Item<EscalationPolicy['levels']>;
+/** `team`: everyone on the team when the level runs; `team_channel`: the team's Slack channel. */
+export type PolicyTarget = Item<PolicyLevel['targets']>;
 
-export interface TimelineEntry {
-  id: string;
-  kind: string;
-  userId: string | null;
-  message: string;
-  metadata: Record<string, unknown>;
-  createdAt: string;
-}
-
-export interface IncidentDetail extends Incident {
-  alerts: Array<{
-    id: string;
-    title: string;
-    severity: string;
-    status: string;
-    integrationName: string;
-    labels: Record<string, string>;
-    addedAt: string;
-  }>;
-  timeline: TimelineEntry[];
-}
-
-export interface TeamSummary {
-  id: string;
-  name: string;
-  role: 'manager' | 'member' | null;
-}
-
-export interface TeamMember {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: 'manager' | 'member';
-}
-
-export interface PolicyTarget {
-  /** `team`: everyone on the team when the level runs; `team_channel`: the team's Slack channel. */
-  type: 'user' | 'schedule' | 'team' | 'team_channel';
-  id: string;
-}
-
-export interface PolicyLevel {
-  delayMinutes: number;
-  targets: PolicyTarget[];
-}
-
-export interface EscalationPolicy {
-  id: string;
-  teamId: string;
-  name: string;
-  description: string | null;
-  repeatCount: number;
-  isDefault: boolean;
-  ackTimeoutMinutes: number | null;
-  levels: PolicyLevel[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Schedule {
-  id: string;
-  teamId: string;
-  name: string;
-  description: string | null;
-  timeZone: string;
-  canManage: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ScheduleLayer {
-  id: string;
-  name: string;
-  position: number;
-  /** The layer's own zone for handovers and windows; null: the schedule's. */
-  timeZone: string | null;
-  startsAt: string;
-  endsAt: string | null;
-  turnUnit: 'hours' | 'days' | 'weeks';
-  turnLength: number;
-  handoffTime: string | null;
-  handoffWeekday: number | null;
-  restrictions: Restriction[];
-  participantIds: string[];
-}
-
+export type Schedule = Item<ResponseOf<'/api/schedules'>['schedules']>;
+/** A schedule with its rotations (layers). */
+export type ScheduleDetail = ResponseOf<'/api/schedules/{id}'>;
+export type ScheduleLayer = Item<ScheduleDetail['layers']>;
 /** A window the layer is on call in: from `start` to `end` (next day if not after it), on `days` (ISO, all if absent). */
-export interface Restriction {
-  days?: number[];
-  start: string;
-  end: string;
-}
+export type Restriction = Item<ScheduleLayer['restrictions']>;
+/** Each span clipped to [from, to); shiftStart/shiftEnd are the whole shift's (null: beyond 200 days). */
+export type Spans = ResponseOf<'/api/schedules/{id}/spans'>;
+export type Span = Item<Spans['spans']>;
+export type UserSummary = Item<Spans['users']>;
+export type OnCall = ResponseOf<'/api/schedules/{id}/oncall'>;
+export type Override = Item<ResponseOf<'/api/schedules/{id}/overrides'>['overrides']>;
 
-export interface ScheduleDetail extends Schedule {
-  layers: ScheduleLayer[];
-}
-
-export interface Span {
-  userId: string;
-  start: string;
-  end: string;
-  layerId: string | null;
-  overrideId: string | null;
-}
-
-export interface UserSummary {
-  id: string;
-  email: string;
-  name: string | null;
-}
-
-export interface Spans {
-  scheduleId: string;
-  timeZone: string;
-  from: string;
-  to: string;
-  /** Each span clipped to [from, to); shiftStart/shiftEnd are the whole shift's (null: beyond 200 days). */
-  spans: Array<Span & { shiftStart: string | null; shiftEnd: string | null }>;
-  layers: Array<{ layerId: string; name: string; position: number; spans: Span[] }>;
-  users: UserSummary[];
-}
-
-export interface OnCall {
-  scheduleId: string;
-  at: string;
-  oncall: Array<Span & { user: UserSummary | null }>;
-}
-
-export interface Override {
-  id: string;
-  userId: string;
-  startsAt: string;
-  endsAt: string;
-  note: string | null;
-}
-
-export const CONTACT_METHOD_TYPES = [
+export type ContactMethod = Item<ResponseOf<'/api/contact-methods'>['contactMethods']>;
+/** `webpush` methods are made by "Enable push on this device", not by the add form. */
+export type ContactMethodType = ContactMethod['type'];
+export const CONTACT_METHOD_TYPES = allOf<Exclude<ContactMethodType, 'webpush'>>()([
   'email',
   'sms',
   'voice',
@@ -180,9 +43,7 @@ export const CONTACT_METHOD_TYPES = [
   'mattermost',
   'msteams',
   'webhook',
-] as const;
-/** `webpush` methods are made by "Enable push on this device", not by the add form. */
-export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number] | 'webpush';
+]);
 export const CONTACT_METHOD_LABEL: Record<ContactMethodType, string> = {
   email: 'Email',
   ntfy: 'ntfy push',
@@ -195,53 +56,9 @@ export const CONTACT_METHOD_LABEL: Record<ContactMethodType, string> = {
   webpush: 'Browser push',
 };
 
-export interface ContactMethod {
-  id: string;
-  userId: string;
-  type: ContactMethodType;
-  label: string | null;
-  address: string;
-  /** Phone numbers are paged only once verified; other types are always verified. */
-  verified: boolean;
-  createdAt: string;
-}
-
-export interface NotificationRule {
-  id: string;
-  contactMethodId: string;
-  delayMinutes: number;
-  /** Which incidents the rule is for. */
-  urgency: 'high' | 'low' | 'any';
-}
-
-export interface NotificationAttempt {
-  attempt: number;
-  outcome: string;
-  detail: string | null;
-  durationMs: number;
-  createdAt: string;
-}
-
-export interface NotificationLogEntry {
-  id: string;
-  incidentId: string;
-  contactMethodId: string;
-  contactMethodType: ContactMethodType;
-  level: number;
-  repetition: number;
-  ruleDelayMinutes: number;
-  status: string;
-  attempts: NotificationAttempt[];
-  lastError: string | null;
-  /** The SMS or voice provider's last delivery status. */
-  providerStatus: { provider: string; status: string; detail: string | null } | null;
-  scheduledAt: string;
-  sentAt: string | null;
-}
-
-export const loadTeams = () => api<{ teams: TeamSummary[] }>('GET', '/api/teams').then((body) => body.teams);
-export const loadMembers = (teamId: string) =>
-  api<{ members: TeamMember[] }>('GET', `/api/teams/${teamId}/members`).then((body) => body.members);
+export type NotificationRule = Item<ResponseOf<'/api/notification-rules'>['rules']>;
+export type NotificationLogEntry = Item<ResponseOf<'/api/notifications'>['notifications']>;
+export type NotificationAttempt = Item<NotificationLogEntry['attempts']>;
 
 /** How a person is shown: their name, else their email. */
 export const personName = (person: { name: string | null; email: string } | undefined, fallback = 'someone') =>

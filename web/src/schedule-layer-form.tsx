@@ -1,8 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api } from './api';
 import { describeTurn, move, startOfHour, type TurnUnit, toLocalInput, WEEKDAYS, wallClock } from './calendar';
-import { ProblemMessage, useAction } from './components';
-import { personName, type Restriction, type ScheduleLayer, type TeamMember } from './paging-api';
+import { NameField, ProblemMessage, useAction } from './components';
+import { personName, type Restriction, type ScheduleLayer } from './paging-api';
+import type { TeamMember } from './teams-api';
 
 interface Props {
   scheduleId: string;
@@ -150,16 +151,7 @@ export function LayerForm({ scheduleId, timeZone, members, nameOf, layer, onDone
         </ol>
       )}
       <div className="form-grid">
-        <div>
-          <label htmlFor={`${prefix}-name`}>Rotation name</label>
-          <input
-            id={`${prefix}-name`}
-            required
-            maxLength={100}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
+        <NameField id={`${prefix}-name`} label="Rotation name" value={name} onChange={setName} />
         <div>
           <label htmlFor={`${prefix}-length`}>Turn length</label>
           <input

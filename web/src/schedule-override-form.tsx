@@ -2,7 +2,8 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from './api';
 import { toLocalInput } from './calendar';
 import { ProblemMessage, useAction } from './components';
-import { type Override, personName, type TeamMember } from './paging-api';
+import { type Override, personName } from './paging-api';
+import type { TeamMember } from './teams-api';
 
 /** What the form starts from: an override being changed, or a shift picked on the timeline. */
 export interface OverrideDraft {

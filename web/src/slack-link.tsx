@@ -1,12 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api } from './api';
+import type { ResponseOf } from './api-types';
 import { ProblemMessage, useAction, useResource } from './components';
 
-interface SlackLink {
-  configured: boolean;
-  linked: boolean;
-  slackUserId: string | null;
-}
+type SlackLink = ResponseOf<'/api/slack/link'>;
 
 /**
  * "Link Slack" on your own profile: finds your Slack account by your email, shows the link,

@@ -2,7 +2,7 @@ import { api } from './api';
 import { Loading, ProblemMessage, useResource } from './components';
 import type { EscalationPolicy, Schedule } from './paging-api';
 import { Link } from './router';
-import type { RoutingRule } from './teams-api';
+import type { RoutingRule } from './routing-api';
 
 /**
  * Where a team's paging is configured: its schedules, its escalation policies and (for platform

@@ -1,11 +1,9 @@
 import { api } from '../api';
+import type { ResponseOf } from '../api-types';
 import { Loading, ProblemMessage, Time, useResource } from '../components';
 import { Link } from '../router';
 
-interface Trace {
-  suppressedBy: { kind: string; id: string; sourceAlertId?: string } | null;
-  entries: Array<{ at: string; kind: string; message: string; refs: Record<string, string | string[]> }>;
-}
+type Trace = ResponseOf<'/api/alerts/{id}/trace'>;
 
 /** The alert's trace (GET /api/alerts/:id/trace): every decision, in order, with the ids involved. */
 export function AlertTrace({ id }: { id: string }) {

@@ -10,8 +10,8 @@ import {
   Time,
   useResource,
 } from '../components';
-import { loadTeams } from '../paging-api';
 import { Link, navigate, useLocation } from '../router';
+import { loadTeams } from '../teams-api';
 
 const FILTERS = ['status', 'severity', 'integrationId', 'teamId'] as const;
 

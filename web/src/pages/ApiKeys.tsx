@@ -11,7 +11,7 @@ import {
   useAction,
   useResource,
 } from '../components';
-import { loadTeams } from '../paging-api';
+import { loadTeams } from '../teams-api';
 
 /** What a key may do: read-only or not, one team or all of its owner's. */
 function accessOf(key: ApiKey, teamNames: Map<string, string>): string {

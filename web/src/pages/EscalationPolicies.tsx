@@ -1,17 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
 import { Badge, EmptyState, Loading, ProblemMessage, useAction, useResource } from '../components';
-import {
-  type EscalationPolicy,
-  loadMembers,
-  loadTeams,
-  type PolicyLevel,
-  type PolicyTarget,
-  personName,
-  type Schedule,
-  type TeamMember,
-} from '../paging-api';
+import { type EscalationPolicy, type PolicyLevel, type PolicyTarget, personName, type Schedule } from '../paging-api';
 import { Link, navigate, useLocation } from '../router';
+import { loadMembers, loadTeams, type TeamMember } from '../teams-api';
 
 interface Directory {
   members: TeamMember[];

@@ -1,25 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Integration, type Me } from '../api';
-import { CodeBlock, EmptyState, Loading, ProblemMessage, TableWrap, useResource } from '../components';
+import { CodeBlock, ProblemMessage, useResource } from '../components';
+import type { EventRule, EventRulesDryRun } from '../noise-control-api';
 import { NoiseControlLinks } from '../noise-control-links';
-
-interface EventRule {
-  id: string;
-  name: string;
-  position: number;
-  integrationId: string | null;
-  matchers: unknown[];
-  actions: Record<string, unknown>;
-  isActive: boolean;
-}
-
-interface DryRun {
-  alerts: Array<{
-    before: Record<string, unknown>;
-    after: Record<string, unknown> | null;
-    rules: Array<{ ruleId: string; matched: boolean; changes: Record<string, unknown> }>;
-  }>;
-}
+import { RuleFormCard, RulesTable, useRuleEditor } from '../rules-editor';
 
 const blank = { name: '', integrationId: '', matchers: '[]', actions: '{\n  "severity": "info"\n}', isActive: true };
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
@@ -47,72 +31,47 @@ export function EventRulesPage({ me }: { me: Me }) {
       ]),
     'event-rules',
   );
-  const [form, setForm] = useState(blank);
-  const [editing, setEditing] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
-  const [sample, setSample] = useState({ integrationId: '', payload: '{\n  "title": "Disk almost full"\n}' });
-  const [dryRun, setDryRun] = useState<DryRun | null>(null);
-  const [rules, integrations] = data ?? [undefined, undefined];
-  const integrationName = (id: string | null) =>
-    id === null ? 'all (global)' : (integrations?.integrations.find((found) => found.id === id)?.name ?? id);
-  const ruleName = (id: string) => rules?.rules.find((rule) => rule.id === id)?.name ?? id;
-
-  async function save(event: FormEvent) {
-    event.preventDefault();
-    setActionError(null);
-    try {
-      const body = {
-        name: form.name,
-        integrationId: form.integrationId === '' ? null : form.integrationId,
-        matchers: parsed('Matchers', form.matchers),
-        actions: parsed('Actions', form.actions),
-        isActive: form.isActive,
-      };
-      if (editing === null) await api('POST', '/api/event-rules', body);
-      else await api('PATCH', `/api/event-rules/${editing}`, body);
-      setForm(blank);
-      setEditing(null);
-      reload();
-    } catch (caught) {
-      setActionError(caught);
-    }
-  }
-
-  function edit(rule: EventRule) {
-    setEditing(rule.id);
-    setForm({
+  const editor = useRuleEditor({
+    path: '/api/event-rules',
+    noun: 'event rule',
+    blank,
+    reload,
+    toForm: (rule: EventRule) => ({
       name: rule.name,
       integrationId: rule.integrationId ?? '',
       matchers: pretty(rule.matchers),
       actions: pretty(rule.actions),
       isActive: rule.isActive,
-    });
-  }
-
-  async function remove(rule: EventRule) {
-    if (!window.confirm(`Delete the event rule "${rule.name}"?`)) return;
-    setActionError(null);
-    try {
-      await api('DELETE', `/api/event-rules/${rule.id}`);
-      reload();
-    } catch (caught) {
-      setActionError(caught);
-    }
-  }
+    }),
+    toBody: (form) => ({
+      name: form.name,
+      integrationId: form.integrationId === '' ? null : form.integrationId,
+      matchers: parsed('Matchers', form.matchers),
+      actions: parsed('Actions', form.actions),
+      isActive: form.isActive,
+    }),
+  });
+  const { form, setForm } = editor;
+  const [sample, setSample] = useState({ integrationId: '', payload: '{\n  "title": "Disk almost full"\n}' });
+  const [dryRun, setDryRun] = useState<EventRulesDryRun | null>(null);
+  const [rules, integrations] = data ?? [undefined, undefined];
+  const integrationName = (id: string | null) =>
+    id === null ? 'all (global)' : (integrations?.integrations.find((found) => found.id === id)?.name ?? id);
+  const ruleName = (id: string) => rules?.rules.find((rule) => rule.id === id)?.name ?? id;
 
   async function tryIt(event: FormEvent) {
     event.preventDefault();
-    setActionError(null);
+    editor.setError(null);
     setDryRun(null);
     try {
       setDryRun(
-        await api<DryRun>('POST', '/api/event-rules/dry-run', {
+        await api<EventRulesDryRun>('POST', '/api/event-rules/dry-run', {
           integrationId: sample.integrationId,
           payload: parsed('The sample payload', sample.payload),
         }),
       );
     } catch (caught) {
-      setActionError(caught);
+      editor.setError(caught);
     }
   }
 
@@ -120,13 +79,8 @@ export function EventRulesPage({ me }: { me: Me }) {
     <section aria-labelledby="event-rules-title">
       <h1 id="event-rules-title">Event rules</h1>
       <NoiseControlLinks me={me} />
-      <ProblemMessage error={error ?? actionError} />
-      <form className="card" onSubmit={save}>
-        <h2>{editing === null ? 'New event rule' : 'Edit event rule'}</h2>
-        <label>
-          Name
-          <input value={form.name} onChange={(event) => setForm({ ...form, name: event.target.value })} required />
-        </label>
+      <ProblemMessage error={error ?? editor.error} />
+      <RuleFormCard editor={editor} noun="event rule">
         <label>
           Integration
           <select
@@ -159,75 +113,22 @@ export function EventRulesPage({ me }: { me: Me }) {
             required
           />
         </label>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={form.isActive}
-            onChange={(event) => setForm({ ...form, isActive: event.target.checked })}
-          />
-          Active
-        </label>
-        <button type="submit">{editing === null ? 'Create rule' : 'Save rule'}</button>
-        {editing !== null && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => {
-              setEditing(null);
-              setForm(blank);
-            }}
-          >
-            Cancel
-          </button>
-        )}
-      </form>
-      {rules === undefined ? (
-        error === null && <Loading />
-      ) : rules.rules.length === 0 ? (
-        <EmptyState title="No event rules" />
-      ) : (
-        <TableWrap label="Event rules">
-          <table className="rules-table">
-            <thead>
-              <tr>
-                <th>Order</th>
-                <th>Name</th>
-                <th>Integration</th>
-                <th>Matchers</th>
-                <th>Actions</th>
-                <th>Active</th>
-                <th>
-                  <span className="visually-hidden">Edit or delete</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rules.rules.map((rule) => (
-                <tr key={rule.id} data-testid="event-rule">
-                  <td>{rule.position}</td>
-                  <td>{rule.name}</td>
-                  <td>{integrationName(rule.integrationId)}</td>
-                  <td>
-                    <code>{JSON.stringify(rule.matchers)}</code>
-                  </td>
-                  <td>
-                    <code>{JSON.stringify(rule.actions)}</code>
-                  </td>
-                  <td>{rule.isActive ? 'yes' : 'no'}</td>
-                  <td>
-                    <button type="button" className="secondary small" onClick={() => edit(rule)}>
-                      Edit <span className="visually-hidden">{rule.name}</span>
-                    </button>{' '}
-                    <button type="button" className="secondary small" onClick={() => void remove(rule)}>
-                      Delete <span className="visually-hidden">{rule.name}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      )}
+      </RuleFormCard>
+      <RulesTable
+        label="Event rules"
+        rules={rules?.rules}
+        loadError={error}
+        testId="event-rule"
+        onEdit={editor.edit}
+        onDelete={editor.remove}
+        columns={[
+          { header: 'Order', cell: (rule) => rule.position },
+          { header: 'Name', cell: (rule) => rule.name },
+          { header: 'Integration', cell: (rule) => integrationName(rule.integrationId) },
+          { header: 'Matchers', cell: (rule) => <code>{JSON.stringify(rule.matchers)}</code> },
+          { header: 'Actions', cell: (rule) => <code>{JSON.stringify(rule.actions)}</code> },
+        ]}
+      />
       <form className="card" onSubmit={tryIt} aria-labelledby="dry-run-title">
         <h2 id="dry-run-title">Dry-run on a sample payload</h2>
         <label>

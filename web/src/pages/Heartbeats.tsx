@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
+import type { Item, ResponseOf } from '../api-types';
 import {
   Badge,
   CopyButton,
@@ -14,20 +15,7 @@ import {
 import type { Team } from '../teams-api';
 
 /** A heartbeat as GET /api/heartbeats returns it (docs/noise-control.md, "Heartbeats"). */
-interface Heartbeat {
-  id: string;
-  teamId: string;
-  name: string;
-  intervalSeconds: number;
-  graceSeconds: number;
-  status: 'up' | 'down' | 'paused';
-  isActive: boolean;
-  tokenPrefix: string;
-  lastPingAt: string | null;
-  expectedBy: string | null;
-  alertId: string | null;
-  watchdog: { integrationId: string } | null;
-}
+type Heartbeat = Item<ResponseOf<'/api/heartbeats'>['heartbeats']>;
 
 const STATUS_TONE = { up: 'green', down: 'red', paused: 'grey' } as const;
 

@@ -1,15 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
 import { Badge, Loading, ProblemMessage, STATUS_TONE, Time, useAction, useResource } from '../components';
-import {
-  INCIDENT_STATUS_TONE,
-  type IncidentDetail,
-  loadMembers,
-  loadTeams,
-  personName,
-  type TeamMember,
-} from '../paging-api';
+import { INCIDENT_STATUS_TONE, type IncidentDetail, personName } from '../paging-api';
 import { Link } from '../router';
+import { loadMembers, loadTeams, type TeamMember } from '../teams-api';
 import { TriageHeader } from '../triage-header';
 
 const KIND_LABEL: Record<string, string> = {

@@ -1,7 +1,8 @@
 import { api } from '../api';
 import { Badge, EmptyState, Loading, ProblemMessage, SEVERITY_TONE, TableWrap, Time, useResource } from '../components';
-import { INCIDENT_STATUS_TONE, INCIDENT_STATUSES, type Incident, loadTeams } from '../paging-api';
+import { INCIDENT_STATUS_TONE, INCIDENT_STATUSES, type Incident } from '../paging-api';
 import { Link, navigate, useLocation } from '../router';
+import { loadTeams } from '../teams-api';
 
 const FILTERS = ['status', 'teamId'] as const;
 

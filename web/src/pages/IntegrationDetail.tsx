@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Delivery, type Integration, type IntegrationWithSecret } from '../api';
+import type { ResponseOf } from '../api-types';
 import {
   Badge,
   CodeBlock,
@@ -17,11 +18,7 @@ import { explainRejection, senderConfig } from '../sender-config';
 import { TYPE_LABELS } from './Integrations';
 import { SecretOnce, takeSecretForSetup } from './SecretOnce';
 
-interface TestAlertResult {
-  httpStatus: number;
-  deliveryId: string | null;
-  response: unknown;
-}
+type TestAlertResult = ResponseOf<'/api/integrations/{id}/test-alert', 'post'>;
 
 export function IntegrationDetailPage({ id }: { id: string }) {
   // Arrived from "Set up the sender" right after creation: the secret stays visible here.

@@ -1,20 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
-import { Loading, ProblemMessage, Time, useResource } from '../components';
+import { ProblemMessage, Time, useResource } from '../components';
+import { DataTable } from '../data-table';
+import { MatcherLinesField, parseMatcherLines } from '../matcher-lines';
+import type { MaintenanceWindow } from '../noise-control-api';
 import { NoiseControlLinks } from '../noise-control-links';
-
-interface MaintenanceWindow {
-  id: string;
-  name: string;
-  startsAt: string | null;
-  endsAt: string | null;
-  recurrence: { days: number[]; startTime: string; durationMinutes: number; timeZone: string } | null;
-  integrationIds: string[];
-  teamIds: string[];
-  matchers: Array<{ name: string; value: string; isRegex: boolean; isEqual: boolean }>;
-  openIncidentsOnEnd: boolean;
-  inProgress: { start: string; end: string } | null;
-}
 
 const DAY_NAMES = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -27,6 +17,7 @@ export function MaintenanceWindowsPage({ me }: { me: Me }) {
   const [name, setName] = useState('');
   const [startsAt, setStartsAt] = useState('');
   const [endsAt, setEndsAt] = useState('');
+  const [matchers, setMatchers] = useState('');
   const [openIncidentsOnEnd, setOpenIncidentsOnEnd] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
 
@@ -42,11 +33,12 @@ export function MaintenanceWindowsPage({ me }: { me: Me }) {
 
   function create(event: FormEvent) {
     event.preventDefault();
-    void run(() =>
+    void run(async () =>
       api('POST', '/api/maintenance-windows', {
         name,
         startsAt: new Date(startsAt).toISOString(),
         endsAt: new Date(endsAt).toISOString(),
+        matchers: parseMatcherLines(matchers),
         openIncidentsOnEnd,
       }),
     );
@@ -77,6 +69,12 @@ export function MaintenanceWindowsPage({ me }: { me: Me }) {
             Ends
             <input type="datetime-local" value={endsAt} onChange={(event) => setEndsAt(event.target.value)} required />
           </label>
+          <MatcherLinesField
+            label="Only alerts matching (empty: every alert)"
+            value={matchers}
+            onChange={setMatchers}
+            rows={2}
+          />
           <label>
             <input
               type="checkbox"
@@ -88,55 +86,46 @@ export function MaintenanceWindowsPage({ me }: { me: Me }) {
           <button type="submit">Plan window</button>
         </form>
       )}
-      {data === undefined ? (
-        error === null && <Loading />
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>When</th>
-              <th>Now</th>
-              <th>Scope</th>
-              <th>
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.windows.map((window) => (
-              <tr key={window.id}>
-                <td>{window.name}</td>
-                <td>
-                  {window.recurrence === null ? (
-                    <>
-                      <Time value={window.startsAt} /> – <Time value={window.endsAt} />
-                    </>
-                  ) : (
-                    `${window.recurrence.days.map((day) => DAY_NAMES[day]).join(', ')} ${window.recurrence.startTime} for ${window.recurrence.durationMinutes} min (${window.recurrence.timeZone})`
-                  )}
-                </td>
-                <td>{window.inProgress === null ? '—' : 'in progress'}</td>
-                <td>
-                  {window.integrationIds.length} integration(s), {window.teamIds.length} team(s),{' '}
-                  {window.matchers.length} matcher(s)
-                </td>
-                <td>
-                  {me.isPlatformAdmin && (
-                    <button
-                      type="button"
-                      className="secondary small"
-                      onClick={() => void run(() => api('DELETE', `/api/maintenance-windows/${window.id}`))}
-                    >
-                      Delete
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        label="Maintenance windows"
+        rows={data?.windows}
+        loadError={error}
+        columns={[
+          { header: 'Name', cell: (window) => window.name },
+          {
+            header: 'When',
+            cell: (window) =>
+              window.recurrence === null ? (
+                <>
+                  <Time value={window.startsAt} /> – <Time value={window.endsAt} />
+                </>
+              ) : (
+                `${window.recurrence.days.map((day) => DAY_NAMES[day]).join(', ')} ${window.recurrence.startTime} for ${window.recurrence.durationMinutes} min (${window.recurrence.timeZone})`
+              ),
+          },
+          { header: 'Now', cell: (window) => (window.inProgress === null ? '—' : 'in progress') },
+          {
+            header: 'Scope',
+            cell: (window) => (
+              <>
+                {window.integrationIds.length} integration(s), {window.teamIds.length} team(s), {window.matchers.length}{' '}
+                matcher(s)
+              </>
+            ),
+          },
+        ]}
+        actions={(window) =>
+          me.isPlatformAdmin && (
+            <button
+              type="button"
+              className="secondary small"
+              onClick={() => void run(() => api('DELETE', `/api/maintenance-windows/${window.id}`))}
+            >
+              Delete
+            </button>
+          )
+        }
+      />
     </section>
   );
 }

@@ -1,11 +1,9 @@
 import { api } from '../api';
+import type { ResponseOf } from '../api-types';
 import { EmptyState, Loading, ProblemMessage, Time, useResource } from '../components';
 import { Link } from '../router';
 
-export interface PagingHealth {
-  checkedAt: string;
-  problems: Array<{ kind: string; message: string; teamId: string | null; fixAt: string }>;
-}
+export type PagingHealth = ResponseOf<'/api/paging-health'>;
 
 /** Channels the server can deliver on; a channel missing from the list is assumed to work. */
 export const loadUnconfiguredChannels = () =>

@@ -1,8 +1,16 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Integration } from '../api';
-import { Badge, EmptyState, Loading, ProblemMessage, useAction, useResource } from '../components';
+import { Badge, EmptyState, Loading, NameField, ProblemMessage, useAction, useResource } from '../components';
 import { Link } from '../router';
-import { MATCHER_OPS, type Matcher, type MatcherOp, type RoutingRule, type RuleInput, type Team } from '../teams-api';
+import {
+  MATCHER_OPS,
+  type Matcher,
+  type MatcherInput,
+  type MatcherOp,
+  type RoutingRule,
+  type RuleInput,
+} from '../routing-api';
+import type { Team } from '../teams-api';
 import { DryRun } from './RoutingDryRun';
 
 /**
@@ -198,17 +206,27 @@ function toDraft(matcher: Matcher): MatcherDraft {
   };
 }
 
-function fromDraft(draft: MatcherDraft): Matcher {
+function fromDraft(draft: MatcherDraft): MatcherInput {
   const field = draft.kind === 'labels' ? `labels.${draft.label.trim()}` : draft.kind;
-  if (draft.op === 'exists') return { field, op: 'exists', value: draft.present };
-  if (draft.op === 'in') {
-    const values = draft.text
-      .split(',')
-      .map((value) => value.trim())
-      .filter((value) => value !== '');
-    return { field, op: 'in', value: values };
+  switch (draft.op) {
+    case 'exists':
+      return { field, op: 'exists', value: draft.present };
+    case 'in':
+      return {
+        field,
+        op: 'in',
+        value: draft.text
+          .split(',')
+          .map((value) => value.trim())
+          .filter((value) => value !== ''),
+      };
+    case 'regex':
+      return { field, op: 'regex', value: draft.text };
+    case 'equals':
+      return { field, op: 'equals', value: draft.text };
+    case 'not_equals':
+      return { field, op: 'not_equals', value: draft.text };
   }
-  return { field, op: draft.op, value: draft.text };
 }
 
 const EMPTY_DRAFT: MatcherDraft = { kind: 'labels', label: '', op: 'equals', text: '', present: true };
@@ -254,16 +272,7 @@ function RuleForm(props: {
       <h2 id={`${prefix}-title`}>{rule ? `Edit “${rule.name}”` : 'New routing rule'}</h2>
       <ProblemMessage error={action.error} />
       <div className="form-grid">
-        <div>
-          <label htmlFor={`${prefix}-name`}>Name</label>
-          <input
-            id={`${prefix}-name`}
-            required
-            maxLength={100}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
+        <NameField id={`${prefix}-name`} value={name} onChange={setName} />
         <div>
           <label htmlFor={`${prefix}-team`}>Send to team</label>
           <select id={`${prefix}-team`} required value={teamId} onChange={(e) => setTeamId(e.target.value)}>

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ALERT_SEVERITIES, api, type Integration } from '../api';
 import { Badge, ProblemMessage, TableWrap, useAction } from '../components';
-import type { RoutingTestResult, SampleAlert } from '../teams-api';
+import type { RoutingTestResult, SampleAlert } from '../routing-api';
 
 type Mode = 'alert' | 'payload';
 

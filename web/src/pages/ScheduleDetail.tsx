@@ -3,8 +3,6 @@ import { api, type Me } from '../api';
 import { addDays, calendarDays, describeTurn, shiftOf, startOfDay } from '../calendar';
 import { EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction, useResource } from '../components';
 import {
-  loadMembers,
-  loadTeams,
   type Override,
   personName,
   type ScheduleDetail,
@@ -16,6 +14,7 @@ import { Link } from '../router';
 import { LayerForm } from '../schedule-layer-form';
 import { type OverrideDraft, OverrideForm } from '../schedule-override-form';
 import { ScheduleSettings } from '../schedule-settings';
+import { loadMembers, loadTeams } from '../teams-api';
 import { OnCallNow } from './Schedules';
 
 type TimelineSpan = Spans['spans'][number];

@@ -1,8 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
 import { EmptyState, Loading, ProblemMessage, TableWrap, useAction, useResource } from '../components';
-import { loadTeams, type OnCall, personName, type Schedule, type ScheduleDetail } from '../paging-api';
+import { type OnCall, personName, type Schedule, type ScheduleDetail } from '../paging-api';
 import { Link, navigate } from '../router';
+import { loadTeams } from '../teams-api';
 
 const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 

@@ -1,8 +1,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { api, type PasswordLink } from '../api';
+import { api } from '../api';
+import type { ResponseOf } from '../api-types';
 import { Loading, ProblemMessage, Time, useAction } from '../components';
 
-type LinkInfo = { email: string; purpose: PasswordLink['purpose']; expiresAt: string };
+type LinkInfo = ResponseOf<'/api/auth/password-links/{token}'>;
 
 /** The token travels in the URL fragment (`#token=…`), which browsers never send to a server. */
 function tokenFromLocation(): string {

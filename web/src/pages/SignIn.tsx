@@ -1,12 +1,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, type Me } from '../api';
+import type { ResponseOf } from '../api-types';
 import { ProblemMessage, useAction } from '../components';
 
-interface AuthMethods {
-  sso: boolean;
-  ssoOnly: boolean;
-  ssoLoginUrl: string | null;
-}
+type AuthMethods = ResponseOf<'/api/auth/methods'>;
 
 /** Why single sign-on sent the browser back here (`?sso_error=<problem slug>`), in words. */
 const SSO_ERRORS: Record<string, string> = {

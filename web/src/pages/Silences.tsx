@@ -1,58 +1,15 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
-import { Loading, ProblemMessage, Time, useResource } from '../components';
+import { ProblemMessage, Time, useResource } from '../components';
+import { DataTable } from '../data-table';
+import { formatMatchers, type Matcher, MatcherLinesField, matcherLines, parseMatcherLines } from '../matcher-lines';
+import type { Silence } from '../noise-control-api';
 import { NoiseControlLinks } from '../noise-control-links';
 import { useLocation } from '../router';
 
-export interface Matcher {
-  name: string;
-  value: string;
-  isRegex: boolean;
-  isEqual: boolean;
-}
-
-interface Silence {
-  id: string;
-  matchers: Matcher[];
-  startsAt: string;
-  endsAt: string;
-  createdBy: string;
-  comment: string;
-  state: 'pending' | 'active' | 'expired';
-}
-
-const OPERATORS: Record<string, Pick<Matcher, 'isRegex' | 'isEqual'>> = {
-  '=': { isRegex: false, isEqual: true },
-  '!=': { isRegex: false, isEqual: false },
-  '=~': { isRegex: true, isEqual: true },
-  '!~': { isRegex: true, isEqual: false },
-};
-
-export const operatorOf = (m: Matcher) => (m.isRegex ? (m.isEqual ? '=~' : '!~') : m.isEqual ? '=' : '!=');
-export const formatMatchers = (matchers: Matcher[]) =>
-  matchers.map((m) => `${m.name}${operatorOf(m)}"${m.value}"`).join(', ');
-
-/** Matchers one a line, `name=value`, `name!=value`, `name=~regex`, `name!~regex`. */
-export function parseLines(text: string): Matcher[] {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .map((line) => {
-      const found = /^([^=!~\s]+)\s*(=~|!~|!=|=)\s*"?(.*?)"?$/.exec(line);
-      if (found === null) throw new Error(`Not a matcher: ${line}`);
-      return {
-        name: found[1] as string,
-        value: found[3] as string,
-        ...(OPERATORS[found[2] as string] ?? OPERATORS['=']),
-      } as Matcher;
-    });
-}
-
 function prefilled(query: URLSearchParams): string {
   try {
-    const matchers = JSON.parse(query.get('matchers') ?? '[]') as Matcher[];
-    return matchers.map((m) => `${m.name}${operatorOf(m)}${m.value}`).join('\n');
+    return matcherLines(JSON.parse(query.get('matchers') ?? '[]') as Matcher[]);
   } catch {
     return '';
   }
@@ -72,7 +29,7 @@ export function SilencesPage({ me }: { me: Me }) {
     setActionError(null);
     try {
       await api('POST', '/api/silences', {
-        matchers: parseLines(matchers),
+        matchers: parseMatcherLines(matchers),
         durationMinutes: Number(duration),
         comment,
       });
@@ -101,10 +58,7 @@ export function SilencesPage({ me }: { me: Me }) {
       {me.isPlatformAdmin && (
         <form className="card" onSubmit={create}>
           <h2>New silence</h2>
-          <label>
-            Matchers (one a line: <code>name=value</code>, <code>!=</code>, <code>=~</code>, <code>!~</code>)
-            <textarea value={matchers} onChange={(event) => setMatchers(event.target.value)} rows={4} required />
-          </label>
+          <MatcherLinesField label="Matchers" value={matchers} onChange={setMatchers} rows={4} required />
           <label>
             Duration (minutes)
             <input type="number" min={1} value={duration} onChange={(event) => setDuration(event.target.value)} />
@@ -116,46 +70,27 @@ export function SilencesPage({ me }: { me: Me }) {
           <button type="submit">Create silence</button>
         </form>
       )}
-      {data === undefined ? (
-        error === null && <Loading />
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>State</th>
-              <th>Matchers</th>
-              <th>Ends</th>
-              <th>By</th>
-              <th>Comment</th>
-              <th>
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.silences.map((silence) => (
-              <tr key={silence.id} id={silence.id}>
-                <td>{silence.state}</td>
-                <td>
-                  <code>{formatMatchers(silence.matchers)}</code>
-                </td>
-                <td>
-                  <Time value={silence.endsAt} />
-                </td>
-                <td>{silence.createdBy}</td>
-                <td>{silence.comment}</td>
-                <td>
-                  {me.isPlatformAdmin && silence.state !== 'expired' && (
-                    <button type="button" className="secondary small" onClick={() => void expire(silence.id)}>
-                      Expire
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        label="Silences"
+        rows={data?.silences}
+        loadError={error}
+        rowProps={(silence) => ({ id: silence.id })}
+        columns={[
+          { header: 'State', cell: (silence) => silence.state },
+          { header: 'Matchers', cell: (silence) => <code>{formatMatchers(silence.matchers)}</code> },
+          { header: 'Ends', cell: (silence) => <Time value={silence.endsAt} /> },
+          { header: 'By', cell: (silence) => silence.createdBy },
+          { header: 'Comment', cell: (silence) => silence.comment },
+        ]}
+        actions={(silence) =>
+          me.isPlatformAdmin &&
+          silence.state !== 'expired' && (
+            <button type="button" className="secondary small" onClick={() => void expire(silence.id)}>
+              Expire
+            </button>
+          )
+        }
+      />
     </section>
   );
 }

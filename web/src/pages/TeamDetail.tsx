@@ -1,10 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Me } from '../api';
 import { Badge, EmptyState, Loading, ProblemMessage, TableWrap, Time, useAction, useResource } from '../components';
-import { Link, navigate } from '../router';
+import { Link } from '../router';
+import { SettingsCard } from '../settings-card';
 import { TeamSlackChannel } from '../slack-link';
 import { TeamLinks } from '../team-links';
-import { type MemberCandidate, TEAM_ROLES, type Team, type TeamMembership, type TeamRole } from '../teams-api';
+import { type MemberCandidate, TEAM_ROLES, type Team, type TeamMember, type TeamRole } from '../teams-api';
 import { TeamUrgencySection } from './TeamUrgency';
 
 /**
@@ -13,7 +14,7 @@ import { TeamUrgencySection } from './TeamUrgency';
  */
 export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
   const team = useResource(() => api<Team>('GET', `/api/teams/${id}`), id);
-  const members = useResource(() => api<{ members: TeamMembership[] }>('GET', `/api/teams/${id}/members`), id);
+  const members = useResource(() => api<{ members: TeamMember[] }>('GET', `/api/teams/${id}/members`), id);
   const admin = me.isPlatformAdmin;
   const managesMembers = admin || team.data?.role === 'manager';
 
@@ -92,82 +93,18 @@ export function TeamDetailPage({ id, me }: { id: string; me: Me }) {
 }
 
 function EditTeam({ team, onSaved }: { team: Team; onSaved: () => void }) {
-  const [name, setName] = useState(team.name);
-  const [description, setDescription] = useState(team.description ?? '');
-  const [confirmDelete, setConfirmDelete] = useState('');
-  const [showDelete, setShowDelete] = useState(false);
-  const action = useAction();
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    const saved = await action.run(() =>
-      api<Team>('PATCH', `/api/teams/${team.id}`, { name, description: description.trim() ? description : null }),
-    );
-    if (saved !== undefined) onSaved();
-  };
-  const remove = async (event: FormEvent) => {
-    event.preventDefault();
-    const done = await action.run(async () => {
-      await api('DELETE', `/api/teams/${team.id}`);
-      return true;
-    });
-    if (done) navigate('/teams');
-  };
   return (
-    <div className="card">
-      <form onSubmit={save} aria-labelledby="edit-team-title">
-        <h2 id="edit-team-title">Settings</h2>
-        <ProblemMessage error={action.error} />
-        <div className="form-grid">
-          <div>
-            <label htmlFor="edit-team-name">Name</label>
-            <input
-              id="edit-team-name"
-              required
-              maxLength={100}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
-          </div>
-          <div>
-            <label htmlFor="edit-team-description">Description</label>
-            <input
-              id="edit-team-description"
-              maxLength={500}
-              value={description}
-              onChange={(e) => setDescription(e.target.value)}
-            />
-          </div>
-        </div>
-        <div className="actions">
-          <button type="submit" disabled={action.busy}>
-            Save
-          </button>
-          {!showDelete && (
-            <button type="button" className="danger" onClick={() => setShowDelete(true)}>
-              Delete team…
-            </button>
-          )}
-        </div>
-      </form>
-      {showDelete && (
-        <form onSubmit={remove} className="warning">
-          <p>
-            Deleting is refused while routing rules target the team or an integration uses it as default team. Type{' '}
-            <strong>{team.name}</strong> to confirm.
-          </p>
-          <label htmlFor="confirm-team-delete">Team name</label>
-          <input id="confirm-team-delete" value={confirmDelete} onChange={(e) => setConfirmDelete(e.target.value)} />
-          <div className="actions">
-            <button type="submit" className="danger" disabled={confirmDelete !== team.name || action.busy}>
-              Delete permanently
-            </button>
-            <button type="button" className="secondary" onClick={() => setShowDelete(false)}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      )}
-    </div>
+    <SettingsCard
+      idPrefix="edit-team"
+      what="Team"
+      path={`/api/teams/${team.id}`}
+      listPath="/teams"
+      current={team}
+      onSaved={onSaved}
+      consequences={
+        <p>Deleting is refused while routing rules target the team or an integration uses it as default team.</p>
+      }
+    />
   );
 }
 
@@ -227,7 +164,7 @@ function MemberRow({
   onChanged,
 }: {
   teamId: string;
-  member: TeamMembership;
+  member: TeamMember;
   canManage: boolean;
   onChanged: () => void;
 }) {

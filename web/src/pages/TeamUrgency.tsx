@@ -1,20 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { ALERT_SEVERITIES, api } from '../api';
+import type { Item, ResponseOf } from '../api-types';
 import { Loading, ProblemMessage, useAction, useResource } from '../components';
 
-interface SupportWindow {
-  day: number;
-  start: string;
-  end: string;
-}
-
-interface UrgencySettings {
-  teamId: string;
-  highUrgencySeverities: string[];
-  timeZone: string | null;
-  windows: SupportWindow[];
-  outsideHours: 'defer' | 'never';
-}
+type UrgencySettings = ResponseOf<'/api/teams/{teamId}/urgency'>;
+type SupportWindow = Item<UrgencySettings['windows']>;
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const formatWindows = (windows: SupportWindow[]) =>

@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { API_TYPES_FILE, generateApiTypes } from '../scripts/gen-api-types.js';
+
+/**
+ * The console's API types are generated from the server's OpenAPI document and committed; when a
+ * route's schema changes, the committed file no longer matches and this fails until
+ * `npm run gen:api-types` is run and the console type-checks against the new shapes.
+ */
+describe('web/src/generated/api.d.ts', () => {
+  it("is what the server's OpenAPI document generates today", async () => {
+    const committed = readFileSync(API_TYPES_FILE, 'utf8');
+    const current = await generateApiTypes();
+    expect(current, 'web/src/generated/api.d.ts is stale: run `npm run gen:api-types`').toBe(committed);
+  }, 120_000);
+});
