@@ -82,6 +82,22 @@ describe(`the Slack app (${testDatabaseKind()})`, () => {
     // Linking added a `slack` contact method that DMs the account.
     const methods = (await as('GET', '/api/contact-methods', undefined, alice.apiKey)).json().contactMethods;
     expect(methods).toEqual([expect.objectContaining({ type: 'slack', address: 'U0ALICE001' })]);
+    // Linking again keeps that contact method and the notification rules that use it.
+    const rule = await as(
+      'POST',
+      '/api/notification-rules',
+      { contactMethodId: methods[0].id, delayMinutes: 0 },
+      alice.apiKey,
+    );
+    expect(rule.statusCode, rule.body).toBe(201);
+    expect((await as('POST', '/api/slack/link', undefined, alice.apiKey)).statusCode).toBe(200);
+    const relinked = (await as('GET', '/api/contact-methods', undefined, alice.apiKey)).json().contactMethods;
+    expect(relinked.map((method: { id: string }) => method.id)).toEqual([methods[0].id]);
+    const rules = (await as('GET', '/api/notification-rules', undefined, alice.apiKey)).json().rules;
+    expect(rules.map((row: { id: string }) => row.id)).toContain(rule.json().id);
+    // Without rules every contact method is used at once, as the tests below expect.
+    const removed = await as('DELETE', `/api/notification-rules/${rule.json().id}`, undefined, alice.apiKey);
+    expect(removed.statusCode).toBe(204);
 
     // Members may read the team's channel but not set it; other teams do not see it.
     expect((await as('PUT', `/api/teams/${team}/slack-channel`, { channelId: CHANNEL }, alice.apiKey)).statusCode).toBe(
@@ -122,6 +138,7 @@ describe(`the Slack app (${testDatabaseKind()})`, () => {
               { type: 'user', id: alice.userId },
             ],
           },
+          { delayMinutes: 30, targets: [{ type: 'user', id: alice.userId }] },
         ],
       });
       expect(policy.statusCode, policy.body).toBe(201);
@@ -169,6 +186,22 @@ describe(`the Slack app (${testDatabaseKind()})`, () => {
       expect(ephemerals().at(-1)?.body).toMatchObject({ user: 'U0CAROL001' });
       expect(await status()).toBe('triggered');
 
+      // Alice escalates to level 2 now: audited in the step's transaction, as her action.
+      const escalate = slack.interactionForm('U0ALICE001', inChannel, 'klaxon_escalate', incident.id);
+      expect((await slack.signedPost(interactions, escalate)).status).toBe(200);
+      expect(String(ephemerals().at(-1)?.body.text)).toContain('Escalated to the next level');
+      const audit = (await as('GET', '/api/audit-logs?action=incident.escalated')).json().entries;
+      expect(audit).toEqual([
+        expect.objectContaining({
+          userId: alice.userId,
+          resourceId: incident.id,
+          metadata: expect.objectContaining({ how: 'from Slack' }),
+        }),
+      ]);
+      expect((await as('GET', `/api/incidents/${incident.id}`)).json().escalationLevel).toBeNull();
+      const dms = () => slack.messages.filter((m) => m.channel === 'D0ALICE001');
+      await waitFor(() => dms().length === 2, 10_000, 'the level 2 DM');
+
       // Alice acknowledges: the incident is hers, and both messages are rewritten in place.
       const form = ack('U0ALICE001');
       const timestamp = Math.floor(Date.now() / 1000);
@@ -179,7 +212,7 @@ describe(`the Slack app (${testDatabaseKind()})`, () => {
         acknowledgedBy: alice.userId,
       });
       await waitFor(() => buttonsOf(inChannel).join() === 'klaxon_resolve', 10_000, 'the channel message update');
-      await waitFor(() => buttonsOf(dm).join() === 'klaxon_resolve', 10_000, 'the DM update');
+      await waitFor(() => dms().every((m) => buttonsOf(m).join() === 'klaxon_resolve'), 10_000, 'the DM updates');
       expect(inChannel.text).toContain('(acknowledged)');
       const updates = slack.calls.filter((call) => call.method === 'chat.update');
       expect(updates.map((call) => call.body.ts)).toEqual(expect.arrayContaining([inChannel.ts, dm.ts]));

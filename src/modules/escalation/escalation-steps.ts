@@ -1,4 +1,5 @@
 import type { EscalationTarget } from '../../core/escalation-policies.js';
+import type { Transaction } from '../../db/client.js';
 import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
 import type { NewTimelineEntry } from '../incidents/incidents.repository.js';
 import type { EscalationScheduler, EscalationStep } from '../incidents/incidents.service.js';
@@ -87,7 +88,14 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
     };
   }
 
-  async function runStep(step: EscalationStep): Promise<'ran' | 'stale'> {
+  /**
+   * Runs one step. `alsoInTransaction` writes what must commit with the step and only if it runs
+   * (the audit entry of a person's "escalate now").
+   */
+  async function runStep(
+    step: EscalationStep,
+    alsoInTransaction?: (tx: Transaction) => Promise<void>,
+  ): Promise<'ran' | 'stale'> {
     const snapshot = await incidentsRepository.findById(db, step.incidentId);
     if (!matches(snapshot, step)) return 'stale';
     const policy =
@@ -122,6 +130,7 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
         timeline.push(entry('no_escalation_policy', 'The escalation policy was deleted: escalation stops'));
         await incidentsRepository.update(tx, incident.id, { escalationLevel: null, nextEscalationAt: null });
         await incidentsRepository.insertTimeline(tx, timeline);
+        await alsoInTransaction?.(tx);
         return 'ran' as const;
       }
       const label = `level ${step.level + 1}${policy.repeatCount > 0 ? ` (round ${step.repetition + 1})` : ''}`;
@@ -227,6 +236,7 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
       });
       await incidentsRepository.insertTimeline(tx, timeline);
       if (next !== undefined) after.next = updated;
+      await alsoInTransaction?.(tx);
       return 'ran' as const;
     });
     await scheduler.notificationsDue(after.notifications);

@@ -15,6 +15,12 @@ import {
 } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 
+const directMessageMethodsOf = (userId: string) => [
+  eq(contactMethods.userId, userId),
+  eq(contactMethods.type, 'slack'),
+  sql`${contactMethods.address} not like 'http%'`,
+];
+
 export function createSlackRepository() {
   return {
     async findLinkOfUser(executor: Executor, userId: string) {
@@ -45,17 +51,22 @@ export function createSlackRepository() {
       await executor.delete(slackLinks).where(eq(slackLinks.userId, userId));
     },
 
-    /** The person's Slack DM contact methods: type `slack` whose address is a Slack user id, not a webhook URL. */
+    /**
+     * Points the person's Slack DM contact methods (type `slack` whose address is a Slack user id,
+     * not a webhook URL) at another Slack account; how many there were. Updated in place, not
+     * replaced, so the notification rules that use them stay.
+     */
+    async readdressDirectMessageMethods(executor: Executor, userId: string, slackUserId: string): Promise<number> {
+      const updated = await executor
+        .update(contactMethods)
+        .set({ address: slackUserId })
+        .where(and(...directMessageMethodsOf(userId)))
+        .returning({ id: contactMethods.id });
+      return updated.length;
+    },
+
     async deleteDirectMessageMethods(executor: Executor, userId: string) {
-      await executor
-        .delete(contactMethods)
-        .where(
-          and(
-            eq(contactMethods.userId, userId),
-            eq(contactMethods.type, 'slack'),
-            sql`${contactMethods.address} not like 'http%'`,
-          ),
-        );
+      await executor.delete(contactMethods).where(and(...directMessageMethodsOf(userId)));
     },
 
     async findTeamChannel(executor: Executor, teamId: string): Promise<string | undefined> {

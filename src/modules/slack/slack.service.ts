@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../../core/principal.js';
-import type { Database } from '../../db/client.js';
+import type { Database, Transaction } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -43,7 +43,7 @@ export function createSlackService(deps: {
     how: string,
   ) => Promise<{ changed: boolean }>;
   /** Runs the incident's pending escalation level now (as key 3 of a call does). */
-  runStep: (step: EscalationStep) => Promise<'ran' | 'stale'>;
+  runStep: (step: EscalationStep, alsoInTransaction?: (tx: Transaction) => Promise<void>) => Promise<'ran' | 'stale'>;
   resolver: OnCallResolver;
   publicUrl: string;
   log?: (error: unknown, message: string) => void;
@@ -105,23 +105,20 @@ export function createSlackService(deps: {
     if (incident?.status !== 'triggered' || incident.escalationLevel === null) {
       return 'There is no further level to escalate to.';
     }
-    const ran = await deps.runStep({
-      incidentId,
-      level: incident.escalationLevel,
-      repetition: incident.escalationRepetition,
-    });
-    if (ran === 'ran') {
-      await db.transaction((tx) =>
-        deps.auditService.record(tx, {
+    const ran = await deps.runStep(
+      { incidentId, level: incident.escalationLevel, repetition: incident.escalationRepetition },
+      // In the step's own transaction: audited exactly when it escalated.
+      async (tx) => {
+        await deps.auditService.record(tx, {
           action: 'incident.escalated',
           userId,
           resourceType: 'incident',
           resourceId: incidentId,
           severity: 'LOW',
           metadata: { teamId: incident.teamId, how: 'from Slack' },
-        }),
-      );
-    }
+        });
+      },
+    );
     return ran === 'ran' ? 'Escalated to the next level.' : 'The incident changed meanwhile: nothing escalated.';
   }
 
@@ -145,16 +142,18 @@ export function createSlackService(deps: {
       if (found === undefined) throw new AppError('slack-user-not-found');
       const at = now();
       await db.transaction(async (tx) => {
-        await repository.deleteDirectMessageMethods(tx, viewer.userId);
         await repository.upsertLink(tx, viewer.userId, found.id, at);
-        await deps.notificationsRepository.insertContactMethod(tx, {
-          id: uuidv7(),
-          userId: viewer.userId,
-          type: 'slack',
-          label: 'Slack direct message',
-          address: found.id,
-          createdAt: at,
-        });
+        // Relinking keeps the DM contact method (and the notification rules that use it).
+        if ((await repository.readdressDirectMessageMethods(tx, viewer.userId, found.id)) === 0) {
+          await deps.notificationsRepository.insertContactMethod(tx, {
+            id: uuidv7(),
+            userId: viewer.userId,
+            type: 'slack',
+            label: 'Slack direct message',
+            address: found.id,
+            createdAt: at,
+          });
+        }
         await deps.auditService.record(tx, {
           action: 'slack.linked',
           userId: viewer.userId,
