@@ -218,10 +218,12 @@ describe('draining', () => {
       expect(await answered).toEqual({ status: 201, connection: 'close' });
       const closedAfterMs = await Promise.race([
         closed,
-        new Promise<number>((resolve) => setTimeout(() => resolve(-1), 5_000)),
+        new Promise<number>((resolve) => setTimeout(() => resolve(-1), 30_000)),
       ]);
+      // Waiting for the idle keep-alive connection would take the server's keep-alive timeout
+      // (72 s): a bound far from both that and from a loaded machine's slowness.
       expect(closedAfterMs).toBeGreaterThanOrEqual(0);
-      expect(closedAfterMs).toBeLessThan(3_000);
+      expect(closedAfterMs).toBeLessThan(20_000);
     } finally {
       agent.destroy();
       await draining.close();
