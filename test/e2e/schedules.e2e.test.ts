@@ -21,6 +21,7 @@ let browser: Browser;
 let adminKey: string;
 let scheduleId: string;
 const ids = { lee: '', bob: '', carol: '', team: '' };
+const signedIn = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>();
 
 async function asAdmin(method: string, url: string, body?: unknown) {
   const response = await t.request({ method, url, key: adminKey, body });
@@ -64,11 +65,20 @@ const shortTime = (page: Page, iso: string) =>
     iso,
   );
 
-async function openAs(person: { email: string; password: string }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
+async function openAs(
+  person: { email: string; password: string },
+  browserTime?: Date,
+): Promise<{ context: BrowserContext; page: Page }> {
+  // Each person signs in once; later pages reuse the session (sign-in is limited to 5 a minute per person).
+  const storageState = signedIn.get(person.email);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', storageState });
   context.setDefaultTimeout(15_000);
+  if (browserTime !== undefined) await context.clock.setFixedTime(browserTime);
   const page = await context.newPage();
-  await signIn(page, base, person);
+  if (storageState === undefined) {
+    await signIn(page, base, person);
+    signedIn.set(person.email, await context.storageState());
+  }
   await page.goto(`${base}/schedules/${scheduleId}`);
   await page.getByTestId('shift').first().waitFor();
   return { context, page };
@@ -159,8 +169,12 @@ describe.skipIf(!hasChromium)('the schedule editor in headless Chromium', () => 
         expect.objectContaining({ userId: ids.lee, startsAt: bobs.shiftStart, endsAt: bobs.shiftEnd }),
       ]);
 
-      // Pick Lee's shift from the table (the keyboard's way) and have Carol cover it.
-      const lees = (await shownSpans()).find((span) => span.userId === ids.lee && span.layerId !== null);
+      // Pick Lee's next shift from the table (the keyboard's way) and have Carol cover it. (Not the
+      // first in view: after 09:00 UTC it has ended, and an ended shift is not offered; see below.)
+      const lees = (await shownSpans()).find(
+        (span) =>
+          span.userId === ids.lee && span.layerId !== null && Date.parse(span.shiftEnd ?? span.end) > Date.now(),
+      );
       if (lees === undefined) throw new Error('expected a shift of Lee');
       const leesStart = await shortTime(page, lees.shiftStart ?? lees.start);
       await page
@@ -181,6 +195,29 @@ describe.skipIf(!hasChromium)('the schedule editor in headless Chromium', () => 
       expect(overrides).toContainEqual(
         expect.objectContaining({ userId: ids.carol, startsAt: lees.shiftStart, endsAt: lees.shiftEnd }),
       );
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    'a shift that has ended is not offered for taking or covering',
+    async () => {
+      // The browser's clock at 23:30 UTC today: the first shift in view (yesterday 09:00 to today
+      // 09:00) has ended whatever the time of day this runs, and the next (Bob's, from 09:00) has not.
+      const lateToday = new Date();
+      lateToday.setUTCHours(23, 30, 0, 0);
+      const { context, page } = await openAs(LEE, lateToday);
+      const rows = page.getByTestId('shift');
+      await rows.first().getByRole('button', { name: /^Pick/ }).click();
+      const card = page.getByTestId('selected-shift');
+      await card.getByText('This shift has ended').waitFor();
+      for (const name of ['Take this shift', 'Cover with…']) {
+        expect(await card.getByRole('button', { name }).count(), name).toBe(0);
+      }
+      await rows.filter({ hasText: BOB.name }).first().getByRole('button', { name: /^Pick/ }).click();
+      await card.getByRole('button', { name: 'Take this shift' }).waitFor();
+      expect(await card.getByText('This shift has ended').count()).toBe(0);
       await context.close();
     },
     E2E_TIMEOUT,

@@ -19,6 +19,9 @@ import { OnCallNow } from './Schedules';
 
 type TimelineSpan = Spans['spans'][number];
 
+/** Whether a shift can still be taken or covered: an override of a shift that has ended would change nothing. */
+const shiftIsOpen = (span: TimelineSpan) => new Date(shiftOf(span).end).getTime() > Date.now();
+
 const RANGES = [7, 14, 28] as const;
 /** Pale backgrounds that keep dark text above 4.5:1; a person keeps their colour across the page. */
 const PALETTE = ['#cfe2ff', '#d1f0d8', '#ffe1b3', '#f3d1f4', '#c9eef0', '#fde2e1', '#e6e0ff', '#fff3b0'];
@@ -187,15 +190,23 @@ export function ScheduleDetailPage({ id, me }: { id: string; me: Me }) {
                   <strong>{nameOf(selected.userId)}</strong> ({cause(selected)}) {shortTime(shiftOf(selected).start)} –{' '}
                   {shortTime(shiftOf(selected).end)}
                 </p>
+                {shiftIsOpen(selected) ? null : (
+                  <p className="help">
+                    This shift has ended: an override changes who is on call from now on, so pick a shift that is still
+                    to come.
+                  </p>
+                )}
                 <div className="actions">
-                  {iAmMember && selected.userId !== me.id && (
+                  {shiftIsOpen(selected) && iAmMember && selected.userId !== me.id && (
                     <button type="button" className="small" onClick={() => cover(selected, me.id)}>
                       Take this shift
                     </button>
                   )}
-                  <button type="button" className="small secondary" onClick={() => cover(selected, '')}>
-                    Cover with…
-                  </button>
+                  {shiftIsOpen(selected) && (
+                    <button type="button" className="small secondary" onClick={() => cover(selected, '')}>
+                      Cover with…
+                    </button>
+                  )}
                   <button type="button" className="small secondary" onClick={() => setSelected(null)}>
                     Clear
                   </button>
