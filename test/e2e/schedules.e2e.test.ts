@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { callApi } from './helpers/api.js';
 import { E2E_TIMEOUT, hasChromium, prepareConsole, screenshot, serveToBrowser, signIn } from './helpers/browser.js';
 
 /**
@@ -23,10 +24,8 @@ let scheduleId: string;
 const ids = { lee: '', bob: '', carol: '', team: '' };
 const signedIn = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>();
 
-async function asAdmin(method: string, url: string, body?: unknown) {
-  const response = await t.request({ method, url, key: adminKey, body });
-  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
-  return response.body === '' ? undefined : response.json();
+function asAdmin(method: string, url: string, body?: unknown) {
+  return callApi(t, adminKey, method, url, body);
 }
 
 interface SpanDto {
