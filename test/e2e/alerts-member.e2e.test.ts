@@ -2,14 +2,15 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { createIntegration, sendSigned } from '../helpers/webhooks.js';
+import { callApi } from './helpers/api.js';
 import {
   E2E_TIMEOUT,
   hasChromium,
   navLink,
+  openSignedIn,
   prepareConsole,
   screenshot,
   serveToBrowser,
-  signIn,
 } from './helpers/browser.js';
 
 /** The person on call (a team member, not an admin) opens the alert behind their incident. */
@@ -27,8 +28,7 @@ describe.skipIf(!hasChromium)('alerts for team members in headless Chromium', ()
     const admin = await t.services.bootstrapAdminService.bootstrap({ email: ADMIN.email, password: ADMIN.password });
     const member = await t.services.usersService.create({ email: MEMBER.email, name: 'Olive Oncall' }, null);
     await t.services.sessionsService.setPassword({ userId: member.id }, MEMBER.password, null);
-    const as = (method: string, url: string, body?: unknown) =>
-      t.request({ method, url, key: admin.apiKey, body }).then((answer) => answer.json());
+    const as = (method: string, url: string, body?: unknown) => callApi(t, admin.apiKey, method, url, body);
     const team = await as('POST', '/api/teams', { name: 'storage' });
     await as('POST', `/api/teams/${team.id}/members`, { userId: member.id });
     await as('POST', '/api/routing-rules', {
@@ -57,10 +57,7 @@ describe.skipIf(!hasChromium)('alerts for team members in headless Chromium', ()
   it(
     'a member goes from their incident to its alert, with team, labels, links and payload, and back',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      context.setDefaultTimeout(15_000);
-      const page = await context.newPage();
-      await signIn(page, base, MEMBER);
+      const { context, page } = await openSignedIn(browser, base, MEMBER);
       await page.getByRole('heading', { name: 'Incidents' }).waitFor();
       await page.getByRole('link', { name: 'Disk full on db-1' }).click();
       await page.getByRole('heading', { name: 'Disk full on db-1' }).waitFor();
@@ -96,10 +93,7 @@ describe.skipIf(!hasChromium)('alerts for team members in headless Chromium', ()
   it(
     'an admin sees an alert that reached no team, and opens the dry-run filled in with it',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      context.setDefaultTimeout(15_000);
-      const page = await context.newPage();
-      await signIn(page, base, ADMIN);
+      const { context, page } = await openSignedIn(browser, base, ADMIN);
       await page.getByRole('heading', { name: 'Alerts' }).waitFor();
       await page.getByTestId('alert-row').filter({ hasText: 'Stray alert' }).getByText('reached no team').waitFor();
       await page.getByLabel('Team').selectOption({ label: 'storage' });

@@ -1,7 +1,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { E2E_TIMEOUT, hasChromium, prepareConsole, screenshot, serveToBrowser, signIn } from './helpers/browser.js';
+import {
+  E2E_TIMEOUT,
+  hasChromium,
+  openSignedIn,
+  prepareConsole,
+  screenshot,
+  serveToBrowser,
+} from './helpers/browser.js';
 
 /** A team manager sees what would stop a page, follows the link to fix it, and the problem clears. */
 const MANAGER = { email: 'lead@example.com', password: 'e2e paging health' };
@@ -37,10 +44,7 @@ describe.skipIf(!hasChromium)('paging health in headless Chromium', () => {
   it(
     'a manager sees the banner, the team without an escalation policy, fixes it, and it clears',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      context.setDefaultTimeout(15_000);
-      const page = await context.newPage();
-      await signIn(page, base, MANAGER);
+      const { context, page } = await openSignedIn(browser, base, MANAGER);
       await page.getByTestId('paging-health-banner').getByRole('link', { name: 'See paging health' }).click();
       await page.getByRole('heading', { name: 'Paging health' }).waitFor();
       const problem = page

@@ -5,10 +5,10 @@ import {
   E2E_TIMEOUT,
   hasChromium,
   navLink,
+  openSignedIn,
   prepareConsole,
   screenshot,
   serveToBrowser,
-  signIn,
 } from './helpers/browser.js';
 
 /**
@@ -44,10 +44,7 @@ describe.skipIf(!hasChromium)('invite links in headless Chromium', () => {
   it(
     'an admin invites a new user, who sets their own password with the link and signs in',
     async () => {
-      const adminContext = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      adminContext.setDefaultTimeout(15_000);
-      const admin = await adminContext.newPage();
-      await signIn(admin, base, ADMIN);
+      const { context: adminContext, page: admin } = await openSignedIn(browser, base, ADMIN);
       await navLink(admin, 'Users').click();
       await admin.getByLabel('Email', { exact: true }).fill(NEWCOMER.email);
       await admin.getByRole('button', { name: 'Add user and create invite link' }).click();

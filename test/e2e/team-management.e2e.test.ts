@@ -1,7 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { E2E_TIMEOUT, hasChromium, prepareConsole, screenshot, serveToBrowser, signIn } from './helpers/browser.js';
+import { callApi } from './helpers/api.js';
+import {
+  E2E_TIMEOUT,
+  hasChromium,
+  openSignedIn,
+  prepareConsole,
+  screenshot,
+  serveToBrowser,
+} from './helpers/browser.js';
 
 /**
  * A team's manager (not an admin) runs the team's membership in the console; the audit log then
@@ -16,11 +24,7 @@ let browser: Browser;
 let teamId = '';
 
 async function open(who: { email: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  await signIn(page, base, who);
-  return page;
+  return (await openSignedIn(browser, base, who, { width: 1280, height: 800 })).page;
 }
 
 describe.skipIf(!hasChromium)('team management and the audit log in headless Chromium', () => {
@@ -31,8 +35,7 @@ describe.skipIf(!hasChromium)('team management and the audit log in headless Chr
     const manager = await t.services.usersService.create({ email: MANAGER.email, name: 'Mona Manager' }, null);
     await t.services.sessionsService.setPassword({ userId: manager.id }, MANAGER.password, null);
     await t.services.usersService.create({ email: 'nina@example.com', name: 'Nina Newcomer' }, null);
-    const as = (method: string, url: string, body?: unknown) =>
-      t.request({ method, url, key: admin.apiKey, body }).then((answer) => answer.json());
+    const as = (method: string, url: string, body?: unknown) => callApi(t, admin.apiKey, method, url, body);
     teamId = (await as('POST', '/api/teams', { name: 'storage' })).id;
     await as('POST', `/api/teams/${teamId}/members`, { userId: manager.id, role: 'manager' });
     await as('POST', '/api/schedules', { teamId, name: 'Storage primary', timeZone: 'UTC' });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { TestApp } from '../../helpers/app.js';
 import { buildIfStale } from '../../helpers/build-once.js';
 
@@ -80,4 +80,18 @@ export async function signIn(page: Page, base: string, user: { email: string; pa
   await page.getByRole('button', { name: 'Sign in' }).click();
   // The signed-in layout's top bar (at phone width Sign out hides behind the Menu button).
   await page.getByRole('banner').waitFor();
+}
+
+/** A fresh browser context (its own cookies) at laptop width, signed in as `user` through the form. */
+export async function openSignedIn(
+  browser: Browser,
+  base: string,
+  user: { email: string; password: string },
+  viewport = { width: 1280, height: 820 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  await signIn(page, base, user);
+  return { context, page };
 }
