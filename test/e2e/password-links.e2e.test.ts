@@ -1,14 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import {
+  closeConsole,
   E2E_TIMEOUT,
   hasChromium,
   navLink,
   openSignedIn,
-  prepareConsole,
   screenshot,
-  serveToBrowser,
+  serveSeededConsole,
 } from './helpers/browser.js';
 
 /**
@@ -30,16 +30,12 @@ function onThisServer(link: string): string {
 
 describe.skipIf(!hasChromium)('invite links in headless Chromium', () => {
   beforeAll(async () => {
-    prepareConsole();
-    t = await createTestApp();
-    await t.services.bootstrapAdminService.bootstrap({ email: ADMIN.email, password: ADMIN.password });
-    ({ base, browser } = await serveToBrowser(t));
+    ({ t, base, browser } = await serveSeededConsole(async (app) => {
+      await app.services.bootstrapAdminService.bootstrap({ email: ADMIN.email, password: ADMIN.password });
+    }));
   }, E2E_TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeConsole(browser, t));
 
   it(
     'an admin invites a new user, who sets their own password with the link and signs in',

@@ -1,14 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { callApi } from './helpers/api.js';
 import {
+  closeConsole,
   E2E_TIMEOUT,
   hasChromium,
   openSignedIn,
-  prepareConsole,
   screenshot,
-  serveToBrowser,
+  serveSeededConsole,
 } from './helpers/browser.js';
 
 /**
@@ -29,23 +29,22 @@ async function open(who: { email: string; password: string }): Promise<Page> {
 
 describe.skipIf(!hasChromium)('team management and the audit log in headless Chromium', () => {
   beforeAll(async () => {
-    prepareConsole();
-    t = await createTestApp();
-    const admin = await t.services.bootstrapAdminService.bootstrap({ email: ADMIN.email, password: ADMIN.password });
-    const manager = await t.services.usersService.create({ email: MANAGER.email, name: 'Mona Manager' }, null);
-    await t.services.sessionsService.setPassword({ userId: manager.id }, MANAGER.password, null);
-    await t.services.usersService.create({ email: 'nina@example.com', name: 'Nina Newcomer' }, null);
-    const as = (method: string, url: string, body?: unknown) => callApi(t, admin.apiKey, method, url, body);
-    teamId = (await as('POST', '/api/teams', { name: 'storage' })).id;
-    await as('POST', `/api/teams/${teamId}/members`, { userId: manager.id, role: 'manager' });
-    await as('POST', '/api/schedules', { teamId, name: 'Storage primary', timeZone: 'UTC' });
-    ({ base, browser } = await serveToBrowser(t));
+    ({ t, base, browser } = await serveSeededConsole(async (app) => {
+      const admin = await app.services.bootstrapAdminService.bootstrap({
+        email: ADMIN.email,
+        password: ADMIN.password,
+      });
+      const manager = await app.services.usersService.create({ email: MANAGER.email, name: 'Mona Manager' }, null);
+      await app.services.sessionsService.setPassword({ userId: manager.id }, MANAGER.password, null);
+      await app.services.usersService.create({ email: 'nina@example.com', name: 'Nina Newcomer' }, null);
+      const as = (method: string, url: string, body?: unknown) => callApi(app, admin.apiKey, method, url, body);
+      teamId = (await as('POST', '/api/teams', { name: 'storage' })).id;
+      await as('POST', `/api/teams/${teamId}/members`, { userId: manager.id, role: 'manager' });
+      await as('POST', '/api/schedules', { teamId, name: 'Storage primary', timeZone: 'UTC' });
+    }));
   }, E2E_TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeConsole(browser, t));
 
   it(
     'a manager adds a member, changes their role and removes them; the team page links to its schedules',

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import type { TestApp } from '../../helpers/app.js';
+import { createTestApp, type TestApp, type TestAppOptions } from '../../helpers/app.js';
 import { buildIfStale } from '../../helpers/build-once.js';
 
 /**
@@ -63,6 +63,31 @@ export async function listenOnLoopback(t: TestApp): Promise<string> {
 export async function serveToBrowser(t: TestApp): Promise<{ base: string; browser: Browser }> {
   const [base, browser] = await Promise.all([listenOnLoopback(t), launchChromium()]);
   return { base, browser };
+}
+
+/**
+ * A console suite's set-up, for its beforeAll: the console built, a test app seeded by `seed`
+ * (before anyone can load a page), then served, with Chromium launched meanwhile.
+ */
+export async function serveSeededConsole(
+  seed: (t: TestApp) => Promise<unknown>,
+  options: TestAppOptions = {},
+): Promise<{ t: TestApp; base: string; browser: Browser }> {
+  prepareConsole();
+  const t = await createTestApp(options);
+  try {
+    await seed(t);
+    return { t, ...(await serveToBrowser(t)) };
+  } catch (error) {
+    await t.close();
+    throw error;
+  }
+}
+
+/** Its afterAll: either may be missing when the set-up failed part-way. */
+export async function closeConsole(browser: Browser | undefined, t: TestApp | undefined): Promise<void> {
+  await browser?.close();
+  await t?.close();
 }
 
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
