@@ -20,7 +20,7 @@ const OWN_DEDUP_WINDOW_MINUTES = 1440;
  * integration's default team, then the heartbeat's team), or a stand-in named after the
  * heartbeat that routes straight to the heartbeat's team.
  */
-export function heartbeatAlertTarget(heartbeat: HeartbeatRow, integration: IntegrationRow | undefined): IntegrationRow {
+function heartbeatAlertTarget(heartbeat: HeartbeatRow, integration: IntegrationRow | undefined): IntegrationRow {
   if (integration !== undefined) {
     return { ...integration, defaultTeamId: integration.defaultTeamId ?? heartbeat.teamId };
   }
