@@ -282,7 +282,7 @@ describe('crash durability', () => {
         if (storage.exclusive) await setup.close();
       }
     },
-    60_000 + KILLS * 15_000,
+    120_000 + KILLS * 30_000,
   );
 });
 
