@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
 import { createIntegration, sendSigned } from '../helpers/webhooks.js';
-import { callApi } from './helpers/api.js';
+import { callApi, createPersonWithPassword } from './helpers/api.js';
 import {
   closeConsole,
   E2E_TIMEOUT,
@@ -28,8 +28,7 @@ describe.skipIf(!hasChromium)('alerts for team members in headless Chromium', ()
         email: ADMIN.email,
         password: ADMIN.password,
       });
-      const member = await app.services.usersService.create({ email: MEMBER.email, name: 'Olive Oncall' }, null);
-      await app.services.sessionsService.setPassword({ userId: member.id }, MEMBER.password, null);
+      const member = await createPersonWithPassword(app, { ...MEMBER, name: 'Olive Oncall' });
       const as = (method: string, url: string, body?: unknown) => callApi(app, admin.apiKey, method, url, body);
       const team = await as('POST', '/api/teams', { name: 'storage' });
       await as('POST', `/api/teams/${team.id}/members`, { userId: member.id });

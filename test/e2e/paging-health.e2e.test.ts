@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
+import { createPersonWithPassword } from './helpers/api.js';
 import {
   closeConsole,
   E2E_TIMEOUT,
@@ -21,8 +22,7 @@ describe.skipIf(!hasChromium)('paging health in headless Chromium', () => {
   beforeAll(async () => {
     ({ t, base, browser } = await serveSeededConsole(async (app) => {
       const admin = await app.createAdmin();
-      const lead = await app.services.usersService.create({ email: MANAGER.email, name: 'Lee Lead' }, null);
-      await app.services.sessionsService.setPassword({ userId: lead.id }, MANAGER.password, null);
+      const lead = await createPersonWithPassword(app, { ...MANAGER, name: 'Lee Lead' });
       const team = (
         await app.request({ method: 'POST', url: '/api/teams', key: admin.apiKey, body: { name: 'storage' } })
       ).json();

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
-import { callApi } from './helpers/api.js';
+import { callApi, createPersonWithPassword } from './helpers/api.js';
 import { closeConsole, E2E_TIMEOUT, hasChromium, screenshot, serveSeededConsole, signIn } from './helpers/browser.js';
 
 /**
@@ -93,9 +93,7 @@ describe.skipIf(!hasChromium)('the schedule editor in headless Chromium', () => 
         ['bob', BOB],
         ['carol', CAROL],
       ] as const) {
-        const user = await t.services.usersService.create({ email: person.email, name: person.name }, null);
-        await t.services.sessionsService.setPassword({ userId: user.id }, person.password, null);
-        ids[key] = user.id;
+        ids[key] = (await createPersonWithPassword(app, person)).id;
       }
       ids.team = (await asAdmin('POST', '/api/teams', { name: 'payments' })).id;
       await asAdmin('POST', `/api/teams/${ids.team}/members`, { userId: ids.lee, role: 'manager' });

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app.js';
-import { callApi } from './helpers/api.js';
+import { callApi, createPersonWithPassword } from './helpers/api.js';
 import {
   closeConsole,
   E2E_TIMEOUT,
@@ -34,8 +34,7 @@ describe.skipIf(!hasChromium)('team management and the audit log in headless Chr
         email: ADMIN.email,
         password: ADMIN.password,
       });
-      const manager = await app.services.usersService.create({ email: MANAGER.email, name: 'Mona Manager' }, null);
-      await app.services.sessionsService.setPassword({ userId: manager.id }, MANAGER.password, null);
+      const manager = await createPersonWithPassword(app, { ...MANAGER, name: 'Mona Manager' });
       await app.services.usersService.create({ email: 'nina@example.com', name: 'Nina Newcomer' }, null);
       const as = (method: string, url: string, body?: unknown) => callApi(app, admin.apiKey, method, url, body);
       teamId = (await as('POST', '/api/teams', { name: 'storage' })).id;

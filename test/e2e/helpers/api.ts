@@ -10,3 +10,16 @@ export async function callApi(t: TestApp, key: string, method: string, url: stri
   if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
   return response.body === '' ? undefined : response.json();
 }
+
+/** A person who signs in to the console with a password (created as an admin would, then given it). */
+export async function createPersonWithPassword(
+  t: TestApp,
+  person: { email: string; password: string; name?: string },
+): Promise<{ id: string }> {
+  const user = await t.services.usersService.create(
+    { email: person.email, ...(person.name === undefined ? {} : { name: person.name }) },
+    null,
+  );
+  await t.services.sessionsService.setPassword({ userId: user.id }, person.password, null);
+  return user;
+}
