@@ -172,35 +172,29 @@ describe.runIf(testDatabaseKind() === 'postgres')('KLAXON_WORKERS: one server, s
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(workers.filter(alive)).toEqual([]);
     expect(server.output()).toContain('shutting down: draining every worker');
-  }, 120_000);
+  });
 });
 
-// Each test starts servers on a fresh embedded database (initdb in the process): generous, as the
-// PostgreSQL ones above, so a loaded machine's slow start is not taken for a failure.
-describe.runIf(testDatabaseKind() === 'pglite')(
-  'the embedded database is held by one process',
-  { timeout: 120_000 },
-  () => {
-    it('a second server on the same data dir refuses to start with a clear message, and the first keeps serving', async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'klaxon-mp-'));
-      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-      const env = { KLAXON_DATA_DIR: dataDir, DATABASE_URL: '' };
-      const first = await startServer(env);
-      cleanups.push(() => first.stop().then(() => undefined));
-      await expect(startServer(env)).rejects.toThrow(/in use by another Klaxon process/);
-      const health = await fetch(`${first.url}/readyz`);
-      expect(health.status).toBe(200);
-      expect(await first.stop()).toBe(0);
-    });
+describe.runIf(testDatabaseKind() === 'pglite')('the embedded database is held by one process', () => {
+  it('a second server on the same data dir refuses to start with a clear message, and the first keeps serving', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'klaxon-mp-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const env = { KLAXON_DATA_DIR: dataDir, DATABASE_URL: '' };
+    const first = await startServer(env);
+    cleanups.push(() => first.stop().then(() => undefined));
+    await expect(startServer(env)).rejects.toThrow(/in use by another Klaxon process/);
+    const health = await fetch(`${first.url}/readyz`);
+    expect(health.status).toBe(200);
+    expect(await first.stop()).toBe(0);
+  });
 
-    it('KLAXON_WORKERS > 1 is ignored with a log line naming why, and the one process serves', async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'klaxon-mp-'));
-      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-      const server = await startServer({ KLAXON_DATA_DIR: dataDir, DATABASE_URL: '', KLAXON_WORKERS: '2' });
-      cleanups.push(() => server.stop().then(() => undefined));
-      expect(server.output()).toContain('KLAXON_WORKERS=2 ignored: the embedded database is open in one process only');
-      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
-      expect(await server.stop()).toBe(0);
-    });
-  },
-);
+  it('KLAXON_WORKERS > 1 is ignored with a log line naming why, and the one process serves', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'klaxon-mp-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const server = await startServer({ KLAXON_DATA_DIR: dataDir, DATABASE_URL: '', KLAXON_WORKERS: '2' });
+    cleanups.push(() => server.stop().then(() => undefined));
+    expect(server.output()).toContain('KLAXON_WORKERS=2 ignored: the embedded database is open in one process only');
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    expect(await server.stop()).toBe(0);
+  });
+});

@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('invite links in headless Chromium', () => {
 
       // The newcomer, in a browser of their own, at phone width.
       const phone = await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
-      phone.setDefaultTimeout(15_000);
+      phone.setDefaultTimeout(30_000);
       const newcomer: Page = await phone.newPage();
       await newcomer.goto(onThisServer(link));
       await newcomer.getByRole('heading', { name: 'Choose your Klaxon password' }).waitFor();

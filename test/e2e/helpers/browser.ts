@@ -115,7 +115,7 @@ export async function openSignedIn(
   viewport = { width: 1280, height: 820 },
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   await signIn(page, base, user);
   return { context, page };
