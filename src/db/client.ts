@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import { fromPackageRoot } from '../package-root.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { queryPglitePrepared } from './pglite-prepared.js';
 import * as schema from './schema/index.js';
 
 /** Both drivers expose the same query builder; the node-postgres type stands for both. */
@@ -284,12 +285,17 @@ export interface HotStatement {
 
 /**
  * Runs a hot-path statement on the database or inside a transaction: a named prepared
- * statement on node-postgres (parsed and planned once per pooled connection), an extended-protocol
- * query on PGlite. Values are passed as they are (arrays for `unnest`, so the text and the
- * parameter count stay the same whatever the number of rows). Rows come back unmapped: column
+ * statement on node-postgres (parsed and planned once per pooled connection) and on PGlite outside
+ * a transaction (see queryPglitePrepared), an extended-protocol query in a PGlite transaction.
+ * Values are passed as they are (arrays for `unnest`, so the text and the parameter count stay
+ * the same whatever the number of rows). Rows come back unmapped: column
  * names as in SQL, timestamps as strings.
  */
 export async function queryHot<Row>(executor: Executor, statement: HotStatement, values: unknown[]): Promise<Row[]> {
+  // Outside a transaction on PGlite (the one-statement ingest batch), prepared once per database
+  // too; inside one the session's client is PGlite's transaction object, which keeps the plain path.
+  const { client } = executor._.session as unknown as { client: unknown };
+  if (client instanceof PGlite) return queryPglitePrepared(client, statement.name, statement.text, values);
   const prepared = executor._.session.prepareQuery(
     { sql: statement.text, params: values },
     undefined,
