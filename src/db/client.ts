@@ -76,7 +76,7 @@ export async function openDatabase(config: Config): Promise<DatabaseHandle> {
     // this process keeps everything it creates owner-only.
     process.umask(0o077);
     const pgdata = join(config.database.dataDir, 'pgdata');
-    const client = await PGlite.create(pgdata);
+    const client = await PGlite.create(pgdata, { startParams: PGLITE_START_PARAMS });
     restrictTree(pgdata);
     return wrapPglite(client, release);
   } catch (error) {
@@ -84,6 +84,15 @@ export async function openDatabase(config: Config): Promise<DatabaseHandle> {
     throw error;
   }
 }
+
+/**
+ * PGlite's own start parameters, with 32 MB of shared buffers instead of PostgreSQL's 128 MB: they
+ * live in the process's WASM heap, are zeroed at start-up and filled as the ingest writes, so they
+ * were a quarter of the server's peak RSS (~480 MiB). A page that misses them is read from the OS
+ * page cache through the file system; measured on the ingest (bench/README.md, 2026-12-06) the
+ * CPU per request did not move at 32 MB and rose at 16 MB.
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
 
 export interface PostgresTimeouts {
   /** Longest wait for a pooled connection (all busy, or the server unreachable). */
