@@ -124,7 +124,6 @@ export interface ServiceDeps {
 }
 
 const DEFAULT_WEBHOOK_RATE_LIMIT_PER_MINUTE = 120_000;
-const INGEST_CONCURRENCY_POSTGRES = 4;
 
 /** The composition root: every repository and service, wired once. The server and the CLI share it. */
 export function createServices(deps: ServiceDeps) {
@@ -541,8 +540,6 @@ export function createServices(deps: ServiceDeps) {
     alertsRepository,
     deliveriesRepository,
     route: alertRouter,
-    // PGlite serves one query at a time; on PostgreSQL a few batches overlap their commits.
-    concurrency: deps.database.kind === 'pglite' ? 1 : INGEST_CONCURRENCY_POSTGRES,
     incidents: incidentsService,
     screens: [
       createWatchdogScreen({

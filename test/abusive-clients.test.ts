@@ -36,7 +36,7 @@ beforeAll(async () => {
   });
   cleanups.push(() => server.stop('SIGKILL').then(() => undefined));
   port = Number(new URL(server.url).port);
-}, 60_000);
+});
 
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();

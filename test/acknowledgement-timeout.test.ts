@@ -26,7 +26,7 @@ beforeAll(async () => {
   t = await createTestApp();
   admin = await t.createAdmin();
   alice = await t.createUser(admin.apiKey, 'alice@example.com');
-}, 60_000);
+});
 
 afterAll(async () => {
   await t?.close();

@@ -55,7 +55,7 @@ receivers:
         routing_key: ${events.webhookSecret}
         send_resolved: true
 `);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await alertmanager?.stop();
@@ -122,5 +122,5 @@ receivers:
       key: admin.apiKey,
     });
     expect(deliveries.json().deliveries.every((d: { status: string }) => d.status === 'accepted')).toBe(true);
-  }, 90_000);
+  });
 });

@@ -12,5 +12,5 @@ describe('web/src/generated/api.d.ts', () => {
     const committed = readFileSync(API_TYPES_FILE, 'utf8');
     const current = await generateApiTypes();
     expect(current, 'web/src/generated/api.d.ts is stale: run `npm run gen:api-types`').toBe(committed);
-  }, 120_000);
+  });
 });

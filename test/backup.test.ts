@@ -127,7 +127,7 @@ describe.runIf(testDatabaseKind() === 'pglite')('embedded database', () => {
     } finally {
       await restored.close();
     }
-  }, 120_000);
+  });
 });
 
 /** A Klaxon on the restored directory, with the original master key. */

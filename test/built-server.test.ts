@@ -33,5 +33,5 @@ describe('the compiled server (npm start)', () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
-  }, 150_000);
+  });
 });

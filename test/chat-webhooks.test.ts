@@ -50,7 +50,7 @@ beforeAll(async () => {
     isDefault: true,
     levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: alice.userId }] }],
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   await t?.close();

@@ -19,7 +19,7 @@ import { createTestDatabase, testDatabaseKind } from './helpers/database.js';
  */
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const STEP_TIMEOUT_MS = 60_000;
+const STEP_TIMEOUT_MS = 120_000;
 const kind = testDatabaseKind();
 const children = new Set<ChildProcess>();
 const tempDirs: string[] = [];

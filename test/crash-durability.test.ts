@@ -282,7 +282,8 @@ describe('crash durability', () => {
         if (storage.exclusive) await setup.close();
       }
     },
-    60_000 + KILLS * 15_000,
+    // A limit against a hang: each round starts a server (PGlite's start-up alone took 20 s at load 16).
+    60_000 + KILLS * 60_000,
   );
 });
 

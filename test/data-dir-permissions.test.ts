@@ -27,5 +27,5 @@ describe('the embedded database files (issue 18, finding 6)', () => {
       await database.close();
     }
     expect(groupOrOtherAccessible(dataDir)).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -46,7 +46,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
   t = await createTestApp({ incidents: engineOptions });
   await t.services.escalationEngine.start();
-}, 60_000);
+});
 
 afterAll(async () => {
   for (const item of extra) await item.close();

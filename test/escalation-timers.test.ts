@@ -119,7 +119,7 @@ describe(`job timers (${testDatabaseKind()})`, () => {
     await waitFor(() => receiver.on('/second').length === 1, WITHIN_MS, 'level 2, due 300 ms after level 1');
     await waitFor(() => receiver.on('/second').length === 2, WITHIN_MS, 'the retry of level 2, due 1 s later');
     expect(receiver.requests.every((r) => r.verified === true)).toBe(true);
-  }, 60_000);
+  });
 
   it('runs a step due in 300 ms, each of 30 steps due at once exactly once, and a failed send when its backoff runs out', async () => {
     const database = await createTestDatabase();
@@ -143,7 +143,7 @@ describe(`job timers (${testDatabaseKind()})`, () => {
     await jobs.scheduler.notificationsDue([{ id: notificationId, scheduledAt: new Date() } as NotificationRow]);
     await waitFor(() => sent.includes(notificationId), 2 * WITHIN_MS, 'the send after two retries');
     expect(sent).toEqual([notificationId]);
-  }, 60_000);
+  });
 });
 
 describe.runIf(testDatabaseKind() === 'postgres')('job timers across processes on PostgreSQL', () => {
@@ -172,5 +172,5 @@ describe.runIf(testDatabaseKind() === 'postgres')('job timers across processes o
     await waitFor(() => ranByB.some((step) => step.incidentId === incident.id), WITHIN_MS, 'the step on B');
     expect(ranByA).toEqual([]);
     expect(ranByB).toHaveLength(1);
-  }, 60_000);
+  });
 });

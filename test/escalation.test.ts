@@ -107,7 +107,7 @@ beforeAll(async () => {
   const mail = await as(bob, 'POST', '/api/contact-methods', { type: 'email', address: 'bob@example.com' });
   expect(mail.statusCode, mail.body).toBe(201);
   integration = await createIntegration(t, admin.apiKey, { name: 'paging', type: 'generic' });
-}, 60_000);
+});
 
 afterAll(async () => {
   await t?.close();

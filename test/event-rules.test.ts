@@ -26,7 +26,7 @@ beforeAll(async () => {
   integration = await createIntegration(t, admin.apiKey, { name: 'rules', type: 'generic' });
   await as(admin, 'PATCH', `/api/integrations/${integration.id}`, { defaultTeamId: teamId });
   await as(admin, 'POST', '/api/routing-rules', { name: 'all to web', teamId, integrationId: integration.id });
-}, 60_000);
+});
 
 afterAll(async () => {
   await t?.close();

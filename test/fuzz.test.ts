@@ -356,7 +356,7 @@ describe('hostile input', () => {
       },
       // Limits against a hang, not a speed target: the suite shares two cores with other work.
       // Timeouts, not assertions: room for a machine loaded by the files running alongside.
-      20_000 + RUNS * 800,
+      60_000 + RUNS * 2_400,
     );
   }
 
@@ -452,7 +452,7 @@ describe('hostile input', () => {
       }
     },
     // A limit against a hang, generous for a loaded machine.
-    40_000 + RUNS * 2_000,
+    120_000 + RUNS * 6_000,
   );
 
   it('inputs that once answered 500 (regressions found by this fuzzer)', async () => {

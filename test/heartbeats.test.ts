@@ -66,7 +66,7 @@ beforeAll(async () => {
   teamId = (await as(admin, 'POST', '/api/teams', { name: 'Platform' })).json().id;
   await as(admin, 'POST', `/api/teams/${teamId}/members`, { userId: manager.userId, role: 'manager' });
   await as(admin, 'POST', `/api/teams/${teamId}/members`, { userId: member.userId });
-}, 60_000);
+});
 
 afterAll(async () => {
   for (const close of extra) await close();

@@ -167,7 +167,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('KLAXON_WORKERS: one server, s
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(workers.filter(alive)).toEqual([]);
     expect(server.output()).toContain('shutting down: draining every worker');
-  }, 120_000);
+  });
 });
 
 describe.runIf(testDatabaseKind() === 'pglite')('the embedded database is held by one process', () => {

@@ -21,7 +21,7 @@ beforeAll(async () => {
     },
   });
   await t.services.escalationEngine.start();
-}, 60_000);
+});
 
 afterAll(async () => {
   await t?.close();

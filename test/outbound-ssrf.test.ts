@@ -34,7 +34,7 @@ beforeAll(async () => {
   redirector.listen(0, '127.0.0.1');
   await once(redirector, 'listening');
   redirectorPort = (redirector.address() as AddressInfo).port;
-}, 60_000);
+});
 
 afterAll(async () => {
   await t?.close();

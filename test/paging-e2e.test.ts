@@ -40,7 +40,7 @@ beforeAll(async () => {
   });
   await t.app.listen({ port, host: '127.0.0.1' });
   await t.services.escalationEngine.start();
-}, 60_000);
+});
 
 afterAll(async () => {
   await alertmanager?.stop();
@@ -110,7 +110,7 @@ describe.runIf(alertmanagerAvailable)(`paging from a real Alertmanager alert (${
 
     const incident = await waitFor(
       async () => (await as('GET', '/api/incidents')).json().incidents[0] as { id: string; title: string } | undefined,
-      20_000,
+      60_000,
       'the incident',
     );
     expect(incident.title).toBe('API is down on api-1');
@@ -169,5 +169,5 @@ describe.runIf(alertmanagerAvailable)(`paging from a real Alertmanager alert (${
     expect(kinds).toContain('acknowledged');
     // A second click on the same link is refused: links work once.
     expect((await fetch(acknowledgeUrl as string, { method: 'POST' })).status).toBe(410);
-  }, 90_000);
+  });
 });

@@ -19,7 +19,7 @@ let klaxonUrl = '';
 
 beforeAll(async () => {
   ({ t, twilio, klaxonUrl } = await startPagingApp({ allowedCountries: ['1', '44'] }));
-}, 60_000);
+});
 
 afterAll(async () => {
   await alertmanager?.stop();
@@ -121,7 +121,7 @@ describe(`phone numbers and SMS paging (${testDatabaseKind()})`, () => {
 
       const page = await waitFor(
         () => twilio.resources.find((r) => r.kind === 'sms' && r.body.includes('API is down')),
-        20_000,
+        60_000,
         'the SMS page',
       );
       expect(page.to).toBe(ALICE);
@@ -219,7 +219,7 @@ describe(`phone numbers and SMS paging (${testDatabaseKind()})`, () => {
       expect(sent.statusCode, sent.body).toBe(202);
       const call = await waitFor(
         () => twilio.resources.find((r) => r.kind === 'voice' && r.twiml.includes('Disk full on db-1')),
-        20_000,
+        60_000,
         'the call',
       );
       expect(call.twiml).toContain(`action="${klaxonUrl}/api/providers/twilio/voice/gather"`);

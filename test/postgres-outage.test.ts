@@ -170,5 +170,5 @@ describe.runIf(testDatabaseKind() === 'postgres' && usable)('PostgreSQL outage o
         `locked: ${blocked.length} → 503 in ≤${Math.round(Math.max(...blocked.map((r) => r.ms)))} ms; recovered without restart`,
     );
     expect(await server.stop('SIGTERM')).toBe(0);
-  }, 90_000);
+  });
 });

@@ -46,5 +46,5 @@ describe('request logging', () => {
     } finally {
       await t.close();
     }
-  }, 60_000);
+  });
 });

@@ -54,7 +54,7 @@ describe(`the incident change hook (${testDatabaseKind()})`, () => {
     } finally {
       await t.close();
     }
-  }, 60_000);
+  });
 
   it('with Slack, one query finds the stored messages of the batch; only those incidents are read', async () => {
     const t = await createTestApp({
@@ -114,5 +114,5 @@ describe(`the incident change hook (${testDatabaseKind()})`, () => {
     } finally {
       await t.close();
     }
-  }, 60_000);
+  });
 });

@@ -131,7 +131,7 @@ describe(`team channel posts are durable (${testDatabaseKind()})`, () => {
     } finally {
       await t.close();
     }
-  }, 60_000);
+  });
 
   it('a process that committed the step and died before posting: the next process posts', async () => {
     // The first process reaches Slack nowhere (a closed port) and never starts its job workers:
@@ -166,5 +166,5 @@ describe(`team channel posts are durable (${testDatabaseKind()})`, () => {
       await restarted?.escalationEngine.stop();
       await t.close();
     }
-  }, 60_000);
+  });
 });

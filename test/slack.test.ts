@@ -30,7 +30,7 @@ beforeAll(async () => {
     allowedCountries: ['1'],
     slack: { botToken: FAKE_SLACK.botToken, signingSecret: FAKE_SLACK.signingSecret, apiUrl: slack.apiUrl },
   }));
-}, 60_000);
+});
 
 afterAll(async () => {
   await alertmanager?.stop();
@@ -249,12 +249,12 @@ describe(`the Slack app (${testDatabaseKind()})`, () => {
       ]);
       const page = await waitFor(
         () => twilio.resources.find((r) => r.kind === 'sms' && r.body.includes('Disk full')),
-        20_000,
+        60_000,
         'the SMS page',
       );
       const inChannel = await waitFor(
         () => slack.messages.slice(count).find((m) => m.channel === CHANNEL),
-        20_000,
+        60_000,
         'the channel post',
       );
       expect(page.to).toBe(ALICE_PHONE);

@@ -90,7 +90,7 @@ beforeAll(async () => {
     expect(rule.statusCode, rule.body).toBe(201);
     expect(rule.json().urgency).toBe(urgency);
   }
-}, 60_000);
+});
 afterAll(() => t?.close());
 
 describe('team urgency settings', () => {

@@ -25,7 +25,7 @@ beforeAll(async () => {
     },
   });
   await t.services.escalationEngine.start();
-}, 60_000);
+});
 
 afterAll(async () => {
   await t?.close();

@@ -58,7 +58,7 @@ describe.skipIf(!hasChromium)('alerts for team members in headless Chromium', ()
     'a member goes from their incident to its alert, with team, labels, links and payload, and back',
     async () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      context.setDefaultTimeout(15_000);
+      context.setDefaultTimeout(30_000);
       const page = await context.newPage();
       await signIn(page, base, MEMBER);
       await page.getByRole('heading', { name: 'Incidents' }).waitFor();
@@ -97,7 +97,7 @@ describe.skipIf(!hasChromium)('alerts for team members in headless Chromium', ()
     'an admin sees an alert that reached no team, and opens the dry-run filled in with it',
     async () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      context.setDefaultTimeout(15_000);
+      context.setDefaultTimeout(30_000);
       const page = await context.newPage();
       await signIn(page, base, ADMIN);
       await page.getByRole('heading', { name: 'Alerts' }).waitFor();

@@ -44,7 +44,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
     ({ base, browser } = await serveToBrowser(t));
     context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(30_000);
     page = await context.newPage();
   }, TIMEOUT);
 
@@ -124,7 +124,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       await page.getByText('No deliveries yet').waitFor();
       await page.getByRole('button', { name: 'Send test alert' }).click();
       await page.getByText(/Test alert accepted \(HTTP 202\)/).waitFor();
-      await page.locator('[data-testid="delivery"].delivery-accepted').first().waitFor({ timeout: 10_000 });
+      await page.locator('[data-testid="delivery"].delivery-accepted').first().waitFor({ timeout: 30_000 });
       await page.getByTestId('alert-count').getByText('1', { exact: true }).waitFor();
       // The set-up page keeps showing the secret until the person leaves it; then it is gone for good.
       expect(await page.getByLabel('Webhook secret').inputValue()).toBe(secret);
@@ -149,7 +149,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       });
       expect(response.status).toBe(401);
       const rejected = page.locator('[data-testid="delivery"].delivery-rejected').first();
-      await rejected.waitFor({ timeout: 10_000 });
+      await rejected.waitFor({ timeout: 30_000 });
       const text = await rejected.textContent();
       expect(text).toContain('signature did not match');
       expect(text).toContain('expected header X-Webhook-Signature');
@@ -201,8 +201,9 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
         body,
       });
       expect(response.status).toBe(202);
-      // Well within the 15 s fallback poll: the stream told the page.
-      await page.getByRole('link', { name: 'Disk almost full on db-1' }).waitFor({ timeout: 5_000 });
+      // Before the 15 s fallback poll could bring it: the stream told the page. (Under a quiet machine
+      // it takes well under a second; the bound leaves room for a loaded one.)
+      await page.getByRole('link', { name: 'Disk almost full on db-1' }).waitFor({ timeout: 14_000 });
     },
     TIMEOUT,
   );

@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium)('first run in headless Chromium', () => {
     'from an empty data directory to a signed-in admin with the printed setup link',
     async () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      context.setDefaultTimeout(15_000);
+      context.setDefaultTimeout(30_000);
       const page = await context.newPage();
 
       // Without the link, / explains where it is and the command for this database instead of a sign-in form.

@@ -38,7 +38,7 @@ describe.skipIf(!hasChromium)('paging health in headless Chromium', () => {
     'a manager sees the banner, the team without an escalation policy, fixes it, and it clears',
     async () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      context.setDefaultTimeout(15_000);
+      context.setDefaultTimeout(30_000);
       const page = await context.newPage();
       await signIn(page, base, MANAGER);
       await page.getByTestId('paging-health-banner').getByRole('link', { name: 'See paging health' }).click();

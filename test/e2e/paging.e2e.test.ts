@@ -111,7 +111,7 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
     integration = await asAdmin('POST', '/api/integrations', { name: 'checkout', type: 'generic' });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(15_000);
+    context.setDefaultTimeout(30_000);
     page = await context.newPage();
     page.on('dialog', (dialog) => void dialog.accept());
     await signIn(page, base, ADMIN);

@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium)('invite links in headless Chromium', () => {
     'an admin invites a new user, who sets their own password with the link and signs in',
     async () => {
       const adminContext = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      adminContext.setDefaultTimeout(15_000);
+      adminContext.setDefaultTimeout(30_000);
       const admin = await adminContext.newPage();
       await signIn(admin, base, ADMIN);
       await navLink(admin, 'Users').click();
@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium)('invite links in headless Chromium', () => {
 
       // The newcomer, in a browser of their own, at phone width.
       const phone = await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
-      phone.setDefaultTimeout(15_000);
+      phone.setDefaultTimeout(30_000);
       const newcomer: Page = await phone.newPage();
       await newcomer.goto(onThisServer(link));
       await newcomer.getByRole('heading', { name: 'Choose your Klaxon password' }).waitFor();

@@ -72,7 +72,7 @@ async function openAs(
   // Each person signs in once; later pages reuse the session (sign-in is limited to 5 a minute per person).
   const storageState = signedIn.get(person.email);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', storageState });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   if (browserTime !== undefined) await context.clock.setFixedTime(browserTime);
   const page = await context.newPage();
   if (storageState === undefined) {

@@ -17,7 +17,7 @@ let teamId = '';
 
 async function open(who: { email: string; password: string }): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   await signIn(page, base, who);
   return page;

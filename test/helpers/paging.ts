@@ -138,7 +138,8 @@ export async function startReceiver(options: { now?: () => Date } = {}) {
 /** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
+  // Only how long to wait before giving up: it returns as soon as the condition holds.
+  timeoutMs = 60_000,
   what = 'condition',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -30,7 +30,7 @@ export async function prepareServerStorage(
     return { open: async () => database, env: { ...env, DATABASE_URL: database.url as string }, exclusive: false };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'klaxon-server-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 }));
   const target = inject('testDatabase');
   if (target.kind !== 'pglite') throw new Error('unreachable');
   const seeded = await PGlite.create(join(dataDir, 'pgdata'), {

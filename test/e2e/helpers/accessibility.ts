@@ -395,7 +395,7 @@ export async function newPage(viewport: {
 }): Promise<{ context: BrowserContext; page: Page }> {
   const phone = viewport.width < 600;
   const context = await browser.newContext({ viewport, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   return { context, page };
 }
