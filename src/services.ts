@@ -209,6 +209,7 @@ export function createServices(deps: ServiceDeps) {
       now,
     }),
   });
+  const configurationServices = configurationServicesOn(db);
   const {
     usersService,
     teamsService,
@@ -216,7 +217,7 @@ export function createServices(deps: ServiceDeps) {
     routingService,
     schedulesService,
     escalationPoliciesService,
-  } = configurationServicesOn(db);
+  } = configurationServices;
   const apiKeysService = createApiKeysService({
     db,
     apiKeysRepository,
@@ -607,14 +608,7 @@ export function createServices(deps: ServiceDeps) {
 
   const configAsCodeService = createConfigAsCodeService({
     db,
-    services: {
-      usersService,
-      teamsService,
-      integrationsService,
-      routingService,
-      schedulesService,
-      escalationPoliciesService,
-    },
+    services: configurationServices,
     servicesWithin: (tx) => {
       // Streams of people the apply removes from a team end once it commits, not before (nor after a dry run).
       const endings: Parameters<ChangeFeed['endStreamsOf']>[0][] = [];

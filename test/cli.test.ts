@@ -11,11 +11,15 @@ import { loadConfig } from '../src/config.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/client.js';
 import { users } from '../src/db/schema/index.js';
 import { verifyPassword } from '../src/lib/password.js';
+import { buildIfStale } from './helpers/build-once.js';
 import { createTestDatabase, testDatabaseKind } from './helpers/database.js';
 
 /**
  * The CLI and the server as real processes, the way an operator runs them: on a fresh embedded
- * data dir, or (when the suite runs with DATABASE_URL) on a fresh PostgreSQL database.
+ * data dir, or (when the suite runs with DATABASE_URL) on a fresh PostgreSQL database. They run
+ * compiled (dist/, as `npm start` and the container's `node dist/cli.js` do): under tsx each
+ * process spent seconds compiling the sources before doing anything. `npm run cli` (tsx on
+ * src/cli.ts, as the README has it) is run once, for --help.
  */
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -46,8 +50,10 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/** `dist/cli.js`, `dist/main.js`, or under tsx a source file (`src/cli.ts`). */
 function start(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, script, ...args], {
     cwd: REPO,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -79,8 +85,8 @@ function waitForExit(child: ChildProcess, timeoutMs = STEP_TIMEOUT_MS): Promise<
   });
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Exit> {
-  const child = start('src/cli.ts', args, env);
+function cli(args: string[], env: NodeJS.ProcessEnv, input?: string, script = 'dist/cli.js'): Promise<Exit> {
+  const child = start(script, args, env);
   const exit = waitForExit(child);
   child.stdin?.end(input ?? '');
   return exit;
@@ -113,6 +119,7 @@ let dataDir: string;
 let postgres: (DatabaseHandle & { url?: string }) | undefined;
 
 beforeAll(async () => {
+  buildIfStale('build-server.mjs');
   dataDir = tempDir();
   if (kind === 'postgres') {
     postgres = await createTestDatabase();
@@ -146,29 +153,49 @@ async function storedPasswordHash(email: string): Promise<string | null | undefi
 describe(`CLI and server as processes (${kind})`, { timeout: 120_000 }, () => {
   let first: { userId: string; apiKey: string };
 
-  it('--help lists every command the CLI dispatches, and exits 0', async () => {
+  // The first three are independent of each other and of the database the rest build up: they run
+  // at once.
+  it.concurrent('--help lists every command the CLI dispatches, and exits 0', async () => {
     // The commands come from the CLI's own dispatch, so a new command without help text fails here.
     const source = readFileSync(join(REPO, 'src/cli.ts'), 'utf8');
     const commands = [...source.matchAll(/case '([a-z][a-z-]*)':/g)].map((match) => match[1] ?? '');
     expect(commands).toEqual(expect.arrayContaining(['bootstrap-admin', 'migrate', 'help']));
-    const exit = await cli(['--help'], env);
+    const exit = await cli(['--help'], env, undefined, 'src/cli.ts');
     expect(exit.code, exit.stderr).toBe(0);
     for (const command of [...commands, '--email', '--name', '--password-stdin']) {
       expect(exit.stdout).toContain(command);
     }
   });
 
-  it('an unknown command or option exits 2 with the usage on stderr and nothing on stdout', async () => {
-    const unknown = await cli(['frobnicate'], env);
+  it.concurrent('an unknown command or option exits 2 with the usage on stderr and nothing on stdout', async () => {
+    const [unknown, badOption] = await Promise.all([
+      cli(['frobnicate'], env),
+      cli(['bootstrap-admin', '--email', 'a@b.c', '--admin'], env),
+    ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
     expect(unknown.stderr).toContain('Usage:');
-
-    const badOption = await cli(['bootstrap-admin', '--email', 'a@b.c', '--admin'], env);
     expect(badOption.code).toBe(2);
     expect(badOption.stdout).toBe('');
     expect(badOption.stderr).toContain('--admin');
+  });
+
+  it.concurrent('with the data dir locked by a live process: a clear message and exit 1', async () => {
+    const lockedDir = tempDir();
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    children.add(holder);
+    try {
+      writeFileSync(join(lockedDir, 'klaxon.lock'), String(holder.pid));
+      const exit = await cli(['bootstrap-admin', '--email', 'a@b.c'], baseEnv({ KLAXON_DATA_DIR: lockedDir }));
+      expect(exit.code).toBe(1);
+      expect(exit.stdout).toBe('');
+      expect(exit.stderr).toContain(`is in use by another Klaxon process (pid ${holder.pid})`);
+      expect(exit.stderr).toContain('Stop that process first');
+      expect(exit.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 
   it('bootstrap-admin prints exactly one JSON line {"userId","apiKey"} and exits 0', async () => {
@@ -202,27 +229,10 @@ describe(`CLI and server as processes (${kind})`, { timeout: 120_000 }, () => {
     expect(short.stderr).toContain('at least 8 characters');
   });
 
-  it('with the data dir locked by a live process: a clear message and exit 1', async () => {
-    const lockedDir = tempDir();
-    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-    children.add(holder);
-    try {
-      writeFileSync(join(lockedDir, 'klaxon.lock'), String(holder.pid));
-      const exit = await cli(['bootstrap-admin', '--email', 'a@b.c'], baseEnv({ KLAXON_DATA_DIR: lockedDir }));
-      expect(exit.code).toBe(1);
-      expect(exit.stdout).toBe('');
-      expect(exit.stderr).toContain(`is in use by another Klaxon process (pid ${holder.pid})`);
-      expect(exit.stderr).toContain('Stop that process first');
-      expect(exit.stderr).not.toMatch(/\n\s+at /);
-    } finally {
-      holder.kill('SIGKILL');
-    }
-  });
-
   it('the server starts on that database, accepts the printed key, and exits 0 on SIGTERM', async () => {
     const latest = bootstrapOutput(await cli(['bootstrap-admin', '--email', 'a@b.c'], env));
     const port = await freePort();
-    const server = start('src/main.ts', [], { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    const server = start('dist/main.js', [], { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     const exited = waitForExit(server, 90_000);
     let logs = '';
     server.stdout?.on('data', (chunk: Buffer) => {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,8 +186,10 @@ describe('draining', () => {
     const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
     try {
       const body = JSON.stringify({ email: 'drain@example.com' });
+      const arrived = once(draining.app.server, 'request');
+      let request: http.ClientRequest | undefined;
       const answered = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
-        const request = http.request(
+        request = http.request(
           {
             host: '127.0.0.1',
             port,
@@ -209,21 +212,15 @@ describe('draining', () => {
         request.on('error', reject);
         // Half the body now, the rest once the app is already closing.
         request.write(body.slice(0, 5));
-        setTimeout(() => request.end(body.slice(5)), 300);
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const started = Date.now();
-      const closed = draining.app.close().then(() => Date.now() - started);
+      await arrived;
+      const closed = draining.app.close();
+      request?.end(body.slice(5));
 
       expect(await answered).toEqual({ status: 201, connection: 'close' });
-      const closedAfterMs = await Promise.race([
-        closed,
-        new Promise<number>((resolve) => setTimeout(() => resolve(-1), 30_000)),
-      ]);
       // Waiting for the idle keep-alive connection would take the server's keep-alive timeout
-      // (72 s): a bound far from both that and from a loaded machine's slowness.
-      expect(closedAfterMs).toBeGreaterThanOrEqual(0);
-      expect(closedAfterMs).toBeLessThan(20_000);
+      // (72 s), longer than this test may run: close() finishing at all shows it did not wait.
+      await closed;
     } finally {
       agent.destroy();
       await draining.close();

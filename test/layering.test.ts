@@ -26,6 +26,10 @@ const PURE = [
   'modules/urgency/support-hours.ts',
   'modules/schedules/oncall-computation.ts',
   'modules/incidents/grouping.ts',
+  'modules/incidents/timeline-privacy.ts',
+  'modules/silences/suppression.ts',
+  'modules/heartbeats/heartbeat-alert.ts',
+  'modules/notifications/notification-planner.ts',
   'modules/webhooks/signatures/',
 ];
 

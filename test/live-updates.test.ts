@@ -257,15 +257,13 @@ describe('stream lifetime and shutdown', () => {
 
     await short.close();
 
-    // A stream with a 10-minute lifetime: close() ends it rather than waiting for that (the
-    // bound is far from both the lifetime and a loaded machine's slowness).
+    // A stream with a 10-minute lifetime, longer than this test may run: close() finishing at all
+    // shows it ended the stream rather than waiting for that.
     const long = await createTestApp({ liveUpdates: { heartbeatMs: 60_000, streamLifetimeMs: 600_000 } });
     const longBase = await listen(long);
     const open2 = await open({ apiKey: (await long.createAdmin()).apiKey }, `${longBase}${STREAM}`);
     await open2.next('ready');
-    const started = Date.now();
     await long.close();
-    expect(Date.now() - started).toBeLessThan(30_000);
     await open2.untilEnded(5_000);
   });
 });
@@ -285,10 +283,10 @@ describe.runIf(testDatabaseKind() === 'postgres')('several processes on one Post
       expect(await fire('cross-process', 'a', other.url)).toBe(202);
       await here.next('alerts', { after: seen });
 
-      const started = Date.now();
+      // Its stream would live 10 minutes, longer than this test may run: the process exiting 0 at
+      // all shows SIGTERM ended the stream rather than waiting for it.
       expect(await other.stop('SIGTERM')).toBe(0);
-      expect(Date.now() - started).toBeLessThan(5_000);
-      await there.untilEnded(1_000);
+      await there.untilEnded(5_000);
     } finally {
       await other.stop('SIGKILL');
     }

@@ -56,7 +56,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('several server processes on o
     expect(open.reduce((sum, a) => sum + a.occurrenceCount, 0)).toBe(requests.length);
   });
 
-  it('a secret rotated or an integration disabled through one process is refused by the other shortly after', async () => {
+  it('a secret rotated or an integration disabled through one process is refused by the other once it hears of it', async () => {
     const database = await createTestDatabase();
     cleanups.push(() => database.close());
     const masterKey = randomBytes(32);
@@ -83,9 +83,13 @@ describe.runIf(testDatabaseKind() === 'postgres')('several server processes on o
         body,
       }).then((response) => response.status);
     };
-    /** B's answer once it is no longer `accepted`, or `accepted` if it still is after 2 s. */
-    const refusedWithin2s = async (secret: string, accepted = 202) => {
-      const deadline = Date.now() + 2_000;
+    /**
+     * B's answer once it is no longer `accepted`, or `accepted` if it still is after 30 s: B's
+     * cache has no expiry, so without the notice its answer would never change; the bound only
+     * ends a failing test, and a loaded machine cannot reach it.
+     */
+    const refusedOnceNoticed = async (secret: string, accepted = 202) => {
+      const deadline = Date.now() + 30_000;
       for (;;) {
         const status = await sendToB(secret);
         if (status !== accepted || Date.now() > deadline) return status;
@@ -98,26 +102,27 @@ describe.runIf(testDatabaseKind() === 'postgres')('several server processes on o
     const rotated = await (
       await api('POST', `/api/integrations/${created.id}/rotate-secret`, { gracePeriodMinutes: 0 })
     ).json();
-    expect(await refusedWithin2s(created.webhookSecret)).toBe(401);
+    expect(await refusedOnceNoticed(created.webhookSecret)).toBe(401);
     expect(await sendToB(rotated.webhookSecret)).toBe(202);
 
     expect((await api('PATCH', `/api/integrations/${created.id}`, { isActive: false })).status).toBe(200);
-    expect(await refusedWithin2s(rotated.webhookSecret)).toBe(403);
+    expect(await refusedOnceNoticed(rotated.webhookSecret)).toBe(403);
   });
 });
 
 describe.runIf(testDatabaseKind() === 'postgres')('KLAXON_WORKERS: one server, several worker processes', () => {
   /**
    * GET /readyz on a fresh connection each time, so the primary hands each to the next worker.
-   * Bounded: a connection handed to a worker at the moment it is killed is never answered.
+   * Bounded: a connection handed to a worker at the moment it is killed is never answered. The
+   * bound is generous, so a loaded machine's slow answer is not taken for that.
    */
   const readyOnNewConnection = (url: string) =>
     new Promise<number>((resolve, reject) => {
-      const request = get(`${url}/readyz`, { agent: false, timeout: 2_000 }, (response) => {
+      const request = get(`${url}/readyz`, { agent: false, timeout: 10_000 }, (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);
       });
-      request.on('timeout', () => request.destroy(new Error('no answer within 2 s')));
+      request.on('timeout', () => request.destroy(new Error('no answer within 10 s')));
       request.on('error', reject);
     });
   const servingPids = (output: string) =>
@@ -153,7 +158,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('KLAXON_WORKERS: one server, s
 
     const [crashed] = [...first];
     process.kill(crashed as number, 'SIGKILL');
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000;
     while (
       !/"msg":"a worker exited; starting another"/.test(server.output()) ||
       servingPids(server.output()).size < 3

@@ -119,7 +119,7 @@ describe('removing a member from a team', () => {
 
     expect((await as(admin, 'DELETE', `/api/teams/${team}/members/${leaver.userId}`)).statusCode).toBe(204);
 
-    await open.untilEnded(2_000);
+    await open.untilEnded();
     expect(await feedStatus(scheduleFeed)).toBe(404);
     // The personal feed belongs to the person; it no longer shows shifts of a team they left.
     const personal = await t.request({ method: 'GET', url: personalFeed });
@@ -137,7 +137,7 @@ describe('revoking an API key', () => {
     const doomed = await stream({ authorization: `Bearer ${second.key}` });
     const kept = await stream({ authorization: `Bearer ${owner.apiKey}` });
     expect((await as(owner, 'DELETE', `/api/api-keys/${second.id}`)).statusCode).toBe(204);
-    await doomed.untilEnded(2_000);
+    await doomed.untilEnded();
     expect(kept.ended).toBe(false);
     expect((await fetch(`${base}/api/teams`, { headers: { authorization: `Bearer ${second.key}` } })).status).toBe(401);
   });
@@ -163,8 +163,8 @@ describe('disabling an account', () => {
     expect(disabled.statusCode, disabled.body).toBe(200);
     expect(disabled.json().disabledAt).not.toBeNull();
 
-    await byKey.untilEnded(2_000);
-    await bySession.untilEnded(2_000);
+    await byKey.untilEnded();
+    await bySession.untilEnded();
     expect((await as(person, 'GET', '/api/teams')).statusCode).toBe(401);
     expect((await t.request({ method: 'GET', url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(401);
     const again = await t.request({ method: 'POST', url: '/api/auth/login', body: { email, password: PASSWORD } });

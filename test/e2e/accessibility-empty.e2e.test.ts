@@ -13,6 +13,7 @@ import {
   PHONE,
   settle,
 } from './helpers/accessibility.js';
+import { createPersonWithPassword } from './helpers/api.js';
 import { E2E_TIMEOUT, hasChromium, listenOnLoopback, prepareConsole, screenshot } from './helpers/browser.js';
 
 /**
@@ -50,8 +51,7 @@ describe.skipIf(!hasChromium)('empty states and API errors in the console', () =
     fresh = await createTestApp();
     freshBase = await listenOnLoopback(fresh);
     freshKey = (await fresh.services.bootstrapAdminService.bootstrap(ADMIN)).apiKey;
-    const member = await fresh.services.usersService.create({ email: MEMBER.email }, null);
-    await fresh.services.sessionsService.setPassword({ userId: member.id }, MEMBER.password, null);
+    await createPersonWithPassword(fresh, MEMBER);
     await launchBrowser();
   }, E2E_TIMEOUT);
 

@@ -1,15 +1,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { createIntegration, sendSigned } from '../helpers/webhooks.js';
+import { callApi, createPersonWithPassword } from './helpers/api.js';
 import {
+  closeConsole,
   E2E_TIMEOUT,
   hasChromium,
   navLink,
-  prepareConsole,
+  openSignedIn,
   screenshot,
-  serveToBrowser,
-  signIn,
+  serveSeededConsole,
 } from './helpers/browser.js';
 
 /** The person on call (a team member, not an admin) opens the alert behind their incident. */
@@ -22,45 +23,39 @@ let browser: Browser;
 
 describe.skipIf(!hasChromium)('alerts for team members in headless Chromium', () => {
   beforeAll(async () => {
-    prepareConsole();
-    t = await createTestApp();
-    const admin = await t.services.bootstrapAdminService.bootstrap({ email: ADMIN.email, password: ADMIN.password });
-    const member = await t.services.usersService.create({ email: MEMBER.email, name: 'Olive Oncall' }, null);
-    await t.services.sessionsService.setPassword({ userId: member.id }, MEMBER.password, null);
-    const as = (method: string, url: string, body?: unknown) =>
-      t.request({ method, url, key: admin.apiKey, body }).then((answer) => answer.json());
-    const team = await as('POST', '/api/teams', { name: 'storage' });
-    await as('POST', `/api/teams/${team.id}/members`, { userId: member.id });
-    await as('POST', '/api/routing-rules', {
-      name: 'storage',
-      teamId: team.id,
-      matchers: [{ field: 'labels.team', op: 'equals', value: 'storage' }],
-    });
-    const integration = await createIntegration(t, admin.apiKey, { name: 'prometheus', type: 'generic' });
-    await sendSigned(t, integration, {
-      title: 'Disk full on db-1',
-      description: 'Only 2% of /var/lib/postgresql left',
-      severity: 'critical',
-      source: 'db-1',
-      labels: { team: 'storage', host: 'db-1' },
-      links: [{ href: 'https://grafana.example.com/d/disk', text: 'Disk dashboard' }],
-    });
-    await sendSigned(t, integration, { title: 'Stray alert', labels: { team: 'search', env: 'prod' } });
-    ({ base, browser } = await serveToBrowser(t));
+    ({ t, base, browser } = await serveSeededConsole(async (app) => {
+      const admin = await app.services.bootstrapAdminService.bootstrap({
+        email: ADMIN.email,
+        password: ADMIN.password,
+      });
+      const member = await createPersonWithPassword(app, { ...MEMBER, name: 'Olive Oncall' });
+      const as = (method: string, url: string, body?: unknown) => callApi(app, admin.apiKey, method, url, body);
+      const team = await as('POST', '/api/teams', { name: 'storage' });
+      await as('POST', `/api/teams/${team.id}/members`, { userId: member.id });
+      await as('POST', '/api/routing-rules', {
+        name: 'storage',
+        teamId: team.id,
+        matchers: [{ field: 'labels.team', op: 'equals', value: 'storage' }],
+      });
+      const integration = await createIntegration(app, admin.apiKey, { name: 'prometheus', type: 'generic' });
+      await sendSigned(app, integration, {
+        title: 'Disk full on db-1',
+        description: 'Only 2% of /var/lib/postgresql left',
+        severity: 'critical',
+        source: 'db-1',
+        labels: { team: 'storage', host: 'db-1' },
+        links: [{ href: 'https://grafana.example.com/d/disk', text: 'Disk dashboard' }],
+      });
+      await sendSigned(app, integration, { title: 'Stray alert', labels: { team: 'search', env: 'prod' } });
+    }));
   }, E2E_TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeConsole(browser, t));
 
   it(
     'a member goes from their incident to its alert, with team, labels, links and payload, and back',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      context.setDefaultTimeout(30_000);
-      const page = await context.newPage();
-      await signIn(page, base, MEMBER);
+      const { context, page } = await openSignedIn(browser, base, MEMBER);
       await page.getByRole('heading', { name: 'Incidents' }).waitFor();
       await page.getByRole('link', { name: 'Disk full on db-1' }).click();
       await page.getByRole('heading', { name: 'Disk full on db-1' }).waitFor();
@@ -96,10 +91,7 @@ describe.skipIf(!hasChromium)('alerts for team members in headless Chromium', ()
   it(
     'an admin sees an alert that reached no team, and opens the dry-run filled in with it',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      context.setDefaultTimeout(30_000);
-      const page = await context.newPage();
-      await signIn(page, base, ADMIN);
+      const { context, page } = await openSignedIn(browser, base, ADMIN);
       await page.getByRole('heading', { name: 'Alerts' }).waitFor();
       await page.getByTestId('alert-row').filter({ hasText: 'Stray alert' }).getByText('reached no team').waitFor();
       await page.getByLabel('Team').selectOption({ label: 'storage' });

@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { hmacHex } from '../helpers/webhooks.js';
+import { createPersonWithPassword } from './helpers/api.js';
 import {
   hasChromium,
   navLink,
@@ -39,8 +40,7 @@ describe.skipIf(!hasChromium)('web console in headless Chromium', () => {
       name: 'Ops Lead',
       password: ADMIN.password,
     });
-    const member = await t.services.usersService.create({ email: MEMBER.email }, null);
-    await t.services.sessionsService.setPassword({ userId: member.id }, MEMBER.password, null);
+    await createPersonWithPassword(t, MEMBER);
     ({ base, browser } = await serveToBrowser(t));
     context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });

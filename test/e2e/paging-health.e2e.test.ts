@@ -1,7 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { E2E_TIMEOUT, hasChromium, prepareConsole, screenshot, serveToBrowser, signIn } from './helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { createPersonWithPassword } from './helpers/api.js';
+import {
+  closeConsole,
+  E2E_TIMEOUT,
+  hasChromium,
+  openSignedIn,
+  screenshot,
+  serveSeededConsole,
+} from './helpers/browser.js';
 
 /** A team manager sees what would stop a page, follows the link to fix it, and the problem clears. */
 const MANAGER = { email: 'lead@example.com', password: 'e2e paging health' };
@@ -12,35 +20,27 @@ let browser: Browser;
 
 describe.skipIf(!hasChromium)('paging health in headless Chromium', () => {
   beforeAll(async () => {
-    prepareConsole();
-    t = await createTestApp();
-    const admin = await t.createAdmin();
-    const lead = await t.services.usersService.create({ email: MANAGER.email, name: 'Lee Lead' }, null);
-    await t.services.sessionsService.setPassword({ userId: lead.id }, MANAGER.password, null);
-    const team = (
-      await t.request({ method: 'POST', url: '/api/teams', key: admin.apiKey, body: { name: 'storage' } })
-    ).json();
-    await t.request({
-      method: 'POST',
-      url: `/api/teams/${team.id}/members`,
-      key: admin.apiKey,
-      body: { userId: lead.id, role: 'manager' },
-    });
-    ({ base, browser } = await serveToBrowser(t));
+    ({ t, base, browser } = await serveSeededConsole(async (app) => {
+      const admin = await app.createAdmin();
+      const lead = await createPersonWithPassword(app, { ...MANAGER, name: 'Lee Lead' });
+      const team = (
+        await app.request({ method: 'POST', url: '/api/teams', key: admin.apiKey, body: { name: 'storage' } })
+      ).json();
+      await app.request({
+        method: 'POST',
+        url: `/api/teams/${team.id}/members`,
+        key: admin.apiKey,
+        body: { userId: lead.id, role: 'manager' },
+      });
+    }));
   }, E2E_TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeConsole(browser, t));
 
   it(
     'a manager sees the banner, the team without an escalation policy, fixes it, and it clears',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      context.setDefaultTimeout(30_000);
-      const page = await context.newPage();
-      await signIn(page, base, MANAGER);
+      const { context, page } = await openSignedIn(browser, base, MANAGER);
       await page.getByTestId('paging-health-banner').getByRole('link', { name: 'See paging health' }).click();
       await page.getByRole('heading', { name: 'Paging health' }).waitFor();
       const problem = page

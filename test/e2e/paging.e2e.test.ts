@@ -12,6 +12,7 @@ import {
   waitFor,
 } from '../helpers/paging.js';
 import { hmacHex } from '../helpers/webhooks.js';
+import { callApi } from './helpers/api.js';
 import {
   E2E_TIMEOUT,
   hasChromium,
@@ -56,18 +57,8 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function asAdmin(method: string, url: string, body?: unknown) {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${adminKey}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
-  return JSON.parse(text);
+function asAdmin(method: string, url: string, body?: unknown) {
+  return callApi(t, adminKey, method, url, body);
 }
 
 /** datetime-local input value, in this process's (and so the browser's) time zone. */

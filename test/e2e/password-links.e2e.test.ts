@@ -1,14 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import {
+  closeConsole,
   E2E_TIMEOUT,
   hasChromium,
   navLink,
-  prepareConsole,
+  openSignedIn,
   screenshot,
-  serveToBrowser,
-  signIn,
+  serveSeededConsole,
 } from './helpers/browser.js';
 
 /**
@@ -30,24 +30,17 @@ function onThisServer(link: string): string {
 
 describe.skipIf(!hasChromium)('invite links in headless Chromium', () => {
   beforeAll(async () => {
-    prepareConsole();
-    t = await createTestApp();
-    await t.services.bootstrapAdminService.bootstrap({ email: ADMIN.email, password: ADMIN.password });
-    ({ base, browser } = await serveToBrowser(t));
+    ({ t, base, browser } = await serveSeededConsole(async (app) => {
+      await app.services.bootstrapAdminService.bootstrap({ email: ADMIN.email, password: ADMIN.password });
+    }));
   }, E2E_TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeConsole(browser, t));
 
   it(
     'an admin invites a new user, who sets their own password with the link and signs in',
     async () => {
-      const adminContext = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      adminContext.setDefaultTimeout(30_000);
-      const admin = await adminContext.newPage();
-      await signIn(admin, base, ADMIN);
+      const { context: adminContext, page: admin } = await openSignedIn(browser, base, ADMIN);
       await navLink(admin, 'Users').click();
       await admin.getByLabel('Email', { exact: true }).fill(NEWCOMER.email);
       await admin.getByRole('button', { name: 'Add user and create invite link' }).click();

@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { E2E_TIMEOUT, hasChromium, prepareConsole, screenshot, serveToBrowser, signIn } from './helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { callApi, createPersonWithPassword } from './helpers/api.js';
+import { closeConsole, E2E_TIMEOUT, hasChromium, screenshot, serveSeededConsole, signIn } from './helpers/browser.js';
 
 /**
  * The schedule editor as the people who use it: a team manager takes and hands out shifts from the
@@ -23,10 +24,8 @@ let scheduleId: string;
 const ids = { lee: '', bob: '', carol: '', team: '' };
 const signedIn = new Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>();
 
-async function asAdmin(method: string, url: string, body?: unknown) {
-  const response = await t.request({ method, url, key: adminKey, body });
-  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
-  return response.body === '' ? undefined : response.json();
+function asAdmin(method: string, url: string, body?: unknown) {
+  return callApi(t, adminKey, method, url, body);
 }
 
 interface SpanDto {
@@ -86,43 +85,38 @@ async function openAs(
 
 describe.skipIf(!hasChromium)('the schedule editor in headless Chromium', () => {
   beforeAll(async () => {
-    prepareConsole();
-    t = await createTestApp();
-    adminKey = (await t.createAdmin()).apiKey;
-    for (const [key, person] of [
-      ['lee', LEE],
-      ['bob', BOB],
-      ['carol', CAROL],
-    ] as const) {
-      const user = await t.services.usersService.create({ email: person.email, name: person.name }, null);
-      await t.services.sessionsService.setPassword({ userId: user.id }, person.password, null);
-      ids[key] = user.id;
-    }
-    ids.team = (await asAdmin('POST', '/api/teams', { name: 'payments' })).id;
-    await asAdmin('POST', `/api/teams/${ids.team}/members`, { userId: ids.lee, role: 'manager' });
-    await asAdmin('POST', `/api/teams/${ids.team}/members`, { userId: ids.bob });
-    await asAdmin('POST', `/api/teams/${ids.team}/members`, { userId: ids.carol });
-    scheduleId = (
-      await asAdmin('POST', '/api/schedules', { teamId: ids.team, name: 'Payments primary', timeZone: 'UTC' })
-    ).id;
-    // Lee and Bob take daily turns, handing over at 09:00 UTC; it began three days ago.
-    const began = new Date(Date.now() - 3 * DAY);
-    began.setUTCHours(9, 0, 0, 0);
-    await asAdmin('POST', `/api/schedules/${scheduleId}/layers`, {
-      name: 'Daily',
-      startsAt: began.toISOString(),
-      turnUnit: 'days',
-      turnLength: 1,
-      handoffTime: '09:00',
-      participantIds: [ids.lee, ids.bob],
-    });
-    ({ base, browser } = await serveToBrowser(t));
+    ({ t, base, browser } = await serveSeededConsole(async (app) => {
+      t = app; // asAdmin calls through it
+      adminKey = (await t.createAdmin()).apiKey;
+      for (const [key, person] of [
+        ['lee', LEE],
+        ['bob', BOB],
+        ['carol', CAROL],
+      ] as const) {
+        ids[key] = (await createPersonWithPassword(app, person)).id;
+      }
+      ids.team = (await asAdmin('POST', '/api/teams', { name: 'payments' })).id;
+      await asAdmin('POST', `/api/teams/${ids.team}/members`, { userId: ids.lee, role: 'manager' });
+      await asAdmin('POST', `/api/teams/${ids.team}/members`, { userId: ids.bob });
+      await asAdmin('POST', `/api/teams/${ids.team}/members`, { userId: ids.carol });
+      scheduleId = (
+        await asAdmin('POST', '/api/schedules', { teamId: ids.team, name: 'Payments primary', timeZone: 'UTC' })
+      ).id;
+      // Lee and Bob take daily turns, handing over at 09:00 UTC; it began three days ago.
+      const began = new Date(Date.now() - 3 * DAY);
+      began.setUTCHours(9, 0, 0, 0);
+      await asAdmin('POST', `/api/schedules/${scheduleId}/layers`, {
+        name: 'Daily',
+        startsAt: began.toISOString(),
+        turnUnit: 'days',
+        turnLength: 1,
+        handoffTime: '09:00',
+        participantIds: [ids.lee, ids.bob],
+      });
+    }));
   }, E2E_TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeConsole(browser, t));
 
   it(
     'shows each shift with its true start and end, not the edges of the view',

@@ -1,7 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { E2E_TIMEOUT, hasChromium, prepareConsole, screenshot, serveToBrowser, signIn } from './helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { callApi, createPersonWithPassword } from './helpers/api.js';
+import {
+  closeConsole,
+  E2E_TIMEOUT,
+  hasChromium,
+  openSignedIn,
+  screenshot,
+  serveSeededConsole,
+} from './helpers/browser.js';
 
 /**
  * A team's manager (not an admin) runs the team's membership in the console; the audit log then
@@ -16,33 +24,26 @@ let browser: Browser;
 let teamId = '';
 
 async function open(who: { email: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(30_000);
-  const page = await context.newPage();
-  await signIn(page, base, who);
-  return page;
+  return (await openSignedIn(browser, base, who, { width: 1280, height: 800 })).page;
 }
 
 describe.skipIf(!hasChromium)('team management and the audit log in headless Chromium', () => {
   beforeAll(async () => {
-    prepareConsole();
-    t = await createTestApp();
-    const admin = await t.services.bootstrapAdminService.bootstrap({ email: ADMIN.email, password: ADMIN.password });
-    const manager = await t.services.usersService.create({ email: MANAGER.email, name: 'Mona Manager' }, null);
-    await t.services.sessionsService.setPassword({ userId: manager.id }, MANAGER.password, null);
-    await t.services.usersService.create({ email: 'nina@example.com', name: 'Nina Newcomer' }, null);
-    const as = (method: string, url: string, body?: unknown) =>
-      t.request({ method, url, key: admin.apiKey, body }).then((answer) => answer.json());
-    teamId = (await as('POST', '/api/teams', { name: 'storage' })).id;
-    await as('POST', `/api/teams/${teamId}/members`, { userId: manager.id, role: 'manager' });
-    await as('POST', '/api/schedules', { teamId, name: 'Storage primary', timeZone: 'UTC' });
-    ({ base, browser } = await serveToBrowser(t));
+    ({ t, base, browser } = await serveSeededConsole(async (app) => {
+      const admin = await app.services.bootstrapAdminService.bootstrap({
+        email: ADMIN.email,
+        password: ADMIN.password,
+      });
+      const manager = await createPersonWithPassword(app, { ...MANAGER, name: 'Mona Manager' });
+      await app.services.usersService.create({ email: 'nina@example.com', name: 'Nina Newcomer' }, null);
+      const as = (method: string, url: string, body?: unknown) => callApi(app, admin.apiKey, method, url, body);
+      teamId = (await as('POST', '/api/teams', { name: 'storage' })).id;
+      await as('POST', `/api/teams/${teamId}/members`, { userId: manager.id, role: 'manager' });
+      await as('POST', '/api/schedules', { teamId, name: 'Storage primary', timeZone: 'UTC' });
+    }));
   }, E2E_TIMEOUT);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeConsole(browser, t));
 
   it(
     'a manager adds a member, changes their role and removes them; the team page links to its schedules',

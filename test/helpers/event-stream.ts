@@ -35,6 +35,8 @@ export async function openEventStream(url: string, headers: Record<string, strin
         },
       );
     },
+    // Under the default 10-minute stream lifetime, the default bound tells "ended by what the test
+    // did" from "lived out its lifetime" with room for a loaded machine.
     async untilEnded(timeoutMs = 10_000) {
       await until(
         () => stream.ended,

@@ -1,7 +1,8 @@
 import type { OccurrenceKind } from '../../core/alerts.js';
+import type { DeliveryRecord } from '../../core/deliveries.js';
 import type { Database, Executor, Transaction } from '../../db/client.js';
 import { isRetryableConflict } from '../../db/client.js';
-import type { IntegrationRow, WebhookDeliveryRow } from '../../db/schema/index.js';
+import type { IntegrationRow } from '../../db/schema/index.js';
 import type { DeliveriesRepository, NewOccurrence } from '../deliveries/deliveries.repository.js';
 import type { AfterCommit, AlertChange, IncidentsService } from '../incidents/incidents.service.js';
 import { type NewAlertDecision, recordAlertDecisions } from '../trace/alert-decisions.repository.js';
@@ -16,9 +17,6 @@ export interface IngestedAlert {
   dedupKey: string;
   action: IngestAction;
 }
-
-/** The delivery as the webhook path saw it; the ingest fills in status, alert ids and timing. */
-export type DeliveryRecord = Omit<WebhookDeliveryRow, 'status' | 'alertIds' | 'processingMs'>;
 
 /**
  * Chooses the teams a firing alert is routed to. It runs inside the ingest transaction and is

@@ -3,7 +3,7 @@ import type { Transaction } from '../../db/client.js';
 import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
 import type { NewTimelineEntry } from '../incidents/incidents.repository.js';
 import type { EscalationScheduler, EscalationStep } from '../incidents/incidents.service.js';
-import { planNotifications } from '../notifications/notification-planner.js';
+import { planNotifications } from '../notifications/plan-notifications.js';
 import type { EscalationEngineOptions } from './escalation-engine.js';
 
 export type EscalationStepsDeps = Pick<

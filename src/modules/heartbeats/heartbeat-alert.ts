@@ -1,16 +1,24 @@
-import type { HeartbeatRow, IntegrationRow } from '../../db/schema/index.js';
+import type { AlertSeverity } from '../../core/alerts.js';
+import type { DeliveryRecord } from '../../core/deliveries.js';
 import { uuidv7 } from '../../lib/ids.js';
-import type { DeliveryRecord } from '../alerts/alert-ingest.service.js';
 import type { NormalizedAlert } from '../alerts/normalized-alert.js';
 
-/** One open missed-heartbeat alert per heartbeat: the ingest's dedup key. */
-export const heartbeatDedupKey = (heartbeat: Pick<HeartbeatRow, 'id'>) => `heartbeat:${heartbeat.id}`;
+/** What the alert of a heartbeat reads of it (the stored row carries more). */
+export interface Heartbeat {
+  id: string;
+  name: string;
+  intervalSeconds: number;
+  graceSeconds: number;
+  severity: AlertSeverity;
+  lastPingAt: Date | null;
+  missedAt: Date | null;
+}
 
-/** A heartbeat without an integration files its alerts under its own id (alerts have no integration FK). */
-const OWN_DEDUP_WINDOW_MINUTES = 1440;
+/** One open missed-heartbeat alert per heartbeat: the ingest's dedup key. */
+export const heartbeatDedupKey = (heartbeat: Pick<Heartbeat, 'id'>) => `heartbeat:${heartbeat.id}`;
 
 /** The event a missed heartbeat sends through the ingest path, as a sender's alert would arrive. */
-export function missedHeartbeatAlert(heartbeat: HeartbeatRow): NormalizedAlert {
+export function missedHeartbeatAlert(heartbeat: Heartbeat): NormalizedAlert {
   const since = heartbeat.lastPingAt === null ? 'it was created' : `${heartbeat.lastPingAt.toISOString()}`;
   return {
     dedupKey: heartbeatDedupKey(heartbeat),
@@ -27,47 +35,14 @@ export function missedHeartbeatAlert(heartbeat: HeartbeatRow): NormalizedAlert {
   };
 }
 
-export function recoveredHeartbeatEvent(heartbeat: HeartbeatRow): NormalizedAlert {
+export function recoveredHeartbeatEvent(heartbeat: Heartbeat): NormalizedAlert {
   return { ...missedHeartbeatAlert(heartbeat), status: 'resolved', occurredAt: heartbeat.lastPingAt };
-}
-
-/**
- * The integration the heartbeat's alerts go through: its own (routing rules, then the
- * integration's default team, then the heartbeat's team), or a stand-in named after the
- * heartbeat that routes straight to the heartbeat's team.
- */
-export function heartbeatAlertTarget(heartbeat: HeartbeatRow, integration: IntegrationRow | undefined): IntegrationRow {
-  if (integration !== undefined) {
-    return { ...integration, defaultTeamId: integration.defaultTeamId ?? heartbeat.teamId };
-  }
-  return {
-    id: heartbeat.id,
-    name: `heartbeat:${heartbeat.name}`,
-    type: 'generic',
-    secretCiphertext: '',
-    secretHash: '',
-    secretPrefix: '',
-    previousSecretCiphertext: null,
-    previousSecretHash: null,
-    previousSecretExpiresAt: null,
-    signatureScheme: 'token',
-    signatureHeader: '',
-    signatureAlgorithm: 'sha256',
-    signatureFormat: 'hex',
-    signaturePrefix: '',
-    deduplicationWindowMinutes: OWN_DEDUP_WINDOW_MINUTES,
-    rateLimitPerMinute: null,
-    isActive: true,
-    defaultTeamId: heartbeat.teamId,
-    createdAt: heartbeat.createdAt,
-    updatedAt: heartbeat.updatedAt,
-  };
 }
 
 /** The delivery record of a heartbeat event: the delivery log shows what Klaxon itself sent. */
 export function heartbeatDelivery(
-  target: IntegrationRow,
-  heartbeat: HeartbeatRow,
+  target: { id: string; name: string },
+  heartbeat: Heartbeat,
   event: 'missed' | 'recovered',
   at: Date,
 ): DeliveryRecord {

@@ -1,13 +1,8 @@
 import type { Database } from '../../db/client.js';
-import type { HeartbeatRow } from '../../db/schema/index.js';
+import type { HeartbeatRow, IntegrationRow } from '../../db/schema/index.js';
 import type { AlertIngestService } from '../alerts/alert-ingest.service.js';
 import type { IntegrationsRepository } from '../integrations/integrations.repository.js';
-import {
-  heartbeatAlertTarget,
-  heartbeatDelivery,
-  missedHeartbeatAlert,
-  recoveredHeartbeatEvent,
-} from './heartbeat-alert.js';
+import { heartbeatDelivery, missedHeartbeatAlert, recoveredHeartbeatEvent } from './heartbeat-alert.js';
 import type { HeartbeatsRepository } from './heartbeats.repository.js';
 
 const SWEEP_BATCH = 100;
@@ -17,6 +12,41 @@ const STALLED_CLAIM_MS = 60_000;
 const DEFAULT_SWEEP_INTERVAL_MS = 15_000;
 /** A deadline already past (claimed by a slower process) is looked at again no sooner than this. */
 const MIN_DELAY_MS = 100;
+/** A heartbeat without an integration files its alerts under its own id (alerts have no integration FK). */
+const OWN_DEDUP_WINDOW_MINUTES = 1440;
+
+/**
+ * The integration the heartbeat's alerts go through: its own (routing rules, then the
+ * integration's default team, then the heartbeat's team), or a stand-in named after the
+ * heartbeat that routes straight to the heartbeat's team.
+ */
+function heartbeatAlertTarget(heartbeat: HeartbeatRow, integration: IntegrationRow | undefined): IntegrationRow {
+  if (integration !== undefined) {
+    return { ...integration, defaultTeamId: integration.defaultTeamId ?? heartbeat.teamId };
+  }
+  return {
+    id: heartbeat.id,
+    name: `heartbeat:${heartbeat.name}`,
+    type: 'generic',
+    secretCiphertext: '',
+    secretHash: '',
+    secretPrefix: '',
+    previousSecretCiphertext: null,
+    previousSecretHash: null,
+    previousSecretExpiresAt: null,
+    signatureScheme: 'token',
+    signatureHeader: '',
+    signatureAlgorithm: 'sha256',
+    signatureFormat: 'hex',
+    signaturePrefix: '',
+    deduplicationWindowMinutes: OWN_DEDUP_WINDOW_MINUTES,
+    rateLimitPerMinute: null,
+    isActive: true,
+    defaultTeamId: heartbeat.teamId,
+    createdAt: heartbeat.createdAt,
+    updatedAt: heartbeat.updatedAt,
+  };
+}
 
 /**
  * Turns missed heartbeats into alerts, exactly once across processes: each sweep claims expired

@@ -1,4 +1,11 @@
-import type { IncidentTimelineRow } from '../../db/schema/index.js';
+import type { TimelineKind } from '../../core/incidents.js';
+
+/** What the filter reads of a timeline entry; whatever else the entry carries is passed through. */
+export interface TimelineEntry {
+  kind: TimelineKind;
+  message: string;
+  metadata: Record<string, unknown>;
+}
 
 const NOTIFICATION_KINDS = new Set(['notification_sent', 'notification_failed']);
 /** What only the person notified and platform admins may read: where it went, and what the receiver said. */
@@ -11,10 +18,10 @@ const LEGACY_MESSAGE = /^(Notified by|Could not notify by) (\S+) \(/;
  * person, never the address (a Slack or webhook URL is a credential), except for the person
  * notified and platform admins.
  */
-export function timelineFor(
-  entries: IncidentTimelineRow[],
+export function timelineFor<Entry extends TimelineEntry>(
+  entries: Entry[],
   mayReadPrivate: (userId: string) => boolean,
-): IncidentTimelineRow[] {
+): Entry[] {
   return entries.map((entry) => {
     if (!NOTIFICATION_KINDS.has(entry.kind)) return entry;
     const metadata = entry.metadata;

@@ -1,7 +1,5 @@
-import type { Urgency } from '../../core/urgency.js';
-import type { Executor } from '../../db/client.js';
-import type { ContactMethodRow, NotificationRow, NotificationRuleRow } from '../../db/schema/index.js';
-import type { NewNotification, NotificationsRepository } from './notifications.repository.js';
+import type { ContactMethodType, NotificationStatus } from '../../core/notifications.js';
+import type { RuleUrgency, Urgency } from '../../core/urgency.js';
 
 /** One escalation step's notifications to plan: who, for which incident, level, round and urgency. */
 export interface NotificationStep {
@@ -12,44 +10,52 @@ export interface NotificationStep {
   urgency: Urgency;
 }
 
-/**
- * Turns "notify these people for this step" into notification rows: it reads the people's
- * contact methods and rules, lets `notificationRows` decide, and inserts what it decided. Rows
- * whose idempotency key exists are not created again. Returns the new pending rows (the ones to
- * send) and the people who have no contact method at all.
- */
-export async function planNotifications(
-  executor: Executor,
-  repository: Pick<NotificationsRepository, 'listContactMethods' | 'listRules' | 'insertNotifications'>,
-  step: NotificationStep,
-  at: Date,
-  minuteMs: number,
-): Promise<{ created: NotificationRow[]; unreachable: string[] }> {
-  const [methods, rules] = await Promise.all([
-    repository.listContactMethods(executor, step.userIds),
-    repository.listRules(executor, step.userIds),
-  ]);
-  const { rows, unreachable } = notificationRows(methods, rules, step, at, minuteMs);
-  const inserted = await repository.insertNotifications(executor, rows, at);
-  return { created: inserted.filter((row) => row.status === 'pending'), unreachable };
+/** What the planner reads of a contact method and of a notification rule (stored rows carry more). */
+export interface PlannedContactMethod {
+  id: string;
+  userId: string;
+  type: ContactMethodType;
+  verifiedAt: Date | null;
+}
+
+export interface PlannedRule {
+  userId: string;
+  contactMethodId: string;
+  delayMinutes: number;
+  urgency: RuleUrgency;
+}
+
+/** A notification the planner decided on, as it is to be inserted. */
+export interface PlannedNotification {
+  incidentId: string;
+  userId: string;
+  contactMethodId: string;
+  contactMethodType: ContactMethodType;
+  level: number;
+  repetition: number;
+  ruleDelayMinutes: number;
+  scheduledAt: Date;
+  createdAt: Date;
+  status?: NotificationStatus;
+  lastError?: string;
 }
 
 /**
- * The rows `planNotifications` inserts, decided without I/O: one per person, contact method and
+ * The rows `planNotifications` (plan-notifications.ts) inserts, decided without I/O: one per person, contact method and
  * rule delay (from `notificationPlan`), each scheduled its delay in policy minutes after `at`. An
  * unverified phone number is never paged: its row is created already skipped, so the log shows
  * it and why.
  */
 export function notificationRows(
-  methods: readonly ContactMethodRow[],
-  rules: readonly NotificationRuleRow[],
+  methods: readonly PlannedContactMethod[],
+  rules: readonly PlannedRule[],
   step: NotificationStep,
   at: Date,
   minuteMs: number,
-): { rows: NewNotification[]; unreachable: string[] } {
+): { rows: PlannedNotification[]; unreachable: string[] } {
   const { plan, unreachable } = notificationPlan(methods, rules, step.userIds, step.urgency);
   const rows = plan.map(
-    ({ userId, method, delay }): NewNotification => ({
+    ({ userId, method, delay }): PlannedNotification => ({
       ...(isUnverifiedPhone(method)
         ? { status: 'skipped' as const, lastError: 'skipped: the phone number is not verified' }
         : {}),
@@ -67,7 +73,7 @@ export function notificationRows(
   return { rows, unreachable };
 }
 
-const isUnverifiedPhone = (method: ContactMethodRow) =>
+const isUnverifiedPhone = (method: PlannedContactMethod) =>
   (method.type === 'sms' || method.type === 'voice') && method.verifiedAt === null;
 
 /**
@@ -76,15 +82,15 @@ const isUnverifiedPhone = (method: ContactMethodRow) =>
  * apply; someone with none of those is notified on every contact method at once, as someone
  * without rules is. People without a contact method are `unreachable`.
  */
-export function notificationPlan(
-  methods: readonly ContactMethodRow[],
-  rules: readonly NotificationRuleRow[],
+export function notificationPlan<Method extends PlannedContactMethod>(
+  methods: readonly Method[],
+  rules: readonly PlannedRule[],
   userIds: readonly string[],
   urgency: Urgency,
-): { plan: Array<{ userId: string; method: ContactMethodRow; delay: number }>; unreachable: string[] } {
+): { plan: Array<{ userId: string; method: Method; delay: number }>; unreachable: string[] } {
   const methodById = new Map(methods.map((method) => [method.id, method]));
   const unreachable: string[] = [];
-  const plan: Array<{ userId: string; method: ContactMethodRow; delay: number }> = [];
+  const plan: Array<{ userId: string; method: Method; delay: number }> = [];
   for (const userId of userIds) {
     const own = methods.filter((method) => method.userId === userId);
     if (own.length === 0) {

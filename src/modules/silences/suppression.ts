@@ -1,5 +1,4 @@
-import type { AlertSuppression } from '../../core/noise-control.js';
-import type { InhibitionRuleRow, MaintenanceWindowRow, SilenceRow } from '../../db/schema/index.js';
+import type { AlertMatcher, AlertSuppression, WeeklyRecurrence } from '../../core/noise-control.js';
 import { instantOf, localDateOf, parseTimeOfDay, weekdayOf, zoneOf } from '../schedules/local-time.js';
 import { allMatch, type MatchableAlert, matchedValue } from './alert-matchers.js';
 
@@ -10,7 +9,33 @@ import { allMatch, type MatchableAlert, matchedValue } from './alert-matchers.js
 
 export type SilenceState = 'pending' | 'active' | 'expired';
 
-export function silenceState(silence: Pick<SilenceRow, 'startsAt' | 'endsAt'>, at: Date): SilenceState {
+/** What the decision reads of a silence, a maintenance window and an inhibition rule (stored rows carry more). */
+export interface Silence {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  matchers: readonly AlertMatcher[];
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  recurrence: WeeklyRecurrence | null;
+  integrationIds: readonly string[];
+  teamIds: readonly string[];
+  matchers: readonly AlertMatcher[];
+}
+
+export interface InhibitionRule {
+  id: string;
+  isActive: boolean;
+  sourceMatchers: readonly AlertMatcher[];
+  targetMatchers: readonly AlertMatcher[];
+  equal: readonly string[];
+}
+
+export function silenceState(silence: Pick<Silence, 'startsAt' | 'endsAt'>, at: Date): SilenceState {
   if (silence.endsAt.getTime() <= at.getTime()) return 'expired';
   return silence.startsAt.getTime() <= at.getTime() ? 'active' : 'pending';
 }
@@ -28,9 +53,9 @@ export interface SourceAlert extends MatchableAlert {
 }
 
 export interface NoiseControlConfig {
-  silences: readonly SilenceRow[];
-  windows: readonly MaintenanceWindowRow[];
-  inhibitionRules: readonly InhibitionRuleRow[];
+  silences: readonly Silence[];
+  windows: readonly MaintenanceWindow[];
+  inhibitionRules: readonly InhibitionRule[];
 }
 
 export interface Occurrence {
@@ -42,7 +67,7 @@ const MS_PER_MINUTE = 60_000;
 
 /** The occurrence of a window in force at `at`, if any (a weekly one may have begun on an earlier day). */
 export function windowOccurrenceAt(
-  window: Pick<MaintenanceWindowRow, 'startsAt' | 'endsAt' | 'recurrence'>,
+  window: Pick<MaintenanceWindow, 'startsAt' | 'endsAt' | 'recurrence'>,
   at: Date,
 ): Occurrence | undefined {
   const instant = at.getTime();
@@ -66,17 +91,17 @@ export function windowOccurrenceAt(
 }
 
 /** Every non-empty scope of the window holds for the alert. */
-export function windowCovers(window: MaintenanceWindowRow, alert: ScreenedAlert): boolean {
+export function windowCovers(window: MaintenanceWindow, alert: ScreenedAlert): boolean {
   if (window.integrationIds.length > 0 && !window.integrationIds.includes(alert.integrationId)) return false;
   if (window.teamIds.length > 0 && !alert.teamIds.some((teamId) => window.teamIds.includes(teamId))) return false;
   return allMatch(window.matchers, alert);
 }
 
 /** Rules whose target matchers the alert holds: only those need their sources looked up. */
-export function inhibitionRulesTargeting(
-  rules: readonly InhibitionRuleRow[],
+export function inhibitionRulesTargeting<Rule extends InhibitionRule>(
+  rules: readonly Rule[],
   alert: MatchableAlert,
-): InhibitionRuleRow[] {
+): Rule[] {
   return rules.filter((rule) => rule.isActive && allMatch(rule.targetMatchers, alert));
 }
 
@@ -86,7 +111,7 @@ export function inhibitionRulesTargeting(
  * alert that also holds the target matchers cannot inhibit itself.
  */
 export function inhibitingSource(
-  rule: InhibitionRuleRow,
+  rule: InhibitionRule,
   alert: ScreenedAlert,
   sources: readonly SourceAlert[],
 ): SourceAlert | undefined {

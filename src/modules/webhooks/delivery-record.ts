@@ -1,6 +1,6 @@
+import type { DeliveryRecord } from '../../core/deliveries.js';
 import type { IntegrationRow } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
-import type { DeliveryRecord } from '../alerts/alert-ingest.service.js';
 import { sanitizeHeaders } from './delivery-headers.js';
 import type { RequestHeaders } from './signatures/types.js';
 

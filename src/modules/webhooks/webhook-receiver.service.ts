@@ -1,13 +1,9 @@
 import secureJson from 'secure-json-parse';
 import { ZodError } from 'zod';
+import type { DeliveryRecord } from '../../core/deliveries.js';
 import type { IntegrationRow } from '../../db/schema/index.js';
 import { AppError, type FieldError } from '../../lib/errors.js';
-import {
-  type AlertIngestService,
-  type DeliveryRecord,
-  DuplicateDeliveryError,
-  type IngestedAlert,
-} from '../alerts/alert-ingest.service.js';
+import { type AlertIngestService, DuplicateDeliveryError, type IngestedAlert } from '../alerts/alert-ingest.service.js';
 import type { NormalizedAlert } from '../alerts/normalized-alert.js';
 import { getSourceNormalizer } from '../alerts/sources/index.js';
 import type { IntegrationsService } from '../integrations/integrations.service.js';

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { hmacHex } from '../../helpers/webhooks.js';
+import { callApi } from './api.js';
 import { E2E_TIMEOUT, launchChromium, listenOnLoopback, navLink, prepareConsole, screenshot } from './browser.js';
 
 /**
@@ -35,18 +36,8 @@ export const ids = {
 };
 export let inviteUrl = '';
 
-export async function asAdmin(method: string, url: string, body?: unknown) {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${adminKey}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
-  return text === '' ? null : JSON.parse(text);
+export function asAdmin(method: string, url: string, body?: unknown) {
+  return callApi(t, adminKey, method, url, body);
 }
 
 export async function sendWebhook(name: string, secret: string, payload: unknown): Promise<Response> {

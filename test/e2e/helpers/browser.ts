@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import type { TestApp } from '../../helpers/app.js';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createTestApp, type TestApp, type TestAppOptions } from '../../helpers/app.js';
 import { buildIfStale } from '../../helpers/build-once.js';
 
 /**
@@ -65,6 +65,31 @@ export async function serveToBrowser(t: TestApp): Promise<{ base: string; browse
   return { base, browser };
 }
 
+/**
+ * A console suite's set-up, for its beforeAll: the console built, a test app seeded by `seed`
+ * (before anyone can load a page), then served, with Chromium launched meanwhile.
+ */
+export async function serveSeededConsole(
+  seed: (t: TestApp) => Promise<unknown>,
+  options: TestAppOptions = {},
+): Promise<{ t: TestApp; base: string; browser: Browser }> {
+  prepareConsole();
+  const t = await createTestApp(options);
+  try {
+    await seed(t);
+    return { t, ...(await serveToBrowser(t)) };
+  } catch (error) {
+    await t.close();
+    throw error;
+  }
+}
+
+/** Its afterAll: either may be missing when the set-up failed part-way. */
+export async function closeConsole(browser: Browser | undefined, t: TestApp | undefined): Promise<void> {
+  await browser?.close();
+  await t?.close();
+}
+
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: options.fullPage ?? false });
 }
@@ -80,4 +105,18 @@ export async function signIn(page: Page, base: string, user: { email: string; pa
   await page.getByRole('button', { name: 'Sign in' }).click();
   // The signed-in layout's top bar (at phone width Sign out hides behind the Menu button).
   await page.getByRole('banner').waitFor();
+}
+
+/** A fresh browser context (its own cookies) at laptop width, signed in as `user` through the form. */
+export async function openSignedIn(
+  browser: Browser,
+  base: string,
+  user: { email: string; password: string },
+  viewport = { width: 1280, height: 820 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(30_000);
+  const page = await context.newPage();
+  await signIn(page, base, user);
+  return { context, page };
 }
