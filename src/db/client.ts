@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import { fromPackageRoot } from '../package-root.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { queryPglitePrepared } from './pglite-prepared.js';
 import * as schema from './schema/index.js';
 
 /** Both drivers expose the same query builder; the node-postgres type stands for both. */
@@ -75,7 +76,7 @@ export async function openDatabase(config: Config): Promise<DatabaseHandle> {
     // this process keeps everything it creates owner-only.
     process.umask(0o077);
     const pgdata = join(config.database.dataDir, 'pgdata');
-    const client = await PGlite.create(pgdata);
+    const client = await PGlite.create(pgdata, { startParams: PGLITE_START_PARAMS });
     restrictTree(pgdata);
     return wrapPglite(client, release);
   } catch (error) {
@@ -83,6 +84,15 @@ export async function openDatabase(config: Config): Promise<DatabaseHandle> {
     throw error;
   }
 }
+
+/**
+ * PGlite's own start parameters, with 32 MB of shared buffers instead of PostgreSQL's 128 MB: they
+ * live in the process's WASM heap, are zeroed at start-up and filled as the ingest writes, so they
+ * were a quarter of the server's peak RSS (~480 MiB). A page that misses them is read from the OS
+ * page cache through the file system; measured on the ingest (bench/README.md, 2026-12-06) the
+ * CPU per request did not move at 32 MB and rose at 16 MB.
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
 
 export interface PostgresTimeouts {
   /** Longest wait for a pooled connection (all busy, or the server unreachable). */
@@ -284,12 +294,17 @@ export interface HotStatement {
 
 /**
  * Runs a hot-path statement on the database or inside a transaction: a named prepared
- * statement on node-postgres (parsed and planned once per pooled connection), an extended-protocol
- * query on PGlite. Values are passed as they are (arrays for `unnest`, so the text and the
- * parameter count stay the same whatever the number of rows). Rows come back unmapped: column
+ * statement on node-postgres (parsed and planned once per pooled connection) and on PGlite outside
+ * a transaction (see queryPglitePrepared), an extended-protocol query in a PGlite transaction.
+ * Values are passed as they are (arrays for `unnest`, so the text and the parameter count stay
+ * the same whatever the number of rows). Rows come back unmapped: column
  * names as in SQL, timestamps as strings.
  */
 export async function queryHot<Row>(executor: Executor, statement: HotStatement, values: unknown[]): Promise<Row[]> {
+  // Outside a transaction on PGlite (the one-statement ingest batch), prepared once per database
+  // too; inside one the session's client is PGlite's transaction object, which keeps the plain path.
+  const { client } = executor._.session as unknown as { client: unknown };
+  if (client instanceof PGlite) return queryPglitePrepared(client, statement.name, statement.text, values);
   const prepared = executor._.session.prepareQuery(
     { sql: statement.text, params: values },
     undefined,
