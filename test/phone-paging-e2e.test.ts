@@ -192,7 +192,7 @@ describe(`phone numbers and SMS paging (${testDatabaseKind()})`, () => {
         body: { code },
       });
       expect(verified.statusCode, verified.body).toBe(200);
-      // A call first; the SMS an hour later, longer than this test may run, so only the unanswered
+      // A call first; the SMS ten real minutes later, longer than this test may run, so only the unanswered
       // call can bring it forward (whatever the machine's load).
       for (const [contactMethodId, delayMinutes] of [
         [voice.json().id, 0],
