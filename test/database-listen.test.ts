@@ -78,10 +78,19 @@ describe('DatabaseHandle.listen', () => {
   it('stops delivering once stopped', async () => {
     const received = recorder();
     const stop = await database.listen('klaxon_test', received.handlers);
+    // A second listener that stays: a NOTIFY sent after the late one reaches it only once the late
+    // one has been dealt with (PGlite delivers each statement's notifications when the statement
+    // returns; a stopped PostgreSQL listener's connection is closed), so no pause has to guess how
+    // long "nothing arrives" takes.
+    const probe = recorder();
+    const stopProbe = await database.listen('klaxon_probe', probe.handlers);
     await stop();
     await database.executeSql('SELECT pg_notify($1, $2)', ['klaxon_test', 'late']);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await database.executeSql('SELECT pg_notify($1, $2)', ['klaxon_probe', 'after']);
+    await probe.until(() => probe.messages.length > 0);
+    expect(probe.messages).toEqual(['after']);
     expect(received.messages).toEqual([]);
+    await stopProbe();
   });
 
   it.runIf(testDatabaseKind() === 'postgres')(

@@ -15,6 +15,12 @@ const BOB = { email: 'bob@example.com', password: 'e2e schedules bob', name: 'Bo
 const CAROL = { email: 'carol@example.com', password: 'e2e schedules carol', name: 'Carol Cover' };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/**
+ * "Now" for the whole file, in the test and in every page (a fixed browser clock): "today" is
+ * computed on both sides, and a run that crossed midnight UTC would otherwise have the test
+ * expect a different week than the page shows.
+ */
+const NOW = new Date();
 
 let t: TestApp;
 let base: string;
@@ -40,7 +46,7 @@ interface SpanDto {
 
 /** The timeline the page shows: from the browser's (UTC) midnight today, seven days. */
 async function shownSpans(): Promise<SpanDto[]> {
-  const from = new Date();
+  const from = new Date(NOW);
   from.setUTCHours(0, 0, 0, 0);
   const to = new Date(from.getTime() + 7 * DAY);
   const body = await asAdmin(
@@ -66,13 +72,13 @@ const shortTime = (page: Page, iso: string) =>
 
 async function openAs(
   person: { email: string; password: string },
-  browserTime?: Date,
+  browserTime = NOW,
 ): Promise<{ context: BrowserContext; page: Page }> {
   // Each person signs in once; later pages reuse the session (sign-in is limited to 5 a minute per person).
   const storageState = signedIn.get(person.email);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', storageState });
   context.setDefaultTimeout(30_000);
-  if (browserTime !== undefined) await context.clock.setFixedTime(browserTime);
+  await context.clock.setFixedTime(browserTime);
   const page = await context.newPage();
   if (storageState === undefined) {
     await signIn(page, base, person);
@@ -103,7 +109,7 @@ describe.skipIf(!hasChromium)('the schedule editor in headless Chromium', () => 
         await asAdmin('POST', '/api/schedules', { teamId: ids.team, name: 'Payments primary', timeZone: 'UTC' })
       ).id;
       // Lee and Bob take daily turns, handing over at 09:00 UTC; it began three days ago.
-      const began = new Date(Date.now() - 3 * DAY);
+      const began = new Date(NOW.getTime() - 3 * DAY);
       began.setUTCHours(9, 0, 0, 0);
       await asAdmin('POST', `/api/schedules/${scheduleId}/layers`, {
         name: 'Daily',
@@ -165,9 +171,13 @@ describe.skipIf(!hasChromium)('the schedule editor in headless Chromium', () => 
 
       // Pick Lee's next shift from the table (the keyboard's way) and have Carol cover it. (Not the
       // first in view: after 09:00 UTC it has ended, and an ended shift is not offered; see below.)
+      // One that ends at least an hour after NOW, so it has not ended by the server's clock either
+      // when the override is made (the server lists overrides that have not ended).
       const lees = (await shownSpans()).find(
         (span) =>
-          span.userId === ids.lee && span.layerId !== null && Date.parse(span.shiftEnd ?? span.end) > Date.now(),
+          span.userId === ids.lee &&
+          span.layerId !== null &&
+          Date.parse(span.shiftEnd ?? span.end) > NOW.getTime() + HOUR,
       );
       if (lees === undefined) throw new Error('expected a shift of Lee');
       const leesStart = await shortTime(page, lees.shiftStart ?? lees.start);
@@ -199,7 +209,7 @@ describe.skipIf(!hasChromium)('the schedule editor in headless Chromium', () => 
     async () => {
       // The browser's clock at 23:30 UTC today: the first shift in view (yesterday 09:00 to today
       // 09:00) has ended whatever the time of day this runs, and the next (Bob's, from 09:00) has not.
-      const lateToday = new Date();
+      const lateToday = new Date(NOW);
       lateToday.setUTCHours(23, 30, 0, 0);
       const { context, page } = await openAs(LEE, lateToday);
       const rows = page.getByTestId('shift');
@@ -220,7 +230,7 @@ describe.skipIf(!hasChromium)('the schedule editor in headless Chromium', () => 
   it(
     'a manager changes an override (the API refusal shown inline), then deletes it',
     async () => {
-      const start = new Date(Date.now() + 2 * DAY);
+      const start = new Date(NOW.getTime() + 2 * DAY);
       start.setUTCHours(12, 0, 0, 0);
       await asAdmin('POST', `/api/schedules/${scheduleId}/overrides`, {
         userId: ids.bob,
