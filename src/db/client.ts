@@ -92,7 +92,7 @@ export async function openDatabase(config: Config): Promise<DatabaseHandle> {
  * page cache through the file system; measured on the ingest (bench/README.md, 2026-12-06) the
  * CPU per request did not move at 32 MB and rose at 16 MB.
  */
-const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
 
 export interface PostgresTimeouts {
   /** Longest wait for a pooled connection (all busy, or the server unreachable). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
-import { type DatabaseHandle, wrapPglite } from '../../src/db/client.js';
+import { type DatabaseHandle, PGLITE_START_PARAMS, wrapPglite } from '../../src/db/client.js';
 import { createTestDatabase, testDatabaseKind } from './database.js';
 
 export interface ServerStorage {
@@ -35,10 +35,11 @@ export async function prepareServerStorage(
   if (target.kind !== 'pglite') throw new Error('unreachable');
   const seeded = await PGlite.create(join(dataDir, 'pgdata'), {
     loadDataDir: new Blob([readFileSync(target.snapshotPath)]),
+    startParams: PGLITE_START_PARAMS,
   });
   await seeded.close();
   return {
-    open: async () => wrapPglite(await PGlite.create(join(dataDir, 'pgdata'))),
+    open: async () => wrapPglite(await PGlite.create(join(dataDir, 'pgdata'), { startParams: PGLITE_START_PARAMS })),
     env: { ...env, DATABASE_URL: '', KLAXON_DATA_DIR: dataDir },
     exclusive: true,
   };
