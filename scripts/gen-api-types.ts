@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import openapiTS, { type OpenAPI3 } from 'openapi-typescript';
 import { buildApp } from '../src/app.js';
-import { wrapPglite } from '../src/db/client.js';
+import { type DatabaseHandle, wrapPglite } from '../src/db/client.js';
 
 export const API_TYPES_FILE = fileURLToPath(new URL('../web/src/generated/api.d.ts', import.meta.url));
 
@@ -22,11 +22,15 @@ const HEADER = `/**
  */
 `;
 
-/** The server's OpenAPI document, from an app that is built and closed again. */
-export async function currentOpenApiDocument(): Promise<OpenAPI3> {
-  const database = wrapPglite(await PGlite.create());
+/**
+ * The server's OpenAPI document, from an app that is built and closed again: on `migrated` when
+ * given (the test passes its clone of the run's migrated snapshot; the caller closes it), otherwise
+ * on an empty in-memory PGlite that is created, migrated and closed here.
+ */
+export async function currentOpenApiDocument(migrated?: DatabaseHandle): Promise<OpenAPI3> {
+  const database = migrated ?? wrapPglite(await PGlite.create());
   try {
-    await database.migrate();
+    if (migrated === undefined) await database.migrate();
     const app = await buildApp({
       database,
       masterKey: randomBytes(32),
@@ -41,13 +45,13 @@ export async function currentOpenApiDocument(): Promise<OpenAPI3> {
       await app.close();
     }
   } finally {
-    await database.close();
+    if (migrated === undefined) await database.close();
   }
 }
 
 /** The file's text: the same document always gives the same text. */
-export async function generateApiTypes(): Promise<string> {
-  const types = await openapiTS(await currentOpenApiDocument(), {
+export async function generateApiTypes(migrated?: DatabaseHandle): Promise<string> {
+  const types = await openapiTS(await currentOpenApiDocument(migrated), {
     commentHeader: HEADER,
     alphabetize: true,
     exportType: true,
