@@ -15,11 +15,7 @@ describe('the compiled server (npm start)', () => {
     buildIfStale('build-server.mjs');
 
     // A fresh embedded database on both test passes: every migration is read from disk.
-    const server = await startServer(
-      { DATABASE_URL: '', KLAXON_DATA_DIR: dataDir, KLAXON_MASTER_KEY: '7'.repeat(64) },
-      90_000,
-      'dist/main.js',
-    );
+    const server = await startServer({ DATABASE_URL: '', KLAXON_DATA_DIR: dataDir, KLAXON_MASTER_KEY: '7'.repeat(64) });
     try {
       const health = await fetch(`${server.url}/healthz`);
       expect(health.status).toBe(200);

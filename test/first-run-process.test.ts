@@ -38,7 +38,7 @@ describe('the setup link printed at start-up', () => {
     buildIfStale('build-server.mjs');
     const dataDir = mkdtempSync(join(tmpdir(), 'klaxon-first-run-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const server = await startServer({ DATABASE_URL: '', KLAXON_DATA_DIR: dataDir }, 90_000, 'dist/main.js');
+    const server = await startServer({ DATABASE_URL: '', KLAXON_DATA_DIR: dataDir });
     cleanups.push(() => server.stop());
 
     const setupUrl = await setupUrlOf(server);
@@ -61,7 +61,7 @@ describe('the setup link printed at start-up', () => {
     expect(await server.stop()).toBe(0);
 
     // Restarted with a user present, the server prints no link.
-    const again = await startServer({ DATABASE_URL: '', KLAXON_DATA_DIR: dataDir }, 90_000, 'dist/main.js');
+    const again = await startServer({ DATABASE_URL: '', KLAXON_DATA_DIR: dataDir });
     cleanups.push(() => again.stop());
     // The link, when there is one, is printed before the ready line.
     await outputContains(again, 'Klaxon is ready');

@@ -25,7 +25,7 @@ async function setupUrlOf(process: ServerProcess): Promise<string> {
 describe.skipIf(!hasChromium)('first run in headless Chromium', () => {
   beforeAll(async () => {
     prepareConsole();
-    server = await startServer({ DATABASE_URL: '', KLAXON_DATA_DIR: dataDir }, 90_000);
+    server = await startServer({ DATABASE_URL: '', KLAXON_DATA_DIR: dataDir });
     browser = await launchChromium();
   }, E2E_TIMEOUT);
 

@@ -19,7 +19,9 @@ export interface ServerProcess {
  */
 export async function startServer(
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  // A limit against a hang, not a speed target: a first start on an empty data dir (initdb and every
+  // migration) took over 90 s at load 25, and the test's own limit (180 s) still ends a real hang.
+  timeoutMs = 150_000,
   entry = 'dist/main.js',
 ): Promise<ServerProcess> {
   if (entry.startsWith('dist/')) buildIfStale('build-server.mjs');
