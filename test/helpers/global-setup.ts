@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { openPostgres, wrapPglite } from '../../src/db/client.js';
 
@@ -15,11 +16,36 @@ declare module 'vitest' {
   }
 }
 
+type TestDatabase = ProvidedContext['testDatabase'];
+interface Prepared {
+  target: TestDatabase;
+  teardown: () => Promise<void> | void;
+  users: number;
+}
+/** Where the run's one migrated database is kept while the projects of vitest.config.ts use it. */
+const PREPARED = Symbol.for('klaxon.testDatabase');
+
 /**
  * Migrates one database per test run, which each test file then clones: a PGlite data-dir
- * snapshot loaded in memory, or a PostgreSQL template database when DATABASE_URL is set.
+ * snapshot loaded in memory, or a PostgreSQL template database when DATABASE_URL is set. Each
+ * project of vitest.config.ts runs this set-up in vitest's process; they share the first one's
+ * database (migrating it again would cost as much again), and the last to finish removes it.
  */
 export default async function setup(project: TestProject) {
+  const shared = globalThis as { [PREPARED]?: Promise<Prepared> };
+  shared[PREPARED] ??= prepare();
+  const prepared = await shared[PREPARED];
+  prepared.users += 1;
+  project.provide('testDatabase', prepared.target);
+  return async () => {
+    prepared.users -= 1;
+    if (prepared.users > 0) return;
+    delete shared[PREPARED];
+    await prepared.teardown();
+  };
+}
+
+async function prepare(): Promise<Prepared> {
   const url = process.env.DATABASE_URL;
   if (url !== undefined && url !== '') {
     // Names carry this run's id, so a run cleans up only its own databases: several runs
@@ -34,14 +60,17 @@ export default async function setup(project: TestProject) {
     const handle = openPostgres(withDatabaseName(url, template), 2);
     await handle.migrate();
     await handle.close();
-    project.provide('testDatabase', { kind: 'postgres', url, template, databasePrefix });
-    return async () => {
-      const { rows } = await admin.query<{ datname: string }>(
-        'SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2',
-        [databasePrefix, template],
-      );
-      for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
-      await admin.end();
+    return {
+      target: { kind: 'postgres', url, template, databasePrefix },
+      users: 0,
+      async teardown() {
+        const { rows } = await admin.query<{ datname: string }>(
+          'SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR datname = $2',
+          [databasePrefix, template],
+        );
+        for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
+        await admin.end();
+      },
     };
   }
   const dir = mkdtempSync(join(tmpdir(), 'klaxon-test-'));
@@ -54,8 +83,11 @@ export default async function setup(project: TestProject) {
   const snapshotPath = join(dir, 'snapshot.tar');
   writeFileSync(snapshotPath, Buffer.from(await snapshot.arrayBuffer()));
   await handle.close();
-  project.provide('testDatabase', { kind: 'pglite', snapshotPath });
-  return () => rmSync(dir, { recursive: true, force: true });
+  return {
+    target: { kind: 'pglite', snapshotPath },
+    users: 0,
+    teardown: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export function withDatabaseName(url: string, name: string): string {
