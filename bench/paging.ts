@@ -50,7 +50,9 @@ try {
     ...(values.server === undefined ? {} : { serverScript: values.server }),
     ...(cluster === undefined ? {} : { databaseCpuMs: cluster.cpuMs }),
   });
-  console.log(`Klaxon time to page (${db}, ${values.server ?? 'this tree'}, load average ${loadavg()[0]?.toFixed(1)} at the end):`);
+  console.log(
+    `Klaxon time to page (${db}, ${values.server ?? 'this tree'}, load average ${loadavg()[0]?.toFixed(1)} at the end):`,
+  );
   for (const line of formatPaging(result, incidents)) console.log(`  ${line}`);
 } finally {
   cluster?.stop();

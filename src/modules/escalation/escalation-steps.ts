@@ -4,6 +4,7 @@ import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
 import type { NewTimelineEntry } from '../incidents/incidents.repository.js';
 import type { EscalationScheduler, EscalationStep } from '../incidents/incidents.service.js';
 import { planNotifications } from '../notifications/plan-notifications.js';
+import { createEscalationRepository } from './escalation.repository.js';
 import type { EscalationEngineOptions } from './escalation-engine.js';
 
 export type EscalationStepsDeps = Pick<
@@ -20,7 +21,7 @@ export type EscalationStepsDeps = Pick<
   | 'teamChannel'
 > & {
   /** Where a step's notifications and the next step are enqueued, after its commit. */
-  scheduler: Pick<EscalationScheduler, 'notificationsDue' | 'stepsDue'>;
+  scheduler: Pick<EscalationScheduler, 'due'>;
 };
 
 const matches = (incident: IncidentRow | undefined, step: EscalationStep): incident is IncidentRow =>
@@ -37,6 +38,7 @@ const matches = (incident: IncidentRow | undefined, step: EscalationStep): incid
 export function createEscalationSteps(options: EscalationStepsDeps) {
   const { database, incidentsRepository, policiesRepository, notificationsRepository, scheduler } = options;
   const db = database.db;
+  const escalationRepository = createEscalationRepository();
   const now = options.now ?? (() => new Date());
   const minuteMs = options.minuteMs ?? 60_000;
 
@@ -49,27 +51,35 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
    * members of the incident's own team only.
    */
   async function resolveTargets(teamId: string, level: { targets: EscalationTarget[] }, at: Date) {
-    const direct = await options.authz.partitionReferences(db, teamId, {
-      userIds: level.targets.filter((target) => target.type === 'user').map((target) => target.id),
+    const userTargets = [
+      ...new Set(level.targets.filter((target) => target.type === 'user').map((target) => target.id)),
+    ];
+    const schedules = await options.authz.partitionReferences(db, teamId, {
+      userIds: [],
       scheduleIds: level.targets.filter((target) => target.type === 'schedule').map((target) => target.id),
     });
+    // Membership and names in one statement for the people named in the level.
+    const direct = await escalationRepository.membersWithNames(db, teamId, userTargets);
     const onCall: string[] = [];
     const emptySchedules: string[] = [];
     const viaSchedule = new Map<string, string>();
     if (level.targets.some((target) => target.type === 'team' && target.id === teamId)) {
       onCall.push(...(await options.teamsRepository.listMembers(db, teamId)).map((member) => member.userId));
     }
-    for (const scheduleId of direct.scheduleIds) {
+    for (const scheduleId of schedules.scheduleIds) {
       const people = await options.resolver.whoIsOnCall(scheduleId, at);
       if (people.length === 0) emptySchedules.push(scheduleId);
       for (const userId of people) if (!viaSchedule.has(userId)) viaSchedule.set(userId, scheduleId);
       onCall.push(...people);
     }
-    const viaSchedules = await options.authz.partitionReferences(db, teamId, { userIds: onCall, scheduleIds: [] });
-    const userIds = [...new Set([...direct.userIds, ...viaSchedules.userIds])];
-    const [people, scheduleNames] = await Promise.all([
-      policiesRepository.displayNamesByIds(db, userIds),
-      policiesRepository.scheduleNamesByIds(db, [...new Set([...viaSchedule.values(), ...emptySchedules])]),
+    const onCallIds = [...new Set(onCall)];
+    const viaSchedules = await escalationRepository.membersWithNames(db, teamId, onCallIds);
+    const people = new Map([...direct, ...viaSchedules]);
+    const userIds = [
+      ...new Set([...userTargets.filter((id) => direct.has(id)), ...onCallIds.filter((id) => viaSchedules.has(id))]),
+    ];
+    const scheduleNames = await policiesRepository.scheduleNamesByIds(db, [
+      ...new Set([...viaSchedule.values(), ...emptySchedules]),
     ]);
     const nameOf = (userId: string) => {
       const name = people.get(userId) ?? 'someone';
@@ -77,13 +87,18 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
       return schedule === undefined ? name : `${name} (on call for ${scheduleNames.get(schedule) ?? 'a schedule'})`;
     };
     return {
-      userIds: userIds.filter((id) => people.has(id)),
+      userIds,
       emptySchedules,
       emptyScheduleNames: emptySchedules.map((id) => scheduleNames.get(id) ?? 'a deleted schedule'),
       nameOf,
       skipped: {
-        userIds: [...new Set([...direct.strangerUserIds, ...viaSchedules.strangerUserIds])],
-        scheduleIds: direct.foreignScheduleIds,
+        userIds: [
+          ...new Set([
+            ...userTargets.filter((id) => !direct.has(id)),
+            ...onCallIds.filter((id) => !viaSchedules.has(id)),
+          ]),
+        ],
+        scheduleIds: schedules.foreignScheduleIds,
       },
     };
   }
@@ -96,12 +111,11 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
     step: EscalationStep,
     alsoInTransaction?: (tx: Transaction) => Promise<void>,
   ): Promise<'ran' | 'stale'> {
-    const snapshot = await incidentsRepository.findById(db, step.incidentId);
+    // The incident and its policy in one statement (each round trip is what a storm queues behind).
+    const found = await escalationRepository.findIncidentWithPolicy(db, step.incidentId);
+    const snapshot = found?.incident;
     if (!matches(snapshot, step)) return 'stale';
-    const policy =
-      snapshot.escalationPolicyId === null
-        ? undefined
-        : await policiesRepository.findById(db, snapshot.escalationPolicyId);
+    const policy = found?.policy ?? undefined;
     const level = policy?.levels[step.level];
     const targets = level === undefined ? undefined : await resolveTargets(snapshot.teamId, level, now());
     // The team's own chat channel only (a policy cannot post to another team's channel), and only
@@ -228,19 +242,19 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
       if (next === undefined) {
         timeline.push(entry('escalation_exhausted', 'Every level has been notified: no further escalation'));
       }
-      const updated = await incidentsRepository.update(tx, incident.id, {
+      const cursor = {
         assigneeUserId: assignee,
         escalationLevel: next?.level ?? null,
         escalationRepetition: next?.repetition ?? step.repetition,
         nextEscalationAt: next === undefined ? null : new Date(at.getTime() + delayMinutes * minuteMs),
-      });
-      await incidentsRepository.insertTimeline(tx, timeline);
-      if (next !== undefined) after.next = updated;
+      };
+      // The cursor and the timeline in one statement; the row is locked, so the update finds it.
+      await escalationRepository.advanceStep(tx, incident.id, cursor, at, timeline);
+      if (next !== undefined) after.next = { ...incident, ...cursor };
       await alsoInTransaction?.(tx);
       return 'ran' as const;
     });
-    await scheduler.notificationsDue(after.notifications);
-    if (after.next !== undefined) await scheduler.stepsDue([after.next]);
+    await scheduler.due({ notifications: after.notifications, steps: after.next === undefined ? [] : [after.next] });
     return outcome;
   }
 
