@@ -6,6 +6,7 @@ import {
   ackTimeoutOf,
   type EscalationScheduler,
   type EscalationStep,
+  type ScheduledSend,
   type ScheduledStep,
 } from '../incidents/incidents.service.js';
 import { createDueJobWorker, type DueJobWorker, JOB_SCHEMA } from './due-job-worker.js';
@@ -115,7 +116,7 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
       };
       return [{ name: STEP_QUEUE, data: step, id: stepJobId(step), startAfter: incident.nextEscalationAt ?? now() }];
     });
-  const sendJobs = (rows: NotificationRow[]): PgBoss.JobInsert[] =>
+  const sendJobs = (rows: ScheduledSend[]): PgBoss.JobInsert[] =>
     rows.map((row) => ({
       name: SEND_QUEUE,
       data: { notificationId: row.id },

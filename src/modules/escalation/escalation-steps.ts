@@ -1,16 +1,15 @@
 import type { EscalationTarget } from '../../core/escalation-policies.js';
-import type { Transaction } from '../../db/client.js';
-import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
-import type { NewTimelineEntry } from '../incidents/incidents.repository.js';
+import type { Executor, Transaction } from '../../db/client.js';
+import type { IncidentRow } from '../../db/schema/index.js';
 import type { EscalationScheduler, EscalationStep } from '../incidents/incidents.service.js';
-import { planNotifications } from '../notifications/plan-notifications.js';
-import { createEscalationRepository } from './escalation.repository.js';
+import { notificationRows } from '../notifications/notification-planner.js';
+import type { NewNotification } from '../notifications/notifications.repository.js';
+import { createEscalationRepository, type StepCursor, type StepTimelineEntry } from './escalation.repository.js';
 import type { EscalationEngineOptions } from './escalation-engine.js';
 
 export type EscalationStepsDeps = Pick<
   EscalationEngineOptions,
   | 'database'
-  | 'incidentsRepository'
   | 'policiesRepository'
   | 'notificationsRepository'
   | 'teamsRepository'
@@ -33,10 +32,10 @@ const matches = (incident: IncidentRow | undefined, step: EscalationStep): incid
 /**
  * The escalation steps: one level of one round notifies its targets (planned per person's
  * notification rules) and moves the incident's cursor to the next level, the next round, or the
- * end, in one transaction that locks the incident.
+ * end, in one statement that applies only if the incident is still as the step found it.
  */
 export function createEscalationSteps(options: EscalationStepsDeps) {
-  const { database, incidentsRepository, policiesRepository, notificationsRepository, scheduler } = options;
+  const { database, policiesRepository, notificationsRepository, scheduler } = options;
   const db = database.db;
   const escalationRepository = createEscalationRepository();
   const now = options.now ?? (() => new Date());
@@ -104,8 +103,13 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
   }
 
   /**
-   * Runs one step. `alsoInTransaction` writes what must commit with the step and only if it runs
-   * (the audit entry of a person's "escalate now").
+   * Runs one step: plans it from a snapshot of the incident (its notifications, timeline and next
+   * cursor), then applies the plan in one statement that moves the cursor only if the incident is
+   * still as planned from (triggered, at this step, same first round and urgency), writing the
+   * notifications and timeline only then: atomic, so exactly once in effect, without BEGIN,
+   * a locking read and COMMIT. `alsoInTransaction` writes what must commit with the step and
+   * only if it runs (the audit entry of a person's "escalate now"); the statement then runs in
+   * a transaction with it.
    */
   async function runStep(
     step: EscalationStep,
@@ -113,43 +117,42 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
   ): Promise<'ran' | 'stale'> {
     // The incident and its policy in one statement (each round trip is what a storm queues behind).
     const found = await escalationRepository.findIncidentWithPolicy(db, step.incidentId);
-    const snapshot = found?.incident;
-    if (!matches(snapshot, step)) return 'stale';
+    const incident = found?.incident;
+    if (!matches(incident, step)) return 'stale';
     const policy = found?.policy ?? undefined;
     const level = policy?.levels[step.level];
-    const targets = level === undefined ? undefined : await resolveTargets(snapshot.teamId, level, now());
+    const targets = level === undefined ? undefined : await resolveTargets(incident.teamId, level, now());
     // The team's own chat channel only (a policy cannot post to another team's channel), and only
     // with a chat app to post through.
     const postsToChannel =
       options.teamChannel !== undefined &&
-      level?.targets.some((t) => t.type === 'team_channel' && t.id === snapshot.teamId) === true;
+      level?.targets.some((t) => t.type === 'team_channel' && t.id === incident.teamId) === true;
+    const people =
+      targets === undefined || targets.userIds.length === 0
+        ? undefined
+        : await notificationsRepository.listContactMethodsAndRules(db, targets.userIds);
 
-    const after: { notifications: NotificationRow[]; next: IncidentRow | undefined } = {
-      notifications: [],
-      next: undefined,
-    };
-    const outcome = await db.transaction(async (tx) => {
-      const incident = await incidentsRepository.findByIdForUpdate(tx, step.incidentId);
-      if (!matches(incident, step)) return 'stale' as const;
-      const at = now();
-      const entry = (kind: NewTimelineEntry['kind'], message: string, metadata: Record<string, unknown> = {}) => ({
-        incidentId: incident.id,
-        kind,
-        message,
-        metadata: { level: step.level, repetition: step.repetition, ...metadata },
-        createdAt: at,
-      });
-      const timeline: NewTimelineEntry[] = [];
-      if (policy === undefined) {
-        timeline.push(entry('no_escalation_policy', 'The escalation policy was deleted: escalation stops'));
-        await incidentsRepository.update(tx, incident.id, { escalationLevel: null, nextEscalationAt: null });
-        await incidentsRepository.insertTimeline(tx, timeline);
-        await alsoInTransaction?.(tx);
-        return 'ran' as const;
-      }
+    const at = now();
+    const entry = (kind: StepTimelineEntry['kind'], message: string, metadata: Record<string, unknown> = {}) => ({
+      kind,
+      message,
+      metadata: { level: step.level, repetition: step.repetition, ...metadata },
+    });
+    const timeline: StepTimelineEntry[] = [];
+    const notifications: NewNotification[] = [];
+    let cursor: StepCursor;
+    if (policy === undefined) {
+      timeline.push(entry('no_escalation_policy', 'The escalation policy was deleted: escalation stops'));
+      cursor = {
+        assigneeUserId: null,
+        escalationLevel: null,
+        escalationRepetition: step.repetition,
+        nextEscalationAt: null,
+      };
+    } else {
       const label = `level ${step.level + 1}${policy.repeatCount > 0 ? ` (round ${step.repetition + 1})` : ''}`;
       let delayMinutes = 0;
-      let assignee = incident.assigneeUserId;
+      let assignee: string | null = null;
       if (level !== undefined && targets !== undefined) {
         const { skipped } = targets;
         if (skipped.userIds.length > 0 || skipped.scheduleIds.length > 0) {
@@ -171,37 +174,29 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
         if (postsToChannel) {
           // A notification like a person's: sent by the notification sender after commit, retried
           // with backoff, re-enqueued by the reconciliation after a crash.
-          after.notifications.push(
-            ...(await notificationsRepository.insertNotifications(
-              tx,
-              [
-                {
-                  incidentId: incident.id,
-                  userId: null,
-                  contactMethodId: null,
-                  teamId: incident.teamId,
-                  contactMethodType: 'team_channel',
-                  level: step.level,
-                  repetition: step.repetition,
-                  ruleDelayMinutes: 0,
-                  scheduledAt: at,
-                  createdAt: at,
-                },
-              ],
-              at,
-            )),
-          );
+          notifications.push({
+            incidentId: incident.id,
+            userId: null,
+            contactMethodId: null,
+            teamId: incident.teamId,
+            contactMethodType: 'team_channel',
+            level: step.level,
+            repetition: step.repetition,
+            ruleDelayMinutes: 0,
+            scheduledAt: at,
+            createdAt: at,
+          });
           timeline.push(entry('escalated', `Escalated to ${label}: the team's chat channel`, { teamChannel: true }));
           delayMinutes = level.delayMinutes;
         }
-        if (targets.userIds.length === 0) {
+        if (people === undefined) {
           if (!postsToChannel) {
             timeline.push(entry('nobody_on_call', `Nobody to notify at ${label}: moving on at once`));
           }
         } else {
-          const planned = await planNotifications(
-            tx,
-            notificationsRepository,
+          const planned = notificationRows(
+            people.methods,
+            people.rules,
             {
               incidentId: incident.id,
               level: step.level,
@@ -212,7 +207,7 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
             at,
             minuteMs,
           );
-          after.notifications.push(...planned.created);
+          notifications.push(...planned.rows);
           timeline.push(
             entry('escalated', `Escalated to ${label}: ${listOf(targets.userIds.map(targets.nameOf))}`, {
               userIds: targets.userIds,
@@ -229,7 +224,7 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
               ),
             );
           }
-          assignee = targets.userIds[0] ?? assignee;
+          assignee = targets.userIds[0] ?? null;
           delayMinutes = level.delayMinutes;
         }
       }
@@ -242,20 +237,29 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
       if (next === undefined) {
         timeline.push(entry('escalation_exhausted', 'Every level has been notified: no further escalation'));
       }
-      const cursor = {
+      cursor = {
         assigneeUserId: assignee,
         escalationLevel: next?.level ?? null,
         escalationRepetition: next?.repetition ?? step.repetition,
         nextEscalationAt: next === undefined ? null : new Date(at.getTime() + delayMinutes * minuteMs),
       };
-      // The cursor and the timeline in one statement; the row is locked, so the update finds it.
-      await escalationRepository.advanceStep(tx, incident.id, cursor, at, timeline);
-      if (next !== undefined) after.next = { ...incident, ...cursor };
-      await alsoInTransaction?.(tx);
-      return 'ran' as const;
-    });
-    await scheduler.due({ notifications: after.notifications, steps: after.next === undefined ? [] : [after.next] });
-    return outcome;
+    }
+
+    const apply = (executor: Executor) =>
+      escalationRepository.applyStep(executor, incident, step, { cursor, notifications, timeline, at });
+    const applied =
+      alsoInTransaction === undefined
+        ? await apply(db)
+        : await db.transaction(async (tx) => {
+            const done = await apply(tx);
+            if (done !== undefined) await alsoInTransaction(tx);
+            return done;
+          });
+    // Someone acknowledged, resolved, re-triggered or raised its urgency since the snapshot.
+    if (applied === undefined) return 'stale';
+    const next = cursor.escalationLevel === null ? [] : [{ ...incident, ...cursor }];
+    await scheduler.due({ notifications: applied.notifications, steps: next });
+    return 'ran';
   }
 
   return { resolveTargets, runStep };

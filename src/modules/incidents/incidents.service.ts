@@ -57,13 +57,16 @@ export type ScheduledStep = Pick<
   'id' | 'status' | 'escalationLevel' | 'escalationRepetition' | 'nextEscalationAt'
 >;
 
+/** What scheduling a notification's send reads of it. */
+export type ScheduledSend = Pick<NotificationRow, 'id' | 'scheduledAt'>;
+
 export interface EscalationScheduler {
   /** All of these are due (steps, notifications, acknowledgement timeouts): their jobs in one go. */
-  due(due: { steps?: ScheduledStep[]; notifications?: NotificationRow[]; ackTimeouts?: IncidentRow[] }): Promise<void>;
+  due(due: { steps?: ScheduledStep[]; notifications?: ScheduledSend[]; ackTimeouts?: IncidentRow[] }): Promise<void>;
   /** The incidents' next steps are due at `nextEscalationAt`: make sure a job will run them. */
   stepsDue(incidents: ScheduledStep[]): Promise<void>;
   /** These notifications are due at their `scheduledAt`: make sure a job will send them. */
-  notificationsDue(notifications: NotificationRow[]): Promise<void>;
+  notificationsDue(notifications: ScheduledSend[]): Promise<void>;
   /** These steps and notifications will not run any more (ack/resolve): drop their jobs. */
   stepsCancelled(steps: EscalationStep[], notificationIds: string[]): Promise<void>;
   /** These acknowledgements run out at their `ackTimeoutAt`: make sure a job will re-trigger them. */
