@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { testDatabaseKind } from './helpers/database.js';
 import { createIntegration, hmacHex, sendSigned, standardWebhookHeaders } from './helpers/webhooks.js';
 
 let t: TestApp;
@@ -58,6 +59,19 @@ describe('the contract status table', () => {
     expect(JSON.stringify(delivery?.headers)).not.toContain(hmacHex(integration.webhookSecret, ''));
     expect(Object.keys(delivery?.headers as object)).not.toContain('x-webhook-signature');
   });
+
+  it.runIf(testDatabaseKind() === 'pglite')(
+    'on PGlite the ingest writes through its named prepared statements',
+    async () => {
+      const integration = await createIntegration(t, admin.apiKey, { name: 'prepared-generic', type: 'generic' });
+      const response = await sendSigned(t, integration, { title: 'Prepared once', severity: 'warning' });
+      expect(response.statusCode).toBe(202);
+      const prepared = await t.database.executeSql(
+        "SELECT name FROM pg_prepared_statements WHERE starts_with(name, 'klaxon_') ORDER BY name",
+      );
+      expect(prepared.rows).toContainEqual({ name: 'klaxon_alerts_upsert_firing_batch' });
+    },
+  );
 
   it('404 for an unknown integration, recording nothing', async () => {
     const response = await t.request({

@@ -189,6 +189,7 @@ class UnnamedStatementClient extends pg.Client {
 
 export function wrapPglite(client: PGlite, onClose: () => void = () => {}): DatabaseHandle {
   const db = drizzlePglite({ client, schema }) as unknown as Database;
+  pgliteBehind.set(db, client);
   return {
     db,
     kind: 'pglite',
@@ -285,6 +286,9 @@ async function listenOnPostgres(url: string, channel: string, handlers: ChannelH
   };
 }
 
+/** The PGlite instance behind each database wrapPglite made (not its transactions), for queryHot. */
+const pgliteBehind = new WeakMap<Executor, PGlite>();
+
 /** A hand-written statement for the ingest hot path, where building SQL with Drizzle costs. */
 export interface HotStatement {
   /** Unique per text: node-postgres prepares it once per connection under this name. */
@@ -302,9 +306,9 @@ export interface HotStatement {
  */
 export async function queryHot<Row>(executor: Executor, statement: HotStatement, values: unknown[]): Promise<Row[]> {
   // Outside a transaction on PGlite (the one-statement ingest batch), prepared once per database
-  // too; inside one the session's client is PGlite's transaction object, which keeps the plain path.
-  const { client } = executor._.session as unknown as { client: unknown };
-  if (client instanceof PGlite) return queryPglitePrepared(client, statement.name, statement.text, values);
+  // too; a transaction is another executor, which keeps the plain path.
+  const pglite = pgliteBehind.get(executor);
+  if (pglite !== undefined) return queryPglitePrepared(pglite, statement.name, statement.text, values);
   const prepared = executor._.session.prepareQuery(
     { sql: statement.text, params: values },
     undefined,
