@@ -112,6 +112,8 @@ export async function measurePaging(
     serverScript?: string;
     /** The database's CPU time so far, in ms (PostgreSQL's processes); absent on PGlite. */
     databaseCpuMs?: () => number;
+    /** Extra node flags for the server (`--cpu-prof`, for a profile of the run). */
+    nodeArgs?: string[];
   },
 ): Promise<PagingResult> {
   const { incidents, storm, log } = options;
@@ -124,11 +126,15 @@ export async function measurePaging(
       const services = createServices({ database, masterKey: Buffer.from(masterKeyHex, 'hex') });
       return (await services.bootstrapAdminService.bootstrap({ email: 'bench@example.com' })).apiKey;
     });
-    const server = await startNodeServer(options.serverScript ?? join(ROOT, 'dist', 'main.js'), {
-      ...targetEnv(target, masterKeyHex),
-      KLAXON_OUTBOUND_ALLOWED_NETWORKS: '127.0.0.0/8',
-      KLAXON_JOB_WORKERS: 'true',
-    });
+    const server = await startNodeServer(
+      options.serverScript ?? join(ROOT, 'dist', 'main.js'),
+      {
+        ...targetEnv(target, masterKeyHex),
+        KLAXON_OUTBOUND_ALLOWED_NETWORKS: '127.0.0.0/8',
+        KLAXON_JOB_WORKERS: 'true',
+      },
+      options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs },
+    );
     try {
       const api = async (method: string, path: string, body?: unknown) => {
         const response = await fetch(`${server.url}${path}`, {
