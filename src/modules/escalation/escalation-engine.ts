@@ -16,10 +16,13 @@ export interface EscalationEngineOptions {
   incidentsRepository: IncidentsRepository;
   policiesRepository: EscalationPoliciesRepository;
   notificationsRepository: NotificationsRepository;
-  teamsRepository: Pick<TeamsRepository, 'namesByIds' | 'listMembers'>;
+  teamsRepository: Pick<TeamsRepository, 'listMembers'>;
   resolver: OnCallResolver;
-  /** Checks, when a level runs, that its targets still belong to the incident's team. */
-  authz: Pick<Authz, 'partitionReferences' | 'standingOfUser'>;
+  /**
+   * Checks, when a level runs, that its schedules still belong to the incident's team (its people
+   * are checked with their names in one read, escalation.repository.ts).
+   */
+  authz: Pick<Authz, 'partitionReferences'>;
   channels: Channels;
   /** Re-triggers an incident whose acknowledgement ran out (the incidents service owns the transition). */
   acknowledgementTimedOut: (timeout: AckTimeout) => Promise<'retriggered' | 'stale' | 'early'>;
