@@ -50,33 +50,25 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
    * members of the incident's own team only.
    */
   async function resolveTargets(teamId: string, level: { targets: EscalationTarget[] }, at: Date) {
-    const userTargets = [
-      ...new Set(level.targets.filter((target) => target.type === 'user').map((target) => target.id)),
-    ];
-    const schedules = await options.authz.partitionReferences(db, teamId, {
-      userIds: [],
+    // Membership and names of the people named in the level in one statement (authz reads both).
+    const direct = await options.authz.partitionReferences(db, teamId, {
+      userIds: level.targets.filter((target) => target.type === 'user').map((target) => target.id),
       scheduleIds: level.targets.filter((target) => target.type === 'schedule').map((target) => target.id),
     });
-    // Membership and names in one statement for the people named in the level.
-    const direct = await escalationRepository.membersWithNames(db, teamId, userTargets);
     const onCall: string[] = [];
     const emptySchedules: string[] = [];
     const viaSchedule = new Map<string, string>();
     if (level.targets.some((target) => target.type === 'team' && target.id === teamId)) {
       onCall.push(...(await options.teamsRepository.listMembers(db, teamId)).map((member) => member.userId));
     }
-    for (const scheduleId of schedules.scheduleIds) {
+    for (const scheduleId of direct.scheduleIds) {
       const people = await options.resolver.whoIsOnCall(scheduleId, at);
       if (people.length === 0) emptySchedules.push(scheduleId);
       for (const userId of people) if (!viaSchedule.has(userId)) viaSchedule.set(userId, scheduleId);
       onCall.push(...people);
     }
-    const onCallIds = [...new Set(onCall)];
-    const viaSchedules = await escalationRepository.membersWithNames(db, teamId, onCallIds);
-    const people = new Map([...direct, ...viaSchedules]);
-    const userIds = [
-      ...new Set([...userTargets.filter((id) => direct.has(id)), ...onCallIds.filter((id) => viaSchedules.has(id))]),
-    ];
+    const viaSchedules = await options.authz.partitionReferences(db, teamId, { userIds: onCall, scheduleIds: [] });
+    const people = new Map([...direct.names, ...viaSchedules.names]);
     const scheduleNames = await policiesRepository.scheduleNamesByIds(db, [
       ...new Set([...viaSchedule.values(), ...emptySchedules]),
     ]);
@@ -86,18 +78,13 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
       return schedule === undefined ? name : `${name} (on call for ${scheduleNames.get(schedule) ?? 'a schedule'})`;
     };
     return {
-      userIds,
+      userIds: [...new Set([...direct.userIds, ...viaSchedules.userIds])],
       emptySchedules,
       emptyScheduleNames: emptySchedules.map((id) => scheduleNames.get(id) ?? 'a deleted schedule'),
       nameOf,
       skipped: {
-        userIds: [
-          ...new Set([
-            ...userTargets.filter((id) => !direct.has(id)),
-            ...onCallIds.filter((id) => !viaSchedules.has(id)),
-          ]),
-        ],
-        scheduleIds: schedules.foreignScheduleIds,
+        userIds: [...new Set([...direct.strangerUserIds, ...viaSchedules.strangerUserIds])],
+        scheduleIds: direct.foreignScheduleIds,
       },
     };
   }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { TimelineKind } from '../../core/incidents.js';
 import type { AttemptOutcome } from '../../core/notifications.js';
 import { type Executor, type HotStatement, queryHot } from '../../db/client.js';
@@ -12,6 +12,7 @@ import {
   users,
 } from '../../db/schema/index.js';
 import { uuidv7 } from '../../lib/ids.js';
+import { standsInTeamSql } from '../authz/authz.repository.js';
 import type { NewNotification } from '../notifications/notifications.repository.js';
 
 /**
@@ -104,23 +105,9 @@ export function createEscalationRepository() {
     },
 
     /**
-     * Which of `userIds` a level may page, with the names the timeline shows: enabled members of
-     * the team (authz's `partitionReferences` rule for people), their names read in the same statement.
-     */
-    async membersWithNames(executor: Executor, teamId: string, userIds: string[]): Promise<Map<string, string>> {
-      if (userIds.length === 0) return new Map();
-      const rows = await executor
-        .select({ id: users.id, name: users.name, email: users.email })
-        .from(teamMembers)
-        .innerJoin(users, eq(users.id, teamMembers.userId))
-        .where(and(eq(teamMembers.teamId, teamId), inArray(teamMembers.userId, userIds), isNull(users.disabledAt)));
-      return new Map(rows.map((row) => [row.id, row.name ?? row.email]));
-    },
-
-    /**
      * What a person's send needs besides the notification, in one statement: the incident, its
      * team's name, the contact method, and whether the person may still be paged for the team
-     * (authz's `standingOfUser`: an enabled platform admin or member). Undefined when the
+     * (authz's `standsInTeamSql`, standingOfUser's rule). Undefined when the
      * incident is gone.
      */
     async findDeliveryContext(executor: Executor, incidentId: string, contactMethodId: string, userId: string) {
@@ -130,7 +117,7 @@ export function createEscalationRepository() {
           teamName: teams.name,
           method: contactMethods,
           personName: sql<string | null>`coalesce(${users.name}, ${users.email})`,
-          ofTheTeam: sql<boolean>`coalesce(${users.disabledAt} IS NULL AND (${users.isPlatformAdmin} OR ${teamMembers.role} IS NOT NULL), false)`,
+          ofTheTeam: standsInTeamSql,
         })
         .from(incidents)
         .leftJoin(teams, eq(teams.id, incidents.teamId))
