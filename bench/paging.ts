@@ -1,5 +1,9 @@
 /**
- * Time to page alone: `npm run bench:paging -- [--db postgres|pglite] [--incidents 20] [--storm 1000]`.
+ * Time to page alone: `npm run bench:paging -- [--db postgres|pglite] [--incidents 20] [--storm 1000]
+ * [--server path/to/dist/main.js] [--cpu-prof dir]`. `--server` runs another build (a copy of the
+ * base's dist/, for A/B runs on the same minutes) instead of this tree's, which is then not
+ * rebuilt; `--cpu-prof` has the server write a V8 profile of the whole run into `dir` (read it
+ * with `npm run bench:profile`).
  * `npm run bench` runs the same measurement (workload `paging`); see bench/lib/paging.ts for what
  * is measured and bench/README.md for the figures.
  */
@@ -19,6 +23,8 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'postgres' },
     incidents: { type: 'string', default: '20' },
     storm: { type: 'string', default: '1000' },
+    server: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const db = values.db === 'pglite' ? 'pglite' : 'postgres';
@@ -26,7 +32,9 @@ const incidents = Number(values.incidents);
 const storm = Number(values.storm);
 
 // What `npm start`'s prestart does: rebuild dist/ only when a file under src/ changed.
-execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-server.mjs'), '--if-stale'], { stdio: 'inherit' });
+if (values.server === undefined) {
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-server.mjs'), '--if-stale'], { stdio: 'inherit' });
+}
 let cluster: PostgresCluster | undefined;
 let dataDir: string | undefined;
 try {
@@ -42,8 +50,13 @@ try {
     incidents,
     storm,
     log: (line) => process.stderr.write(`${line}\n`),
+    ...(values.server === undefined ? {} : { serverScript: values.server }),
+    ...(cluster === undefined ? {} : { databaseCpuMs: cluster.cpuMs }),
+    ...(values['cpu-prof'] === undefined ? {} : { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] }),
   });
-  console.log(`Klaxon time to page (${db}, load average ${loadavg()[0]?.toFixed(1)} at the end):`);
+  console.log(
+    `Klaxon time to page (${db}, ${values.server ?? 'this tree'}, load average ${loadavg()[0]?.toFixed(1)} at the end):`,
+  );
   for (const line of formatPaging(result, incidents)) console.log(`  ${line}`);
 } finally {
   cluster?.stop();

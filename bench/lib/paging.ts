@@ -9,7 +9,8 @@
  *    level-1 page at the receiver; `late` is how long after it was due each level-2 page arrived
  *    (its arrival less the level-1 page's arrival less the one-minute delay: the level-1 step's
  *    send time stands for the moment the step ran, a few milliseconds after it);
- * 2. opens `storm` incidents within 10 s: `page` again, for the first pages during the storm.
+ * 2. opens `storm` incidents within 10 s: `page` again, for the first pages during the storm
+ *    (waiting until each has arrived, 60 s at most), and the CPU time that took.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -75,16 +76,27 @@ export interface PagingResult {
   /** From each 202 to its level-1 page during the storm. */
   stormPage: Percentiles;
   stormSize: number;
+  /**
+   * CPU time (user + system) from the storm's first webhook until its last page arrived, in ms:
+   * Klaxon's processes and, on PostgreSQL, the cluster's (null on PGlite, which runs inside Klaxon).
+   */
+  stormCpuMs: { klaxon: number; database: number | null };
   errors: string[];
 }
 
 export function formatPaging(result: PagingResult, incidents: number): string[] {
+  const perIncident = (ms: number) => ((ms * 1000) / Math.max(1, result.stormSize)).toFixed(0);
   const line = (label: string, p: Percentiles) =>
     `${label} p50/p99 ${p.p50.toFixed(0)}/${p.p99.toFixed(0)} ms (${p.arrived}/${p.expected} arrived)`;
   return [
     `${incidents} incidents at 20/s: ${line('page', result.page)}`,
     `${incidents} incidents at 20/s: ${line('late', result.late)} (level 2 after it was due)`,
     `storm of ${result.stormSize} within 10 s:  ${line('page', result.stormPage)}`,
+    `storm CPU: Klaxon ${result.stormCpuMs.klaxon.toFixed(0)} ms (${perIncident(result.stormCpuMs.klaxon)} µs per incident)${
+      result.stormCpuMs.database === null
+        ? ''
+        : `, PostgreSQL ${result.stormCpuMs.database.toFixed(0)} ms (${perIncident(result.stormCpuMs.database)} µs per incident)`
+    }`,
     `webhook errors: ${result.errors.length}${result.errors.length > 0 ? ` (${[...new Set(result.errors)].join('; ')})` : ''}`,
   ];
 }
@@ -92,7 +104,17 @@ export function formatPaging(result: PagingResult, incidents: number): string[] 
 /** Runs both phases against a fresh, not yet migrated database; about 90 s. */
 export async function measurePaging(
   target: KlaxonTarget,
-  options: { incidents: number; storm: number; log: (line: string) => void },
+  options: {
+    incidents: number;
+    storm: number;
+    log: (line: string) => void;
+    /** The compiled server to run: this tree's dist/main.js unless another build's (A/B runs). */
+    serverScript?: string;
+    /** The database's CPU time so far, in ms (PostgreSQL's processes); absent on PGlite. */
+    databaseCpuMs?: () => number;
+    /** Extra node flags for the server (`--cpu-prof`, for a profile of the run). */
+    nodeArgs?: string[];
+  },
 ): Promise<PagingResult> {
   const { incidents, storm, log } = options;
   const masterKeyHex = randomBytes(32).toString('hex');
@@ -104,11 +126,15 @@ export async function measurePaging(
       const services = createServices({ database, masterKey: Buffer.from(masterKeyHex, 'hex') });
       return (await services.bootstrapAdminService.bootstrap({ email: 'bench@example.com' })).apiKey;
     });
-    const server = await startNodeServer(join(ROOT, 'dist', 'main.js'), {
-      ...targetEnv(target, masterKeyHex),
-      KLAXON_OUTBOUND_ALLOWED_NETWORKS: '127.0.0.0/8',
-      KLAXON_JOB_WORKERS: 'true',
-    });
+    const server = await startNodeServer(
+      options.serverScript ?? join(ROOT, 'dist', 'main.js'),
+      {
+        ...targetEnv(target, masterKeyHex),
+        KLAXON_OUTBOUND_ALLOWED_NETWORKS: '127.0.0.0/8',
+        KLAXON_JOB_WORKERS: 'true',
+      },
+      options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs },
+    );
     try {
       const api = async (method: string, path: string, body?: unknown) => {
         const response = await fetch(`${server.url}${path}`, {
@@ -185,13 +211,21 @@ export async function measurePaging(
         return first === undefined || second === undefined ? [] : [second - first - LEVEL_DELAY_MS];
       });
       log(`paging: a storm of ${storm} incidents within 10 s`);
+      const cpuBefore = { klaxon: server.cpuMs(), database: options.databaseCpuMs?.() ?? null };
       const stormed = await open('storm', storm, storm / 10);
-      await sleep(10_000);
+      // Until every storm page arrived (the CPU then counts the whole storm's work), 60 s at most.
+      const waitUntil = Date.now() + 60_000;
+      while (pageLatencies(stormed).length < stormed.length && Date.now() < waitUntil) await sleep(200);
+      const stormCpuMs = {
+        klaxon: server.cpuMs() - cpuBefore.klaxon,
+        database: cpuBefore.database === null ? null : (options.databaseCpuMs?.() ?? 0) - cpuBefore.database,
+      };
       return {
         page: percentiles(pageLatencies(delayed), incidents),
         late: percentiles(late, incidents),
         stormPage: percentiles(pageLatencies(stormed), storm),
         stormSize: storm,
+        stormCpuMs,
         errors,
       };
     } finally {

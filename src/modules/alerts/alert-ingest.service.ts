@@ -337,10 +337,6 @@ export function createAlertIngestService(deps: {
   }
 
   const batcher = createIngestBatcher<PendingIngest, IngestedAlert[]>({
-    // One batch at a time, on both databases: requests that arrive meanwhile make the next batch
-    // bigger rather than a batch of their own. On PostgreSQL, 4 overlapping batches (until
-    // 2026-12-06) cost 25–40% more of its CPU per request and no throughput (bench/README.md).
-    concurrency: 1,
     maxBatchWeight: MAX_ALERTS_PER_BATCH,
     weigh: (pending) => pending.normalized.length,
     writeBatch: writeWithRetry,

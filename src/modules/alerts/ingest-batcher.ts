@@ -5,6 +5,11 @@
  * alone on the next turn of the event loop, so it waits for nothing. Each caller's promise
  * settles only after the transaction holding its own writes has committed or failed.
  *
+ * One batch is written at a time: requests that arrive meanwhile make the next batch bigger
+ * rather than a batch of their own. On PostgreSQL, 4 overlapping batches (until 2026-12-06) cost
+ * 25–40% more of its CPU per request and no throughput (bench/README.md); PGlite has one
+ * connection anyway.
+ *
  * If a batch fails, its requests are retried one by one, so one bad request cannot fail the
  * others that happened to share its batch.
  */
@@ -20,8 +25,6 @@ interface Waiting<T, R> {
 }
 
 export function createIngestBatcher<T, R>(options: {
-  /** Batches written at the same time (PGlite: 1; PostgreSQL: a few connections of the pool). */
-  concurrency: number;
   /** The most weight (e.g. alerts) one batch takes; a heavier single item still goes alone. */
   maxBatchWeight: number;
   weigh: (item: T) => number;
@@ -29,7 +32,7 @@ export function createIngestBatcher<T, R>(options: {
   writeBatch: (items: T[]) => Promise<R[]>;
 }): IngestBatcher<T, R> {
   const queue: Array<Waiting<T, R>> = [];
-  let active = 0;
+  let writing = false;
   let scheduled = false;
 
   function takeBatch(): Array<Waiting<T, R>> {
@@ -65,14 +68,12 @@ export function createIngestBatcher<T, R>(options: {
 
   function drain(): void {
     scheduled = false;
-    while (active < options.concurrency && queue.length > 0) {
-      const batch = takeBatch();
-      active++;
-      void write(batch).finally(() => {
-        active--;
-        drain();
-      });
-    }
+    if (writing || queue.length === 0) return;
+    writing = true;
+    void write(takeBatch()).finally(() => {
+      writing = false;
+      drain();
+    });
   }
 
   return {
@@ -80,7 +81,7 @@ export function createIngestBatcher<T, R>(options: {
       return new Promise<R>((resolve, reject) => {
         queue.push({ item, weight: Math.max(1, options.weigh(item)), resolve, reject });
         // Waiting one turn of the event loop lets requests parsed in the same turn share a batch.
-        if (!scheduled && active < options.concurrency) {
+        if (!scheduled && !writing) {
           scheduled = true;
           setImmediate(drain);
         }

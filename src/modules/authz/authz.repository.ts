@@ -1,7 +1,14 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { TeamRole } from '../../core/teams.js';
 import type { Executor } from '../../db/client.js';
 import { schedules, teamMembers, teams, users } from '../../db/schema/index.js';
+
+/**
+ * standingOfUser's rule as SQL, for a statement that reads a person (`users`) left-joined to
+ * their `team_members` row in the team: true while they may still act for the team (an enabled
+ * platform admin or member). The escalation engine's send reads it with everything else it needs.
+ */
+export const standsInTeamSql = sql<boolean>`coalesce(${users.disabledAt} IS NULL AND (${users.isPlatformAdmin} OR ${teamMembers.role} IS NOT NULL), false)`;
 
 /**
  * The one place that reads who belongs to which team and with what role. Every authorization
@@ -27,15 +34,18 @@ export function createAuthzRepository() {
       return new Map(rows.map((row) => [row.teamId, row.role]));
     },
 
-    /** Which of `userIds` belong to the team (a disabled account belongs to none). */
-    async membersAmong(executor: Executor, teamId: string, userIds: string[]): Promise<Set<string>> {
-      if (userIds.length === 0) return new Set();
+    /**
+     * Which of `userIds` belong to the team (a disabled account belongs to none), each with the
+     * name people see (their name, else their email), read in the same statement for the timeline.
+     */
+    async membersAmong(executor: Executor, teamId: string, userIds: string[]): Promise<Map<string, string>> {
+      if (userIds.length === 0) return new Map();
       const rows = await executor
-        .select({ userId: teamMembers.userId })
+        .select({ userId: teamMembers.userId, name: users.name, email: users.email })
         .from(teamMembers)
         .innerJoin(users, eq(users.id, teamMembers.userId))
         .where(and(eq(teamMembers.teamId, teamId), inArray(teamMembers.userId, userIds), isNull(users.disabledAt)));
-      return new Set(rows.map((row) => row.userId));
+      return new Map(rows.map((row) => [row.userId, row.name ?? row.email]));
     },
 
     /** A user as grants derived from them see it: admin or not, disabled or not, and their role in the team. */

@@ -148,6 +148,8 @@ export function createAuthz(deps: { db: Executor; repository: AuthzRepository })
       const teamSchedules = await repository.schedulesAmong(executor, teamId, scheduleIds);
       return {
         userIds: userIds.filter((id) => members.has(id)),
+        /** The members' names as people see them (name, else email). */
+        names: members,
         strangerUserIds: userIds.filter((id) => !members.has(id)),
         scheduleIds: scheduleIds.filter((id) => teamSchedules.has(id)),
         foreignScheduleIds: scheduleIds.filter((id) => !teamSchedules.has(id)),

@@ -16,10 +16,13 @@ export interface EscalationEngineOptions {
   incidentsRepository: IncidentsRepository;
   policiesRepository: EscalationPoliciesRepository;
   notificationsRepository: NotificationsRepository;
-  teamsRepository: Pick<TeamsRepository, 'namesByIds' | 'listMembers'>;
+  teamsRepository: Pick<TeamsRepository, 'listMembers'>;
   resolver: OnCallResolver;
-  /** Checks, when a level runs, that its targets still belong to the incident's team. */
-  authz: Pick<Authz, 'partitionReferences' | 'standingOfUser'>;
+  /**
+   * Checks, when a level runs, that its schedules still belong to the incident's team (its people
+   * are checked with their names in one read, escalation.repository.ts).
+   */
+  authz: Pick<Authz, 'partitionReferences'>;
   channels: Channels;
   /** Re-triggers an incident whose acknowledgement ran out (the incidents service owns the transition). */
   acknowledgementTimedOut: (timeout: AckTimeout) => Promise<'retriggered' | 'stale' | 'early'>;
@@ -49,8 +52,9 @@ export interface EscalationEngineOptions {
  * Durable escalation on pg-boss, in the application's own database (PostgreSQL or PGlite).
  *
  * - A step job (incident, level, repetition) notifies that level's targets and moves the incident's
- *   escalation cursor to the next step, in one transaction that locks the incident. A job whose step
- *   is not the cursor's (a duplicate, or the incident was acknowledged) does nothing.
+ *   escalation cursor to the next step, in one statement that applies only while the incident is
+ *   still at that step. A job whose step is not the cursor's (a duplicate, or the incident was
+ *   acknowledged) does nothing.
  * - Each notification is a row whose unique index is the idempotency key; its send job has the
  *   row's id as job id. The sender claims the row before sending, so one process sends it.
  * - Jobs are enqueued after commit with deterministic ids; a periodic reconciliation re-enqueues

@@ -1,15 +1,15 @@
 import type { EscalationTarget } from '../../core/escalation-policies.js';
-import type { Transaction } from '../../db/client.js';
-import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
-import type { NewTimelineEntry } from '../incidents/incidents.repository.js';
+import type { Executor, Transaction } from '../../db/client.js';
+import type { IncidentRow } from '../../db/schema/index.js';
 import type { EscalationScheduler, EscalationStep } from '../incidents/incidents.service.js';
-import { planNotifications } from '../notifications/plan-notifications.js';
+import { notificationRows } from '../notifications/notification-planner.js';
+import type { NewNotification } from '../notifications/notifications.repository.js';
+import { createEscalationRepository, type StepCursor, type StepTimelineEntry } from './escalation.repository.js';
 import type { EscalationEngineOptions } from './escalation-engine.js';
 
 export type EscalationStepsDeps = Pick<
   EscalationEngineOptions,
   | 'database'
-  | 'incidentsRepository'
   | 'policiesRepository'
   | 'notificationsRepository'
   | 'teamsRepository'
@@ -20,7 +20,7 @@ export type EscalationStepsDeps = Pick<
   | 'teamChannel'
 > & {
   /** Where a step's notifications and the next step are enqueued, after its commit. */
-  scheduler: Pick<EscalationScheduler, 'notificationsDue' | 'stepsDue'>;
+  scheduler: Pick<EscalationScheduler, 'due'>;
 };
 
 const matches = (incident: IncidentRow | undefined, step: EscalationStep): incident is IncidentRow =>
@@ -32,11 +32,12 @@ const matches = (incident: IncidentRow | undefined, step: EscalationStep): incid
 /**
  * The escalation steps: one level of one round notifies its targets (planned per person's
  * notification rules) and moves the incident's cursor to the next level, the next round, or the
- * end, in one transaction that locks the incident.
+ * end, in one statement that applies only if the incident is still as the step found it.
  */
 export function createEscalationSteps(options: EscalationStepsDeps) {
-  const { database, incidentsRepository, policiesRepository, notificationsRepository, scheduler } = options;
+  const { database, policiesRepository, notificationsRepository, scheduler } = options;
   const db = database.db;
+  const escalationRepository = createEscalationRepository();
   const now = options.now ?? (() => new Date());
   const minuteMs = options.minuteMs ?? 60_000;
 
@@ -49,6 +50,7 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
    * members of the incident's own team only.
    */
   async function resolveTargets(teamId: string, level: { targets: EscalationTarget[] }, at: Date) {
+    // Membership and names of the people named in the level in one statement (authz reads both).
     const direct = await options.authz.partitionReferences(db, teamId, {
       userIds: level.targets.filter((target) => target.type === 'user').map((target) => target.id),
       scheduleIds: level.targets.filter((target) => target.type === 'schedule').map((target) => target.id),
@@ -66,10 +68,9 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
       onCall.push(...people);
     }
     const viaSchedules = await options.authz.partitionReferences(db, teamId, { userIds: onCall, scheduleIds: [] });
-    const userIds = [...new Set([...direct.userIds, ...viaSchedules.userIds])];
-    const [people, scheduleNames] = await Promise.all([
-      policiesRepository.displayNamesByIds(db, userIds),
-      policiesRepository.scheduleNamesByIds(db, [...new Set([...viaSchedule.values(), ...emptySchedules])]),
+    const people = new Map([...direct.names, ...viaSchedules.names]);
+    const scheduleNames = await policiesRepository.scheduleNamesByIds(db, [
+      ...new Set([...viaSchedule.values(), ...emptySchedules]),
     ]);
     const nameOf = (userId: string) => {
       const name = people.get(userId) ?? 'someone';
@@ -77,7 +78,7 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
       return schedule === undefined ? name : `${name} (on call for ${scheduleNames.get(schedule) ?? 'a schedule'})`;
     };
     return {
-      userIds: userIds.filter((id) => people.has(id)),
+      userIds: [...new Set([...direct.userIds, ...viaSchedules.userIds])],
       emptySchedules,
       emptyScheduleNames: emptySchedules.map((id) => scheduleNames.get(id) ?? 'a deleted schedule'),
       nameOf,
@@ -89,53 +90,56 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
   }
 
   /**
-   * Runs one step. `alsoInTransaction` writes what must commit with the step and only if it runs
-   * (the audit entry of a person's "escalate now").
+   * Runs one step: plans it from a snapshot of the incident (its notifications, timeline and next
+   * cursor), then applies the plan in one statement that moves the cursor only if the incident is
+   * still as planned from (triggered, at this step, same first round and urgency), writing the
+   * notifications and timeline only then: atomic, so exactly once in effect, without BEGIN,
+   * a locking read and COMMIT. `alsoInTransaction` writes what must commit with the step and
+   * only if it runs (the audit entry of a person's "escalate now"); the statement then runs in
+   * a transaction with it.
    */
   async function runStep(
     step: EscalationStep,
     alsoInTransaction?: (tx: Transaction) => Promise<void>,
   ): Promise<'ran' | 'stale'> {
-    const snapshot = await incidentsRepository.findById(db, step.incidentId);
-    if (!matches(snapshot, step)) return 'stale';
-    const policy =
-      snapshot.escalationPolicyId === null
-        ? undefined
-        : await policiesRepository.findById(db, snapshot.escalationPolicyId);
+    // The incident and its policy in one statement (each round trip is what a storm queues behind).
+    const found = await escalationRepository.findIncidentWithPolicy(db, step.incidentId);
+    const incident = found?.incident;
+    if (!matches(incident, step)) return 'stale';
+    const policy = found?.policy ?? undefined;
     const level = policy?.levels[step.level];
-    const targets = level === undefined ? undefined : await resolveTargets(snapshot.teamId, level, now());
+    const targets = level === undefined ? undefined : await resolveTargets(incident.teamId, level, now());
     // The team's own chat channel only (a policy cannot post to another team's channel), and only
     // with a chat app to post through.
     const postsToChannel =
       options.teamChannel !== undefined &&
-      level?.targets.some((t) => t.type === 'team_channel' && t.id === snapshot.teamId) === true;
+      level?.targets.some((t) => t.type === 'team_channel' && t.id === incident.teamId) === true;
+    const people =
+      targets === undefined || targets.userIds.length === 0
+        ? undefined
+        : await notificationsRepository.listContactMethodsAndRules(db, targets.userIds);
 
-    const after: { notifications: NotificationRow[]; next: IncidentRow | undefined } = {
-      notifications: [],
-      next: undefined,
-    };
-    const outcome = await db.transaction(async (tx) => {
-      const incident = await incidentsRepository.findByIdForUpdate(tx, step.incidentId);
-      if (!matches(incident, step)) return 'stale' as const;
-      const at = now();
-      const entry = (kind: NewTimelineEntry['kind'], message: string, metadata: Record<string, unknown> = {}) => ({
-        incidentId: incident.id,
-        kind,
-        message,
-        metadata: { level: step.level, repetition: step.repetition, ...metadata },
-        createdAt: at,
-      });
-      const timeline: NewTimelineEntry[] = [];
-      if (policy === undefined) {
-        timeline.push(entry('no_escalation_policy', 'The escalation policy was deleted: escalation stops'));
-        await incidentsRepository.update(tx, incident.id, { escalationLevel: null, nextEscalationAt: null });
-        await incidentsRepository.insertTimeline(tx, timeline);
-        await alsoInTransaction?.(tx);
-        return 'ran' as const;
-      }
+    const at = now();
+    const entry = (kind: StepTimelineEntry['kind'], message: string, metadata: Record<string, unknown> = {}) => ({
+      kind,
+      message,
+      metadata: { level: step.level, repetition: step.repetition, ...metadata },
+    });
+    const timeline: StepTimelineEntry[] = [];
+    const notifications: NewNotification[] = [];
+    let cursor: StepCursor;
+    if (policy === undefined) {
+      timeline.push(entry('no_escalation_policy', 'The escalation policy was deleted: escalation stops'));
+      cursor = {
+        assigneeUserId: null,
+        escalationLevel: null,
+        escalationRepetition: step.repetition,
+        nextEscalationAt: null,
+      };
+    } else {
       const label = `level ${step.level + 1}${policy.repeatCount > 0 ? ` (round ${step.repetition + 1})` : ''}`;
       let delayMinutes = 0;
-      let assignee = incident.assigneeUserId;
+      let assignee: string | null = null;
       if (level !== undefined && targets !== undefined) {
         const { skipped } = targets;
         if (skipped.userIds.length > 0 || skipped.scheduleIds.length > 0) {
@@ -157,37 +161,29 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
         if (postsToChannel) {
           // A notification like a person's: sent by the notification sender after commit, retried
           // with backoff, re-enqueued by the reconciliation after a crash.
-          after.notifications.push(
-            ...(await notificationsRepository.insertNotifications(
-              tx,
-              [
-                {
-                  incidentId: incident.id,
-                  userId: null,
-                  contactMethodId: null,
-                  teamId: incident.teamId,
-                  contactMethodType: 'team_channel',
-                  level: step.level,
-                  repetition: step.repetition,
-                  ruleDelayMinutes: 0,
-                  scheduledAt: at,
-                  createdAt: at,
-                },
-              ],
-              at,
-            )),
-          );
+          notifications.push({
+            incidentId: incident.id,
+            userId: null,
+            contactMethodId: null,
+            teamId: incident.teamId,
+            contactMethodType: 'team_channel',
+            level: step.level,
+            repetition: step.repetition,
+            ruleDelayMinutes: 0,
+            scheduledAt: at,
+            createdAt: at,
+          });
           timeline.push(entry('escalated', `Escalated to ${label}: the team's chat channel`, { teamChannel: true }));
           delayMinutes = level.delayMinutes;
         }
-        if (targets.userIds.length === 0) {
+        if (people === undefined) {
           if (!postsToChannel) {
             timeline.push(entry('nobody_on_call', `Nobody to notify at ${label}: moving on at once`));
           }
         } else {
-          const planned = await planNotifications(
-            tx,
-            notificationsRepository,
+          const planned = notificationRows(
+            people.methods,
+            people.rules,
             {
               incidentId: incident.id,
               level: step.level,
@@ -198,7 +194,7 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
             at,
             minuteMs,
           );
-          after.notifications.push(...planned.created);
+          notifications.push(...planned.rows);
           timeline.push(
             entry('escalated', `Escalated to ${label}: ${listOf(targets.userIds.map(targets.nameOf))}`, {
               userIds: targets.userIds,
@@ -215,7 +211,7 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
               ),
             );
           }
-          assignee = targets.userIds[0] ?? assignee;
+          assignee = targets.userIds[0] ?? null;
           delayMinutes = level.delayMinutes;
         }
       }
@@ -228,20 +224,29 @@ export function createEscalationSteps(options: EscalationStepsDeps) {
       if (next === undefined) {
         timeline.push(entry('escalation_exhausted', 'Every level has been notified: no further escalation'));
       }
-      const updated = await incidentsRepository.update(tx, incident.id, {
+      cursor = {
         assigneeUserId: assignee,
         escalationLevel: next?.level ?? null,
         escalationRepetition: next?.repetition ?? step.repetition,
         nextEscalationAt: next === undefined ? null : new Date(at.getTime() + delayMinutes * minuteMs),
-      });
-      await incidentsRepository.insertTimeline(tx, timeline);
-      if (next !== undefined) after.next = updated;
-      await alsoInTransaction?.(tx);
-      return 'ran' as const;
-    });
-    await scheduler.notificationsDue(after.notifications);
-    if (after.next !== undefined) await scheduler.stepsDue([after.next]);
-    return outcome;
+      };
+    }
+
+    const apply = (executor: Executor) =>
+      escalationRepository.applyStep(executor, incident, step, { cursor, notifications, timeline, at });
+    const applied =
+      alsoInTransaction === undefined
+        ? await apply(db)
+        : await db.transaction(async (tx) => {
+            const done = await apply(tx);
+            if (done !== undefined) await alsoInTransaction(tx);
+            return done;
+          });
+    // Someone acknowledged, resolved, re-triggered or raised its urgency since the snapshot.
+    if (applied === undefined) return 'stale';
+    const next = cursor.escalationLevel === null ? [] : [{ ...incident, ...cursor }];
+    await scheduler.due({ notifications: applied.notifications, steps: next });
+    return 'ran';
   }
 
   return { resolveTargets, runStep };

@@ -5,8 +5,8 @@ import type { DatabaseHandle } from '../../db/client.js';
 export const JOB_WAKEUP_CHANNEL = 'klaxon_job_scheduled';
 
 export interface JobWakeups {
-  /** Tells every other process that a job was scheduled on `queue` (sent after the job is committed). */
-  announce(queue: string): Promise<void>;
+  /** Tells every other process that jobs were scheduled on `queues` (sent after they are committed). */
+  announce(queues: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,8 +30,13 @@ export async function listenForJobWakeups(
     onResync,
   });
   return {
-    async announce(queue) {
-      await database.executeSql('SELECT pg_notify($1, $2)', [JOB_WAKEUP_CHANNEL, `${origin} ${queue}`]);
+    async announce(queues) {
+      // One notice per queue (the payload every process reads), all in one statement.
+      const notices = queues.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
+      await database.executeSql(`SELECT ${notices}`, [
+        JOB_WAKEUP_CHANNEL,
+        ...queues.map((queue) => `${origin} ${queue}`),
+      ]);
     },
     stop,
   };

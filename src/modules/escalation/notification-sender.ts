@@ -4,6 +4,7 @@ import { decryptSecret } from '../../lib/crypto.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { signActionToken } from '../incidents/action-tokens.js';
 import type { DeliveryResult, NotificationMessage } from '../notifications/channels.js';
+import { createEscalationRepository } from './escalation.repository.js';
 import type { EscalationEngineOptions } from './escalation-engine.js';
 
 /** A sender that died mid-send gives up its claim after this; below the jobs' expiry, so the retry can claim. */
@@ -15,8 +16,6 @@ export type NotificationSenderDeps = Pick<
   | 'incidentsRepository'
   | 'policiesRepository'
   | 'notificationsRepository'
-  | 'teamsRepository'
-  | 'authz'
   | 'channels'
   | 'masterKey'
   | 'actionTokenKey'
@@ -40,38 +39,42 @@ const reasonOf = (notification: NotificationRow) =>
  */
 export function createNotificationSender(options: NotificationSenderDeps) {
   const { database, incidentsRepository, policiesRepository, notificationsRepository, channels } = options;
+  const escalationRepository = createEscalationRepository();
   const db = database.db;
   const now = options.now ?? (() => new Date());
 
+  /** The message of one send, with its one-click links (both tokens inserted in one statement). */
   async function messageFor(
     incident: IncidentRow,
+    teamName: string | null,
     notification: NotificationRow & { userId: string },
   ): Promise<NotificationMessage> {
-    const names = await options.teamsRepository.namesByIds(db, [incident.teamId]);
     const at = now();
-    const link = async (action: 'acknowledge' | 'resolve') => {
-      const id = uuidv7();
-      await incidentsRepository.insertActionToken(db, {
-        id,
-        incidentId: incident.id,
-        userId: notification.userId,
-        action,
-        expiresAt: new Date(at.getTime() + options.actionLinkTtlMinutes * 60_000),
-        createdAt: at,
-      });
-      return `${options.publicUrl}/api/incidents/actions/${signActionToken(options.actionTokenKey, id)}`;
-    };
+    const expiresAt = new Date(at.getTime() + options.actionLinkTtlMinutes * 60_000);
+    const token = (action: 'acknowledge' | 'resolve') => ({
+      id: uuidv7(),
+      incidentId: incident.id,
+      userId: notification.userId,
+      action,
+      expiresAt,
+      createdAt: at,
+    });
+    const acknowledge = token('acknowledge');
+    const resolve = token('resolve');
+    await incidentsRepository.insertActionTokens(db, [acknowledge, resolve]);
+    const link = (id: string) =>
+      `${options.publicUrl}/api/incidents/actions/${signActionToken(options.actionTokenKey, id)}`;
     return {
       incidentId: incident.id,
       incidentNumber: incident.number,
       title: incident.title,
       severity: incident.severity,
       status: incident.status,
-      teamName: names.get(incident.teamId) ?? incident.teamId,
+      teamName: teamName ?? incident.teamId,
       alertCount: incident.alertCount,
       consoleUrl: `${options.publicUrl}/incidents/${incident.id}`,
-      acknowledgeUrl: await link('acknowledge'),
-      resolveUrl: await link('resolve'),
+      acknowledgeUrl: link(acknowledge.id),
+      resolveUrl: link(resolve.id),
       reason: reasonOf(notification),
     };
   }
@@ -83,15 +86,21 @@ export function createNotificationSender(options: NotificationSenderDeps) {
    * service shows only to the person notified and to platform admins.
    */
   async function deliverToPerson(claimed: NotificationRow & { userId: string; contactMethodId: string }) {
-    const [incident, method] = await Promise.all([
-      incidentsRepository.findById(db, claimed.incidentId),
-      notificationsRepository.findContactMethod(db, claimed.contactMethodId),
-    ]);
+    // The incident, its team's name, the method and the person's standing in one statement.
+    const context = await escalationRepository.findDeliveryContext(
+      db,
+      claimed.incidentId,
+      claimed.contactMethodId,
+      claimed.userId,
+    );
+    const incident = context?.incident;
+    const method =
+      context === undefined
+        ? await notificationsRepository.findContactMethod(db, claimed.contactMethodId)
+        : (context.method ?? undefined);
     // Planned at the step, sent after the person's rule delay: they may have left the team (or
     // been disabled) in between. Then nothing is sent, and the timeline says why.
-    if (incident !== undefined && (await options.authz.standingOfUser(claimed.userId, incident.teamId)) === undefined) {
-      return 'not-of-the-team' as const;
-    }
+    if (context !== undefined && !context.ofTheTeam) return 'not-of-the-team' as const;
     const result: DeliveryResult =
       incident === undefined || method === undefined
         ? { outcome: 'permanent_failure', detail: 'the contact method was deleted' }
@@ -102,14 +111,16 @@ export function createNotificationSender(options: NotificationSenderDeps) {
               secret: method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
               messageId: claimed.id,
             },
-            await messageFor(incident, claimed),
+            await messageFor(incident, context?.teamName ?? null, claimed),
           );
     const type = claimed.contactMethodType;
     return {
       result,
       async summary(executor: Executor, attempts: string) {
         const person =
-          (await policiesRepository.displayNamesByIds(executor, [claimed.userId])).get(claimed.userId) ?? 'someone';
+          context?.personName ??
+          (await policiesRepository.displayNamesByIds(executor, [claimed.userId])).get(claimed.userId) ??
+          'someone';
         return {
           sent: `Notified ${person} by ${type}`,
           failed: `Could not notify ${person} by ${type} after ${attempts}`,
@@ -174,39 +185,34 @@ export function createNotificationSender(options: NotificationSenderDeps) {
     }
     const { result } = delivery;
     const final = result.outcome !== 'transient_failure' || isLastTry;
-    const at = now();
-    await db.transaction(async (tx) => {
-      await notificationsRepository.insertAttempt(tx, {
-        notificationId: claimed.id,
-        attempt: claimed.attempts,
-        outcome: result.outcome,
-        detail: result.detail,
-        durationMs: Math.round(performance.now() - started),
-        createdAt: at,
-      });
-      await notificationsRepository.finish(
-        tx,
-        claimed.id,
-        result.outcome === 'sent'
-          ? { status: 'sent', sentAt: at, claimedUntil: null, lastError: null }
-          : { status: final ? 'failed' : 'pending', claimedUntil: null, lastError: result.detail },
-        at,
-      );
-      if (result.outcome === 'sent' || final) {
-        const summary = await delivery.summary(
-          tx,
-          claimed.attempts === 1 ? '1 attempt' : `${claimed.attempts} attempts`,
-        );
-        await incidentsRepository.insertTimeline(tx, [
-          {
-            incidentId: claimed.incidentId,
-            kind: result.outcome === 'sent' ? 'notification_sent' : 'notification_failed',
-            message: result.outcome === 'sent' ? summary.sent : summary.failed,
-            metadata: { notificationId: claimed.id, level: claimed.level, ...summary.metadata, detail: result.detail },
-            createdAt: at,
-          },
-        ]);
-      }
+    const durationMs = Math.round(performance.now() - started);
+    const summary =
+      result.outcome === 'sent' || final
+        ? await delivery.summary(db, claimed.attempts === 1 ? '1 attempt' : `${claimed.attempts} attempts`)
+        : undefined;
+    await escalationRepository.recordSendOutcome(db, {
+      notificationId: claimed.id,
+      incidentId: claimed.incidentId,
+      attempt: claimed.attempts,
+      outcome: result.outcome,
+      detail: result.detail,
+      durationMs,
+      status: result.outcome === 'sent' ? 'sent' : final ? 'failed' : 'pending',
+      at: now(),
+      ...(summary === undefined
+        ? {}
+        : {
+            timeline: {
+              kind: result.outcome === 'sent' ? 'notification_sent' : 'notification_failed',
+              message: result.outcome === 'sent' ? summary.sent : summary.failed,
+              metadata: {
+                notificationId: claimed.id,
+                level: claimed.level,
+                ...summary.metadata,
+                detail: result.detail,
+              },
+            },
+          }),
     });
     // A transient failure goes back to pg-boss, which retries with backoff.
     if (!final) throw new Error(`notification ${claimed.id}: ${result.detail ?? 'transient failure'}`);

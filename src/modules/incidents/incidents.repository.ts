@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { IncidentAction, IncidentStatus, TimelineKind } from '../../core/incidents.js';
-import type { Executor } from '../../db/client.js';
+import { type Executor, type HotStatement, queryHot } from '../../db/client.js';
 import {
   alerts,
   type IncidentRow,
@@ -21,6 +21,40 @@ export interface IncidentFilter {
   beforeId?: string | undefined;
   limit: number;
 }
+
+/** A new triggered incident of one alert, at escalation round 0 (insertOpened). */
+export interface OpenedIncident {
+  id: string;
+  teamId: string;
+  title: string;
+  severity: IncidentRow['severity'];
+  urgency: IncidentRow['urgency'];
+  groupKey: string | null;
+  escalationPolicyId: string | null;
+  escalationLevel: number | null;
+  nextEscalationAt: Date | null;
+  createdAt: Date;
+}
+
+export type OpeningEntry = { kind: TimelineKind; message: string; metadata?: Record<string, unknown> };
+
+const INSERT_OPENED: HotStatement = {
+  name: 'klaxon_incidents_insert_opened',
+  text: `WITH opened AS (
+      INSERT INTO incidents (id, team_id, title, severity, status, urgency, group_key, escalation_policy_id,
+        escalation_level, escalation_repetition, next_escalation_at, alert_count, created_at, last_alert_at)
+      VALUES ($1::uuid, $2::uuid, $3::text, $4::text, 'triggered', $5::text, $6::text, $7::uuid, $8::int, 0,
+        $9::timestamptz, 1, $10::timestamptz, $10::timestamptz)
+      RETURNING id
+    ), linked AS (
+      INSERT INTO incident_alerts (incident_id, alert_id, team_id, added_at)
+      SELECT id, $11::uuid, $2::uuid, $10::timestamptz FROM opened
+      ON CONFLICT DO NOTHING
+    )
+    INSERT INTO incident_timeline (id, incident_id, kind, user_id, message, metadata, created_at)
+    SELECT entry.id, opened.id, entry.kind, NULL, entry.message, entry.metadata::jsonb, $10::timestamptz
+    FROM opened, unnest($12::uuid[], $13::text[], $14::text[], $15::text[]) AS entry(id, kind, message, metadata)`,
+};
 
 export interface NewTimelineEntry {
   incidentId: string;
@@ -63,10 +97,29 @@ export function createIncidentsRepository() {
       return row;
     },
 
-    async insert(executor: Executor, row: typeof incidents.$inferInsert): Promise<IncidentRow> {
-      const [inserted] = await executor.insert(incidents).values(row).returning();
-      if (inserted === undefined) throw new Error('incident insert returned no row');
-      return inserted;
+    /**
+     * Opens an incident by an alert in one statement: the incident, its link to the alert and its
+     * first timeline entries (all at the incident's `createdAt`). Ingest opens one per new alert,
+     * so each round trip saved here is one per page in a storm.
+     */
+    async insertOpened(executor: Executor, opened: OpenedIncident, alertId: string, timeline: OpeningEntry[]) {
+      await queryHot(executor, INSERT_OPENED, [
+        opened.id,
+        opened.teamId,
+        opened.title,
+        opened.severity,
+        opened.urgency,
+        opened.groupKey,
+        opened.escalationPolicyId,
+        opened.escalationLevel,
+        opened.nextEscalationAt?.toISOString() ?? null,
+        opened.createdAt.toISOString(),
+        alertId,
+        timeline.map(() => uuidv7()),
+        timeline.map((entry) => entry.kind),
+        timeline.map((entry) => entry.message),
+        timeline.map((entry) => JSON.stringify(entry.metadata ?? {})),
+      ]);
     },
 
     async update(executor: Executor, id: string, changes: IncidentChanges): Promise<IncidentRow> {
@@ -282,18 +335,20 @@ export function createIncidentsRepository() {
       return rows.length > 0;
     },
 
-    async insertActionToken(
+    /** The one-click links of one message: all its tokens in one statement. */
+    async insertActionTokens(
       executor: Executor,
-      token: {
+      tokens: Array<{
         id: string;
         incidentId: string;
         userId: string;
         action: IncidentAction;
         expiresAt: Date;
         createdAt: Date;
-      },
+      }>,
     ): Promise<void> {
-      await executor.insert(incidentActionTokens).values(token);
+      if (tokens.length === 0) return;
+      await executor.insert(incidentActionTokens).values(tokens);
     },
 
     /** Marks the token used if it is still usable; otherwise returns what it is (for the message). */

@@ -17,7 +17,7 @@ import { DEFAULT_URGENCY_SETTINGS, pagingDecision } from '../urgency/support-hou
 import type { UrgencyRepository } from '../urgency/urgency.repository.js';
 import { verifyActionToken } from './action-tokens.js';
 import { groupKeyOf } from './grouping.js';
-import type { IncidentsRepository, NewTimelineEntry } from './incidents.repository.js';
+import type { IncidentsRepository, OpeningEntry } from './incidents.repository.js';
 import { timelineFor } from './timeline-privacy.js';
 
 /** What happened to an alert, as the incidents see it. */
@@ -51,11 +51,22 @@ export const ackTimeoutOf = (incident: IncidentRow): AckTimeout => ({
  * things up: the durable state is in the incidents and notifications tables, which the engine
  * reconciles periodically, so a crash between commit and these calls loses nothing.
  */
+/** What scheduling an incident's next step reads of it. */
+export type ScheduledStep = Pick<
+  IncidentRow,
+  'id' | 'status' | 'escalationLevel' | 'escalationRepetition' | 'nextEscalationAt'
+>;
+
+/** What scheduling a notification's send reads of it. */
+export type ScheduledSend = Pick<NotificationRow, 'id' | 'scheduledAt'>;
+
 export interface EscalationScheduler {
+  /** All of these are due (steps, notifications, acknowledgement timeouts): their jobs in one go. */
+  due(due: { steps?: ScheduledStep[]; notifications?: ScheduledSend[]; ackTimeouts?: IncidentRow[] }): Promise<void>;
   /** The incidents' next steps are due at `nextEscalationAt`: make sure a job will run them. */
-  stepsDue(incidents: IncidentRow[]): Promise<void>;
+  stepsDue(incidents: ScheduledStep[]): Promise<void>;
   /** These notifications are due at their `scheduledAt`: make sure a job will send them. */
-  notificationsDue(notifications: NotificationRow[]): Promise<void>;
+  notificationsDue(notifications: ScheduledSend[]): Promise<void>;
   /** These steps and notifications will not run any more (ack/resolve): drop their jobs. */
   stepsCancelled(steps: EscalationStep[], notificationIds: string[]): Promise<void>;
   /** These acknowledgements run out at their `ackTimeoutAt`: make sure a job will re-trigger them. */
@@ -81,7 +92,7 @@ export function createIncidentsService(deps: {
   policiesRepository: Pick<EscalationPoliciesRepository, 'findDefault' | 'findById'>;
   notificationsRepository: Pick<
     NotificationsRepository,
-    'cancelPending' | 'listContactMethods' | 'listRules' | 'insertNotifications'
+    'cancelPending' | 'listContactMethodsAndRules' | 'insertNotifications'
   >;
   authz: Authz;
   auditService: Pick<AuditService, 'record'>;
@@ -111,13 +122,27 @@ export function createIncidentsService(deps: {
 
   /** Effects collected inside a transaction, run once it has committed. */
   class Effects {
-    due: IncidentRow[] = [];
+    due: ScheduledStep[] = [];
     notifications: NotificationRow[] = [];
     cancelledSteps: EscalationStep[] = [];
     cancelledNotifications: string[] = [];
     ackTimeouts: IncidentRow[] = [];
     cancelledAckTimeouts: AckTimeout[] = [];
     changed = new Set<string>();
+    /**
+     * A team's grouping rule, default policy and urgency settings, read once per transaction
+     * (an ingest batch opens many incidents for few teams: three statements fewer per incident).
+     */
+    private readonly perTeam = new Map<string, Promise<unknown>>();
+    once<T>(what: string, teamId: string, read: () => Promise<T>): Promise<T> {
+      const key = `${what} ${teamId}`;
+      let found = this.perTeam.get(key) as Promise<T> | undefined;
+      if (found === undefined) {
+        found = read();
+        this.perTeam.set(key, found);
+      }
+      return found;
+    }
     run: AfterCommit = async () => {
       if (this.changed.size > 0 && deps.incidentsChanged !== undefined) {
         deps.incidentsChanged([...this.changed]).catch((error: unknown) => log(error, 'incident change hook failed'));
@@ -128,15 +153,18 @@ export function createIncidentsService(deps: {
           await scheduler.stepsCancelled(this.cancelledSteps, this.cancelledNotifications);
         }
         if (this.cancelledAckTimeouts.length > 0) await scheduler.ackTimeoutsCancelled(this.cancelledAckTimeouts);
-        if (this.due.length > 0) await scheduler.stepsDue(this.due);
-        if (this.notifications.length > 0) await scheduler.notificationsDue(this.notifications);
-        if (this.ackTimeouts.length > 0) await scheduler.ackTimeoutsDue(this.ackTimeouts);
+        if (this.due.length > 0 || this.notifications.length > 0 || this.ackTimeouts.length > 0) {
+          await scheduler.due({ steps: this.due, notifications: this.notifications, ackTimeouts: this.ackTimeouts });
+        }
       } catch (error) {
         // Committed already; the engine's reconciliation catches up with what was not scheduled.
         log(error, 'escalation scheduling after commit failed');
       }
     };
   }
+
+  const urgencySettings = (tx: Transaction, teamId: string, fx: Effects) =>
+    fx.once('urgency', teamId, async () => (await deps.urgency?.settingsOf(tx, teamId)) ?? DEFAULT_URGENCY_SETTINGS);
 
   async function open(
     tx: Transaction,
@@ -146,17 +174,17 @@ export function createIncidentsService(deps: {
     at: Date,
     fx: Effects,
   ) {
-    const policy = await policiesRepository.findDefault(tx, teamId);
-    const settings = (await deps.urgency?.settingsOf(tx, teamId)) ?? DEFAULT_URGENCY_SETTINGS;
+    const policy = await fx.once('policy', teamId, () => policiesRepository.findDefault(tx, teamId));
+    const settings = await urgencySettings(tx, teamId, fx);
     const decision = pagingDecision(settings, alert.severity, at);
     const escalates = policy !== undefined && decision.action !== 'never';
-    const incident = await repository.insert(tx, {
+    const incident = {
       id: uuidv7(),
       teamId,
       title: alert.title,
       severity: alert.severity,
       urgency: decision.urgency,
-      status: 'triggered',
+      status: 'triggered' as const,
       groupKey,
       escalationPolicyId: policy?.id ?? null,
       escalationLevel: escalates ? 0 : null,
@@ -164,47 +192,34 @@ export function createIncidentsService(deps: {
       // Deferred paging is the first step's job scheduled for the start of support hours: pg-boss
       // keeps it across restarts and processes, and reconciliation re-enqueues it from this column.
       nextEscalationAt: escalates ? (decision.action === 'defer' ? decision.until : at) : null,
-      alertCount: 1,
       createdAt: at,
-      lastAlertAt: at,
-    });
-    await repository.linkAlert(tx, incident.id, alert.id, teamId, at);
-    const entries: NewTimelineEntry[] = [
+    };
+    const entries: OpeningEntry[] = [
       {
-        incidentId: incident.id,
         kind: 'opened',
         message: `Opened by alert "${alert.title}" (${alert.severity}, ${decision.urgency} urgency)`,
         metadata: { alertId: alert.id, groupKey },
-        createdAt: at,
       },
     ];
     if (policy === undefined) {
       entries.push({
-        incidentId: incident.id,
         kind: 'no_escalation_policy',
         message: 'The team has no default escalation policy: nobody is paged',
-        createdAt: at,
       });
     } else if (decision.action === 'never') {
-      entries.push({
-        incidentId: incident.id,
-        kind: 'not_paged_outside_support_hours',
-        message: decision.message,
-        createdAt: at,
-      });
+      entries.push({ kind: 'not_paged_outside_support_hours', message: decision.message });
     } else {
       if (decision.action === 'defer') {
         entries.push({
-          incidentId: incident.id,
           kind: 'paging_deferred',
           message: decision.message,
           metadata: { until: decision.until.toISOString() },
-          createdAt: at,
         });
       }
       fx.due.push(incident);
     }
-    await repository.insertTimeline(tx, entries);
+    // The incident, its alert link and its timeline in one statement.
+    await repository.insertOpened(tx, incident, alert.id, entries);
   }
 
   /**
@@ -225,7 +240,7 @@ export function createIncidentsService(deps: {
     if (existing.status !== 'triggered' || existing.urgency !== 'low' || existing.escalationPolicyId === null) {
       return false;
     }
-    const settings = (await deps.urgency?.settingsOf(tx, existing.teamId)) ?? DEFAULT_URGENCY_SETTINGS;
+    const settings = await urgencySettings(tx, existing.teamId, fx);
     if (pagingDecision(settings, severity, at).urgency !== 'high') return false;
     const deferred =
       existing.escalationLevel === 0 &&
@@ -260,7 +275,7 @@ export function createIncidentsService(deps: {
     if (alert === undefined || alert.status !== 'firing') return;
     if (alert.teamIds.length > 0 && (await deps.suppression?.screen(tx, alert, at))) return;
     for (const teamId of alert.teamIds) {
-      const rule = await repository.findGroupingRule(tx, teamId);
+      const rule = await fx.once('grouping', teamId, () => repository.findGroupingRule(tx, teamId));
       if (rule === undefined) {
         await open(tx, teamId, alert, null, at, fx);
         continue;

@@ -86,6 +86,31 @@ export function createNotificationsRepository() {
         .orderBy(asc(notificationRules.delayMinutes), asc(notificationRules.id));
     },
 
+    /**
+     * The people's contact methods and notification rules in one statement (a rule is always its
+     * method's owner's), ordered as `listContactMethods` and `listRules` order them.
+     */
+    async listContactMethodsAndRules(
+      executor: Executor,
+      userIds: string[],
+    ): Promise<{ methods: ContactMethodRow[]; rules: NotificationRuleRow[] }> {
+      if (userIds.length === 0) return { methods: [], rules: [] };
+      const rows = await executor
+        .select({ method: contactMethods, rule: notificationRules })
+        .from(contactMethods)
+        .leftJoin(notificationRules, eq(notificationRules.contactMethodId, contactMethods.id))
+        .where(inArray(contactMethods.userId, userIds))
+        .orderBy(asc(contactMethods.id), asc(notificationRules.delayMinutes), asc(notificationRules.id));
+      const methods = new Map<string, ContactMethodRow>();
+      const rules: NotificationRuleRow[] = [];
+      for (const { method, rule } of rows) {
+        methods.set(method.id, method);
+        if (rule !== null) rules.push(rule);
+      }
+      rules.sort((a, b) => a.delayMinutes - b.delayMinutes || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { methods: [...methods.values()], rules };
+    },
+
     async deleteRule(executor: Executor, id: string): Promise<void> {
       await executor.delete(notificationRules).where(eq(notificationRules.id, id));
     },
