@@ -6,8 +6,10 @@ const previousZone = process.env.TZ;
 beforeAll(() => {
   process.env.TZ = 'Europe/Berlin';
 });
+// Test files share worker processes: put the zone back as it was (unset stays unset, not "undefined").
 afterAll(() => {
-  process.env.TZ = previousZone;
+  if (previousZone === undefined) delete process.env.TZ;
+  else process.env.TZ = previousZone;
 });
 
 const span = (start: string, end: string) => ({ start, end });
