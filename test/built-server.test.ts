@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildIfStale } from './helpers/build-once.js';
 import { startServer } from './helpers/server-process.js';
 
-// The other server-process tests run the TypeScript sources; this is the one proof that the
-// compiled build `npm start` serves (dist/) finds what it reads from disk at run time.
+// Every server-process test runs the compiled build (dist/); this one starts it as `npm start` does
+// on an empty data dir, so every migration and the console are read from disk at run time.
 const dataDir = mkdtempSync(join(tmpdir(), 'klaxon-built-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
