@@ -60,10 +60,16 @@ async function api(base: string, key: string, method: string, path: string, body
 }
 
 /** Creates a generic integration, posts signed alerts through `base`, and returns what was stored. */
-async function driveWebhooks(base: string, key: string, titles: string[]) {
-  const created = await api(base, key, 'POST', '/api/integrations', { name: `ct-${suffix}`, type: 'generic' });
-  expect(created.status).toBe(201);
-  const secret = created.body.webhookSecret as string;
+const secrets = new Map<string, string>();
+
+/** Sends one signed webhook per title (through a new integration the first time at `base`); returns every alert's title. */
+async function driveWebhooks(base: string, key: string, titles: string[], createIntegration = true) {
+  if (createIntegration) {
+    const created = await api(base, key, 'POST', '/api/integrations', { name: `ct-${suffix}`, type: 'generic' });
+    expect(created.status).toBe(201);
+    secrets.set(base, created.body.webhookSecret as string);
+  }
+  const secret = secrets.get(base) as string;
   for (const title of titles) {
     const body = JSON.stringify({ title, severity: 'critical', dedupKey: randomUUID() });
     const response = await fetch(`${base}/webhooks/alerts/ct-${suffix}`, {
@@ -177,6 +183,17 @@ describe('compose.yaml (podman-compose): PostgreSQL and two replicas behind one 
         .join('\n'),
     );
 
+    // The proxy answers once one replica is ready; the other may still be starting (a loaded
+    // machine): wait until each has said it is ready before using either.
+    const deadline = Date.now() + 120_000;
+    for (const replica of ['klaxon-1', 'klaxon-2']) {
+      while (!podman(['logs', container(replica)]).includes('Klaxon is ready')) {
+        if (Date.now() > deadline)
+          throw new Error(`${replica} never became ready:\n${podman(['logs', container(replica)])}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+
     const bootstrap = podman([
       'exec',
       container('klaxon-1'),
@@ -188,9 +205,16 @@ describe('compose.yaml (podman-compose): PostgreSQL and two replicas behind one 
     ]);
     const { apiKey } = JSON.parse(bootstrap.trim().split('\n').at(-1) ?? '') as { apiKey: string };
 
-    const titles = ['through the proxy 1', 'through the proxy 2', 'through the proxy 3', 'through the proxy 4'];
-    expect(await driveWebhooks(base, apiKey, titles)).toEqual(titles);
-    // Round robin: both replicas answered requests through the one port.
+    // Round robin: both replicas answer webhooks through the one port. HAProxy puts a replica in
+    // rotation at its next health check (every 2 s) after it is ready, so webhooks go on, a few
+    // at a time, until both have taken some (or the deadline: then the assertion below fails).
+    const titles: string[] = [];
+    const answered = (replica: string) => podman(['logs', container(replica)]).includes('/webhooks/alerts/');
+    do {
+      const next = [1, 2, 3, 4].map((n) => `through the proxy ${titles.length + n}`);
+      expect(await driveWebhooks(base, apiKey, next, titles.length === 0)).toEqual([...titles, ...next].sort());
+      titles.push(...next);
+    } while (!(answered('klaxon-1') && answered('klaxon-2')) && Date.now() < deadline + 60_000);
     for (const replica of ['klaxon-1', 'klaxon-2']) {
       expect(podman(['logs', container(replica)])).toContain('/webhooks/alerts/');
     }
