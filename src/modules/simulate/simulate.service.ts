@@ -63,7 +63,7 @@ export function createSimulateService(deps: {
   route: AlertRouter;
   suppression: Pick<SuppressionService, 'config' | 'sourcesFor'>;
   policiesRepository: Pick<EscalationPoliciesRepository, 'findDefault' | 'existingUserIds'>;
-  notificationsRepository: Pick<NotificationsRepository, 'listContactMethods' | 'listRules'>;
+  notificationsRepository: Pick<NotificationsRepository, 'listContactMethodsAndRules'>;
   /** The team's urgency map and support hours, decided as paging decides them. */
   urgency: Pick<UrgencyRepository, 'settingsOf'>;
   resolver: OnCallResolver;
@@ -141,10 +141,8 @@ export function createSimulateService(deps: {
       }
       const existing = await deps.policiesRepository.existingUserIds(db, [...new Set(userIds)]);
       const targets = [...new Set(userIds)].filter((id) => existing.has(id));
-      const [methods, rules] = await Promise.all([
-        deps.notificationsRepository.listContactMethods(db, targets),
-        deps.notificationsRepository.listRules(db, targets),
-      ]);
+      // The same read the escalation step plans from, so the simulation sees what a page would.
+      const { methods, rules } = await deps.notificationsRepository.listContactMethodsAndRules(db, targets);
       const { plan, unreachable } = notificationPlan(methods, rules, targets, urgency);
       const simulated: SimulatedLevel = {
         teamId,
