@@ -1,9 +1,10 @@
 /**
  * Time to page alone: `npm run bench:paging -- [--db postgres|pglite] [--incidents 20] [--storm 1000]
- * [--server path/to/dist/main.js] [--cpu-prof dir]`. `--server` runs another build (a copy of the
+ * [--server path/to/dist/main.js] [--cpu-prof dir] [--statements]`. `--server` runs another build (a copy of the
  * base's dist/, for A/B runs on the same minutes) instead of this tree's, which is then not
  * rebuilt; `--cpu-prof` has the server write a V8 profile of the whole run into `dir` (read it
- * with `npm run bench:profile`).
+ * with `npm run bench:profile`); `--statements` (PostgreSQL) prints the storm's statements from
+ * pg_stat_statements, heaviest first, per storm incident.
  * `npm run bench` runs the same measurement (workload `paging`); see bench/lib/paging.ts for what
  * is measured and bench/README.md for the figures.
  */
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     storm: { type: 'string', default: '1000' },
     server: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    statements: { type: 'boolean', default: false },
   },
 });
 const db = values.db === 'pglite' ? 'pglite' : 'postgres';
@@ -40,7 +42,7 @@ let dataDir: string | undefined;
 try {
   let target: KlaxonTarget;
   if (db === 'postgres') {
-    cluster = await startPostgresCluster();
+    cluster = await startPostgresCluster({ statements: values.statements });
     target = { kind: 'postgres', url: await cluster.createDatabase('klaxon_paging') };
   } else {
     dataDir = mkdtempSync(join(tmpdir(), 'klaxon-paging-'));
@@ -52,12 +54,28 @@ try {
     log: (line) => process.stderr.write(`${line}\n`),
     ...(values.server === undefined ? {} : { serverScript: values.server }),
     ...(cluster === undefined ? {} : { databaseCpuMs: cluster.cpuMs }),
+    ...(cluster?.statements === undefined ? {} : { statements: cluster.statements }),
     ...(values['cpu-prof'] === undefined ? {} : { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] }),
   });
   console.log(
     `Klaxon time to page (${db}, ${values.server ?? 'this tree'}, load average ${loadavg()[0]?.toFixed(1)} at the end):`,
   );
   for (const line of formatPaging(result, incidents)) console.log(`  ${line}`);
+  if (result.stormStatements !== undefined) {
+    const perIncident = (n: number) => n / Math.max(1, storm);
+    const totalMs = result.stormStatements.reduce((sum, s) => sum + s.totalMs, 0);
+    const calls = result.stormStatements.reduce((sum, s) => sum + s.calls, 0);
+    console.log(
+      `  storm statements: ${perIncident(calls).toFixed(1)} per incident, ${((perIncident(totalMs) * 1000) | 0).toString()} µs of execution per incident; heaviest:`,
+    );
+    console.log('    calls/incident  µs/incident  µs/call  statement');
+    for (const s of result.stormStatements.slice(0, 30)) {
+      const text = s.query.replace(/\s+/g, ' ').slice(0, 150);
+      console.log(
+        `    ${perIncident(s.calls).toFixed(2).padStart(14)}  ${(perIncident(s.totalMs) * 1000).toFixed(0).padStart(11)}  ${((s.totalMs * 1000) / Math.max(1, s.calls)).toFixed(0).padStart(7)}  ${text}`,
+      );
+    }
+  }
 } finally {
   cluster?.stop();
   if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });

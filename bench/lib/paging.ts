@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type KlaxonTarget, targetEnv, withKlaxonDatabase } from './klaxon-db.js';
+import type { StatementStats } from './postgres-cluster.js';
 import { startNodeServer } from './processes.js';
 
 const ROOT = join(new URL('.', import.meta.url).pathname, '..', '..');
@@ -81,6 +82,8 @@ export interface PagingResult {
    * Klaxon's processes and, on PostgreSQL, the cluster's (null on PGlite, which runs inside Klaxon).
    */
   stormCpuMs: { klaxon: number; database: number | null };
+  /** PostgreSQL's statements during the storm, heaviest first (with `statements`). */
+  stormStatements?: StatementStats[];
   errors: string[];
 }
 
@@ -114,6 +117,8 @@ export async function measurePaging(
     databaseCpuMs?: () => number;
     /** Extra node flags for the server (`--cpu-prof`, for a profile of the run). */
     nodeArgs?: string[];
+    /** The cluster's statement statistics since the last call (then reset): read around the storm. */
+    statements?: () => Promise<StatementStats[]>;
   },
 ): Promise<PagingResult> {
   const { incidents, storm, log } = options;
@@ -204,13 +209,15 @@ export async function measurePaging(
       log(`paging: opening ${incidents} incidents at 20/s, then waiting for level 2 (${LEVEL_DELAY_MS / 1000} s)`);
       const delayed = await open('delayed', incidents, 20);
       // Not much longer: Fastify closes connections idle for 72 s, racing the storm's first requests.
-      await sleep(LEVEL_DELAY_MS + 5_000);
+      // No incidents (`--incidents 0`, the storm alone, for quicker A/B runs): no level 2 to wait for.
+      if (incidents > 0) await sleep(LEVEL_DELAY_MS + 5_000);
       const late = delayed.flatMap(({ title }) => {
         const first = receiver.arrivals.get(`/first ${title}`);
         const second = receiver.arrivals.get(`/second ${title}`);
         return first === undefined || second === undefined ? [] : [second - first - LEVEL_DELAY_MS];
       });
       log(`paging: a storm of ${storm} incidents within 10 s`);
+      await options.statements?.();
       const cpuBefore = { klaxon: server.cpuMs(), database: options.databaseCpuMs?.() ?? null };
       const stormed = await open('storm', storm, storm / 10);
       // Until every storm page arrived (the CPU then counts the whole storm's work), 60 s at most.
@@ -220,7 +227,9 @@ export async function measurePaging(
         klaxon: server.cpuMs() - cpuBefore.klaxon,
         database: cpuBefore.database === null ? null : (options.databaseCpuMs?.() ?? 0) - cpuBefore.database,
       };
+      const stormStatements = await options.statements?.();
       return {
+        ...(stormStatements === undefined ? {} : { stormStatements }),
         page: percentiles(pageLatencies(delayed), incidents),
         late: percentiles(late, incidents),
         stormPage: percentiles(pageLatencies(stormed), storm),

@@ -12,7 +12,19 @@ export interface PostgresCluster {
   createDatabase(name: string): Promise<string>;
   /** CPU time (user + system) so far, in ms, of the postmaster, its backends and background workers. */
   cpuMs(): number;
+  /**
+   * Per-statement calls and time since the last call (then reset), heaviest first; only when
+   * started with `statements: true` (pg_stat_statements, which costs the cluster a little CPU).
+   */
+  statements?: () => Promise<StatementStats[]>;
   stop(): void;
+}
+
+export interface StatementStats {
+  query: string;
+  calls: number;
+  totalMs: number;
+  rows: number;
 }
 
 function findBinDir(): string {
@@ -33,7 +45,7 @@ function asPostgres(command: string, args: string[]): string {
  * free port on 127.0.0.1, default durability (fsync and synchronous_commit on). `stop()` stops
  * it and removes the directory.
  */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export async function startPostgresCluster(options: { statements?: boolean } = {}): Promise<PostgresCluster> {
   const bin = findBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'klaxon-bench-pg-'));
   const data = join(dir, 'data');
@@ -53,8 +65,10 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   };
   try {
     asPostgres(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-    const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c max_connections=200`;
-    asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'postgres.log'), '-w', 'start']);
+    const settings = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c max_connections=200${
+      options.statements === true ? ' -c shared_preload_libraries=pg_stat_statements' : ''
+    }`;
+    asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-o', settings, '-l', join(dir, 'postgres.log'), '-w', 'start']);
     started = true;
   } catch (error) {
     stop();
@@ -68,16 +82,35 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const { rows } = await client.query<{ server_version: string; synchronous_commit: string; fsync: string }>(
     "SELECT current_setting('server_version') AS server_version, current_setting('synchronous_commit') AS synchronous_commit, current_setting('fsync') AS fsync",
   );
+  if (options.statements === true) await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   await client.end();
-  const settings = rows[0];
-  if (settings?.synchronous_commit !== 'on' || settings.fsync !== 'on') {
+  const found = rows[0];
+  if (found?.synchronous_commit !== 'on' || found.fsync !== 'on') {
     stop();
     throw new Error('the benchmark cluster must run with fsync and synchronous_commit on');
   }
   return {
     adminUrl,
-    version: settings.server_version,
+    version: found.server_version,
     cpuMs: () => processCpuMs(postmasterPid),
+    ...(options.statements === true
+      ? {
+          async statements() {
+            const admin = new pg.Client({ connectionString: adminUrl });
+            await admin.connect();
+            try {
+              const { rows: stats } = await admin.query<StatementStats>(
+                `SELECT query, calls::float8 AS calls, total_exec_time AS "totalMs", rows::float8 AS rows
+                   FROM pg_stat_statements ORDER BY total_exec_time DESC`,
+              );
+              await admin.query('SELECT pg_stat_statements_reset()');
+              return stats;
+            } finally {
+              await admin.end();
+            }
+          },
+        }
+      : {}),
     async createDatabase(name: string) {
       const admin = new pg.Client({ connectionString: adminUrl });
       await admin.connect();
