@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '../../db/client.js';
+import { createIngestBatcher } from '../alerts/ingest-batcher.js';
 
 /** NOTIFY channel on which a process says it scheduled a job; the payload is `<origin> <queue>`. */
 export const JOB_WAKEUP_CHANNEL = 'klaxon_job_scheduled';
@@ -29,15 +30,26 @@ export async function listenForJobWakeups(
     },
     onResync,
   });
-  return {
-    async announce(queues) {
+  // Announcements made while one is on its way go out together in the next (the ingest's group
+  // commit, reused), each queue named once: in a storm every step schedules jobs, and one notice
+  // per queue per round trip wakes the other processes as well as one per step did, without a
+  // statement (and a socket write) per step.
+  const announcements = createIngestBatcher<string[], void>({
+    maxBatchWeight: 1_000,
+    weigh: (queues) => queues.length,
+    async writeBatch(batches) {
+      const queues = [...new Set(batches.flat())];
       // One notice per queue (the payload every process reads), all in one statement.
       const notices = queues.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
       await database.executeSql(`SELECT ${notices}`, [
         JOB_WAKEUP_CHANNEL,
         ...queues.map((queue) => `${origin} ${queue}`),
       ]);
+      return batches.map(() => undefined);
     },
+  });
+  return {
+    announce: (queues) => announcements.submit(queues),
     stop,
   };
 }
