@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { TimelineKind } from '../../core/incidents.js';
 import type { AttemptOutcome } from '../../core/notifications.js';
 import { type Executor, type HotStatement, queryHot } from '../../db/client.js';
@@ -7,6 +7,7 @@ import {
   escalationPolicies,
   type IncidentRow,
   incidents,
+  notifications,
   teamMembers,
   teams,
   users,
@@ -105,27 +106,52 @@ export function createEscalationRepository() {
     },
 
     /**
-     * What a person's send needs besides the notification, in one statement: the incident, its
-     * team's name, the contact method, and whether the person may still be paged for the team
-     * (authz's `standsInTeamSql`, standingOfUser's rule). Undefined when the
-     * incident is gone.
+     * Claims a notification for sending and reads what its send needs, in one statement: a storm's
+     * pages queue behind round trips. The claim takes pending notifications, or ones whose previous
+     * sender's claim lapsed (it crashed mid-send), and only while the incident is still triggered;
+     * one claimer wins. With it: the incident, its team's name, the contact method (null for a
+     * team's chat channel post, or deleted since), the person's name and whether they may still be
+     * paged for the team (authz's `standsInTeamSql`, standingOfUser's rule). Undefined when not
+     * claimed.
      */
-    async findDeliveryContext(executor: Executor, incidentId: string, contactMethodId: string, userId: string) {
+    async claimWithContext(executor: Executor, id: string, at: Date, leaseMs: number) {
+      const claimed = executor.$with('claimed').as(
+        executor
+          .update(notifications)
+          .set({
+            status: 'sending',
+            attempts: sql`${notifications.attempts} + 1`,
+            claimedUntil: new Date(at.getTime() + leaseMs),
+            updatedAt: at,
+          })
+          .where(
+            and(
+              eq(notifications.id, id),
+              or(
+                eq(notifications.status, 'pending'),
+                and(eq(notifications.status, 'sending'), lt(notifications.claimedUntil, at)),
+              ),
+              sql`EXISTS (SELECT 1 FROM ${incidents} WHERE ${incidents.id} = ${notifications.incidentId} AND ${incidents.status} = 'triggered')`,
+            ),
+          )
+          .returning(),
+      );
       const [row] = await executor
+        .with(claimed)
         .select({
+          notification: claimed._.selectedFields,
           incident: incidents,
           teamName: teams.name,
           method: contactMethods,
           personName: sql<string | null>`coalesce(${users.name}, ${users.email})`,
           ofTheTeam: standsInTeamSql,
         })
-        .from(incidents)
+        .from(claimed)
+        .innerJoin(incidents, eq(incidents.id, claimed.incidentId))
         .leftJoin(teams, eq(teams.id, incidents.teamId))
-        .leftJoin(contactMethods, eq(contactMethods.id, contactMethodId))
-        .leftJoin(users, eq(users.id, userId))
-        .leftJoin(teamMembers, and(eq(teamMembers.userId, users.id), eq(teamMembers.teamId, incidents.teamId)))
-        .where(eq(incidents.id, incidentId))
-        .limit(1);
+        .leftJoin(contactMethods, eq(contactMethods.id, claimed.contactMethodId))
+        .leftJoin(users, eq(users.id, claimed.userId))
+        .leftJoin(teamMembers, and(eq(teamMembers.userId, users.id), eq(teamMembers.teamId, incidents.teamId)));
       return row;
     },
 

@@ -25,6 +25,12 @@ export type NotificationSenderDeps = Pick<
   | 'now'
 >;
 
+/** What a person's send reads with its claim (escalation.repository's claimWithContext). */
+type DeliveryContext = Omit<
+  NonNullable<Awaited<ReturnType<ReturnType<typeof createEscalationRepository>['claimWithContext']>>>,
+  'notification'
+>;
+
 /** Why a notification was sent, as its message says. */
 const reasonOf = (notification: NotificationRow) =>
   notification.level < 0
@@ -85,24 +91,17 @@ export function createNotificationSender(options: NotificationSenderDeps) {
    * webhook URL). The address and the sender's detail stay in the metadata, which the incidents
    * service shows only to the person notified and to platform admins.
    */
-  async function deliverToPerson(claimed: NotificationRow & { userId: string; contactMethodId: string }) {
-    // The incident, its team's name, the method and the person's standing in one statement.
-    const context = await escalationRepository.findDeliveryContext(
-      db,
-      claimed.incidentId,
-      claimed.contactMethodId,
-      claimed.userId,
-    );
-    const incident = context?.incident;
-    const method =
-      context === undefined
-        ? await notificationsRepository.findContactMethod(db, claimed.contactMethodId)
-        : (context.method ?? undefined);
+  async function deliverToPerson(
+    claimed: NotificationRow & { userId: string; contactMethodId: string },
+    context: DeliveryContext,
+  ) {
+    const { incident } = context;
+    const method = context.method ?? undefined;
     // Planned at the step, sent after the person's rule delay: they may have left the team (or
     // been disabled) in between. Then nothing is sent, and the timeline says why.
-    if (context !== undefined && !context.ofTheTeam) return 'not-of-the-team' as const;
+    if (!context.ofTheTeam) return 'not-of-the-team' as const;
     const result: DeliveryResult =
-      incident === undefined || method === undefined
+      method === undefined
         ? { outcome: 'permanent_failure', detail: 'the contact method was deleted' }
         : await channels.send(
             {
@@ -111,14 +110,14 @@ export function createNotificationSender(options: NotificationSenderDeps) {
               secret: method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
               messageId: claimed.id,
             },
-            await messageFor(incident, context?.teamName ?? null, claimed),
+            await messageFor(incident, context.teamName, claimed),
           );
     const type = claimed.contactMethodType;
     return {
       result,
       async summary(executor: Executor, attempts: string) {
         const person =
-          context?.personName ??
+          context.personName ??
           (await policiesRepository.displayNamesByIds(executor, [claimed.userId])).get(claimed.userId) ??
           'someone';
         return {
@@ -147,8 +146,9 @@ export function createNotificationSender(options: NotificationSenderDeps) {
   }
 
   async function sendNotification(notificationId: string, isLastTry: boolean): Promise<void> {
-    const claimed = await notificationsRepository.claim(db, notificationId, now(), SEND_LEASE_MS);
-    if (claimed === undefined) {
+    // The claim and everything the send reads, in one statement.
+    const found = await escalationRepository.claimWithContext(db, notificationId, now(), SEND_LEASE_MS);
+    if (found === undefined) {
       const current = await notificationsRepository.findById(db, notificationId);
       // Still pending but not claimable: its incident is no longer triggered.
       if (current?.status === 'pending') {
@@ -156,11 +156,12 @@ export function createNotificationSender(options: NotificationSenderDeps) {
       }
       return;
     }
+    const { notification: claimed, ...context } = found;
     const started = performance.now();
     const { userId, contactMethodId } = claimed;
     const delivery =
       userId !== null && contactMethodId !== null
-        ? await deliverToPerson({ ...claimed, userId, contactMethodId })
+        ? await deliverToPerson({ ...claimed, userId, contactMethodId }, context)
         : await deliverToTeamChannel(claimed);
     if (delivery === 'not-of-the-team') {
       const at = now();
