@@ -1,6 +1,5 @@
 import type PgBoss from 'pg-boss';
 import type { DatabaseHandle } from '../../db/client.js';
-import { createIngestBatcher } from '../alerts/ingest-batcher.js';
 
 /** The schema pg-boss keeps its job table in. */
 export const JOB_SCHEMA = 'pgboss';
@@ -21,18 +20,24 @@ export interface DueJobWorkerOptions<T> {
 
 export interface DueJobWorker {
   start(): void;
-  /**
-   * Something was scheduled (here or in another process): look again for the nearest due job.
-   * `dueNow`: a job this process just scheduled is due already, so fetch without asking the table.
-   */
-  wake(dueNow?: boolean): void;
+  /** Something was scheduled (here or in another process): look again for the nearest due job. */
+  wake(): void;
   /** Stops fetching and waits (bounded) for the jobs in progress. */
   stop(timeoutMs: number): Promise<void>;
 }
 
 /** How soon to look again when the table says a job is due but the fetch found none (clock edge, lost race). */
 const MIN_SLEEP_MS = 20;
-/** At most this many finished jobs are completed in one statement. */
+/**
+ * A finished job is marked completed this long after it finished, with the others that finished
+ * meanwhile, in one statement: in a storm (~100 steps and ~100 sends a second) that is one
+ * statement for several jobs instead of one each (a socket write and a commit each). Only the
+ * record lags: the slot is free and the job's effect committed already; a crash before the record
+ * leaves the job active until it expires and is retried, which a step (compare-and-set) and a
+ * send (its claim) absorb, as they absorb any retry.
+ */
+const COMPLETION_LINGER_MS = 50;
+/** At most this many jobs are completed in one statement. */
 const MAX_COMPLETIONS_PER_STATEMENT = 100;
 /** After a database error, before trying again. */
 const ERROR_SLEEP_MS = 1_000;
@@ -53,13 +58,10 @@ export function createDueJobWorker<T>(options: DueJobWorkerOptions<T>): DueJobWo
   let loopDone: Promise<void> = Promise.resolve();
   // A wake-up that came while the loop was busy: checked before it goes to sleep.
   let poked = false;
-  // The wake-up was for a job due now: the next fetch will find it, no due-time query needed.
-  let pokedDueNow = false;
   let interruptSleep: (() => void) | undefined;
 
-  function wake(dueNow = false): void {
+  function wake(): void {
     poked = true;
-    if (dueNow) pokedDueNow = true;
     interruptSleep?.();
   }
 
@@ -83,24 +85,39 @@ export function createDueJobWorker<T>(options: DueJobWorkerOptions<T>): DueJobWo
     return value === null || value === undefined ? null : Number(value);
   }
 
-  // Jobs that finish while a completion is on its way are recorded together in the next one (the
-  // ingest's group commit, reused): idle, a completion costs what it did alone; in a storm, one
-  // statement (one socket write, one commit) records the jobs finished during the previous
-  // statement's round trip, instead of one per job. A job's slot frees once its batch is recorded.
-  const completions = createIngestBatcher<string, void>({
-    maxBatchWeight: MAX_COMPLETIONS_PER_STATEMENT,
-    weigh: () => 1,
-    writeBatch: async (ids) => {
-      await boss.complete(queue, ids);
-      return ids.map(() => undefined);
-    },
-  });
+  let finished: string[] = [];
+  let completionTimer: NodeJS.Timeout | undefined;
+  // The completions in progress, one after another.
+  let completions: Promise<void> = Promise.resolve();
+
+  /** Marks the jobs finished so far completed, in one statement (see COMPLETION_LINGER_MS). */
+  function completeFinished(): Promise<void> {
+    clearTimeout(completionTimer);
+    completionTimer = undefined;
+    const ids = finished;
+    finished = [];
+    if (ids.length > 0) {
+      completions = completions
+        .then(() => boss.complete(queue, ids))
+        .then(
+          () => {},
+          (error: unknown) => options.log.error({ err: error, queue }, 'recording a job outcome failed'),
+        );
+    }
+    return completions;
+  }
+
+  function completeLater(id: string): void {
+    finished.push(id);
+    if (finished.length >= MAX_COMPLETIONS_PER_STATEMENT) void completeFinished();
+    else completionTimer ??= setTimeout(completeFinished, COMPLETION_LINGER_MS);
+  }
 
   function run(job: PgBoss.JobWithMetadata<T>): void {
     let failed = false;
     const task = withinSeconds(options.handle(job), options.expireInSeconds)
       .then(
-        () => completions.submit(job.id),
+        () => completeLater(job.id),
         // The retry waits in the table with a later start; the wake-up below times it like any other job.
         (error: unknown) => {
           failed = true;
@@ -127,16 +144,9 @@ export function createDueJobWorker<T>(options: DueJobWorkerOptions<T>): DueJobWo
         // Every slot is taken: a finished job wakes the loop to fetch again.
         if (!poked) await sleep(options.safetyNetMs);
         poked = false;
-        pokedDueNow = false;
         return;
       }
-      const fetchAtOnce = poked && pokedDueNow;
       poked = false;
-      pokedDueNow = false;
-      // In a storm nearly every step schedules a send due at once: fetching it directly saves a
-      // due-time query per wake-up. Should the fetch find nothing (another process took it), the
-      // next turn asks the table as usual.
-      if (fetchAtOnce) return;
       const dueInMs = await nextDueInMs();
       if (dueInMs !== null && dueInMs <= 0) {
         if (fetchedNone) await sleep(MIN_SLEEP_MS);
@@ -186,6 +196,7 @@ export function createDueJobWorker<T>(options: DueJobWorkerOptions<T>): DueJobWo
         }),
       ]);
       clearTimeout(timer);
+      await completeFinished();
     },
   };
 }

@@ -84,9 +84,9 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
    * (through NOTIFY on PostgreSQL) look again for the nearest due job, so it runs on time even if
    * this process is gone by then.
    */
-  function scheduled(queues: string[], dueNow: ReadonlySet<string> = new Set()): void {
+  function scheduled(queues: string[]): void {
     if (queues.length === 0) return;
-    for (const queue of queues) workers.get(queue)?.wake(dueNow.has(queue));
+    for (const queue of queues) workers.get(queue)?.wake();
     // Not awaited: the caller (often a request) need not wait for the notice.
     announce(queues).catch((error: unknown) =>
       // The other processes' safety-net poll still finds the jobs.
@@ -103,9 +103,7 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
   async function enqueue(jobs: PgBoss.JobInsert[]): Promise<void> {
     if (!started || boss === undefined || jobs.length === 0) return;
     await boss.insert(jobs);
-    const at = now().getTime();
-    const dueNow = jobs.filter((job) => job.startAfter === undefined || new Date(job.startAfter).getTime() <= at);
-    scheduled([...new Set(jobs.map((job) => job.name))], new Set(dueNow.map((job) => job.name)));
+    scheduled([...new Set(jobs.map((job) => job.name))]);
   }
 
   const stepJobs = (incidents: ScheduledStep[]): PgBoss.JobInsert[] =>
