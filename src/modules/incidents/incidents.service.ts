@@ -2,7 +2,7 @@ import { ALERT_SEVERITIES, type AlertSeverity, type OccurrenceKind } from '../..
 import type { IncidentStatus } from '../../core/incidents.js';
 import type { Principal } from '../../core/principal.js';
 import type { Database, Transaction } from '../../db/client.js';
-import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
+import type { AlertRow, IncidentRow, NotificationRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
@@ -13,6 +13,7 @@ import type { EscalationPoliciesRepository } from '../escalation-policies/escala
 import type { NotificationsRepository } from '../notifications/notifications.repository.js';
 import { planNotifications } from '../notifications/plan-notifications.js';
 import type { SuppressionService } from '../silences/suppression.service.js';
+import { type NewAlertDecision, recordAlertDecisions } from '../trace/alert-decisions.repository.js';
 import { DEFAULT_URGENCY_SETTINGS, pagingDecision } from '../urgency/support-hours.js';
 import type { UrgencyRepository } from '../urgency/urgency.repository.js';
 import { verifyActionToken } from './action-tokens.js';
@@ -88,7 +89,7 @@ const severityRank = (severity: AlertSeverity) => ALERT_SEVERITIES.indexOf(sever
 export function createIncidentsService(deps: {
   db: Database;
   repository: IncidentsRepository;
-  alertsRepository: Pick<AlertsRepository, 'findById' | 'insertOccurrences'>;
+  alertsRepository: Pick<AlertsRepository, 'findByIds' | 'insertOccurrences'>;
   policiesRepository: Pick<EscalationPoliciesRepository, 'findDefault' | 'findById'>;
   notificationsRepository: Pick<
     NotificationsRepository,
@@ -129,6 +130,8 @@ export function createIncidentsService(deps: {
     ackTimeouts: IncidentRow[] = [];
     cancelledAckTimeouts: AckTimeout[] = [];
     changed = new Set<string>();
+    /** The suppression screen's decisions for the trace, recorded in one statement before commit. */
+    decisions: NewAlertDecision[] = [];
     /**
      * A team's grouping rule, default policy and urgency settings, read once per transaction
      * (an ingest batch opens many incidents for few teams: three statements fewer per incident).
@@ -270,10 +273,18 @@ export function createIncidentsService(deps: {
     return true;
   }
 
-  async function alertCreated(tx: Transaction, alertId: string, at: Date, fx: Effects) {
-    const alert = await alertsRepository.findById(tx, alertId);
+  /**
+   * New alerts, read in one statement rather than one each (a storm's ingest batch holds dozens).
+   * Reading them before any is handled reads what one by one would: handling a new alert writes
+   * only that alert's own row (its suppression), never another new alert's.
+   */
+  async function newAlerts(tx: Transaction, alertIds: string[]): Promise<Map<string, AlertRow>> {
+    return new Map((await alertsRepository.findByIds(tx, alertIds)).map((alert) => [alert.id, alert]));
+  }
+
+  async function alertCreated(tx: Transaction, alert: AlertRow | undefined, at: Date, fx: Effects) {
     if (alert === undefined || alert.status !== 'firing') return;
-    if (alert.teamIds.length > 0 && (await deps.suppression?.screen(tx, alert, at))) return;
+    if (alert.teamIds.length > 0 && (await deps.suppression?.screen(tx, alert, at, fx.decisions))) return;
     for (const teamId of alert.teamIds) {
       const rule = await fx.once('grouping', teamId, () => repository.findGroupingRule(tx, teamId));
       if (rule === undefined) {
@@ -509,7 +520,9 @@ export function createIncidentsService(deps: {
      */
     async alertsReleased(tx: Transaction, alertIds: string[], at: Date): Promise<AfterCommit> {
       const fx = new Effects();
-      for (const alertId of alertIds) await alertCreated(tx, alertId, at, fx);
+      const created = await newAlerts(tx, alertIds);
+      for (const alertId of alertIds) await alertCreated(tx, created.get(alertId), at, fx);
+      await recordAlertDecisions(tx, fx.decisions);
       return fx.run;
     },
 
@@ -520,10 +533,15 @@ export function createIncidentsService(deps: {
       userId: string | null,
     ): Promise<AfterCommit> {
       const fx = new Effects();
+      const created = await newAlerts(
+        tx,
+        changes.flatMap(({ alertId, change }) => (change === 'created' ? [alertId] : [])),
+      );
       for (const { alertId, change } of changes) {
-        if (change === 'created') await alertCreated(tx, alertId, at, fx);
+        if (change === 'created') await alertCreated(tx, created.get(alertId), at, fx);
         else await alertTransitioned(tx, alertId, change, userId, at, fx);
       }
+      await recordAlertDecisions(tx, fx.decisions);
       return fx.run;
     },
 
