@@ -6,6 +6,7 @@ import {
   contactMethods,
   escalationPolicies,
   type IncidentRow,
+  incidentActionTokens,
   incidents,
   notifications,
   teamMembers,
@@ -106,15 +107,23 @@ export function createEscalationRepository() {
     },
 
     /**
-     * Claims a notification for sending and reads what its send needs, in one statement: a storm's
-     * pages queue behind round trips. The claim takes pending notifications, or ones whose previous
-     * sender's claim lapsed (it crashed mid-send), and only while the incident is still triggered;
-     * one claimer wins. With it: the incident, its team's name, the contact method (null for a
-     * team's chat channel post, or deleted since), the person's name and whether they may still be
-     * paged for the team (authz's `standsInTeamSql`, standingOfUser's rule). Undefined when not
-     * claimed.
+     * Claims a notification for sending, reads what its send needs and creates its one-click
+     * links, in one statement: a storm's pages queue behind round trips. The claim takes pending
+     * notifications, or ones whose previous sender's claim lapsed (it crashed mid-send), and only
+     * while the incident is still triggered; one claimer wins. With it: the incident, its team's
+     * name, the contact method (null for a team's chat channel post, or deleted since), the
+     * person's name and whether they may still be paged for the team (authz's `standsInTeamSql`,
+     * standingOfUser's rule). The action tokens (`tokens`, the links' ids) are inserted only when
+     * the message will go out: a person's notification, claimed, on a contact method that exists,
+     * to someone still of the team. Undefined when not claimed.
      */
-    async claimWithContext(executor: Executor, id: string, at: Date, leaseMs: number) {
+    async claimWithContext(
+      executor: Executor,
+      id: string,
+      at: Date,
+      leaseMs: number,
+      tokens: { acknowledgeId: string; resolveId: string; expiresAt: Date },
+    ) {
       const claimed = executor.$with('claimed').as(
         executor
           .update(notifications)
@@ -136,8 +145,24 @@ export function createEscalationRepository() {
           )
           .returning(),
       );
+      // Raw SQL: Drizzle's insert…select cannot take the VALUES list. The names are the tables'
+      // own, as standsInTeamSql spells them.
+      const linked = executor.$with('linked', { id: sql<string>`id` }).as(
+        sql`INSERT INTO ${incidentActionTokens} (id, incident_id, user_id, action, expires_at, created_at)
+          SELECT token.id, claimed.incident_id, claimed.user_id, token.action, ${tokens.expiresAt.toISOString()}::timestamptz,
+            ${at.toISOString()}::timestamptz
+          FROM claimed
+          JOIN ${incidents} ON ${incidents.id} = claimed.incident_id
+          JOIN ${contactMethods} ON ${contactMethods.id} = claimed.contact_method_id
+          JOIN ${users} ON ${users.id} = claimed.user_id
+          LEFT JOIN ${teamMembers} ON ${teamMembers.userId} = ${users.id} AND ${teamMembers.teamId} = ${incidents.teamId}
+          CROSS JOIN (VALUES (${tokens.acknowledgeId}::uuid, 'acknowledge'), (${tokens.resolveId}::uuid, 'resolve'))
+            AS token(id, action)
+          WHERE ${standsInTeamSql}
+          RETURNING id`,
+      );
       const [row] = await executor
-        .with(claimed)
+        .with(claimed, linked)
         .select({
           notification: claimed._.selectedFields,
           incident: incidents,

@@ -31,6 +31,12 @@ type DeliveryContext = Omit<
   'notification'
 >;
 
+/** The ids of a send's one-click links (acknowledge, resolve). */
+interface ActionTokenIds {
+  acknowledgeId: string;
+  resolveId: string;
+}
+
 /** Why a notification was sent, as its message says. */
 const reasonOf = (notification: NotificationRow) =>
   notification.level < 0
@@ -49,25 +55,13 @@ export function createNotificationSender(options: NotificationSenderDeps) {
   const db = database.db;
   const now = options.now ?? (() => new Date());
 
-  /** The message of one send, with its one-click links (both tokens inserted in one statement). */
-  async function messageFor(
+  /** The message of one send, with its one-click links (their tokens were inserted with the claim). */
+  function messageFor(
     incident: IncidentRow,
     teamName: string | null,
-    notification: NotificationRow & { userId: string },
-  ): Promise<NotificationMessage> {
-    const at = now();
-    const expiresAt = new Date(at.getTime() + options.actionLinkTtlMinutes * 60_000);
-    const token = (action: 'acknowledge' | 'resolve') => ({
-      id: uuidv7(),
-      incidentId: incident.id,
-      userId: notification.userId,
-      action,
-      expiresAt,
-      createdAt: at,
-    });
-    const acknowledge = token('acknowledge');
-    const resolve = token('resolve');
-    await incidentsRepository.insertActionTokens(db, [acknowledge, resolve]);
+    notification: NotificationRow,
+    tokens: ActionTokenIds,
+  ): NotificationMessage {
     const link = (id: string) =>
       `${options.publicUrl}/api/incidents/actions/${signActionToken(options.actionTokenKey, id)}`;
     return {
@@ -79,8 +73,8 @@ export function createNotificationSender(options: NotificationSenderDeps) {
       teamName: teamName ?? incident.teamId,
       alertCount: incident.alertCount,
       consoleUrl: `${options.publicUrl}/incidents/${incident.id}`,
-      acknowledgeUrl: link(acknowledge.id),
-      resolveUrl: link(resolve.id),
+      acknowledgeUrl: link(tokens.acknowledgeId),
+      resolveUrl: link(tokens.resolveId),
       reason: reasonOf(notification),
     };
   }
@@ -94,6 +88,7 @@ export function createNotificationSender(options: NotificationSenderDeps) {
   async function deliverToPerson(
     claimed: NotificationRow & { userId: string; contactMethodId: string },
     context: DeliveryContext,
+    tokens: ActionTokenIds,
   ) {
     const { incident } = context;
     const method = context.method ?? undefined;
@@ -110,7 +105,7 @@ export function createNotificationSender(options: NotificationSenderDeps) {
               secret: method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
               messageId: claimed.id,
             },
-            await messageFor(incident, context.teamName, claimed),
+            messageFor(incident, context.teamName, claimed, tokens),
           );
     const type = claimed.contactMethodType;
     return {
@@ -147,7 +142,13 @@ export function createNotificationSender(options: NotificationSenderDeps) {
 
   async function sendNotification(notificationId: string, isLastTry: boolean): Promise<void> {
     // The claim and everything the send reads, in one statement.
-    const found = await escalationRepository.claimWithContext(db, notificationId, now(), SEND_LEASE_MS);
+    const at = now();
+    const tokens = {
+      acknowledgeId: uuidv7(),
+      resolveId: uuidv7(),
+      expiresAt: new Date(at.getTime() + options.actionLinkTtlMinutes * 60_000),
+    };
+    const found = await escalationRepository.claimWithContext(db, notificationId, at, SEND_LEASE_MS, tokens);
     if (found === undefined) {
       const current = await notificationsRepository.findById(db, notificationId);
       // Still pending but not claimable: its incident is no longer triggered.
@@ -161,7 +162,7 @@ export function createNotificationSender(options: NotificationSenderDeps) {
     const { userId, contactMethodId } = claimed;
     const delivery =
       userId !== null && contactMethodId !== null
-        ? await deliverToPerson({ ...claimed, userId, contactMethodId }, context)
+        ? await deliverToPerson({ ...claimed, userId, contactMethodId }, context, tokens)
         : await deliverToTeamChannel(claimed);
     if (delivery === 'not-of-the-team') {
       const at = now();
@@ -219,5 +220,5 @@ export function createNotificationSender(options: NotificationSenderDeps) {
     if (!final) throw new Error(`notification ${claimed.id}: ${result.detail ?? 'transient failure'}`);
   }
 
-  return { messageFor, sendNotification };
+  return { sendNotification };
 }

@@ -335,22 +335,6 @@ export function createIncidentsRepository() {
       return rows.length > 0;
     },
 
-    /** The one-click links of one message: all its tokens in one statement. */
-    async insertActionTokens(
-      executor: Executor,
-      tokens: Array<{
-        id: string;
-        incidentId: string;
-        userId: string;
-        action: IncidentAction;
-        expiresAt: Date;
-        createdAt: Date;
-      }>,
-    ): Promise<void> {
-      if (tokens.length === 0) return;
-      await executor.insert(incidentActionTokens).values(tokens);
-    },
-
     /** Marks the token used if it is still usable; otherwise returns what it is (for the message). */
     async findActionToken(executor: Executor, id: string) {
       const [row] = await executor.select().from(incidentActionTokens).where(eq(incidentActionTokens.id, id)).limit(1);
