@@ -85,39 +85,26 @@ export function createDueJobWorker<T>(options: DueJobWorkerOptions<T>): DueJobWo
     return value === null || value === undefined ? null : Number(value);
   }
 
-  let finished: string[] = [];
-  let completionTimer: NodeJS.Timeout | undefined;
-  // The completions in progress, one after another.
-  let completions: Promise<void> = Promise.resolve();
-
-  /** Marks the jobs finished so far completed, in one statement (see COMPLETION_LINGER_MS). */
-  function completeFinished(): Promise<void> {
-    clearTimeout(completionTimer);
-    completionTimer = undefined;
-    const ids = finished;
-    finished = [];
-    if (ids.length > 0) {
-      completions = completions
-        .then(() => boss.complete(queue, ids))
-        .then(
-          () => {},
-          (error: unknown) => options.log.error({ err: error, queue }, 'recording a job outcome failed'),
-        );
-    }
-    return completions;
-  }
-
-  function completeLater(id: string): void {
-    finished.push(id);
-    if (finished.length >= MAX_COMPLETIONS_PER_STATEMENT) void completeFinished();
-    else completionTimer ??= setTimeout(completeFinished, COMPLETION_LINGER_MS);
-  }
+  const completions = createLingeringBatch<string>({
+    lingerMs: COMPLETION_LINGER_MS,
+    max: MAX_COMPLETIONS_PER_STATEMENT,
+    flush: async (ids) => {
+      try {
+        await boss.complete(queue, ids);
+      } catch (error) {
+        // Left active, the jobs expire and are retried: a step or a send that ran does nothing again.
+        options.log.error({ err: error, queue }, 'recording a job outcome failed');
+      }
+    },
+  });
 
   function run(job: PgBoss.JobWithMetadata<T>): void {
     let failed = false;
     const task = withinSeconds(options.handle(job), options.expireInSeconds)
       .then(
-        () => completeLater(job.id),
+        () => {
+          void completions.add(job.id);
+        },
         // The retry waits in the table with a later start; the wake-up below times it like any other job.
         (error: unknown) => {
           failed = true;
@@ -196,8 +183,55 @@ export function createDueJobWorker<T>(options: DueJobWorkerOptions<T>): DueJobWo
         }),
       ]);
       clearTimeout(timer);
-      await completeFinished();
+      await completions.flush();
     },
+  };
+}
+
+/**
+ * Items handed to `flush` together, `lingerMs` after the first of them (at once when `max` are
+ * waiting), one flush after another: for records that may lag a little and cost a statement
+ * each when written alone. `add` settles when its item's flush did; `flush` writes what is
+ * waiting now (on stop) and settles, never rejecting, when every flush so far has.
+ */
+export function createLingeringBatch<I>(options: {
+  lingerMs: number;
+  max: number;
+  flush: (items: I[]) => Promise<void>;
+}) {
+  let waiting: Array<{ item: I; resolve: () => void; reject: (error: unknown) => void }> = [];
+  let timer: NodeJS.Timeout | undefined;
+  let flushed: Promise<void> = Promise.resolve();
+
+  function flush(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = waiting;
+    waiting = [];
+    if (batch.length > 0) {
+      flushed = flushed
+        .then(() => options.flush(batch.map((entry) => entry.item)))
+        .then(
+          () => {
+            for (const entry of batch) entry.resolve();
+          },
+          (error: unknown) => {
+            for (const entry of batch) entry.reject(error);
+          },
+        );
+    }
+    return flushed;
+  }
+
+  return {
+    add(item: I): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        waiting.push({ item, resolve, reject });
+        if (waiting.length >= options.max) void flush();
+        else timer ??= setTimeout(flush, options.lingerMs);
+      });
+    },
+    flush,
   };
 }
 

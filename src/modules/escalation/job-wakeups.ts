@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '../../db/client.js';
-import { createIngestBatcher } from '../alerts/ingest-batcher.js';
+import { createLingeringBatch } from './due-job-worker.js';
+
+/** How long an announcement waits for others to go out with (see `announcements`). */
+const ANNOUNCE_LINGER_MS = 20;
 
 /** NOTIFY channel on which a process says it scheduled a job; the payload is `<origin> <queue>`. */
 export const JOB_WAKEUP_CHANNEL = 'klaxon_job_scheduled';
@@ -30,26 +33,31 @@ export async function listenForJobWakeups(
     },
     onResync,
   });
-  // Announcements made while one is on its way go out together in the next (the ingest's group
-  // commit, reused), each queue named once: in a storm every step schedules jobs, and one notice
-  // per queue per round trip wakes the other processes as well as one per step did, without a
-  // statement (and a socket write) per step.
-  const announcements = createIngestBatcher<string[], void>({
-    maxBatchWeight: 1_000,
-    weigh: (queues) => queues.length,
-    async writeBatch(batches) {
-      const queues = [...new Set(batches.flat())];
+  // Announcements made within ANNOUNCE_LINGER_MS go out together, each queue named once: in a
+  // storm every step schedules jobs, and a statement (a socket write, and a wake-up of every
+  // listening connection) per step cost more than the notice is worth to the other processes,
+  // which need it for a job that is due later or that this process will not live to run.
+  const announcements = createLingeringBatch<string>({
+    lingerMs: ANNOUNCE_LINGER_MS,
+    max: 100,
+    async flush(named) {
+      const queues = [...new Set(named)];
       // One notice per queue (the payload every process reads), all in one statement.
       const notices = queues.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
       await database.executeSql(`SELECT ${notices}`, [
         JOB_WAKEUP_CHANNEL,
         ...queues.map((queue) => `${origin} ${queue}`),
       ]);
-      return batches.map(() => undefined);
     },
   });
   return {
-    announce: (queues) => announcements.submit(queues),
-    stop,
+    announce: async (queues) => {
+      await Promise.all(queues.map((queue) => announcements.add(queue)));
+    },
+    async stop() {
+      // What this process scheduled last is announced before it goes.
+      await announcements.flush();
+      await stop();
+    },
   };
 }
