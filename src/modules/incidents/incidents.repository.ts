@@ -38,22 +38,31 @@ export interface OpenedIncident {
 
 export type OpeningEntry = { kind: TimelineKind; message: string; metadata?: Record<string, unknown> };
 
+/**
+ * New incidents with their alert links and first timeline entries, any number in one statement
+ * (unnest keeps the text and parameter count the same, so it is prepared once). The links and
+ * entries name their incidents; the foreign keys are checked at the end of the statement, after
+ * the incidents are in.
+ */
 const INSERT_OPENED: HotStatement = {
-  name: 'klaxon_incidents_insert_opened',
+  name: 'klaxon_incidents_insert_opened_many',
   text: `WITH opened AS (
       INSERT INTO incidents (id, team_id, title, severity, status, urgency, group_key, escalation_policy_id,
         escalation_level, escalation_repetition, next_escalation_at, alert_count, created_at, last_alert_at)
-      VALUES ($1::uuid, $2::uuid, $3::text, $4::text, 'triggered', $5::text, $6::text, $7::uuid, $8::int, 0,
-        $9::timestamptz, 1, $10::timestamptz, $10::timestamptz)
-      RETURNING id
+      SELECT row.id, row.team_id, row.title, row.severity, 'triggered', row.urgency, row.group_key, row.policy_id,
+        row.level, 0, row.next_at, 1, row.created_at, row.created_at
+      FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::int[],
+        $9::timestamptz[], $10::timestamptz[])
+        AS row(id, team_id, title, severity, urgency, group_key, policy_id, level, next_at, created_at)
     ), linked AS (
       INSERT INTO incident_alerts (incident_id, alert_id, team_id, added_at)
-      SELECT id, $11::uuid, $2::uuid, $10::timestamptz FROM opened
+      SELECT * FROM unnest($1::uuid[], $11::uuid[], $2::uuid[], $10::timestamptz[])
       ON CONFLICT DO NOTHING
     )
     INSERT INTO incident_timeline (id, incident_id, kind, user_id, message, metadata, created_at)
-    SELECT entry.id, opened.id, entry.kind, NULL, entry.message, entry.metadata::jsonb, $10::timestamptz
-    FROM opened, unnest($12::uuid[], $13::text[], $14::text[], $15::text[]) AS entry(id, kind, message, metadata)`,
+    SELECT entry.id, entry.incident_id, entry.kind, NULL, entry.message, entry.metadata::jsonb, entry.created_at
+    FROM unnest($12::uuid[], $13::uuid[], $14::text[], $15::text[], $16::text[], $17::timestamptz[])
+      AS entry(id, incident_id, kind, message, metadata, created_at)`,
 };
 
 export interface NewTimelineEntry {
@@ -98,27 +107,37 @@ export function createIncidentsRepository() {
     },
 
     /**
-     * Opens an incident by an alert in one statement: the incident, its link to the alert and its
-     * first timeline entries (all at the incident's `createdAt`). Ingest opens one per new alert,
-     * so each round trip saved here is one per page in a storm.
+     * Opens incidents, each by an alert, in one statement: the incidents, their links to the
+     * alerts and their first timeline entries (each at its incident's `createdAt`). Ingest opens
+     * one per new alert, so an ingest batch's are written together: in a storm each round trip
+     * saved per incident is one per page.
      */
-    async insertOpened(executor: Executor, opened: OpenedIncident, alertId: string, timeline: OpeningEntry[]) {
+    async insertOpened(
+      executor: Executor,
+      rows: Array<{ opened: OpenedIncident; alertId: string; timeline: OpeningEntry[] }>,
+    ): Promise<void> {
+      if (rows.length === 0) return;
+      const entries = rows.flatMap(({ opened, timeline }) =>
+        timeline.map((entry) => ({ ...entry, incidentId: opened.id, at: opened.createdAt.toISOString() })),
+      );
       await queryHot(executor, INSERT_OPENED, [
-        opened.id,
-        opened.teamId,
-        opened.title,
-        opened.severity,
-        opened.urgency,
-        opened.groupKey,
-        opened.escalationPolicyId,
-        opened.escalationLevel,
-        opened.nextEscalationAt?.toISOString() ?? null,
-        opened.createdAt.toISOString(),
-        alertId,
-        timeline.map(() => uuidv7()),
-        timeline.map((entry) => entry.kind),
-        timeline.map((entry) => entry.message),
-        timeline.map((entry) => JSON.stringify(entry.metadata ?? {})),
+        rows.map(({ opened }) => opened.id),
+        rows.map(({ opened }) => opened.teamId),
+        rows.map(({ opened }) => opened.title),
+        rows.map(({ opened }) => opened.severity),
+        rows.map(({ opened }) => opened.urgency),
+        rows.map(({ opened }) => opened.groupKey),
+        rows.map(({ opened }) => opened.escalationPolicyId),
+        rows.map(({ opened }) => opened.escalationLevel),
+        rows.map(({ opened }) => opened.nextEscalationAt?.toISOString() ?? null),
+        rows.map(({ opened }) => opened.createdAt.toISOString()),
+        rows.map(({ alertId }) => alertId),
+        entries.map(() => uuidv7()),
+        entries.map((entry) => entry.incidentId),
+        entries.map((entry) => entry.kind),
+        entries.map((entry) => entry.message),
+        entries.map((entry) => JSON.stringify(entry.metadata ?? {})),
+        entries.map((entry) => entry.at),
       ]);
     },
 

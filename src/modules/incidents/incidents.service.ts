@@ -18,7 +18,7 @@ import { DEFAULT_URGENCY_SETTINGS, pagingDecision } from '../urgency/support-hou
 import type { UrgencyRepository } from '../urgency/urgency.repository.js';
 import { verifyActionToken } from './action-tokens.js';
 import { groupKeyOf } from './grouping.js';
-import type { IncidentsRepository, OpeningEntry } from './incidents.repository.js';
+import type { IncidentsRepository, OpenedIncident, OpeningEntry } from './incidents.repository.js';
 import { timelineFor } from './timeline-privacy.js';
 
 /** What happened to an alert, as the incidents see it. */
@@ -132,6 +132,8 @@ export function createIncidentsService(deps: {
     changed = new Set<string>();
     /** The suppression screen's decisions for the trace, recorded in one statement before commit. */
     decisions: NewAlertDecision[] = [];
+    /** Incidents opened but not yet written (openedNow writes them). */
+    opening: Array<{ opened: OpenedIncident; alertId: string; timeline: OpeningEntry[] }> = [];
     /**
      * A team's grouping rule, default policy and urgency settings, read once per transaction
      * (an ingest batch opens many incidents for few teams: three statements fewer per incident).
@@ -221,8 +223,9 @@ export function createIncidentsService(deps: {
       }
       fx.due.push(incident);
     }
-    // The incident, its alert link and its timeline in one statement.
-    await repository.insertOpened(tx, incident, alert.id, entries);
+    // The incident, its alert link and its timeline, written with the batch's other new incidents
+    // in one statement (openedNow).
+    fx.opening.push({ opened: incident, alertId: alert.id, timeline: entries });
   }
 
   /**
@@ -282,6 +285,17 @@ export function createIncidentsService(deps: {
     return new Map((await alertsRepository.findByIds(tx, alertIds)).map((alert) => [alert.id, alert]));
   }
 
+  /**
+   * Writes the incidents opened so far: an ingest batch's new alerts each open one, written
+   * together in one statement rather than one each. Called before anything reads incidents
+   * (a grouping rule's open group, an alert's transition) and before the batch commits.
+   */
+  async function openedNow(tx: Transaction, fx: Effects): Promise<void> {
+    const rows = fx.opening;
+    fx.opening = [];
+    await repository.insertOpened(tx, rows);
+  }
+
   async function alertCreated(tx: Transaction, alert: AlertRow | undefined, at: Date, fx: Effects) {
     if (alert === undefined || alert.status !== 'firing') return;
     if (alert.teamIds.length > 0 && (await deps.suppression?.screen(tx, alert, at, fx.decisions))) return;
@@ -291,6 +305,8 @@ export function createIncidentsService(deps: {
         await open(tx, teamId, alert, null, at, fx);
         continue;
       }
+      // The group's incident may be one this batch opened.
+      await openedNow(tx, fx);
       const groupKey = groupKeyOf(rule.groupBy, alert.labels);
       await repository.lockGroup(tx, teamId, groupKey);
       const since = new Date(at.getTime() - rule.windowMinutes * 60_000);
@@ -522,6 +538,7 @@ export function createIncidentsService(deps: {
       const fx = new Effects();
       const created = await newAlerts(tx, alertIds);
       for (const alertId of alertIds) await alertCreated(tx, created.get(alertId), at, fx);
+      await openedNow(tx, fx);
       await recordAlertDecisions(tx, fx.decisions);
       return fx.run;
     },
@@ -539,8 +556,13 @@ export function createIncidentsService(deps: {
       );
       for (const { alertId, change } of changes) {
         if (change === 'created') await alertCreated(tx, created.get(alertId), at, fx);
-        else await alertTransitioned(tx, alertId, change, userId, at, fx);
+        else {
+          // The alert's incident may be one this batch opened.
+          await openedNow(tx, fx);
+          await alertTransitioned(tx, alertId, change, userId, at, fx);
+        }
       }
+      await openedNow(tx, fx);
       await recordAlertDecisions(tx, fx.decisions);
       return fx.run;
     },
