@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, lte, type SQL, sql } from 'drizzle-orm';
-import type { IncidentAction, IncidentStatus, TimelineKind } from '../../core/incidents.js';
+import type { IncidentStatus, TimelineKind } from '../../core/incidents.js';
 import { type Executor, type HotStatement, queryHot } from '../../db/client.js';
 import {
   alerts,
