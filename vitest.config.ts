@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { TEST_NODE_FLAGS } from './test/helpers/node-flags.js';
 
 /**
  * Files that must each run in a process of their own: the console suites (a browser each, and
@@ -37,6 +38,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    execArgv: TEST_NODE_FLAGS,
     // Files are independent (each has its own database, ports and data dirs), and most of a file's
     // time is spent waiting on a browser, a spawned server, a timer or the database rather than
     // computing. vitest's default of one worker per core minus one ran them one after another on

@@ -13,6 +13,7 @@ import { users } from '../src/db/schema/index.js';
 import { verifyPassword } from '../src/lib/password.js';
 import { buildIfStale } from './helpers/build-once.js';
 import { createTestDatabase, testDatabaseKind } from './helpers/database.js';
+import { TEST_NODE_FLAGS } from './helpers/node-flags.js';
 
 /**
  * The CLI and the server as real processes, the way an operator runs them: on a fresh embedded
@@ -53,7 +54,7 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 /** `dist/cli.js`, `dist/main.js`, or under tsx a source file (`src/cli.ts`). */
 function start(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...loader, script, ...args], {
+  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, ...loader, script, ...args], {
     cwd: REPO,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_NODE_FLAGS } from './node-flags.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,7 +15,7 @@ export function runCli(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/cli.ts', ...args],
+      [...TEST_NODE_FLAGS, '--import', 'tsx', 'src/cli.ts', ...args],
       { cwd: REPO, env: { ...base, ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;

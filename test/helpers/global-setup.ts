@@ -77,6 +77,14 @@ async function prepare(): Promise<Prepared> {
   const client = new PGlite();
   const handle = wrapPglite(client);
   await handle.migrate();
+  // Every clone unpacks the snapshot file by file into PGlite's in-memory file system, and the two
+  // template databases were two thirds of its files: nothing connects to them (PGlite's clients and
+  // the server use `postgres`; no test creates a database on PGlite), so they are left out, which
+  // took a clone from ~540 to ~340 ms of CPU.
+  for (const template of ['template0', 'template1']) {
+    await client.query(`ALTER DATABASE ${template} WITH is_template false`);
+    await client.query(`DROP DATABASE ${template}`);
+  }
   // A checkpoint first, so that no clone replays the migrations' write-ahead log when it starts.
   await client.query('CHECKPOINT');
   const snapshot = await client.dumpDataDir('none');

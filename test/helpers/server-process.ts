@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { buildIfStale } from './build-once.js';
+import { TEST_NODE_FLAGS } from './node-flags.js';
 
 export interface ServerProcess {
   url: string;
@@ -26,7 +27,7 @@ export async function startServer(
 ): Promise<ServerProcess> {
   if (entry.startsWith('dist/')) buildIfStale('build-server.mjs');
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...loader, entry], {
+  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, ...loader, entry], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
