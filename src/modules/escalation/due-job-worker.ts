@@ -28,17 +28,6 @@ export interface DueJobWorker {
 
 /** How soon to look again when the table says a job is due but the fetch found none (clock edge, lost race). */
 const MIN_SLEEP_MS = 20;
-/**
- * A finished job is marked completed this long after it finished, with the others that finished
- * meanwhile, in one statement: in a storm (~100 steps and ~100 sends a second) that is one
- * statement for several jobs instead of one each (a socket write and a commit each). Only the
- * record lags: the slot is free and the job's effect committed already; a crash before the record
- * leaves the job active until it expires and is retried, which a step (compare-and-set) and a
- * send (its claim) absorb, as they absorb any retry.
- */
-const COMPLETION_LINGER_MS = 50;
-/** At most this many jobs are completed in one statement. */
-const MAX_COMPLETIONS_PER_STATEMENT = 100;
 /** After a database error, before trying again. */
 const ERROR_SLEEP_MS = 1_000;
 
@@ -85,26 +74,11 @@ export function createDueJobWorker<T>(options: DueJobWorkerOptions<T>): DueJobWo
     return value === null || value === undefined ? null : Number(value);
   }
 
-  const completions = createLingeringBatch<string>({
-    lingerMs: COMPLETION_LINGER_MS,
-    max: MAX_COMPLETIONS_PER_STATEMENT,
-    flush: async (ids) => {
-      try {
-        await boss.complete(queue, ids);
-      } catch (error) {
-        // Left active, the jobs expire and are retried: a step or a send that ran does nothing again.
-        options.log.error({ err: error, queue }, 'recording a job outcome failed');
-      }
-    },
-  });
-
   function run(job: PgBoss.JobWithMetadata<T>): void {
     let failed = false;
     const task = withinSeconds(options.handle(job), options.expireInSeconds)
       .then(
-        () => {
-          void completions.add(job.id);
-        },
+        () => boss.complete(queue, job.id),
         // The retry waits in the table with a later start; the wake-up below times it like any other job.
         (error: unknown) => {
           failed = true;
@@ -183,55 +157,7 @@ export function createDueJobWorker<T>(options: DueJobWorkerOptions<T>): DueJobWo
         }),
       ]);
       clearTimeout(timer);
-      await completions.flush();
     },
-  };
-}
-
-/**
- * Items handed to `flush` together, `lingerMs` after the first of them (at once when `max` are
- * waiting), one flush after another: for records that may lag a little and cost a statement
- * each when written alone. `add` settles when its item's flush did; `flush` writes what is
- * waiting now (on stop) and settles, never rejecting, when every flush so far has.
- */
-export function createLingeringBatch<I>(options: {
-  lingerMs: number;
-  max: number;
-  flush: (items: I[]) => Promise<void>;
-}) {
-  let waiting: Array<{ item: I; resolve: () => void; reject: (error: unknown) => void }> = [];
-  let timer: NodeJS.Timeout | undefined;
-  let flushed: Promise<void> = Promise.resolve();
-
-  function flush(): Promise<void> {
-    clearTimeout(timer);
-    timer = undefined;
-    const batch = waiting;
-    waiting = [];
-    if (batch.length > 0) {
-      flushed = flushed
-        .then(() => options.flush(batch.map((entry) => entry.item)))
-        .then(
-          () => {
-            for (const entry of batch) entry.resolve();
-          },
-          (error: unknown) => {
-            for (const entry of batch) entry.reject(error);
-          },
-        );
-    }
-    return flushed;
-  }
-
-  return {
-    add(item: I): Promise<void> {
-      return new Promise<void>((resolve, reject) => {
-        waiting.push({ item, resolve, reject });
-        if (waiting.length >= options.max) void flush();
-        else timer ??= setTimeout(flush, options.lingerMs);
-      });
-    },
-    flush,
   };
 }
 

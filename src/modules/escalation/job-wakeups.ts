@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '../../db/client.js';
-import { createLingeringBatch } from './due-job-worker.js';
+import { createLingeringBatch } from '../../lib/lingering-batch.js';
 
 /** How long an announcement waits for others to go out with (see `announcements`). */
 const ANNOUNCE_LINGER_MS = 20;
