@@ -357,12 +357,6 @@ export function createAlertsRepository() {
       return row;
     },
 
-    /** The alerts with these ids (in no particular order): an ingest batch's new alerts in one read. */
-    async findByIds(executor: Executor, ids: string[]): Promise<AlertRow[]> {
-      if (ids.length === 0) return [];
-      return executor.select().from(alerts).where(inArray(alerts.id, ids));
-    },
-
     /** The open (firing or acknowledged) alert of an integration with this dedup key, if any. */
     async findOpenByDedupKey(
       executor: Executor,

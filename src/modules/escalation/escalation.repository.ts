@@ -1,4 +1,4 @@
-import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { TimelineKind } from '../../core/incidents.js';
 import type { AttemptOutcome } from '../../core/notifications.js';
 import { type Executor, type HotStatement, queryHot } from '../../db/client.js';
@@ -6,9 +6,7 @@ import {
   contactMethods,
   escalationPolicies,
   type IncidentRow,
-  incidentActionTokens,
   incidents,
-  notifications,
   teamMembers,
   teams,
   users,
@@ -107,76 +105,27 @@ export function createEscalationRepository() {
     },
 
     /**
-     * Claims a notification for sending, reads what its send needs and creates its one-click
-     * links, in one statement: a storm's pages queue behind round trips. The claim takes pending
-     * notifications, or ones whose previous sender's claim lapsed (it crashed mid-send), and only
-     * while the incident is still triggered; one claimer wins. With it: the incident, its team's
-     * name, the contact method (null for a team's chat channel post, or deleted since), the
-     * person's name and whether they may still be paged for the team (authz's `standsInTeamSql`,
-     * standingOfUser's rule). The action tokens (`tokens`, the links' ids) are inserted only when
-     * the message will go out: a person's notification, claimed, on a contact method that exists,
-     * to someone still of the team. Undefined when not claimed.
+     * What a person's send needs besides the notification, in one statement: the incident, its
+     * team's name, the contact method, and whether the person may still be paged for the team
+     * (authz's `standsInTeamSql`, standingOfUser's rule). Undefined when the
+     * incident is gone.
      */
-    async claimWithContext(
-      executor: Executor,
-      id: string,
-      at: Date,
-      leaseMs: number,
-      tokens: { acknowledgeId: string; resolveId: string; expiresAt: Date },
-    ) {
-      const claimed = executor.$with('claimed').as(
-        executor
-          .update(notifications)
-          .set({
-            status: 'sending',
-            attempts: sql`${notifications.attempts} + 1`,
-            claimedUntil: new Date(at.getTime() + leaseMs),
-            updatedAt: at,
-          })
-          .where(
-            and(
-              eq(notifications.id, id),
-              or(
-                eq(notifications.status, 'pending'),
-                and(eq(notifications.status, 'sending'), lt(notifications.claimedUntil, at)),
-              ),
-              sql`EXISTS (SELECT 1 FROM ${incidents} WHERE ${incidents.id} = ${notifications.incidentId} AND ${incidents.status} = 'triggered')`,
-            ),
-          )
-          .returning(),
-      );
-      // Raw SQL: Drizzle's insert…select cannot take the VALUES list. The names are the tables'
-      // own, as standsInTeamSql spells them.
-      const linked = executor.$with('linked', { id: sql<string>`id` }).as(
-        sql`INSERT INTO ${incidentActionTokens} (id, incident_id, user_id, action, expires_at, created_at)
-          SELECT token.id, claimed.incident_id, claimed.user_id, token.action, ${tokens.expiresAt.toISOString()}::timestamptz,
-            ${at.toISOString()}::timestamptz
-          FROM claimed
-          JOIN ${incidents} ON ${incidents.id} = claimed.incident_id
-          JOIN ${contactMethods} ON ${contactMethods.id} = claimed.contact_method_id
-          JOIN ${users} ON ${users.id} = claimed.user_id
-          LEFT JOIN ${teamMembers} ON ${teamMembers.userId} = ${users.id} AND ${teamMembers.teamId} = ${incidents.teamId}
-          CROSS JOIN (VALUES (${tokens.acknowledgeId}::uuid, 'acknowledge'), (${tokens.resolveId}::uuid, 'resolve'))
-            AS token(id, action)
-          WHERE ${standsInTeamSql}
-          RETURNING id`,
-      );
+    async findDeliveryContext(executor: Executor, incidentId: string, contactMethodId: string, userId: string) {
       const [row] = await executor
-        .with(claimed, linked)
         .select({
-          notification: claimed._.selectedFields,
           incident: incidents,
           teamName: teams.name,
           method: contactMethods,
           personName: sql<string | null>`coalesce(${users.name}, ${users.email})`,
           ofTheTeam: standsInTeamSql,
         })
-        .from(claimed)
-        .innerJoin(incidents, eq(incidents.id, claimed.incidentId))
+        .from(incidents)
         .leftJoin(teams, eq(teams.id, incidents.teamId))
-        .leftJoin(contactMethods, eq(contactMethods.id, claimed.contactMethodId))
-        .leftJoin(users, eq(users.id, claimed.userId))
-        .leftJoin(teamMembers, and(eq(teamMembers.userId, users.id), eq(teamMembers.teamId, incidents.teamId)));
+        .leftJoin(contactMethods, eq(contactMethods.id, contactMethodId))
+        .leftJoin(users, eq(users.id, userId))
+        .leftJoin(teamMembers, and(eq(teamMembers.userId, users.id), eq(teamMembers.teamId, incidents.teamId)))
+        .where(eq(incidents.id, incidentId))
+        .limit(1);
       return row;
     },
 

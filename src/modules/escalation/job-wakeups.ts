@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '../../db/client.js';
-import { createLingeringBatch } from '../../lib/lingering-batch.js';
-
-/** How long an announcement waits for others to go out with (see `announcements`). */
-const ANNOUNCE_LINGER_MS = 20;
 
 /** NOTIFY channel on which a process says it scheduled a job; the payload is `<origin> <queue>`. */
 export const JOB_WAKEUP_CHANNEL = 'klaxon_job_scheduled';
@@ -33,15 +29,8 @@ export async function listenForJobWakeups(
     },
     onResync,
   });
-  // Announcements made within ANNOUNCE_LINGER_MS go out together, each queue named once: in a
-  // storm every step schedules jobs, and a statement (a socket write, and a wake-up of every
-  // listening connection) per step cost more than the notice is worth to the other processes,
-  // which need it for a job that is due later or that this process will not live to run.
-  const announcements = createLingeringBatch<string>({
-    lingerMs: ANNOUNCE_LINGER_MS,
-    max: 100,
-    async flush(named) {
-      const queues = [...new Set(named)];
+  return {
+    async announce(queues) {
       // One notice per queue (the payload every process reads), all in one statement.
       const notices = queues.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ');
       await database.executeSql(`SELECT ${notices}`, [
@@ -49,15 +38,6 @@ export async function listenForJobWakeups(
         ...queues.map((queue) => `${origin} ${queue}`),
       ]);
     },
-  });
-  return {
-    announce: async (queues) => {
-      await Promise.all(queues.map((queue) => announcements.add(queue)));
-    },
-    async stop() {
-      // What this process scheduled last is announced before it goes.
-      await announcements.flush();
-      await stop();
-    },
+    stop,
   };
 }

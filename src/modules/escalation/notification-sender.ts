@@ -25,18 +25,6 @@ export type NotificationSenderDeps = Pick<
   | 'now'
 >;
 
-/** What a person's send reads with its claim (escalation.repository's claimWithContext). */
-type DeliveryContext = Omit<
-  NonNullable<Awaited<ReturnType<ReturnType<typeof createEscalationRepository>['claimWithContext']>>>,
-  'notification'
->;
-
-/** The ids of a send's one-click links (acknowledge, resolve). */
-interface ActionTokenIds {
-  acknowledgeId: string;
-  resolveId: string;
-}
-
 /** Why a notification was sent, as its message says. */
 const reasonOf = (notification: NotificationRow) =>
   notification.level < 0
@@ -55,13 +43,25 @@ export function createNotificationSender(options: NotificationSenderDeps) {
   const db = database.db;
   const now = options.now ?? (() => new Date());
 
-  /** The message of one send, with its one-click links (their tokens were inserted with the claim). */
-  function messageFor(
+  /** The message of one send, with its one-click links (both tokens inserted in one statement). */
+  async function messageFor(
     incident: IncidentRow,
     teamName: string | null,
-    notification: NotificationRow,
-    tokens: ActionTokenIds,
-  ): NotificationMessage {
+    notification: NotificationRow & { userId: string },
+  ): Promise<NotificationMessage> {
+    const at = now();
+    const expiresAt = new Date(at.getTime() + options.actionLinkTtlMinutes * 60_000);
+    const token = (action: 'acknowledge' | 'resolve') => ({
+      id: uuidv7(),
+      incidentId: incident.id,
+      userId: notification.userId,
+      action,
+      expiresAt,
+      createdAt: at,
+    });
+    const acknowledge = token('acknowledge');
+    const resolve = token('resolve');
+    await incidentsRepository.insertActionTokens(db, [acknowledge, resolve]);
     const link = (id: string) =>
       `${options.publicUrl}/api/incidents/actions/${signActionToken(options.actionTokenKey, id)}`;
     return {
@@ -73,8 +73,8 @@ export function createNotificationSender(options: NotificationSenderDeps) {
       teamName: teamName ?? incident.teamId,
       alertCount: incident.alertCount,
       consoleUrl: `${options.publicUrl}/incidents/${incident.id}`,
-      acknowledgeUrl: link(tokens.acknowledgeId),
-      resolveUrl: link(tokens.resolveId),
+      acknowledgeUrl: link(acknowledge.id),
+      resolveUrl: link(resolve.id),
       reason: reasonOf(notification),
     };
   }
@@ -85,18 +85,24 @@ export function createNotificationSender(options: NotificationSenderDeps) {
    * webhook URL). The address and the sender's detail stay in the metadata, which the incidents
    * service shows only to the person notified and to platform admins.
    */
-  async function deliverToPerson(
-    claimed: NotificationRow & { userId: string; contactMethodId: string },
-    context: DeliveryContext,
-    tokens: ActionTokenIds,
-  ) {
-    const { incident } = context;
-    const method = context.method ?? undefined;
+  async function deliverToPerson(claimed: NotificationRow & { userId: string; contactMethodId: string }) {
+    // The incident, its team's name, the method and the person's standing in one statement.
+    const context = await escalationRepository.findDeliveryContext(
+      db,
+      claimed.incidentId,
+      claimed.contactMethodId,
+      claimed.userId,
+    );
+    const incident = context?.incident;
+    const method =
+      context === undefined
+        ? await notificationsRepository.findContactMethod(db, claimed.contactMethodId)
+        : (context.method ?? undefined);
     // Planned at the step, sent after the person's rule delay: they may have left the team (or
     // been disabled) in between. Then nothing is sent, and the timeline says why.
-    if (!context.ofTheTeam) return 'not-of-the-team' as const;
+    if (context !== undefined && !context.ofTheTeam) return 'not-of-the-team' as const;
     const result: DeliveryResult =
-      method === undefined
+      incident === undefined || method === undefined
         ? { outcome: 'permanent_failure', detail: 'the contact method was deleted' }
         : await channels.send(
             {
@@ -105,14 +111,14 @@ export function createNotificationSender(options: NotificationSenderDeps) {
               secret: method.secretEncrypted === null ? null : decryptSecret(options.masterKey, method.secretEncrypted),
               messageId: claimed.id,
             },
-            messageFor(incident, context.teamName, claimed, tokens),
+            await messageFor(incident, context?.teamName ?? null, claimed),
           );
     const type = claimed.contactMethodType;
     return {
       result,
       async summary(executor: Executor, attempts: string) {
         const person =
-          context.personName ??
+          context?.personName ??
           (await policiesRepository.displayNamesByIds(executor, [claimed.userId])).get(claimed.userId) ??
           'someone';
         return {
@@ -141,15 +147,8 @@ export function createNotificationSender(options: NotificationSenderDeps) {
   }
 
   async function sendNotification(notificationId: string, isLastTry: boolean): Promise<void> {
-    // The claim and everything the send reads, in one statement.
-    const at = now();
-    const tokens = {
-      acknowledgeId: uuidv7(),
-      resolveId: uuidv7(),
-      expiresAt: new Date(at.getTime() + options.actionLinkTtlMinutes * 60_000),
-    };
-    const found = await escalationRepository.claimWithContext(db, notificationId, at, SEND_LEASE_MS, tokens);
-    if (found === undefined) {
+    const claimed = await notificationsRepository.claim(db, notificationId, now(), SEND_LEASE_MS);
+    if (claimed === undefined) {
       const current = await notificationsRepository.findById(db, notificationId);
       // Still pending but not claimable: its incident is no longer triggered.
       if (current?.status === 'pending') {
@@ -157,12 +156,11 @@ export function createNotificationSender(options: NotificationSenderDeps) {
       }
       return;
     }
-    const { notification: claimed, ...context } = found;
     const started = performance.now();
     const { userId, contactMethodId } = claimed;
     const delivery =
       userId !== null && contactMethodId !== null
-        ? await deliverToPerson({ ...claimed, userId, contactMethodId }, context, tokens)
+        ? await deliverToPerson({ ...claimed, userId, contactMethodId })
         : await deliverToTeamChannel(claimed);
     if (delivery === 'not-of-the-team') {
       const at = now();
@@ -220,5 +218,5 @@ export function createNotificationSender(options: NotificationSenderDeps) {
     if (!final) throw new Error(`notification ${claimed.id}: ${result.detail ?? 'transient failure'}`);
   }
 
-  return { sendNotification };
+  return { messageFor, sendNotification };
 }

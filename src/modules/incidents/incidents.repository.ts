@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, isNotNull, lt, lte, type SQL, sql } from 'drizzle-orm';
-import type { IncidentStatus, TimelineKind } from '../../core/incidents.js';
+import type { IncidentAction, IncidentStatus, TimelineKind } from '../../core/incidents.js';
 import { type Executor, type HotStatement, queryHot } from '../../db/client.js';
 import {
   alerts,
@@ -38,31 +38,22 @@ export interface OpenedIncident {
 
 export type OpeningEntry = { kind: TimelineKind; message: string; metadata?: Record<string, unknown> };
 
-/**
- * New incidents with their alert links and first timeline entries, any number in one statement
- * (unnest keeps the text and parameter count the same, so it is prepared once). The links and
- * entries name their incidents; the foreign keys are checked at the end of the statement, after
- * the incidents are in.
- */
 const INSERT_OPENED: HotStatement = {
-  name: 'klaxon_incidents_insert_opened_many',
+  name: 'klaxon_incidents_insert_opened',
   text: `WITH opened AS (
       INSERT INTO incidents (id, team_id, title, severity, status, urgency, group_key, escalation_policy_id,
         escalation_level, escalation_repetition, next_escalation_at, alert_count, created_at, last_alert_at)
-      SELECT row.id, row.team_id, row.title, row.severity, 'triggered', row.urgency, row.group_key, row.policy_id,
-        row.level, 0, row.next_at, 1, row.created_at, row.created_at
-      FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::int[],
-        $9::timestamptz[], $10::timestamptz[])
-        AS row(id, team_id, title, severity, urgency, group_key, policy_id, level, next_at, created_at)
+      VALUES ($1::uuid, $2::uuid, $3::text, $4::text, 'triggered', $5::text, $6::text, $7::uuid, $8::int, 0,
+        $9::timestamptz, 1, $10::timestamptz, $10::timestamptz)
+      RETURNING id
     ), linked AS (
       INSERT INTO incident_alerts (incident_id, alert_id, team_id, added_at)
-      SELECT * FROM unnest($1::uuid[], $11::uuid[], $2::uuid[], $10::timestamptz[])
+      SELECT id, $11::uuid, $2::uuid, $10::timestamptz FROM opened
       ON CONFLICT DO NOTHING
     )
     INSERT INTO incident_timeline (id, incident_id, kind, user_id, message, metadata, created_at)
-    SELECT entry.id, entry.incident_id, entry.kind, NULL, entry.message, entry.metadata::jsonb, entry.created_at
-    FROM unnest($12::uuid[], $13::uuid[], $14::text[], $15::text[], $16::text[], $17::timestamptz[])
-      AS entry(id, incident_id, kind, message, metadata, created_at)`,
+    SELECT entry.id, opened.id, entry.kind, NULL, entry.message, entry.metadata::jsonb, $10::timestamptz
+    FROM opened, unnest($12::uuid[], $13::text[], $14::text[], $15::text[]) AS entry(id, kind, message, metadata)`,
 };
 
 export interface NewTimelineEntry {
@@ -107,37 +98,27 @@ export function createIncidentsRepository() {
     },
 
     /**
-     * Opens incidents, each by an alert, in one statement: the incidents, their links to the
-     * alerts and their first timeline entries (each at its incident's `createdAt`). Ingest opens
-     * one per new alert, so an ingest batch's are written together: in a storm each round trip
-     * saved per incident is one per page.
+     * Opens an incident by an alert in one statement: the incident, its link to the alert and its
+     * first timeline entries (all at the incident's `createdAt`). Ingest opens one per new alert,
+     * so each round trip saved here is one per page in a storm.
      */
-    async insertOpened(
-      executor: Executor,
-      rows: Array<{ opened: OpenedIncident; alertId: string; timeline: OpeningEntry[] }>,
-    ): Promise<void> {
-      if (rows.length === 0) return;
-      const entries = rows.flatMap(({ opened, timeline }) =>
-        timeline.map((entry) => ({ ...entry, incidentId: opened.id, at: opened.createdAt.toISOString() })),
-      );
+    async insertOpened(executor: Executor, opened: OpenedIncident, alertId: string, timeline: OpeningEntry[]) {
       await queryHot(executor, INSERT_OPENED, [
-        rows.map(({ opened }) => opened.id),
-        rows.map(({ opened }) => opened.teamId),
-        rows.map(({ opened }) => opened.title),
-        rows.map(({ opened }) => opened.severity),
-        rows.map(({ opened }) => opened.urgency),
-        rows.map(({ opened }) => opened.groupKey),
-        rows.map(({ opened }) => opened.escalationPolicyId),
-        rows.map(({ opened }) => opened.escalationLevel),
-        rows.map(({ opened }) => opened.nextEscalationAt?.toISOString() ?? null),
-        rows.map(({ opened }) => opened.createdAt.toISOString()),
-        rows.map(({ alertId }) => alertId),
-        entries.map(() => uuidv7()),
-        entries.map((entry) => entry.incidentId),
-        entries.map((entry) => entry.kind),
-        entries.map((entry) => entry.message),
-        entries.map((entry) => JSON.stringify(entry.metadata ?? {})),
-        entries.map((entry) => entry.at),
+        opened.id,
+        opened.teamId,
+        opened.title,
+        opened.severity,
+        opened.urgency,
+        opened.groupKey,
+        opened.escalationPolicyId,
+        opened.escalationLevel,
+        opened.nextEscalationAt?.toISOString() ?? null,
+        opened.createdAt.toISOString(),
+        alertId,
+        timeline.map(() => uuidv7()),
+        timeline.map((entry) => entry.kind),
+        timeline.map((entry) => entry.message),
+        timeline.map((entry) => JSON.stringify(entry.metadata ?? {})),
       ]);
     },
 
@@ -352,6 +333,22 @@ export function createIncidentsRepository() {
         .where(eq(incidentGroupingRules.teamId, teamId))
         .returning({ teamId: incidentGroupingRules.teamId });
       return rows.length > 0;
+    },
+
+    /** The one-click links of one message: all its tokens in one statement. */
+    async insertActionTokens(
+      executor: Executor,
+      tokens: Array<{
+        id: string;
+        incidentId: string;
+        userId: string;
+        action: IncidentAction;
+        expiresAt: Date;
+        createdAt: Date;
+      }>,
+    ): Promise<void> {
+      if (tokens.length === 0) return;
+      await executor.insert(incidentActionTokens).values(tokens);
     },
 
     /** Marks the token used if it is still usable; otherwise returns what it is (for the message). */

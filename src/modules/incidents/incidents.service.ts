@@ -2,7 +2,7 @@ import { ALERT_SEVERITIES, type AlertSeverity, type OccurrenceKind } from '../..
 import type { IncidentStatus } from '../../core/incidents.js';
 import type { Principal } from '../../core/principal.js';
 import type { Database, Transaction } from '../../db/client.js';
-import type { AlertRow, IncidentRow, NotificationRow } from '../../db/schema/index.js';
+import type { IncidentRow, NotificationRow } from '../../db/schema/index.js';
 import { AppError } from '../../lib/errors.js';
 import { uuidv7 } from '../../lib/ids.js';
 import { decodeCursor, toPage } from '../../lib/pagination.js';
@@ -13,12 +13,11 @@ import type { EscalationPoliciesRepository } from '../escalation-policies/escala
 import type { NotificationsRepository } from '../notifications/notifications.repository.js';
 import { planNotifications } from '../notifications/plan-notifications.js';
 import type { SuppressionService } from '../silences/suppression.service.js';
-import { type NewAlertDecision, recordAlertDecisions } from '../trace/alert-decisions.repository.js';
 import { DEFAULT_URGENCY_SETTINGS, pagingDecision } from '../urgency/support-hours.js';
 import type { UrgencyRepository } from '../urgency/urgency.repository.js';
 import { verifyActionToken } from './action-tokens.js';
 import { groupKeyOf } from './grouping.js';
-import type { IncidentsRepository, OpenedIncident, OpeningEntry } from './incidents.repository.js';
+import type { IncidentsRepository, OpeningEntry } from './incidents.repository.js';
 import { timelineFor } from './timeline-privacy.js';
 
 /** What happened to an alert, as the incidents see it. */
@@ -89,7 +88,7 @@ const severityRank = (severity: AlertSeverity) => ALERT_SEVERITIES.indexOf(sever
 export function createIncidentsService(deps: {
   db: Database;
   repository: IncidentsRepository;
-  alertsRepository: Pick<AlertsRepository, 'findByIds' | 'insertOccurrences'>;
+  alertsRepository: Pick<AlertsRepository, 'findById' | 'insertOccurrences'>;
   policiesRepository: Pick<EscalationPoliciesRepository, 'findDefault' | 'findById'>;
   notificationsRepository: Pick<
     NotificationsRepository,
@@ -130,10 +129,6 @@ export function createIncidentsService(deps: {
     ackTimeouts: IncidentRow[] = [];
     cancelledAckTimeouts: AckTimeout[] = [];
     changed = new Set<string>();
-    /** The suppression screen's decisions for the trace, recorded in one statement before commit. */
-    decisions: NewAlertDecision[] = [];
-    /** Incidents opened but not yet written (openedNow writes them). */
-    opening: Array<{ opened: OpenedIncident; alertId: string; timeline: OpeningEntry[] }> = [];
     /**
      * A team's grouping rule, default policy and urgency settings, read once per transaction
      * (an ingest batch opens many incidents for few teams: three statements fewer per incident).
@@ -223,9 +218,8 @@ export function createIncidentsService(deps: {
       }
       fx.due.push(incident);
     }
-    // The incident, its alert link and its timeline, written with the batch's other new incidents
-    // in one statement (openedNow).
-    fx.opening.push({ opened: incident, alertId: alert.id, timeline: entries });
+    // The incident, its alert link and its timeline in one statement.
+    await repository.insertOpened(tx, incident, alert.id, entries);
   }
 
   /**
@@ -276,37 +270,16 @@ export function createIncidentsService(deps: {
     return true;
   }
 
-  /**
-   * New alerts, read in one statement rather than one each (a storm's ingest batch holds dozens).
-   * Reading them before any is handled reads what one by one would: handling a new alert writes
-   * only that alert's own row (its suppression), never another new alert's.
-   */
-  async function newAlerts(tx: Transaction, alertIds: string[]): Promise<Map<string, AlertRow>> {
-    return new Map((await alertsRepository.findByIds(tx, alertIds)).map((alert) => [alert.id, alert]));
-  }
-
-  /**
-   * Writes the incidents opened so far: an ingest batch's new alerts each open one, written
-   * together in one statement rather than one each. Called before anything reads incidents
-   * (a grouping rule's open group, an alert's transition) and before the batch commits.
-   */
-  async function openedNow(tx: Transaction, fx: Effects): Promise<void> {
-    const rows = fx.opening;
-    fx.opening = [];
-    await repository.insertOpened(tx, rows);
-  }
-
-  async function alertCreated(tx: Transaction, alert: AlertRow | undefined, at: Date, fx: Effects) {
+  async function alertCreated(tx: Transaction, alertId: string, at: Date, fx: Effects) {
+    const alert = await alertsRepository.findById(tx, alertId);
     if (alert === undefined || alert.status !== 'firing') return;
-    if (alert.teamIds.length > 0 && (await deps.suppression?.screen(tx, alert, at, fx.decisions))) return;
+    if (alert.teamIds.length > 0 && (await deps.suppression?.screen(tx, alert, at))) return;
     for (const teamId of alert.teamIds) {
       const rule = await fx.once('grouping', teamId, () => repository.findGroupingRule(tx, teamId));
       if (rule === undefined) {
         await open(tx, teamId, alert, null, at, fx);
         continue;
       }
-      // The group's incident may be one this batch opened.
-      await openedNow(tx, fx);
       const groupKey = groupKeyOf(rule.groupBy, alert.labels);
       await repository.lockGroup(tx, teamId, groupKey);
       const since = new Date(at.getTime() - rule.windowMinutes * 60_000);
@@ -536,10 +509,7 @@ export function createIncidentsService(deps: {
      */
     async alertsReleased(tx: Transaction, alertIds: string[], at: Date): Promise<AfterCommit> {
       const fx = new Effects();
-      const created = await newAlerts(tx, alertIds);
-      for (const alertId of alertIds) await alertCreated(tx, created.get(alertId), at, fx);
-      await openedNow(tx, fx);
-      await recordAlertDecisions(tx, fx.decisions);
+      for (const alertId of alertIds) await alertCreated(tx, alertId, at, fx);
       return fx.run;
     },
 
@@ -550,20 +520,10 @@ export function createIncidentsService(deps: {
       userId: string | null,
     ): Promise<AfterCommit> {
       const fx = new Effects();
-      const created = await newAlerts(
-        tx,
-        changes.flatMap(({ alertId, change }) => (change === 'created' ? [alertId] : [])),
-      );
       for (const { alertId, change } of changes) {
-        if (change === 'created') await alertCreated(tx, created.get(alertId), at, fx);
-        else {
-          // The alert's incident may be one this batch opened.
-          await openedNow(tx, fx);
-          await alertTransitioned(tx, alertId, change, userId, at, fx);
-        }
+        if (change === 'created') await alertCreated(tx, alertId, at, fx);
+        else await alertTransitioned(tx, alertId, change, userId, at, fx);
       }
-      await openedNow(tx, fx);
-      await recordAlertDecisions(tx, fx.decisions);
       return fx.run;
     },
 

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, inArray, lt, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { AttemptOutcome, ContactMethodType } from '../../core/notifications.js';
 import type { Executor } from '../../db/client.js';
 import { translatingViolations } from '../../db/constraint-violations.js';
 import {
   type ContactMethodRow,
   contactMethods,
+  incidents,
   type NotificationAttemptRow,
   type NotificationRow,
   type NotificationRuleRow,
@@ -126,6 +127,33 @@ export function createNotificationsRepository() {
         .values(rows.map((row) => ({ status: 'pending' as const, ...row, id: uuidv7(), attempts: 0, updatedAt: at })))
         .onConflictDoNothing()
         .returning();
+    },
+
+    /**
+     * Claims a notification for sending: pending ones, or ones whose previous sender's claim lapsed
+     * (it crashed mid-send), and only while the incident still needs it. One claimer wins.
+     */
+    async claim(executor: Executor, id: string, at: Date, leaseMs: number): Promise<NotificationRow | undefined> {
+      const [row] = await executor
+        .update(notifications)
+        .set({
+          status: 'sending',
+          attempts: sql`${notifications.attempts} + 1`,
+          claimedUntil: new Date(at.getTime() + leaseMs),
+          updatedAt: at,
+        })
+        .where(
+          and(
+            eq(notifications.id, id),
+            or(
+              eq(notifications.status, 'pending'),
+              and(eq(notifications.status, 'sending'), lt(notifications.claimedUntil, at)),
+            ),
+            sql`EXISTS (SELECT 1 FROM ${incidents} WHERE ${incidents.id} = ${notifications.incidentId} AND ${incidents.status} = 'triggered')`,
+          ),
+        )
+        .returning();
+      return row;
     },
 
     async finish(

@@ -5,7 +5,7 @@ import type { WatchedCache } from '../../db/watched-cache.js';
 import type { AlertsRepository } from '../alerts/alerts.repository.js';
 import type { InhibitionRepository } from '../inhibition/inhibition.repository.js';
 import type { MaintenanceRepository } from '../maintenance/maintenance.repository.js';
-import type { NewAlertDecision } from '../trace/alert-decisions.repository.js';
+import { type NewAlertDecision, recordAlertDecisions } from '../trace/alert-decisions.repository.js';
 import { matchedValue } from './alert-matchers.js';
 import type { SilencesRepository } from './silences.repository.js';
 import {
@@ -103,29 +103,25 @@ export function createSuppressionService(deps: {
 
     /**
      * Decides whether a new alert (stored, routed) is held back; if so marks it with what held
-     * it. Adds the decision for the trace to `decisions` either way, which the caller records in
-     * its transaction (a batch's decisions in one statement: recordAlertDecisions).
+     * it. Records the decision for the trace either way, in the caller's transaction.
      */
-    async screen(
-      executor: Executor,
-      alert: AlertRow,
-      at: Date,
-      decisions: NewAlertDecision[],
-    ): Promise<AlertSuppression | null> {
+    async screen(executor: Executor, alert: AlertRow, at: Date): Promise<AlertSuppression | null> {
       const screened = toScreenedAlert(alert);
       const noise = await config(executor, at);
       const suppression = decideSuppression(screened, noise, at, await sourcesFor(executor, screened, noise));
       if (suppression === null) {
-        decisions.push({
-          alertId: alert.id,
-          kind: 'not_suppressed',
-          message: 'No maintenance window, silence or inhibition applied',
-          at,
-        });
+        await recordAlertDecisions(executor, [
+          {
+            alertId: alert.id,
+            kind: 'not_suppressed',
+            message: 'No maintenance window, silence or inhibition applied',
+            at,
+          },
+        ]);
         return null;
       }
       await deps.alertsRepository.update(executor, alert.id, { suppressedBy: suppression });
-      decisions.push({ alertId: alert.id, at, ...describeSuppression(suppression) });
+      await recordAlertDecisions(executor, [{ alertId: alert.id, at, ...describeSuppression(suppression) }]);
       return suppression;
     },
   };
