@@ -12,6 +12,7 @@ import { fromPackageRoot } from '../package-root.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { queryPglitePrepared } from './pglite-prepared.js';
 import * as schema from './schema/index.js';
+import { NamingStatementClient, UnnamedStatementClient } from './statement-naming.js';
 
 /** Both drivers expose the same query builder; the node-postgres type stands for both. */
 export type Database = NodePgDatabase<typeof schema>;
@@ -126,7 +127,7 @@ export function openPostgres(
     connectionTimeoutMillis: timeouts.connectTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     ...(withSessionState
-      ? { statement_timeout: timeouts.statementTimeoutMs ?? 15_000 }
+      ? { statement_timeout: timeouts.statementTimeoutMs ?? 15_000, Client: NamingStatementClient }
       : { Client: UnnamedStatementClient }),
   });
   const pool = new pg.Pool(poolOptions(url, poolSize, !behindPooler));
@@ -170,21 +171,6 @@ export function openPostgres(
       return { rows: (last as pg.QueryResult | undefined)?.rows ?? [] };
     },
   };
-}
-
-/**
- * A client that sends every statement unnamed: parsed again each time, but valid on whichever
- * server connection a transaction pooler picks (the hot path names its statements; see queryHot).
- */
-class UnnamedStatementClient extends pg.Client {
-  override query(...args: unknown[]): never {
-    const [first, ...rest] = args;
-    if (typeof first === 'object' && first !== null && 'name' in first) {
-      const { name: _name, ...unnamed } = first as Record<string, unknown>;
-      return (super.query as (...a: unknown[]) => never)(unnamed, ...rest);
-    }
-    return (super.query as (...a: unknown[]) => never)(...args);
-  }
 }
 
 export function wrapPglite(client: PGlite, onClose: () => void = () => {}): DatabaseHandle {
