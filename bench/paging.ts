@@ -65,14 +65,17 @@ try {
     const perIncident = (n: number) => n / Math.max(1, storm);
     const totalMs = result.stormStatements.reduce((sum, s) => sum + s.totalMs, 0);
     const calls = result.stormStatements.reduce((sum, s) => sum + s.calls, 0);
+    const planMs = result.stormStatements.reduce((sum, s) => sum + s.planMs, 0);
+    const plans = result.stormStatements.reduce((sum, s) => sum + s.plans, 0);
+    const µs = (ms: number) => ((perIncident(ms) * 1000) | 0).toString();
     console.log(
-      `  storm statements: ${perIncident(calls).toFixed(1)} per incident, ${((perIncident(totalMs) * 1000) | 0).toString()} µs of execution per incident; heaviest:`,
+      `  storm statements: ${perIncident(calls).toFixed(1)} per incident, ${µs(totalMs)} µs of execution and ${perIncident(plans).toFixed(1)} plans in ${µs(planMs)} µs per incident; heaviest:`,
     );
-    console.log('    calls/incident  µs/incident  µs/call  statement');
+    console.log('    calls/incident  exec µs/incident  µs/call  plans/incident  plan µs/incident  statement');
     for (const s of result.stormStatements.slice(0, 30)) {
-      const text = s.query.replace(/\s+/g, ' ').slice(0, 150);
+      const text = s.query.replace(/\s+/g, ' ').slice(0, 120);
       console.log(
-        `    ${perIncident(s.calls).toFixed(2).padStart(14)}  ${(perIncident(s.totalMs) * 1000).toFixed(0).padStart(11)}  ${((s.totalMs * 1000) / Math.max(1, s.calls)).toFixed(0).padStart(7)}  ${text}`,
+        `    ${perIncident(s.calls).toFixed(2).padStart(14)}  ${µs(s.totalMs).padStart(16)}  ${((s.totalMs * 1000) / Math.max(1, s.calls)).toFixed(0).padStart(7)}  ${perIncident(s.plans).toFixed(2).padStart(14)}  ${µs(s.planMs).padStart(16)}  ${text}`,
       );
     }
   }

@@ -25,6 +25,9 @@ export interface StatementStats {
   calls: number;
   totalMs: number;
   rows: number;
+  /** Plans made (custom plans, and the generic one when it is made), and the time spent making them. */
+  plans: number;
+  planMs: number;
 }
 
 function findBinDir(): string {
@@ -66,7 +69,9 @@ export async function startPostgresCluster(options: { statements?: boolean } = {
   try {
     asPostgres(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
     const settings = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c max_connections=200${
-      options.statements === true ? ' -c shared_preload_libraries=pg_stat_statements' : ''
+      options.statements === true
+        ? ' -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on'
+        : ''
     }`;
     asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-o', settings, '-l', join(dir, 'postgres.log'), '-w', 'start']);
     started = true;
@@ -100,8 +105,9 @@ export async function startPostgresCluster(options: { statements?: boolean } = {
             await admin.connect();
             try {
               const { rows: stats } = await admin.query<StatementStats>(
-                `SELECT query, calls::float8 AS calls, total_exec_time AS "totalMs", rows::float8 AS rows
-                   FROM pg_stat_statements ORDER BY total_exec_time DESC`,
+                `SELECT query, calls::float8 AS calls, total_exec_time AS "totalMs", rows::float8 AS rows,
+                     plans::float8 AS plans, total_plan_time AS "planMs"
+                   FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC`,
               );
               await admin.query('SELECT pg_stat_statements_reset()');
               return stats;
