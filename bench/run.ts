@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- [--db pglite|postgres] [--workload unique,hot,batch,grown,naive,paging|all]
  *   [--duration 10] [--warmup 3] [--connections 50] [--grown-rows 1000000] [--cpu-prof] [--workers 1]
- *   [--incidents 20] [--storm 1000] [--no-alertmanager]`
+ *   [--incidents 20] [--storm 1000] [--no-alertmanager] [--server <another tree>/dist/main.js]`
  *
  * Starts Klaxon as its own process on a fresh database per workload, drives signed webhooks at it
  * over loopback with autocannon, and prints every figure with its ratio to a ceiling (a bare
@@ -79,6 +79,7 @@ function parseOptions() {
       incidents: { type: 'string', default: '20' },
       storm: { type: 'string', default: '1000' },
       'no-alertmanager': { type: 'boolean', default: false },
+      server: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -115,6 +116,8 @@ function parseOptions() {
     incidents: Math.floor(number('incidents', values.incidents, 1)),
     storm: Math.floor(number('storm', values.storm, 0)),
     alertmanager: !values['no-alertmanager'],
+    /** Another build's compiled server (`<tree>/dist/main.js`) instead of this tree's: A/B runs. */
+    klaxonEntry: values.server ?? KLAXON_ENTRY,
   };
 }
 
@@ -407,7 +410,7 @@ async function measureKlaxon(
     const profileDir = join(RESULTS_DIR, 'profiles', `${runTag}-${target.kind}-${workload}`);
     const nodeArgs = options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const server = await startNodeServer(
-      KLAXON_ENTRY,
+      options.klaxonEntry,
       {
         ...targetEnv(target, masterKeyHex),
         KLAXON_WEBHOOK_RATE_LIMIT_PER_MINUTE: '10000000',
@@ -686,7 +689,12 @@ async function main(): Promise<void> {
     if (workload === 'paging') {
       const { target, drop } = await fresh('paging');
       cleanups.push(drop);
-      paging = await measurePaging(target, { incidents: options.incidents, storm: options.storm, log });
+      paging = await measurePaging(target, {
+        incidents: options.incidents,
+        storm: options.storm,
+        log,
+        serverScript: options.klaxonEntry,
+      });
       await drop();
       continue;
     }
