@@ -77,7 +77,12 @@ export function createSetupService(deps: {
       const token = randomBytes(32).toString('base64url');
       const fresh = { tokenHash: sha256Hex(token), tokenCiphertext: encryptSecret(deps.masterKey, token) };
       return db.transaction(async (tx) => {
-        await repository.deleteAll(tx);
+        // Another process starting at the same moment may have stored one since: keep it, or the
+        // link it printed would stop working. Only a token this key cannot read is replaced.
+        const current = await repository.findForUpdate(tx);
+        const theirs = readable(current);
+        if (theirs !== undefined) return theirs;
+        if (current !== undefined) await repository.deleteAll(tx);
         return readable(await repository.insertIfAbsent(tx, { ...fresh, createdAt: now() }));
       });
     },
