@@ -12,9 +12,12 @@ export class OneLinePerRequest extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return;
     const line = { req: request, res: reply, responseTime: reply.elapsedTime };
-    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    const log = reply.log as FastifyBaseLogger & { isLevelEnabled?(level: string): boolean };
+    if (error) log.error({ ...line, err: error }, 'request errored');
+    // Not pino (the app was built with `logger: false`): nothing is written, nothing to save.
+    else if (log.isLevelEnabled === undefined) log.info(line, 'request completed');
     // The request's own logger decides whether info is on (its level is the route's).
-    else if ((reply.log as FastifyBaseLogger & { isLevelEnabled(level: string): boolean }).isLevelEnabled('info')) {
+    else if (log.isLevelEnabled('info')) {
       withoutRedaction(request.server.log).info({ reqId: request.id, ...line }, 'request completed');
     }
   }
