@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { TimelineKind } from '../../core/incidents.js';
 import type { AttemptOutcome } from '../../core/notifications.js';
-import { type Executor, type HotStatement, queryHot } from '../../db/client.js';
+import { builtPerExecutor, type Executor, type HotStatement, queryHot } from '../../db/client.js';
 import {
   contactMethods,
   escalationPolicies,
@@ -87,49 +87,35 @@ const RECORD_SEND_OUTCOME: HotStatement = {
 };
 
 /**
- * The step's and the send's reads, built by Drizzle once per executor instead of on every call:
- * building these two wide selects took 145 and 194 µs of CPU each time (warm), ~0.34 ms of the
- * server's ~7.5 ms per page in a storm (bench/README.md, 2026-12-07). The long-lived database
- * handle keeps them for the process; a transaction builds its own.
+ * The step's and the send's reads, built once per executor: building these two wide selects took
+ * 145 and 194 µs of CPU each time (warm), ~0.34 ms of the server's ~7.5 ms per page in a storm
+ * (bench/README.md, 2026-12-07).
  */
-function buildReads(executor: Executor) {
-  return {
-    incidentWithPolicy: executor
-      .select({ incident: incidents, policy: escalationPolicies })
-      .from(incidents)
-      .leftJoin(escalationPolicies, eq(escalationPolicies.id, incidents.escalationPolicyId))
-      .where(eq(incidents.id, sql.placeholder('incidentId')))
-      .limit(1)
-      .prepare('klaxon_escalation_incident_with_policy'),
-    deliveryContext: executor
-      .select({
-        incident: incidents,
-        teamName: teams.name,
-        method: contactMethods,
-        personName: sql<string | null>`coalesce(${users.name}, ${users.email})`,
-        ofTheTeam: standsInTeamSql,
-      })
-      .from(incidents)
-      .leftJoin(teams, eq(teams.id, incidents.teamId))
-      .leftJoin(contactMethods, eq(contactMethods.id, sql.placeholder('contactMethodId')))
-      .leftJoin(users, eq(users.id, sql.placeholder('userId')))
-      .leftJoin(teamMembers, and(eq(teamMembers.userId, users.id), eq(teamMembers.teamId, incidents.teamId)))
-      .where(eq(incidents.id, sql.placeholder('incidentId')))
-      .limit(1)
-      .prepare('klaxon_escalation_delivery_context'),
-  };
-}
-
-const builtReads = new WeakMap<Executor, ReturnType<typeof buildReads>>();
-
-function builtOnce(executor: Executor): ReturnType<typeof buildReads> {
-  let reads = builtReads.get(executor);
-  if (reads === undefined) {
-    reads = buildReads(executor);
-    builtReads.set(executor, reads);
-  }
-  return reads;
-}
+const builtOnce = builtPerExecutor((executor) => ({
+  incidentWithPolicy: executor
+    .select({ incident: incidents, policy: escalationPolicies })
+    .from(incidents)
+    .leftJoin(escalationPolicies, eq(escalationPolicies.id, incidents.escalationPolicyId))
+    .where(eq(incidents.id, sql.placeholder('incidentId')))
+    .limit(1)
+    .prepare('klaxon_escalation_incident_with_policy'),
+  deliveryContext: executor
+    .select({
+      incident: incidents,
+      teamName: teams.name,
+      method: contactMethods,
+      personName: sql<string | null>`coalesce(${users.name}, ${users.email})`,
+      ofTheTeam: standsInTeamSql,
+    })
+    .from(incidents)
+    .leftJoin(teams, eq(teams.id, incidents.teamId))
+    .leftJoin(contactMethods, eq(contactMethods.id, sql.placeholder('contactMethodId')))
+    .leftJoin(users, eq(users.id, sql.placeholder('userId')))
+    .leftJoin(teamMembers, and(eq(teamMembers.userId, users.id), eq(teamMembers.teamId, incidents.teamId)))
+    .where(eq(incidents.id, sql.placeholder('incidentId')))
+    .limit(1)
+    .prepare('klaxon_escalation_delivery_context'),
+}));
 
 /**
  * The reads and writes of a step and a send that the engine's hot path combines into fewer

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { AttemptOutcome, ContactMethodType } from '../../core/notifications.js';
-import type { Executor } from '../../db/client.js';
+import { builtPerExecutor, type Executor } from '../../db/client.js';
 import { translatingViolations } from '../../db/constraint-violations.js';
 import {
   type ContactMethodRow,
@@ -28,6 +28,21 @@ export type PersonNotificationRow = NotificationRow & {
   contactMethodId: string;
   contactMethodType: ContactMethodType;
 };
+
+/**
+ * An escalation step's read of its people's contact methods and rules, built once per executor
+ * (bench/README.md, 2026-12-07). The ids travel as one array parameter, so the text is the same
+ * whatever their number.
+ */
+const methodsAndRulesQuery = builtPerExecutor((executor) =>
+  executor
+    .select({ method: contactMethods, rule: notificationRules })
+    .from(contactMethods)
+    .leftJoin(notificationRules, eq(notificationRules.contactMethodId, contactMethods.id))
+    .where(sql`${contactMethods.userId} = ANY(${sql.placeholder('userIds')}::uuid[])`)
+    .orderBy(asc(contactMethods.id), asc(notificationRules.delayMinutes), asc(notificationRules.id))
+    .prepare('klaxon_notifications_methods_and_rules'),
+);
 
 export function createNotificationsRepository() {
   return {
@@ -95,12 +110,7 @@ export function createNotificationsRepository() {
       userIds: string[],
     ): Promise<{ methods: ContactMethodRow[]; rules: NotificationRuleRow[] }> {
       if (userIds.length === 0) return { methods: [], rules: [] };
-      const rows = await executor
-        .select({ method: contactMethods, rule: notificationRules })
-        .from(contactMethods)
-        .leftJoin(notificationRules, eq(notificationRules.contactMethodId, contactMethods.id))
-        .where(inArray(contactMethods.userId, userIds))
-        .orderBy(asc(contactMethods.id), asc(notificationRules.delayMinutes), asc(notificationRules.id));
+      const rows = await methodsAndRulesQuery(executor).execute({ userIds });
       const methods = new Map<string, ContactMethodRow>();
       const rules: NotificationRuleRow[] = [];
       for (const { method, rule } of rows) {
