@@ -99,10 +99,9 @@ export class NamingStatementClient extends pg.Client {
   static names: StatementNames = processNames;
 
   override query(...args: QueryArgs): never {
-    const superQuery = super.query.bind(this) as (...a: QueryArgs) => never;
     const text = unnamedParameterisedText(args);
     const name = text === undefined ? undefined : NamingStatementClient.names.nameFor(text);
-    if (text === undefined || name === undefined) return superQuery(...args);
+    if (text === undefined || name === undefined) return (super.query as (...a: QueryArgs) => never)(...args);
     const [first, ...rest] = args;
     const named = typeof first === 'string' ? { text: first, name } : { ...(first as object), name };
     const onError = (error: unknown) => {
@@ -115,9 +114,9 @@ export class NamingStatementClient extends pg.Client {
         if (error !== null && error !== undefined) onError(error);
         callback(error, result);
       };
-      return superQuery(named, ...rest);
+      return (super.query as (...a: QueryArgs) => never)(named, ...rest);
     }
-    return (superQuery(named, ...rest) as Promise<unknown>).catch((error: unknown) => {
+    return (super.query as (...a: QueryArgs) => Promise<unknown>)(named, ...rest).catch((error: unknown) => {
       onError(error);
       throw error;
     }) as never;
