@@ -10,7 +10,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import { fromPackageRoot } from '../package-root.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { queryPglitePrepared } from './pglite-prepared.js';
+import { namingPglite, queryPglitePrepared } from './pglite-prepared.js';
 import * as schema from './schema/index.js';
 import { NamingStatementClient, UnnamedStatementClient } from './statement-naming.js';
 
@@ -174,7 +174,9 @@ export function openPostgres(
 }
 
 export function wrapPglite(client: PGlite, onClose: () => void = () => {}): DatabaseHandle {
-  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  // Drizzle's and pg-boss's parameterised queries run as named prepared statements (pglite-prepared.ts).
+  const naming = namingPglite(client);
+  const db = drizzlePglite({ client: naming, schema }) as unknown as Database;
   pgliteBehind.set(db, client);
   return {
     db,
@@ -209,7 +211,7 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Data
         const results = await client.exec(text);
         return { rows: results[results.length - 1]?.rows ?? [] };
       }
-      const result = await client.query(text, values);
+      const result = await naming.query(text, values);
       return { rows: result.rows };
     },
   };

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, type HotStatement, isNotNullViolation, queryHot, wrapPglite } from './client.js';
+import { namingPglite } from './pglite-prepared.js';
 
 /** The hot path's named prepared statements on PGlite (queryPglitePrepared, through queryHot). */
 describe('hot statements prepared on PGlite', () => {
@@ -89,5 +90,101 @@ describe('hot statements prepared on PGlite', () => {
     release();
     await Promise.all([transaction, hot]);
     expect(order).toEqual(['commit', 'hot']);
+  });
+});
+
+/** Every parameterised query drizzle and pg-boss send, named from its second run (namingPglite). */
+describe('queries named by their text on PGlite', () => {
+  let client: PGlite;
+  let naming: PGlite;
+  beforeAll(async () => {
+    client = await PGlite.create();
+    naming = namingPglite(client);
+    await client.exec(
+      `CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL, at timestamptz NOT NULL DEFAULT now())`,
+    );
+  });
+  afterAll(async () => client.close());
+
+  const prepared = async () =>
+    (await client.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements'))
+      .rows;
+  const select = 'SELECT id, body, at FROM notes WHERE id >= $1 ORDER BY id';
+
+  it('runs a text it has seen before as a prepared statement, answering as PGlite.query does', async () => {
+    await client.query("INSERT INTO notes (id, body, at) VALUES (1, 'one', '2026-12-07T10:00:00Z'), (2, 'two', now())");
+    const options = { rowMode: 'array' as const, parsers: { 1184: (value: string) => `raw ${value}` } };
+    const first = await naming.query(select, [1], options);
+    expect((await prepared()).map((row) => row.statement)).not.toContain(select);
+    const second = await naming.query(select, [1], options);
+    expect((await prepared()).map((row) => row.statement)).toContain(select);
+    const plain = await client.query(select, [1], options);
+    expect(first).toEqual(plain);
+    expect(second).toEqual(plain);
+    expect(second.rows[0]).toEqual([1, 'one', 'raw 2026-12-07 10:00:00+00']);
+    // Objects, and the write's count.
+    expect((await naming.query<{ body: string }>(select, [2])).rows).toEqual((await client.query(select, [2])).rows);
+    const update = 'UPDATE notes SET body = body || $1 WHERE id <= $2';
+    await naming.query(update, ['!', 0]);
+    expect(await naming.query(update, ['!', 2])).toMatchObject({ affectedRows: 2, rows: [] });
+  });
+
+  it('leaves one-off texts and queries without parameters unnamed', async () => {
+    const before = (await prepared()).length;
+    await naming.query('SELECT count(*) FROM notes');
+    await naming.query('SELECT count(*) FROM notes');
+    await naming.query('SELECT body FROM notes WHERE id = $1 AND body <> $2', [1, 'x']);
+    expect((await prepared()).length).toBe(before);
+  });
+
+  it('in a transaction: named too, and rolled back with it', async () => {
+    const insert = 'INSERT INTO notes (id, body) VALUES ($1, $2)';
+    await naming.query(insert, [10, 'ten']);
+    const failing = naming.transaction(async (tx) => {
+      await tx.query(insert, [11, 'eleven']);
+      await tx.query(insert, [12, 'twelve']);
+      throw new Error('changed my mind');
+    });
+    await expect(failing).rejects.toThrow('changed my mind');
+    expect((await prepared()).map((row) => row.statement)).toContain(insert);
+    expect((await client.query('SELECT id FROM notes WHERE id > 10')).rows).toEqual([]);
+    await naming.transaction(async (tx) => {
+      await tx.query(insert, [13, 'thirteen']);
+    });
+    expect((await client.query('SELECT id FROM notes WHERE id > 10')).rows).toEqual([{ id: 13 }]);
+  });
+
+  it('a failed execution throws the database error with its query, and the session goes on', async () => {
+    const insert = 'INSERT INTO notes (id, body) VALUES ($1, $2)';
+    const failure = await naming.query(insert, [10, 'again']).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: '23505', query: insert, params: [10, 'again'] });
+    expect(client.isInTransaction()).toBe(false);
+    const inTransaction = naming.transaction(async (tx) => {
+      await tx.query(insert, [20, 'twenty']);
+      await tx.query(insert, [10, 'again']);
+    });
+    await expect(inTransaction).rejects.toMatchObject({ code: '23505' });
+    expect(client.isInTransaction()).toBe(false);
+    expect((await client.query('SELECT id FROM notes WHERE id = 20')).rows).toEqual([]);
+    await naming.query(insert, [21, 'twenty-one']);
+    expect((await client.query('SELECT id FROM notes WHERE id = 21')).rows).toEqual([{ id: 21 }]);
+  });
+
+  it('prepares again when a migration changed the columns a statement returns', async () => {
+    const everything = 'SELECT * FROM notes WHERE id = $1';
+    await naming.query(everything, [1]);
+    await naming.query(everything, [1]);
+    await client.exec('ALTER TABLE notes ADD COLUMN tag text');
+    expect((await naming.query(everything, [1])).rows[0]).toMatchObject({ id: 1, tag: null });
+    // In a transaction the stale statement fails that transaction only; the next call prepares it again.
+    await client.exec('ALTER TABLE notes ADD COLUMN mood text');
+    const stale = naming.transaction(async (tx) => tx.query(everything, [1]));
+    await expect(stale).rejects.toMatchObject({ code: '0A000' });
+    expect((await naming.query(everything, [1])).rows[0]).toMatchObject({ id: 1, mood: null });
+  });
+
+  it('keeps the rest of the client as it is', async () => {
+    expect(naming.ready).toBe(true);
+    expect((await naming.exec('SELECT 1 AS one'))[0]?.rows).toEqual([{ one: 1 }]);
   });
 });

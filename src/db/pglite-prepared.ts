@@ -1,24 +1,33 @@
-import { type PGlite, protocol, types } from '@electric-sql/pglite';
+import { type PGlite, parse, protocol, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+import { StatementNames } from './statement-naming.js';
 
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
+
+/**
+ * Named prepared statements on PGlite.
+ *
+ * `PGlite.query` sends Parse, Describe, Bind, Describe, Execute and Sync as six calls into the
+ * WASM backend, and PostgreSQL parses, analyses and plans the text again on every call (~3 ms for
+ * the ingest batch statement; planning also asks the file system for every table's size, one
+ * `fstat` each). A named statement is parsed once per database and each execution is one call
+ * with Bind/Execute/Sync, so PostgreSQL's plan cache keeps its plan as it does on a server.
+ */
 
 interface PreparedStatement {
   /** The parameter types PostgreSQL inferred, to serialise values as `PGlite.query` does. */
   paramTypes: number[];
-  /** The result columns, from the one Describe: executions send only Bind/Execute. */
-  fields: Array<{ name: string; dataTypeID: number }>;
+  /** Its RowDescription from the one Describe (none for a statement without rows): executions send no Describe. */
+  rowDescription: BackendMessage | undefined;
 }
 
-interface ClientState {
-  statements: Map<string, PreparedStatement>;
-  /** PGlite's own parsers, less the date/time ones: rows come back as drizzle's raw queries give them. */
-  parsers: Record<number | string, (value: string, typeId?: number) => unknown>;
-}
-
-const states = new WeakMap<PGlite, ClientState>();
+/** Per database (a PGlite instance is one backend, one session): the statements prepared in it. */
+const preparedIn = new WeakMap<PGlite, Map<string, PreparedStatement>>();
 
 /** Kept as text, as drizzle's PGlite driver keeps them (timestamps, intervals, dates and their arrays). */
-const RAW_TYPES = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182];
+const RAW_TYPES = [1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 1182];
+const RAW_PARSERS: QueryOptions = {
+  parsers: Object.fromEntries(RAW_TYPES.map((type) => [type, (value: string) => value])),
+};
 
 /**
  * The statement was deallocated (26000) or its result columns changed under it since it was
@@ -28,15 +37,8 @@ const RAW_TYPES = [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DAT
 const STALE_STATEMENT = new Set(['26000', '0A000']);
 
 /**
- * Runs one of the ingest hot path's statements on PGlite as a named prepared statement: Parse and
- * Describe once per database, then Bind/Execute/Sync in one message per call. `PGlite.query`
- * sends Parse, Describe, Bind, Describe, Execute and Sync as six calls into the WASM backend and
- * PostgreSQL parses and analyses the text again each time (~3 ms for the ingest batch statement).
- * Holds the same two locks as `PGlite.query` (no query or transaction runs in between) and syncs
- * the file system afterwards as it does, so a resolved promise means what a resolved `query`
- * means. A failed execution ends at its Sync like any extended-protocol query: PostgreSQL rolls
- * back the implicit transaction and the session is ready for the next one; the prepared
- * statement stays.
+ * Runs one of the ingest hot path's statements on PGlite as a named prepared statement, outside
+ * any transaction: rows as objects, timestamps as text (as drizzle's raw queries give them).
  */
 export async function queryPglitePrepared<Row>(
   client: PGlite,
@@ -44,20 +46,21 @@ export async function queryPglitePrepared<Row>(
   text: string,
   values: unknown[],
 ): Promise<Row[]> {
+  const result = await outsideTransaction(client, () => runNamed(client, name, text, values, RAW_PARSERS, false));
+  return result.rows as Row[];
+}
+
+/**
+ * Holds the same two locks as `PGlite.query` (no query or transaction runs in between) and syncs
+ * the file system afterwards as it does, so a resolved promise means what a resolved `query`
+ * means.
+ */
+async function outsideTransaction(client: PGlite, run: () => Promise<Results>): Promise<Results> {
   await client._checkReady();
   return client._runExclusiveTransaction(() =>
     client._runExclusiveQuery(async () => {
       try {
-        const state = stateOf(client);
-        let statement = state.statements.get(name) ?? (await prepare(client, state, name, text));
-        try {
-          return await execute<Row>(client, state, name, statement, values);
-        } catch (error) {
-          if (!STALE_STATEMENT.has((error as { code?: string }).code ?? '')) throw error;
-          // Nothing ran: the error came before execution, and its Sync rolled back.
-          statement = await prepare(client, state, name, text);
-          return await execute<Row>(client, state, name, statement, values);
-        }
+        return await run();
       } finally {
         await client.syncToFs();
       }
@@ -65,19 +68,55 @@ export async function queryPglitePrepared<Row>(
   );
 }
 
-function stateOf(client: PGlite): ClientState {
-  let state = states.get(client);
-  if (state === undefined) {
-    const parsers: ClientState['parsers'] = { ...client.parsers };
-    for (const type of RAW_TYPES) parsers[type] = (value: string) => value;
-    state = { statements: new Map(), parsers };
-    states.set(client, state);
+/**
+ * Executes `text` as the prepared statement `name`, preparing it first if this database has not.
+ * A failed execution ends at its Sync like any extended-protocol query: outside a transaction
+ * PostgreSQL rolls back the implicit one and the session is ready for the next query, inside one
+ * the transaction is aborted as `PGlite.query` would leave it; the prepared statement stays.
+ */
+async function runNamed(
+  client: PGlite,
+  name: string,
+  text: string,
+  values: unknown[],
+  options: QueryOptions | undefined,
+  inTransaction: boolean,
+): Promise<Results> {
+  let statements = preparedIn.get(client);
+  if (statements === undefined) {
+    statements = new Map();
+    preparedIn.set(client, statements);
   }
-  return state;
+  try {
+    const statement = statements.get(name) ?? (await prepare(client, statements, name, text));
+    try {
+      return await execute(client, name, statement, values, options);
+    } catch (error) {
+      if (!STALE_STATEMENT.has((error as { code?: string }).code ?? '')) throw error;
+      statements.delete(name);
+      // Inside a transaction the error aborted it: the caller's transaction fails, the next prepares again.
+      if (inTransaction) throw error;
+      // Nothing ran: the error came before execution, and its Sync rolled back.
+      return await execute(client, name, await prepare(client, statements, name, text), values, options);
+    }
+  } catch (error) {
+    throw withQuery(error, text, values, options);
+  }
 }
 
-async function prepare(client: PGlite, state: ClientState, name: string, text: string): Promise<PreparedStatement> {
-  state.statements.delete(name);
+/** As `PGlite.query` reports a database error: with the query, its parameters and options. */
+function withQuery(error: unknown, query: string, params: unknown[], options: QueryOptions | undefined): unknown {
+  if (!(error instanceof protocol.messages.DatabaseError)) return error;
+  return Object.assign(error, { query, params, queryOptions: options });
+}
+
+async function prepare(
+  client: PGlite,
+  statements: Map<string, PreparedStatement>,
+  name: string,
+  text: string,
+): Promise<PreparedStatement> {
+  statements.delete(name);
   const messages = await run(client, [
     // Deallocating a statement that does not exist is no error: this also replaces a stale one.
     protocol.serialize.close({ type: 'S', name }),
@@ -86,28 +125,28 @@ async function prepare(client: PGlite, state: ClientState, name: string, text: s
     protocol.serialize.sync(),
   ]);
   let paramTypes: number[] = [];
-  let fields: PreparedStatement['fields'] = [];
+  let rowDescription: BackendMessage | undefined;
   for (const message of messages) {
     if (message instanceof protocol.messages.ParameterDescriptionMessage) paramTypes = message.dataTypeIDs;
-    if (message instanceof protocol.messages.RowDescriptionMessage) {
-      fields = message.fields.map(({ name: column, dataTypeID }) => ({ name: column, dataTypeID }));
-    }
+    if (message instanceof protocol.messages.RowDescriptionMessage) rowDescription = message;
   }
-  const statement = { paramTypes, fields };
-  state.statements.set(name, statement);
+  const statement = { paramTypes, rowDescription };
+  statements.set(name, statement);
   return statement;
 }
 
-async function execute<Row>(
+async function execute(
   client: PGlite,
-  state: ClientState,
   name: string,
   statement: PreparedStatement,
   values: unknown[],
-): Promise<Row[]> {
+  options: QueryOptions | undefined,
+): Promise<Results> {
+  // Serialised as PGlite.query does: by the inferred type, the query's own serializers first.
   const serialized = values.map((value, index) => {
     if (value === null || value === undefined) return null;
-    const serializer = client.serializers[statement.paramTypes[index] as number];
+    const type = statement.paramTypes[index] as number;
+    const serializer = options?.serializers?.[type] ?? client.serializers[type];
     return serializer ? serializer(value) : String(value);
   });
   const messages = await run(client, [
@@ -115,17 +154,8 @@ async function execute<Row>(
     protocol.serialize.execute({}),
     protocol.serialize.sync(),
   ]);
-  const rows: Row[] = [];
-  for (const message of messages) {
-    if (!(message instanceof protocol.messages.DataRowMessage)) continue;
-    const row: Record<string, unknown> = {};
-    message.fields.forEach((field, index) => {
-      const column = statement.fields[index] as PreparedStatement['fields'][number];
-      row[column.name] = types.parseType(field, column.dataTypeID, state.parsers);
-    });
-    rows.push(row as Row);
-  }
-  return rows;
+  if (statement.rowDescription !== undefined) messages.unshift(statement.rowDescription);
+  return parse.parseResults(messages, client.parsers, options)[0] as Results;
 }
 
 /** One call into the backend for all the messages; throws the first error PostgreSQL reported. */
@@ -137,4 +167,62 @@ async function run(client: PGlite, parts: Uint8Array[]): Promise<BackendMessage[
     offset += part.length;
   }
   return client.execProtocolStream(message, { syncToFs: false });
+}
+
+/** Texts named per database: each is one prepared statement held by PGlite's one backend. */
+const pgliteNames = new WeakMap<PGlite, StatementNames>();
+
+/**
+ * `client` for drizzle and pg-boss: every parameterised query whose text it has seen before
+ * (StatementNames: named from its second run, at most 500 texts) runs as a named prepared
+ * statement, in a transaction too; anything else goes to PGlite as it is. Everything but `query`
+ * and `transaction` is the client's own.
+ */
+export function namingPglite(client: PGlite): PGlite {
+  let names = pgliteNames.get(client);
+  if (names === undefined) {
+    names = new StatementNames('klaxon_pgl_');
+    pgliteNames.set(client, names);
+  }
+  const nameOf = (text: string, params: unknown[] | undefined, options: QueryOptions | undefined) =>
+    // Parameter types and blobs change how PGlite runs the query: those run as they are.
+    params === undefined || params.length === 0 || options?.paramTypes !== undefined || options?.blob !== undefined
+      ? undefined
+      : names.nameFor(text);
+
+  async function query<T>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    const name = nameOf(text, params, options);
+    if (name === undefined) return client.query<T>(text, params, options);
+    return (await outsideTransaction(client, () =>
+      runNamed(client, name, text, params as unknown[], options, false),
+    )) as Results<T>;
+  }
+
+  function inTransaction(tx: Transaction): Transaction {
+    // Its other members are the transaction's own; `closed` is a getter, so not copied but inherited.
+    const named = Object.create(tx) as Transaction;
+    named.query = async <T>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> => {
+      const name = nameOf(text, params, options);
+      if (name === undefined || tx.closed) return tx.query<T>(text, params, options);
+      // The transaction's lock is held by the transaction itself; only the query lock is taken.
+      return (await client._runExclusiveQuery(() =>
+        runNamed(client, name, text, params as unknown[], options, true),
+      )) as Results<T>;
+    };
+    return named;
+  }
+
+  const overrides: Partial<PGlite> = {
+    query: query as PGlite['query'],
+    transaction: ((callback: (tx: Transaction) => Promise<unknown>) =>
+      client.transaction((tx) => callback(inTransaction(tx)))) as PGlite['transaction'],
+  };
+  return new Proxy(client, {
+    get(target, property) {
+      if (property in overrides) return overrides[property as keyof typeof overrides];
+      // PGlite keeps its state in private fields: its methods must run on the instance itself.
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
