@@ -3,7 +3,7 @@ import { type DatabaseHandle, openPostgres } from '../src/db/client.js';
 import type { IncidentRow, NotificationRow } from '../src/db/schema/index.js';
 import { uuidv7 } from '../src/lib/ids.js';
 import { JOB_SCHEMA } from '../src/modules/escalation/due-job-worker.js';
-import { createEscalationJobs, STEP_QUEUE, stepJobId } from '../src/modules/escalation/escalation-jobs.js';
+import { createEscalationJobs, SEND_QUEUE, STEP_QUEUE, stepJobId } from '../src/modules/escalation/escalation-jobs.js';
 import { createIncidentsRepository } from '../src/modules/incidents/incidents.repository.js';
 import type { EscalationStep } from '../src/modules/incidents/incidents.service.js';
 import { createNotificationsRepository } from '../src/modules/notifications/notifications.repository.js';
@@ -36,6 +36,8 @@ afterAll(async () => {
 function jobAdapter(database: DatabaseHandle, ran: EscalationStep[], sendFailures = 0) {
   let failuresLeft = sendFailures;
   const sent: string[] = [];
+  /** Each try: the notification, whether it was the last, and when (ms since the epoch). */
+  const tries: Array<{ notificationId: string; isLastTry: boolean; at: number }> = [];
   const jobs = createEscalationJobs({
     database,
     incidentsRepository: createIncidentsRepository(),
@@ -49,7 +51,8 @@ function jobAdapter(database: DatabaseHandle, ran: EscalationStep[], sendFailure
     runStep: async (step) => {
       ran.push(step);
     },
-    sendNotification: async (notificationId) => {
+    sendNotification: async (notificationId, isLastTry) => {
+      tries.push({ notificationId, isLastTry, at: Date.now() });
       if (failuresLeft > 0) {
         failuresLeft -= 1;
         throw new Error('channel unavailable');
@@ -57,7 +60,7 @@ function jobAdapter(database: DatabaseHandle, ran: EscalationStep[], sendFailure
       sent.push(notificationId);
     },
   });
-  return { jobs, sent };
+  return { jobs, sent, tries };
 }
 
 /** An incident whose escalation cursor says: this step, due at `dueAt`. */
@@ -149,6 +152,53 @@ describe(`job timers (${testDatabaseKind()})`, () => {
     await jobs.scheduler.notificationsDue([{ id: notificationId, scheduledAt: new Date() } as NotificationRow]);
     await waitFor(() => sent.includes(notificationId), 2 * WITHIN_MS, 'the send after two retries');
     expect(sent).toEqual([notificationId]);
+  });
+});
+
+describe(`sends due now (${testDatabaseKind()})`, () => {
+  it('go out from this process at once without a job; a transient failure becomes a job due after the retry delay', async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    const { jobs, sent, tries } = jobAdapter(database, [], 1);
+    await jobs.start();
+    cleanups.push(() => jobs.stop());
+    const jobsOf = async (id: string) =>
+      (
+        await database.executeSql(
+          `select state, retry_limit, start_after from ${JOB_SCHEMA}.job where name = $1 and id = $2`,
+          [SEND_QUEUE, id],
+        )
+      ).rows as Array<{ state: string; retry_limit: number; start_after: Date | string }>;
+
+    // Fails once: the first try ran here, not from a job; its retry is a job with the tries left.
+    const failing = uuidv7();
+    const enqueuedAt = Date.now();
+    await jobs.scheduler.notificationsDue([{ id: failing, scheduledAt: new Date() } as NotificationRow]);
+    await waitFor(() => tries.length === 1, WITHIN_MS, 'the first try');
+    await waitFor(async () => (await jobsOf(failing)).length === 1, WITHIN_MS, 'the retry job');
+    const [retry] = await jobsOf(failing);
+    expect(retry?.retry_limit).toBe(2);
+    expect(new Date(retry?.start_after ?? 0).getTime()).toBeGreaterThanOrEqual(enqueuedAt + 1_000 - 50);
+    await waitFor(() => sent.includes(failing), WITHIN_MS, 'the retry, a second later');
+    expect(tries.map((t) => [t.notificationId, t.isLastTry])).toEqual([
+      [failing, false],
+      [failing, false],
+    ]);
+    expect((tries[1]?.at ?? 0) - (tries[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+
+    // Succeeds at once: no job at all.
+    const fine = uuidv7();
+    await jobs.scheduler.notificationsDue([{ id: fine, scheduledAt: new Date() } as NotificationRow]);
+    await waitFor(() => sent.includes(fine), WITHIN_MS, 'the send due now');
+    expect(await jobsOf(fine)).toEqual([]);
+
+    // Due later: a job, as before.
+    const later = uuidv7();
+    await jobs.scheduler.notificationsDue([
+      { id: later, scheduledAt: new Date(Date.now() + 60_000) } as NotificationRow,
+    ]);
+    expect((await jobsOf(later)).map((job) => job.state)).toEqual(['created']);
+    expect(sent).not.toContain(later);
   });
 });
 

@@ -337,3 +337,28 @@ describe('delivery failures', () => {
     expect(failed[0]?.metadata.detail).toContain('HTTP 404');
   });
 });
+
+describe('the reconciliation', () => {
+  it('finds a notification whose sender died mid-send once its lease ran out, not before', async () => {
+    const team = await h.team('lease', [people.alice]);
+    await h.policy(team, { levels: [{ delayMinutes: 1, targets: [{ type: 'user', id: people.alice }] }] });
+    const { incidentId } = await h.fire('lease', 'lease-1');
+    await h.runDue();
+    const [notification] = await h.notifications(incidentId);
+    if (notification === undefined) throw new Error('no notification');
+    // As if a process had claimed it and died: sending, under a lease of this long from now.
+    const leasedFor = (ms: number) =>
+      h.notificationsRepository.finish(
+        h.database.db,
+        notification.id,
+        { status: 'sending', claimedUntil: new Date(h.now().getTime() + ms) },
+        h.now(),
+      );
+    const overdue = async () =>
+      (await h.notificationsRepository.listOverduePending(h.database.db, h.now(), 1_000)).map((row) => row.id);
+    await leasedFor(45_000);
+    expect(await overdue()).not.toContain(notification.id);
+    await leasedFor(-1_000);
+    expect(await overdue()).toContain(notification.id);
+  });
+});

@@ -11,6 +11,7 @@ import {
 } from '../incidents/incidents.service.js';
 import { createDueJobWorker, type DueJobWorker, JOB_SCHEMA } from './due-job-worker.js';
 import type { EscalationEngineOptions } from './escalation-engine.js';
+import { createImmediateSends, type ImmediateSend } from './immediate-sends.js';
 import { listenForJobWakeups } from './job-wakeups.js';
 
 export const STEP_QUEUE = 'klaxon-escalation-step';
@@ -103,11 +104,55 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
    * announces them in one more: a step that notifies and moves on costs two round trips, not
    * four, and an ingest batch's new incidents two, not one per incident.
    */
-  async function enqueue(jobs: PgBoss.JobInsert[]): Promise<void> {
+  async function insert(jobs: PgBoss.JobInsert[]): Promise<void> {
     if (!started || boss === undefined || jobs.length === 0) return;
     await boss.insert(jobs);
     scheduled([...new Set(jobs.map((job) => job.name))]);
   }
+
+  /**
+   * As `insert`, except that sends due now are sent from this process at once (immediate-sends.ts).
+   * Due by the real clock, the one pg-boss's fetch would have compared with (the database's).
+   */
+  async function enqueue(jobs: PgBoss.JobInsert[]): Promise<void> {
+    if (!started || boss === undefined || jobs.length === 0) return;
+    const realNow = Date.now();
+    const dueNow = (job: PgBoss.JobInsert) =>
+      job.name === SEND_QUEUE && (job.startAfter === undefined || new Date(job.startAfter).getTime() <= realNow);
+    immediate.run(
+      jobs.filter(dueNow).map((job) => ({
+        notificationId: (job.data as { notificationId: string }).notificationId,
+        jobId: job.id as string,
+      })),
+    );
+    await insert(jobs.filter((job) => !dueNow(job)));
+  }
+
+  /**
+   * The rest of a send's tries after its first, in this process, failed: a job due after the
+   * retry delay (with pg-boss's jitter) whose own retries go on where the backoff would be, as if
+   * the first try had been the job's.
+   */
+  const retryLater = (send: ImmediateSend) => {
+    const delaySeconds = Math.max(options.retryDelaySeconds, 1);
+    return insert([
+      {
+        name: SEND_QUEUE,
+        id: send.jobId,
+        data: { notificationId: send.notificationId },
+        startAfter: new Date(Date.now() + delaySeconds * 1000 * (1 + Math.random())),
+        retryLimit: options.retryLimit - 1,
+        retryDelay: delaySeconds * 2,
+      },
+    ]);
+  };
+  const immediate = createImmediateSends({
+    concurrency: CONCURRENCY[SEND_QUEUE] as number,
+    send: options.sendNotification,
+    retryLimit: options.retryLimit,
+    retryLater,
+    log,
+  });
 
   const stepJobs = (incidents: ScheduledStep[]): PgBoss.JobInsert[] =>
     incidents.flatMap((incident) => {
@@ -159,15 +204,19 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
     },
   };
 
-  /** Re-enqueues whatever the tables say is due (idempotent: the job ids are deterministic). */
+  /**
+   * Re-enqueues whatever the tables say is due (idempotent: the job ids are deterministic). Sends
+   * go to the queue, never straight out: a pending row may be waiting for its job's backoff, which
+   * the job's existing id then keeps.
+   */
   async function reconcile(): Promise<void> {
     if (!started) return;
     const at = now();
-    await scheduler.due({
-      steps: await incidentsRepository.listOverdue(db, at, RECONCILE_BATCH),
-      notifications: await notificationsRepository.listOverduePending(db, at, RECONCILE_BATCH),
-      ackTimeouts: await incidentsRepository.listAckTimeoutsOverdue(db, at, RECONCILE_BATCH),
-    });
+    await insert([
+      ...stepJobs(await incidentsRepository.listOverdue(db, at, RECONCILE_BATCH)),
+      ...sendJobs(await notificationsRepository.listOverduePending(db, at, RECONCILE_BATCH)),
+      ...ackTimeoutJobs(await incidentsRepository.listAckTimeoutsOverdue(db, at, RECONCILE_BATCH)),
+    ]);
   }
 
   async function ensureQueue(instance: PgBoss, name: string, queue: Omit<PgBoss.Queue, 'name'>) {
@@ -299,7 +348,7 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
       await stopListening?.();
       stopListening = undefined;
       announce = async () => {};
-      await Promise.all([...workers.values()].map((worker) => worker.stop(timeoutMs)));
+      await Promise.all([...[...workers.values()].map((worker) => worker.stop(timeoutMs)), immediate.stop(timeoutMs)]);
       workers.clear();
       if (instance !== undefined) await instance.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
     },

@@ -204,11 +204,23 @@ export function createNotificationsRepository() {
     },
 
     /** Pending notifications that should have gone out by `before` (their job may have been lost). */
+    /**
+     * Notifications due by `before` that nobody is sending: pending, or claimed under a lease that
+     * ran out (the process sending it died).
+     */
     async listOverduePending(executor: Executor, before: Date, limit: number): Promise<NotificationRow[]> {
       return executor
         .select()
         .from(notifications)
-        .where(and(eq(notifications.status, 'pending'), lte(notifications.scheduledAt, before)))
+        .where(
+          and(
+            lte(notifications.scheduledAt, before),
+            or(
+              eq(notifications.status, 'pending'),
+              and(eq(notifications.status, 'sending'), lt(notifications.claimedUntil, before)),
+            ),
+          ),
+        )
         .limit(limit);
     },
 
