@@ -55,8 +55,10 @@ export interface EscalationEngineOptions {
  *   escalation cursor to the next step, in one statement that applies only while the incident is
  *   still at that step. A job whose step is not the cursor's (a duplicate, or the incident was
  *   acknowledged) does nothing.
- * - Each notification is a row whose unique index is the idempotency key; its send job has the
- *   row's id as job id. The sender claims the row before sending, so one process sends it.
+ * - Each notification is a row whose unique index is the idempotency key. One due now is sent by
+ *   the process that wrote it at once (immediate-sends.ts); one due later, or a retry, is a send
+ *   job with the row's id as job id. The sender claims the row before sending, so one process
+ *   sends it.
  * - Jobs are enqueued after commit with deterministic ids; a periodic reconciliation re-enqueues
  *   whatever is overdue in the tables, so a crash between commit and enqueue loses nothing.
  */
