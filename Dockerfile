@@ -33,4 +33,6 @@ STOPSIGNAL SIGTERM
 # The check starts a Node.js process: on a loaded host that alone can take seconds (seen over 3 s in CI).
 HEALTHCHECK --interval=10s --timeout=10s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/main.js"]
+# --v8-pool-size=0: V8's background threads (garbage collection, compilation) one per CPU instead of
+# four, as `npm start` runs it; each thread's malloc arena stays resident (package.json, README).
+CMD ["node", "--v8-pool-size=0", "dist/main.js"]

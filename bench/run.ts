@@ -50,7 +50,7 @@ import {
   signedGenericPool,
 } from './lib/payloads.js';
 import { type PostgresCluster, startPostgresCluster } from './lib/postgres-cluster.js';
-import { startNodeServer } from './lib/processes.js';
+import { npmStartNodeFlags, startNodeServer } from './lib/processes.js';
 import { formatProfile, summarizeProfile } from './lib/profile.js';
 
 const WORKLOADS = ['unique', 'hot', 'batch', 'grown', 'naive', 'paging'] as const;
@@ -408,7 +408,10 @@ async function measureKlaxon(
     }
 
     const profileDir = join(RESULTS_DIR, 'profiles', `${runTag}-${target.kind}-${workload}`);
-    const nodeArgs = options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const nodeArgs = [
+      ...npmStartNodeFlags(options.klaxonEntry),
+      ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ];
     const server = await startNodeServer(
       options.klaxonEntry,
       {

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { npmStartNodeFlags } from '../bench/lib/processes.js';
 import { ENVIRONMENT_VARIABLES } from '../src/config.js';
 import { fromPackageRoot } from '../src/package-root.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
@@ -155,5 +156,11 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/HOST=0\.0\.0\.0/);
     expect(last('VOLUME')).toContain('/var/lib/klaxon');
     expect(dockerfile).toMatch(/KLAXON_DATA_DIR=\/var\/lib\/klaxon/);
+  });
+
+  it('runs the server with the Node flags npm start gives it (V8 threads one per CPU), as the bench does', () => {
+    const flags = npmStartNodeFlags(fromPackageRoot('dist', 'main.js'));
+    expect(flags).toContain('--v8-pool-size=0');
+    expect(JSON.parse(last('CMD').slice('CMD '.length))).toEqual(['node', ...flags, 'dist/main.js']);
   });
 });

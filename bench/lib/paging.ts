@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type KlaxonTarget, targetEnv, withKlaxonDatabase } from './klaxon-db.js';
 import type { StatementStats } from './postgres-cluster.js';
-import { startNodeServer } from './processes.js';
+import { npmStartNodeFlags, startNodeServer } from './processes.js';
 
 const ROOT = join(new URL('.', import.meta.url).pathname, '..', '..');
 const LEVEL_DELAY_MS = 60_000;
@@ -121,7 +121,7 @@ export async function measurePaging(
     serverScript?: string;
     /** The database's CPU time so far, in ms (PostgreSQL's processes); absent on PGlite. */
     databaseCpuMs?: () => number;
-    /** Extra node flags for the server (`--cpu-prof`, for a profile of the run). */
+    /** Node flags for the server besides `npm start`'s (`--cpu-prof`, for a profile of the run). */
     nodeArgs?: string[];
     /** The cluster's statement statistics since the last call (then reset): read around the storm. */
     statements?: () => Promise<StatementStats[]>;
@@ -137,14 +137,15 @@ export async function measurePaging(
       const services = createServices({ database, masterKey: Buffer.from(masterKeyHex, 'hex') });
       return (await services.bootstrapAdminService.bootstrap({ email: 'bench@example.com' })).apiKey;
     });
+    const serverScript = options.serverScript ?? join(ROOT, 'dist', 'main.js');
     const server = await startNodeServer(
-      options.serverScript ?? join(ROOT, 'dist', 'main.js'),
+      serverScript,
       {
         ...targetEnv(target, masterKeyHex),
         KLAXON_OUTBOUND_ALLOWED_NETWORKS: '127.0.0.0/8',
         KLAXON_JOB_WORKERS: 'true',
       },
-      options.nodeArgs === undefined ? {} : { nodeArgs: options.nodeArgs },
+      { nodeArgs: [...npmStartNodeFlags(serverScript), ...(options.nodeArgs ?? [])] },
     );
     try {
       const api = async (method: string, path: string, body?: unknown) => {

@@ -2,10 +2,24 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** /proc/<pid>/stat counts CPU time in clock ticks: USER_HZ, 100 on Linux (getconf CLK_TCK). */
 const MS_PER_CLOCK_TICK = 10;
+
+/**
+ * The Node flags `npm start` gives the server: the flags between `node` and `dist/main.js` in the
+ * start script of the tree `entry` (`<tree>/dist/main.js`) belongs to, so the bench runs each build
+ * as its users run it.
+ */
+export function npmStartNodeFlags(entry: string): string[] {
+  const packageJson = join(dirname(dirname(entry)), 'package.json');
+  const start: unknown = JSON.parse(readFileSync(packageJson, 'utf8')).scripts?.start;
+  const flags = typeof start === 'string' ? /\bnode((?:\s+--\S+)*)\s+dist\/main\.js\b/.exec(start)?.[1] : undefined;
+  if (flags === undefined) throw new Error(`${packageJson}: the start script does not run node [flags] dist/main.js`);
+  return flags.split(/\s+/).filter((flag) => flag !== '');
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
