@@ -129,6 +129,28 @@ describe('queries named by their text on PGlite', () => {
     expect(await naming.query(update, ['!', 2])).toMatchObject({ affectedRows: 2, rows: [] });
   });
 
+  it("layers one options object's parsers over each database's own, run after run", async () => {
+    const options = { rowMode: 'array' as const, parsers: { 1184: (value: string) => `raw ${value}` } };
+    const other = await PGlite.create({ parsers: { 23: (value: string) => `int ${value}` } });
+    try {
+      await other.exec(
+        "CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL, at timestamptz NOT NULL); INSERT INTO notes VALUES (1, 'one', '2026-12-07T10:00:00Z')",
+      );
+      const otherNaming = namingPglite(other);
+      // The id (int4) and the time (timestamptz) of note 1: the other database parses int4 its own way.
+      const idAndTime = async (database: PGlite) => {
+        const [row] = (await database.query<unknown[]>(select, [1], options)).rows;
+        return [row?.[0], row?.[2]];
+      };
+      for (let run = 0; run < 3; run++) {
+        expect(await idAndTime(naming)).toEqual([1, 'raw 2026-12-07 10:00:00+00']);
+        expect(await idAndTime(otherNaming)).toEqual(['int 1', 'raw 2026-12-07 10:00:00+00']);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   it('leaves one-off texts and queries without parameters unnamed', async () => {
     const before = (await prepared()).length;
     await naming.query('SELECT count(*) FROM notes');
