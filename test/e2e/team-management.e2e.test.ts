@@ -93,27 +93,32 @@ describe.skipIf(!hasChromium)('team management and the audit log in headless Chr
     E2E_TIMEOUT,
   );
 
-  it(
-    "at 1280×800 the admin's top bar is one line and shows the role",
-    async () => {
-      const page = await open(ADMIN);
-      await page.goto(`${base}/alerts`);
-      const bar = page.getByRole('banner');
-      await bar.getByText('admin', { exact: true }).waitFor();
-      const box = await bar.boundingBox();
-      // The vertical centre of every visible thing in the bar: one line when they all line up.
-      const tops = await bar.locator('a, button, .account > *').evaluateAll((elements) =>
-        elements
-          .map((element) => element.getBoundingClientRect())
-          .filter((rect) => rect.width > 0 && rect.height > 0)
-          .map((rect) => Math.round(rect.top + rect.height / 2)),
-      );
-      const right = await bar.locator('.account').evaluate((element) => element.getBoundingClientRect().right);
-      expect(Math.max(...tops) - Math.min(...tops)).toBeLessThanOrEqual(4);
-      expect(right).toBeLessThanOrEqual(1280);
-      expect(box?.height ?? 0).toBeLessThan(64);
-      await page.context().close();
-    },
-    E2E_TIMEOUT,
-  );
+  for (const stream of ['live', 'reconnecting'] as const) {
+    it(
+      `at 1280×800 the admin's top bar is one line and shows the role (updates ${stream})`,
+      async () => {
+        const page = await open(ADMIN);
+        // Without the update stream the status says "reconnecting": the bar must not grow a line.
+        if (stream === 'reconnecting') await page.route('**/api/events/stream', (route) => route.abort());
+        await page.goto(`${base}/alerts`);
+        const bar = page.getByRole('banner');
+        await bar.getByText('admin', { exact: true }).waitFor();
+        await bar.getByText(stream === 'live' ? '● live' : '○ reconnecting').waitFor();
+        const box = await bar.boundingBox();
+        // The vertical centre of every visible thing in the bar: one line when they all line up.
+        const tops = await bar.locator('a, button, .account > *').evaluateAll((elements) =>
+          elements
+            .map((element) => element.getBoundingClientRect())
+            .filter((rect) => rect.width > 0 && rect.height > 0)
+            .map((rect) => Math.round(rect.top + rect.height / 2)),
+        );
+        const right = await bar.locator('.account').evaluate((element) => element.getBoundingClientRect().right);
+        expect(Math.max(...tops) - Math.min(...tops)).toBeLessThanOrEqual(4);
+        expect(right).toBeLessThanOrEqual(1280);
+        expect(box?.height ?? 0).toBeLessThan(64);
+        await page.context().close();
+      },
+      E2E_TIMEOUT,
+    );
+  }
 });

@@ -225,7 +225,7 @@ export function LiveStatus() {
   useEffect(() => onLiveStatus(setConnected), []);
   return (
     <span className="live-status" title={connected ? 'Updates arrive as they happen' : 'Reconnecting'}>
-      {connected ? '● live' : '○ reconnecting'}
+      {connected ? '●' : '○'} <span className="live-word">{connected ? 'live' : 'reconnecting'}</span>
     </span>
   );
 }
