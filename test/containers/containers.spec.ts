@@ -194,8 +194,13 @@ describe('compose.yaml (podman-compose): PostgreSQL and two replicas behind one 
       }
     }
 
+    // A fresh process's first connection to PostgreSQL took over the default 5 s once in CI, right
+    // after the failover test on a loaded machine ("Connection terminated due to connection
+    // timeout"): the CLI is given the time an operator on a busy host would give it.
     const bootstrap = podman([
       'exec',
+      '-e',
+      'DATABASE_CONNECT_TIMEOUT_MS=30000',
       container('klaxon-1'),
       'node',
       'dist/cli.js',
