@@ -13,6 +13,13 @@ describe('withoutCredentials', () => {
     expect(withoutCredentials('/ical/abcdef.ics')).toBe('/ical/[redacted]');
   });
 
+  it('replaces the token of a path written plainly (lowercase, no encoding, no dots), as of any other', () => {
+    expect(withoutCredentials('/api/heartbeats/ping/abc123')).toBe('/api/heartbeats/ping/[redacted]');
+    expect(withoutCredentials('/api/auth/password-links/tok-1_2')).toBe('/api/auth/password-links/[redacted]');
+    expect(withoutCredentials('/ical/tok')).toBe('/ical/[redacted]');
+    expect(withoutCredentials('/webhooks/alerts/prod-alertmanager')).toBe('/webhooks/alerts/prod-alertmanager');
+  });
+
   it('leaves other URLs alone', () => {
     expect(withoutCredentials('/api/users/123/password-link')).toBe('/api/users/123/password-link');
     expect(withoutCredentials('/x/api/auth/password-links/abc')).toBe('/x/api/auth/password-links/abc');
