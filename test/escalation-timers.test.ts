@@ -33,8 +33,9 @@ afterAll(async () => {
 });
 
 /** The job adapter alone, recording the steps it runs (the steps and sender have their own tests). */
-function jobAdapter(database: DatabaseHandle, ran: EscalationStep[], sendFailures = 0) {
+function jobAdapter(database: DatabaseHandle, ran: EscalationStep[], sendFailures = 0, stepFailures = 0) {
   let failuresLeft = sendFailures;
+  let stepFailuresLeft = stepFailures;
   const sent: string[] = [];
   /** Each try: the notification, whether it was the last, and when (ms since the epoch). */
   const tries: Array<{ notificationId: string; isLastTry: boolean; at: number }> = [];
@@ -50,6 +51,10 @@ function jobAdapter(database: DatabaseHandle, ran: EscalationStep[], sendFailure
     log: { info() {}, warn() {}, error() {} },
     runStep: async (step) => {
       ran.push(step);
+      if (stepFailuresLeft > 0) {
+        stepFailuresLeft -= 1;
+        throw new Error('database unavailable');
+      }
     },
     sendNotification: async (notificationId, isLastTry) => {
       tries.push({ notificationId, isLastTry, at: Date.now() });
@@ -199,6 +204,47 @@ describe(`sends due now (${testDatabaseKind()})`, () => {
     ]);
     expect((await jobsOf(later)).map((job) => job.state)).toEqual(['created']);
     expect(sent).not.toContain(later);
+  });
+});
+
+describe(`steps due now (${testDatabaseKind()})`, () => {
+  it('run in this process at once without a job; a failed one becomes a job that pg-boss retries', async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.close());
+    const ran: EscalationStep[] = [];
+    const { jobs } = jobAdapter(database, ran, 0, 1);
+    await jobs.start();
+    cleanups.push(() => jobs.stop());
+    const jobsOf = async (incident: IncidentRow) =>
+      (
+        await database.executeSql(`select state from ${JOB_SCHEMA}.job where name = $1 and id = $2`, [
+          STEP_QUEUE,
+          stepJobId({ incidentId: incident.id, level: 1, repetition: 0 }),
+        ])
+      ).rows as Array<{ state: string }>;
+    const runsOf = (incident: IncidentRow) => ran.filter((step) => step.incidentId === incident.id).length;
+
+    // Fails once here: its job runs it again.
+    const failing = dueIncident(new Date());
+    await jobs.scheduler.stepsDue([failing]);
+    await waitFor(
+      async () => (await jobsOf(failing)).map((job) => job.state).join() === 'completed',
+      WITHIN_MS,
+      'the failed step, run again from its job',
+    );
+    expect(runsOf(failing)).toBe(2);
+
+    // Runs at once: no job at all.
+    const fine = dueIncident(new Date());
+    await jobs.scheduler.stepsDue([fine]);
+    await waitFor(() => runsOf(fine) === 1, WITHIN_MS, 'the step due now');
+    expect(await jobsOf(fine)).toEqual([]);
+
+    // Due later: a job, as before.
+    const later = dueIncident(new Date(Date.now() + 60_000));
+    await jobs.scheduler.stepsDue([later]);
+    expect((await jobsOf(later)).map((job) => job.state)).toEqual(['created']);
+    expect(runsOf(later)).toBe(0);
   });
 });
 

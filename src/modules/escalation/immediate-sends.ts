@@ -28,32 +28,20 @@ export interface ImmediateSendsOptions {
   log: Pick<Console, 'error'>;
 }
 
-export function createImmediateSends(options: ImmediateSendsOptions) {
-  const waiting: ImmediateSend[] = [];
+/**
+ * Work due now, run in this process at once with at most `concurrency` in progress, instead of
+ * through a job queue. `run` must not throw: it handles its own failures (by enqueueing a job).
+ */
+export function createImmediateRuns<T>(options: { concurrency: number; run: (item: T) => Promise<void> }) {
+  const waiting: T[] = [];
   let running = 0;
   let idle: (() => void) | undefined;
 
-  async function attempt(send: ImmediateSend): Promise<void> {
-    try {
-      await options.send(send.notificationId, options.retryLimit === 0);
-    } catch {
-      // A transient failure (recorded on the row, still pending) or an error before the send.
-      // Either way the row is pending or its lease runs out, so if this enqueue fails too the
-      // reconciliation enqueues it.
-      await options.retryLater(send).catch((error: unknown) => {
-        options.log.error(
-          { err: error, notificationId: send.notificationId },
-          'could not schedule the retry of a send',
-        );
-      });
-    }
-  }
-
   function pump(): void {
     while (running < options.concurrency && waiting.length > 0) {
-      const next = waiting.shift() as ImmediateSend;
+      const next = waiting.shift() as T;
       running += 1;
-      void attempt(next).finally(() => {
+      void options.run(next).finally(() => {
         running -= 1;
         pump();
         if (running === 0 && waiting.length === 0) idle?.();
@@ -62,14 +50,14 @@ export function createImmediateSends(options: ImmediateSendsOptions) {
   }
 
   return {
-    run(sends: ImmediateSend[]): void {
-      waiting.push(...sends);
+    run(items: T[]): void {
+      waiting.push(...items);
       pump();
     },
 
     /**
-     * Waits (bounded) for the sends in progress; those still waiting are dropped, their rows
-     * pending for the reconciliation of this process's successor or another process.
+     * Waits (bounded) for the runs in progress; those still waiting are dropped: the tables keep
+     * them due, for the reconciliation of this process's successor or another process.
      */
     async stop(timeoutMs: number): Promise<void> {
       waiting.length = 0;
@@ -87,4 +75,25 @@ export function createImmediateSends(options: ImmediateSendsOptions) {
       idle = undefined;
     },
   };
+}
+
+export function createImmediateSends(options: ImmediateSendsOptions) {
+  return createImmediateRuns<ImmediateSend>({
+    concurrency: options.concurrency,
+    async run(send) {
+      try {
+        await options.send(send.notificationId, options.retryLimit === 0);
+      } catch {
+        // A transient failure (recorded on the row, still pending) or an error before the send.
+        // Either way the row is pending or its lease runs out, so if this enqueue fails too the
+        // reconciliation enqueues it.
+        await options.retryLater(send).catch((error: unknown) => {
+          options.log.error(
+            { err: error, notificationId: send.notificationId },
+            'could not schedule the retry of a send',
+          );
+        });
+      }
+    },
+  });
 }
