@@ -109,7 +109,7 @@ function plainPinoOf(logger: FastifyBaseLogger): PinoInternals | null {
  * serializer keeps (no headers; credentials in the URL replaced), the status and the duration.
  * False when the logger is not plain pino; the caller then logs the usual way.
  */
-export function writeRequestLine(logger: FastifyBaseLogger, request: FastifyRequest, reply: FastifyReply): boolean {
+function writeRequestLine(logger: FastifyBaseLogger, request: FastifyRequest, reply: FastifyReply): boolean {
   const pinoLogger = plainPinoOf(logger);
   if (pinoLogger === null) return false;
   const { levelPrefix, time, chindings, end, stream } = pinoLogger;

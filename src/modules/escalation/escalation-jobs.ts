@@ -11,7 +11,8 @@ import {
 } from '../incidents/incidents.service.js';
 import { createDueJobWorker, type DueJobWorker, JOB_SCHEMA } from './due-job-worker.js';
 import type { EscalationEngineOptions } from './escalation-engine.js';
-import { createImmediateRuns, createImmediateSends, type ImmediateSend } from './immediate-sends.js';
+import { createImmediateRuns } from './immediate-runs.js';
+import { createImmediateSends, type ImmediateSend } from './immediate-sends.js';
 import { listenForJobWakeups } from './job-wakeups.js';
 
 export const STEP_QUEUE = 'klaxon-escalation-step';
@@ -112,7 +113,7 @@ export function createEscalationJobs(options: EscalationJobsDeps) {
 
   /**
    * As `insert`, except that sends and steps due now run in this process at once
-   * (immediate-sends.ts). Due by the real clock, the one pg-boss's fetch would have compared with
+   * (immediate-runs.ts, immediate-sends.ts). Due by the real clock, the one pg-boss's fetch would have compared with
    * (the database's).
    */
   async function enqueue(jobs: PgBoss.JobInsert[]): Promise<void> {
