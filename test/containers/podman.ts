@@ -158,3 +158,10 @@ export function freePortSync(): number {
     ).trim(),
   );
 }
+
+/** Networks an interrupted run left behind (name starting with `prefix`): removed unless a container still uses one. */
+export function removeUnusedNetworks(prefix: string): void {
+  for (const name of podman(['network', 'ls', '--format', '{{.Name}}']).split('\n')) {
+    if (name.startsWith(prefix)) spawnSync('podman', ['network', 'rm', name], { env: podmanEnvironment });
+  }
+}
