@@ -164,10 +164,11 @@ function bootstrapAdminInCompose(container: (service: string) => string): string
       return podman(['exec', '-e', 'DATABASE_CONNECT_TIMEOUT_MS=20000', container('klaxon-1'), ...command]);
     } catch (error) {
       const connectionFailure = /connection timeout|ECONNREFUSED|ECONNRESET|EAI_AGAIN|ENOTFOUND/.test(String(error));
-      if (!connectionFailure || attempt === 3) throw error;
+      if (!connectionFailure) throw error;
       console.log(
         `bootstrap-admin, attempt ${attempt}: ${String(error)}\nthe network then:\n${describeNetwork(container)}`,
       );
+      if (attempt === 3) throw error;
     }
   }
 }
