@@ -45,6 +45,7 @@ async function healthy(container: string): Promise<void> {
       return;
     } catch (error) {
       if (attempt === 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
   }
@@ -154,10 +155,10 @@ describe('the container image (podman build, podman run)', () => {
  * dozens of runs alone) a fresh process's first connection to PostgreSQL timed out right after the
  * replicas had connected, with 5 s and then 30 s to connect: something in the container network of
  * a machine that has just run the whole suite, not in Klaxon. An operator would run the command
- * again, and so does this (at most three attempts, for connection failures only); every failed
+ * again, and so does this (at most three attempts 5 s apart, for connection failures only); every failed
  * attempt prints what the network looked like then, so the next occurrence says where it was.
  */
-function bootstrapAdminInCompose(container: (service: string) => string): string {
+async function bootstrapAdminInCompose(container: (service: string) => string): Promise<string> {
   const command = ['node', 'dist/cli.js', 'bootstrap-admin', '--email', 'admin@example.com'];
   for (let attempt = 1; ; attempt++) {
     try {
@@ -169,6 +170,7 @@ function bootstrapAdminInCompose(container: (service: string) => string): string
         `bootstrap-admin, attempt ${attempt}: ${String(error)}\nthe network then:\n${describeNetwork(container)}`,
       );
       if (attempt === 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
     }
   }
 }
@@ -261,7 +263,7 @@ describe('compose.yaml (podman-compose): PostgreSQL and two replicas behind one 
       }
     }
 
-    const bootstrap = bootstrapAdminInCompose(container);
+    const bootstrap = await bootstrapAdminInCompose(container);
     const { apiKey } = JSON.parse(bootstrap.trim().split('\n').at(-1) ?? '') as { apiKey: string };
 
     // Round robin: both replicas answer webhooks through the one port. HAProxy puts a replica in
