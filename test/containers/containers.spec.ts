@@ -45,7 +45,6 @@ async function healthy(container: string): Promise<void> {
       return;
     } catch (error) {
       if (attempt === 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5_000));
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
   }
