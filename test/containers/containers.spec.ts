@@ -154,8 +154,8 @@ describe('the container image (podman build, podman run)', () => {
  * dozens of runs alone) a fresh process's first connection to PostgreSQL timed out right after the
  * replicas had connected, with 5 s and then 30 s to connect: something in the container network of
  * a machine that has just run the whole suite, not in Klaxon. An operator would run the command
- * again, and so does this (at most three attempts 5 s apart, for connection failures only); every failed
- * attempt prints what the network looked like then, so the next occurrence says where it was.
+ * again, and so does this (at most three attempts 5 s apart, for connection failures only); each
+ * failed attempt prints what the network looked like then, so the next occurrence says where it was.
  */
 async function bootstrapAdminInCompose(container: (service: string) => string): Promise<string> {
   const command = ['node', 'dist/cli.js', 'bootstrap-admin', '--email', 'admin@example.com'];
