@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
+import { DatabaseUnreachableError } from './db/connection-failure.js';
 import { DataDirLockedError, DataDirUnsafeError } from './db/data-dir-lock.js';
 import { AppError } from './lib/errors.js';
 import { CommandUsageError, RemoteApiError } from './lib/remote-api.js';
@@ -240,6 +241,7 @@ run(process.argv.slice(2)).then(
     }
     const known =
       error instanceof ConfigError ||
+      error instanceof DatabaseUnreachableError ||
       error instanceof DataDirLockedError ||
       error instanceof DataDirUnsafeError ||
       error instanceof VendorApiError ||

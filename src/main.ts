@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { primaryLog, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
+import { DatabaseUnreachableError } from './db/connection-failure.js';
 import { DataDirLockedError, DataDirUnsafeError } from './db/data-dir-lock.js';
 
 /**
@@ -31,7 +32,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof DataDirUnsafeError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof DatabaseUnreachableError ||
+    error instanceof DataDirLockedError ||
+    error instanceof DataDirUnsafeError
+  ) {
     process.stderr.write(`klaxon: ${error.message}\n`);
   } else {
     process.stderr.write(

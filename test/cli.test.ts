@@ -182,6 +182,26 @@ describe(`CLI and server as processes (${kind})`, { timeout: 120_000 }, () => {
     expect(badOption.stderr).toContain('--admin');
   });
 
+  it.concurrent('with PostgreSQL unreachable: the CLI and the server say where and why in one line, exit 1', async () => {
+    const port = await freePort();
+    const password = randomBytes(8).toString('hex');
+    const unreachable = baseEnv({
+      DATABASE_URL: `postgres://klaxon:${password}@127.0.0.1:${port}/klaxon`,
+      KLAXON_MASTER_KEY: randomBytes(32).toString('hex'),
+    });
+    const [command, server] = await Promise.all([
+      cli(['bootstrap-admin', '--email', 'a@b.c'], unreachable),
+      waitForExit(start('dist/main.js', [], unreachable)),
+    ]);
+    for (const exit of [command, server]) {
+      expect(exit.code).toBe(1);
+      expect(exit.stdout).toBe('');
+      expect(exit.stderr).toBe(
+        `klaxon: cannot connect to PostgreSQL at 127.0.0.1:${port}/klaxon (DATABASE_URL): connection refused: nothing listens there; is PostgreSQL running, on that port?\n`,
+      );
+    }
+  });
+
   it.concurrent('with the data dir locked by a live process: a clear message and exit 1', async () => {
     const lockedDir = tempDir();
     const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });

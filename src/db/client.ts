@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { fromPackageRoot } from '../package-root.js';
+import { describeConnectionFailure } from './connection-failure.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { namingPglite, queryPglitePrepared } from './pglite-prepared.js';
 import * as schema from './schema/index.js';
@@ -120,11 +121,12 @@ export function openPostgres(
   directUrl?: string,
 ): DatabaseHandle {
   const behindPooler = directUrl !== undefined;
+  const connectTimeoutMs = timeouts.connectTimeoutMs ?? 5_000;
   const poolOptions = (connectionString: string, max: number, withSessionState: boolean): pg.PoolConfig => ({
     connectionString,
     max,
     // A dead or overloaded database must surface as an error (503), never a hung request.
-    connectionTimeoutMillis: timeouts.connectTimeoutMs ?? 5_000,
+    connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: 30_000,
     ...(withSessionState
       ? { statement_timeout: timeouts.statementTimeoutMs ?? 15_000, Client: NamingStatementClient }
@@ -138,7 +140,14 @@ export function openPostgres(
   const db = drizzlePostgres({ client: pool, schema });
   /** Holds a PostgreSQL advisory lock on a dedicated connection while `work` runs. */
   async function withStartupLock<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await direct.connect();
+    // The first connection a process makes: a PostgreSQL that cannot be reached is said here.
+    const client = await direct.connect().catch((error: unknown) => {
+      throw describeConnectionFailure(error, {
+        url: directUrl ?? url,
+        setting: directUrl === undefined ? 'DATABASE_URL' : 'DATABASE_DIRECT_URL',
+        timeoutMs: connectTimeoutMs,
+      });
+    });
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
       return await work(client);
