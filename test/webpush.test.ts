@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { ECDH, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webPush from 'web-push';
 import { createPushRepository } from '../src/modules/notifications/push/push.repository.js';
@@ -147,10 +147,12 @@ describe('web push', () => {
       expect(answer.json().type).toMatch(new RegExp(`${type}$`));
     };
     await bad({ keys: { p256dh: browser.keys.p256dh, auth: 'c2hvcnQ' } }, 'validation-failed');
-    await bad(
-      { keys: { p256dh: randomBytes(65).toString('base64url'), auth: browser.keys.auth } },
-      'validation-failed',
-    );
+    // Shaped like a key (65 bytes, 0x04 first) but not a point on P-256; and a valid point, compressed.
+    const offTheCurve = Buffer.concat([Buffer.from([4]), randomBytes(64)]).toString('base64url');
+    const compressed = ECDH.convertKey(browser.keys.p256dh, 'prime256v1', 'base64url', 'base64url', 'compressed');
+    for (const p256dh of [offTheCurve, compressed]) {
+      await bad({ keys: { p256dh, auth: browser.keys.auth } }, 'validation-failed');
+    }
     await bad({ endpoint: 'http://10.1.2.3/push/x' }, 'outbound-url-refused');
     await bad({ endpoint: 'ftp://push.example.com/x' }, 'validation-failed');
     await bad({ extra: true }, 'validation-failed');

@@ -1,3 +1,4 @@
+import { ECDH } from 'node:crypto';
 import type { Principal } from '../../../core/principal.js';
 import type { Database } from '../../../db/client.js';
 import { encryptSecret } from '../../../lib/crypto.js';
@@ -15,6 +16,22 @@ export interface NewSubscription {
 }
 
 const decodedLength = (value: string) => Buffer.from(value, 'base64url').length;
+
+/**
+ * RFC 8291's p256dh: an uncompressed point (0x04, then x and y) that is on P-256. The prefix and
+ * length alone let one random 65-byte value in 256 through; a key off the curve fails only when a
+ * page is encrypted for it, so it is refused here (OpenSSL's conversion checks the point).
+ */
+function isUncompressedP256Point(value: string): boolean {
+  const bytes = Buffer.from(value, 'base64url');
+  if (bytes.length !== 65 || bytes[0] !== 4) return false;
+  try {
+    ECDH.convertKey(bytes, 'prime256v1');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Browser push subscriptions of the signed-in person's own devices. A subscription is a
@@ -39,7 +56,7 @@ export function createPushService(deps: {
     async subscribe(actor: Principal, input: NewSubscription) {
       // RFC 8291: p256dh is an uncompressed P-256 point, auth a 16-byte secret.
       const errors = [
-        ...(decodedLength(input.keys.p256dh) === 65 && Buffer.from(input.keys.p256dh, 'base64url')[0] === 4
+        ...(isUncompressedP256Point(input.keys.p256dh)
           ? []
           : [{ path: 'keys.p256dh', message: 'must be an uncompressed P-256 public key (65 bytes, base64url)' }]),
         ...(decodedLength(input.keys.auth) === 16
