@@ -24,11 +24,11 @@ async function listen(onConnection: (socket: Socket) => void = () => {}): Promis
   return (server.address() as { port: number }).port;
 }
 
-async function closedPort(): Promise<number> {
-  const port = await listen();
-  await new Promise((resolve) => servers.pop()?.close(resolve));
-  return port;
-}
+/**
+ * A port nothing listens on: tcpmux's, 1, below the ephemeral range, so no other test's listen(0)
+ * can take it between choosing and connecting (a port freed by closing a listener could be).
+ */
+const CLOSED_PORT = 1;
 
 /**
  * What a process's first connection (the start-up lock, before migrating) throws. The timeout is
@@ -48,7 +48,7 @@ async function startUpError(url: string, options: { directUrl?: string; connectT
 
 describe('a PostgreSQL that cannot be reached at start-up', () => {
   it('nothing listening: says where, which setting, that it was refused, and never the password', async () => {
-    const port = await closedPort();
+    const port = CLOSED_PORT;
     const error = await startUpError(`postgres://klaxon:${PASSWORD}@127.0.0.1:${port}/klaxon`);
     expect(error).toBeInstanceOf(DatabaseUnreachableError);
     expect((error as Error).message).toBe(
@@ -85,7 +85,7 @@ describe('a PostgreSQL that cannot be reached at start-up', () => {
   });
 
   it('behind a pooler the start-up connection is the direct one, and the message names DATABASE_DIRECT_URL', async () => {
-    const [pooler, direct] = [await listen(), await closedPort()];
+    const [pooler, direct] = [await listen(), CLOSED_PORT];
     const error = await startUpError(`postgres://klaxon:${PASSWORD}@127.0.0.1:${pooler}/klaxon`, {
       directUrl: `postgres://klaxon:${PASSWORD}@127.0.0.1:${direct}/klaxon`,
     });
