@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,15 +90,6 @@ function cli(args: string[], env: NodeJS.ProcessEnv, input?: string, script = 'd
   const exit = waitForExit(child);
   child.stdin?.end(input ?? '');
   return exit;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** The one JSON line bootstrap-admin prints, checked to be exactly that. */
@@ -253,8 +243,8 @@ describe(`CLI and server as processes (${kind})`, { timeout: 120_000 }, () => {
 
   it('the server starts on that database, accepts the printed key, and exits 0 on SIGTERM', async () => {
     const latest = bootstrapOutput(await cli(['bootstrap-admin', '--email', 'a@b.c'], env));
-    const port = await freePort();
-    const server = start('dist/main.js', [], { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    // PORT=0: the kernel's choice, read from the log, so no other process can take it meanwhile.
+    const server = start('dist/main.js', [], { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     const exited = waitForExit(server, 90_000);
     let logs = '';
     server.stdout?.on('data', (chunk: Buffer) => {
@@ -266,7 +256,8 @@ describe(`CLI and server as processes (${kind})`, { timeout: 120_000 }, () => {
       if (Date.now() > deadline) throw new Error(`server not ready in time: ${logs}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const base = `http://127.0.0.1:${port}`;
+    const base = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(logs)?.[1];
+    if (base === undefined) throw new Error(`no listening address in the log: ${logs}`);
 
     const list = await fetch(`${base}/api/users`, { headers: { authorization: `Bearer ${latest.apiKey}` } });
     expect(list.status).toBe(200);

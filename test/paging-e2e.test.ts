@@ -4,7 +4,7 @@ import { STEP_QUEUE, stepJobId } from '../src/modules/escalation/escalation-jobs
 import {
   type AlertmanagerProcess,
   alertmanagerAvailable,
-  freePort,
+  reservePort,
   startAlertmanager,
 } from './helpers/alertmanager.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
@@ -29,7 +29,7 @@ let klaxonUrl = '';
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  const port = await freePort();
+  const { port, release } = await reservePort();
   klaxonUrl = `http://127.0.0.1:${port}`;
   t = await createTestApp({
     incidents: {
@@ -40,6 +40,7 @@ beforeAll(async () => {
       reconcileIntervalMs: 1_000,
     },
   });
+  await release();
   await t.app.listen({ port, host: '127.0.0.1' });
   await t.services.escalationEngine.start();
 });

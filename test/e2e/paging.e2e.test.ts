@@ -1,7 +1,6 @@
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reservePort } from '../helpers/alertmanager.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import {
   allowLoopbackReceivers,
@@ -47,16 +46,6 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-/** A free loopback port, so the one-click links in emails can point at this server. */
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = probe.address();
-  probe.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 function asAdmin(method: string, url: string, body?: unknown) {
   return callApi(t, adminKey, method, url, body);
 }
@@ -72,7 +61,8 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
     prepareConsole();
     smtp = await startSmtpServer();
     receiver = await startReceiver();
-    const port = await freePort();
+    // Held until the server listens, so the one-click links in emails can point at this server.
+    const { port, release } = await reservePort();
     base = `http://127.0.0.1:${port}`;
     t = await createTestApp({
       incidents: {
@@ -85,6 +75,7 @@ describe.skipIf(!hasChromium)('paging in the console (headless Chromium)', () =>
       },
     });
     await t.services.escalationEngine.start();
+    await release();
     await t.app.listen({ port, host: '127.0.0.1' });
     const admin = await t.services.bootstrapAdminService.bootstrap(ADMIN);
     adminKey = admin.apiKey;

@@ -19,20 +19,43 @@ export interface AlertmanagerProcess {
 }
 
 /** A TCP port free on loopback right now (for processes that must be told their port in advance). */
-export function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
+  const reserved = await reservePort();
+  await reserved.release();
+  return reserved.port;
+}
+
+/**
+ * A loopback port held open until `release()`: an app that must know its address before it is
+ * built (its public URL) keeps the port from every other listen(0) while it is built, and listens
+ * on it right after releasing it.
+ */
+export function reservePort(): Promise<{ port: number; release: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
     const server = createServer();
+    server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
+      if (typeof address !== 'object' || address === null) return reject(new Error('no port'));
+      resolve({ port: address.port, release: () => new Promise((done) => server.close(() => done())) });
     });
   });
 }
 
-/** Starts a real Alertmanager with this YAML configuration on loopback and waits until it is ready. */
+/**
+ * Starts a real Alertmanager with this YAML configuration on loopback and waits until it is ready.
+ * It must be told its port: should another process take the port between choosing and binding,
+ * it exits saying so, and it is started again on another (at most three times).
+ */
 export async function startAlertmanager(config: string, timeoutMs = 30_000): Promise<AlertmanagerProcess> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const started = await startAlertmanagerOnce(config, timeoutMs);
+    if (started !== 'port taken') return started;
+  }
+  throw new Error('alertmanager: each of three ports was taken before it could bind');
+}
+
+async function startAlertmanagerOnce(config: string, timeoutMs: number): Promise<AlertmanagerProcess | 'port taken'> {
   const dir = mkdtempSync(join(tmpdir(), 'klaxon-am-'));
   writeFileSync(join(dir, 'alertmanager.yml'), config);
   const port = await freePort();
@@ -62,6 +85,10 @@ export async function startAlertmanager(config: string, timeoutMs = 30_000): Pro
   };
   const deadline = Date.now() + timeoutMs;
   while (!(await fetch(`${url}/-/ready`).catch(() => undefined))?.ok) {
+    if (child.exitCode !== null && /address already in use/.test(output)) {
+      await stop();
+      return 'port taken';
+    }
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`alertmanager did not become ready:\n${output}`);

@@ -1,6 +1,6 @@
 import type { PhoneConfig } from '../../src/modules/notifications/phone/phone-config.js';
 import type { SlackConfig } from '../../src/modules/slack/slack-config.js';
-import { type AlertmanagerProcess, freePort, startAlertmanager } from './alertmanager.js';
+import { type AlertmanagerProcess, reservePort, startAlertmanager } from './alertmanager.js';
 import { createTestApp, type TestApp } from './app.js';
 import { FAKE_TWILIO, startFakeTwilio } from './fake-twilio.js';
 import { createIntegration } from './webhooks.js';
@@ -18,7 +18,7 @@ export async function startPagingApp(options: {
   slack?: Pick<SlackConfig, 'botToken' | 'signingSecret' | 'apiUrl'>;
 }) {
   const twilio = await startFakeTwilio();
-  const port = await freePort();
+  const { port, release } = await reservePort();
   const klaxonUrl = `http://127.0.0.1:${port}`;
   const phone: PhoneConfig = {
     allowedCountries: options.allowedCountries,
@@ -36,6 +36,7 @@ export async function startPagingApp(options: {
       ...(options.slack === undefined ? {} : { slack: options.slack }),
     },
   });
+  await release();
   await t.app.listen({ port, host: '127.0.0.1' });
   await t.services.escalationEngine.start();
   return { t, twilio, klaxonUrl };
