@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../src/db/client.js';
 import { createServices } from '../src/services.js';
-import { freePort } from './helpers/alertmanager.js';
+import { freePort } from './helpers/ports.js';
 import { startServer } from './helpers/server-process.js';
 import { hmacHex } from './helpers/webhooks.js';
 

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_SCHEMA } from '../src/modules/escalation/due-job-worker.js';
 import { STEP_QUEUE, stepJobId } from '../src/modules/escalation/escalation-jobs.js';
-import {
-  type AlertmanagerProcess,
-  alertmanagerAvailable,
-  reservePort,
-  startAlertmanager,
-} from './helpers/alertmanager.js';
+import { type AlertmanagerProcess, alertmanagerAvailable, startAlertmanager } from './helpers/alertmanager.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/database.js';
 import { linksIn, mailText, startSmtpServer, waitFor } from './helpers/paging.js';
 import { alertmanagerConfig } from './helpers/paging-app.js';
+import { reservePort } from './helpers/ports.js';
 import { createIntegration } from './helpers/webhooks.js';
 
 /**

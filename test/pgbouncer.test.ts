@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services.js';
-import { freePort } from './helpers/alertmanager.js';
 import { createTestDatabase, testDatabaseKind } from './helpers/database.js';
 import { mailText, startSmtpServer, waitFor } from './helpers/paging.js';
+import { freePort } from './helpers/ports.js';
 import { startServer } from './helpers/server-process.js';
 import { hmacHex } from './helpers/webhooks.js';
 

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -10,6 +9,7 @@ import { openPostgres } from '../src/db/client.js';
 import { uuidv7 } from '../src/lib/ids.js';
 import { createServices } from '../src/services.js';
 import { testDatabaseKind } from './helpers/database.js';
+import { freePort } from './helpers/ports.js';
 import { type ServerProcess, startServer } from './helpers/server-process.js';
 import { hmacHex } from './helpers/webhooks.js';
 
@@ -20,17 +20,6 @@ import { hmacHex } from './helpers/webhooks.js';
  * within the configured timeouts, not in hung sockets.
  */
 const PG_BIN = '/usr/lib/postgresql/15/bin';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 function asPostgres(command: string, args: string[]): string {
   return execFileSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, command), ...args], {

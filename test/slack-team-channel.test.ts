@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
 import { notificationAttempts, notifications } from '../src/db/schema/index.js';
 import { createServices, type Services } from '../src/services.js';
-import { freePort } from './helpers/alertmanager.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { testDatabaseKind } from './helpers/database.js';
 import { waitFor } from './helpers/paging.js';
+import { freePort } from './helpers/ports.js';
 import { FAKE_SLACK, startFakeSlack } from './helpers/slack-fake.js';
 import { createIntegration, sendSigned } from './helpers/webhooks.js';
 

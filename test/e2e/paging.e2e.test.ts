@@ -1,6 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reservePort } from '../helpers/alertmanager.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import {
   allowLoopbackReceivers,
@@ -10,6 +9,7 @@ import {
   startSmtpServer,
   waitFor,
 } from '../helpers/paging.js';
+import { reservePort } from '../helpers/ports.js';
 import { hmacHex } from '../helpers/webhooks.js';
 import { callApi } from './helpers/api.js';
 import {

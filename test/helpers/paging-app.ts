@@ -1,8 +1,9 @@
 import type { PhoneConfig } from '../../src/modules/notifications/phone/phone-config.js';
 import type { SlackConfig } from '../../src/modules/slack/slack-config.js';
-import { type AlertmanagerProcess, reservePort, startAlertmanager } from './alertmanager.js';
+import { type AlertmanagerProcess, startAlertmanager } from './alertmanager.js';
 import { createTestApp, type TestApp } from './app.js';
 import { FAKE_TWILIO, startFakeTwilio } from './fake-twilio.js';
+import { reservePort } from './ports.js';
 import { createIntegration } from './webhooks.js';
 
 /** A policy "minute" of the paging end-to-end tests: short, but long enough for a step to run first. */
